@@ -1,0 +1,184 @@
+//! Enumerations shared by the storage layer and the API. They are stored as their
+//! SCREAMING_SNAKE_CASE names so that the database reads the same as the GraphQL schema.
+//! Doc comments become GraphQL descriptions, so each carries the Vietnamese legal term.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Administrative level of a state body (cấp hành chính).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AdministrativeLevel {
+    /// National bodies and ministries (cấp trung ương).
+    #[sea_orm(string_value = "CENTRAL")]
+    Central,
+    /// Province or centrally-run city (cấp tỉnh).
+    #[sea_orm(string_value = "PROVINCE")]
+    Province,
+    /// District, town or provincial city (cấp huyện).
+    #[sea_orm(string_value = "DISTRICT")]
+    District,
+    /// Commune, ward or township (cấp xã).
+    #[sea_orm(string_value = "COMMUNE")]
+    Commune,
+}
+
+impl AdministrativeLevel {
+    /// Rank from the top (CENTRAL = 0): a child organization may not rank above its parent.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Central => 0,
+            Self::Province => 1,
+            Self::District => 2,
+            Self::Commune => 3,
+        }
+    }
+}
+
+/// Kind of party that uses shared data (đối tượng khai thác, sử dụng).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ConsumerType {
+    /// A state agency (cơ quan nhà nước).
+    #[sea_orm(string_value = "STATE_AGENCY")]
+    StateAgency,
+    /// An enterprise (doanh nghiệp).
+    #[sea_orm(string_value = "ENTERPRISE")]
+    Enterprise,
+    /// A non-state organization (tổ chức).
+    #[sea_orm(string_value = "ORGANIZATION")]
+    Organization,
+    /// An individual (cá nhân).
+    #[sea_orm(string_value = "INDIVIDUAL")]
+    Individual,
+    /// Anyone, the general public (công chúng); used by sharing policies only.
+    #[sea_orm(string_value = "PUBLIC")]
+    Public,
+}
+
+/// How a data item may be shared with a kind of consumer (hình thức chia sẻ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SharingMode {
+    /// Open data, free for anyone to use (dữ liệu mở).
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Default sharing: state agencies get it without asking (chia sẻ dữ liệu mặc định).
+    #[sea_orm(string_value = "DEFAULT")]
+    Default,
+    /// Sharing on specific request: the consumer asks, the owner decides (chia sẻ theo yêu cầu đặc thù).
+    #[sea_orm(string_value = "ON_REQUEST")]
+    OnRequest,
+    /// Not shared, with the legal basis for refusing (không chia sẻ).
+    #[sea_orm(string_value = "NOT_SHARED")]
+    NotShared,
+}
+
+/// Kind of database under Art. 11.1 of Decree 47/2020 (loại cơ sở dữ liệu).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DatabaseKind {
+    /// National database (cơ sở dữ liệu quốc gia).
+    #[sea_orm(string_value = "NATIONAL")]
+    National,
+    /// Specialised database of a ministry or sector (cơ sở dữ liệu chuyên ngành).
+    #[sea_orm(string_value = "MINISTRY_SECTOR")]
+    MinistrySector,
+    /// Shared database of a ministry, sector or locality (cơ sở dữ liệu dùng chung của bộ, ngành, địa phương).
+    #[sea_orm(string_value = "LOCAL")]
+    Local,
+    /// Internal database of one information system (cơ sở dữ liệu nội bộ).
+    #[sea_orm(string_value = "INTERNAL")]
+    Internal,
+}
+
+/// Life-cycle state of a database (tình trạng).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DatabaseStatus {
+    /// Planned, not yet built (dự kiến xây dựng).
+    #[sea_orm(string_value = "PLANNED")]
+    Planned,
+    /// Being built or migrated (đang xây dựng).
+    #[sea_orm(string_value = "BUILDING")]
+    Building,
+    /// In operation (đang vận hành).
+    #[sea_orm(string_value = "OPERATING")]
+    Operating,
+    /// Retired, kept for the record (ngừng vận hành).
+    #[sea_orm(string_value = "RETIRED")]
+    Retired,
+}
+
+/// How often data is updated (tần suất cập nhật).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UpdateFrequency {
+    /// As changes happen (cập nhật tức thời).
+    #[sea_orm(string_value = "REALTIME")]
+    Realtime,
+    /// Daily (hằng ngày).
+    #[sea_orm(string_value = "DAILY")]
+    Daily,
+    /// Weekly (hằng tuần).
+    #[sea_orm(string_value = "WEEKLY")]
+    Weekly,
+    /// Monthly (hằng tháng).
+    #[sea_orm(string_value = "MONTHLY")]
+    Monthly,
+    /// Quarterly (hằng quý).
+    #[sea_orm(string_value = "QUARTERLY")]
+    Quarterly,
+    /// Yearly (hằng năm).
+    #[sea_orm(string_value = "YEARLY")]
+    Yearly,
+    /// When needed, no fixed schedule (không định kỳ).
+    #[sea_orm(string_value = "IRREGULAR")]
+    Irregular,
+}
+
+/// Whom a focal point serves (phạm vi đầu mối).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FocalPointScope {
+    /// Sharing with parties outside the district: one per district (đầu mối chia sẻ bên ngoài).
+    #[sea_orm(string_value = "EXTERNAL")]
+    External,
+    /// Sharing inside the district: one per agency (đầu mối chia sẻ nội bộ).
+    #[sea_orm(string_value = "INTERNAL")]
+    Internal,
+}
+
+/// Outcome of an information system's readiness review for connection and sharing (đánh giá mức độ sẵn sàng).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Readiness {
+    /// Not reviewed yet (chưa đánh giá).
+    #[sea_orm(string_value = "NOT_REVIEWED")]
+    NotReviewed,
+    /// Ready to connect and share (sẵn sàng).
+    #[sea_orm(string_value = "READY")]
+    Ready,
+    /// Partly ready; upgrades needed (cần nâng cấp).
+    #[sea_orm(string_value = "PARTIALLY_READY")]
+    PartiallyReady,
+    /// Not ready (chưa sẵn sàng).
+    #[sea_orm(string_value = "NOT_READY")]
+    NotReady,
+}

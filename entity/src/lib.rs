@@ -1,0 +1,10 @@
+//! sea-orm entities of sharegraph. Relations are not declared here: the server loads every
+//! relation through batched loaders keyed by foreign-key columns, so the entities stay plain.
+
+pub mod data_item;
+pub mod database;
+pub mod enums;
+pub mod focal_point;
+pub mod information_system;
+pub mod organization;
+pub mod sharing_policy;

@@ -1,0 +1,15 @@
+//! Schema migrations, identical in meaning on SQLite and PostgreSQL.
+//! Every migration runs in a transaction on both backends (SQLite has transactional DDL too),
+//! so a failed migration leaves the database as it was.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_catalogue_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_catalogue_core::Migration)]
+    }
+}

@@ -1,0 +1,70 @@
+//! Assembling and running the server: open the database, build the schema and router, serve
+//! until a shutdown signal. Tests use the same functions with their own listener and database.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::net::TcpListener;
+
+use crate::config::{Config, Limits};
+use crate::store::connect::{self, DbSettings};
+use crate::{graphql, http};
+
+/// Opens the configured database and brings its schema up to date.
+pub async fn open_database(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    open_database_in(config, None).await
+}
+
+/// Like [`open_database`], inside one PostgreSQL schema (ignored for SQLite).
+pub async fn open_database_in(config: &Config, schema: Option<String>) -> Result<DatabaseConnection, DbErr> {
+    let db = connect::connect(&DbSettings {
+        url: config.database_url.clone(),
+        max_connections: config.db_max_connections,
+        schema,
+    })
+    .await?;
+    connect::migrate(&db).await?;
+    Ok(db)
+}
+
+/// The HTTP application over an open database.
+pub fn router(db: DatabaseConnection, limits: Limits) -> axum::Router {
+    let limits = Arc::new(limits);
+    let schema = graphql::build(db.clone(), limits.clone());
+    http::router(http::AppState { schema, db, limits })
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

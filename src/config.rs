@@ -1,0 +1,118 @@
+//! Configuration: one struct, filled from command-line flags and environment variables.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// sharegraph: a GraphQL catalogue of who shares what data with whom (Decree 47/2020/ND-CP).
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the GraphQL API (the default).
+    Serve {
+        /// Load the demo catalogue of Nam Đông district (skipped when already loaded).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL) to standard output.
+    ExportSchema,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://sharegraph.db?mode=rwc", global = true)]
+    pub database_url: String,
+    /// Most pooled database connections.
+    #[arg(long, env = "SHAREGRAPH_DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    pub db_max_connections: u32,
+    /// Address to listen on.
+    #[arg(long, env = "SHAREGRAPH_LISTEN", default_value = "127.0.0.1:8000", global = true)]
+    pub listen: SocketAddr,
+    /// Log filter, in `tracing` env-filter syntax (e.g. `info`, `sharegraph=debug`).
+    #[arg(long, env = "SHAREGRAPH_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// Log line format.
+    #[arg(long, env = "SHAREGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// Limits that keep one request from taking the server down.
+#[derive(Debug, Clone, Args)]
+pub struct Limits {
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "SHAREGRAPH_MAX_DEPTH", default_value_t = 16, global = true)]
+    pub max_depth: usize,
+    /// Highest query complexity (a list field costs its page size times its selection).
+    #[arg(long, env = "SHAREGRAPH_MAX_COMPLEXITY", default_value_t = 2_000_000, global = true)]
+    pub max_complexity: usize,
+    /// Largest page (`first`/`last`) a list returns.
+    #[arg(long, env = "SHAREGRAPH_MAX_PAGE_SIZE", default_value_t = 100, global = true)]
+    pub max_page_size: u64,
+    /// Page size when a client passes neither `first` nor `last`.
+    #[arg(long, env = "SHAREGRAPH_DEFAULT_PAGE_SIZE", default_value_t = 20, global = true)]
+    pub default_page_size: u64,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 1 << 20, global = true)]
+    pub max_body_bytes: usize,
+    /// Most operations in one array-batched request.
+    #[arg(long, env = "SHAREGRAPH_MAX_BATCH", default_value_t = 10, global = true)]
+    pub max_batch: usize,
+    /// Seconds a request may run before it is answered with a timeout.
+    #[arg(long, env = "SHAREGRAPH_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    pub request_timeout_secs: u64,
+}
+
+impl Limits {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::parse_defaults()
+    }
+}
+
+impl Limits {
+    /// The limits with every flag at its default, ignoring the environment of the process
+    /// only in the sense that no flags are given (env vars still apply).
+    fn parse_defaults() -> Self {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            limits: Limits,
+        }
+        Only::parse_from(["sharegraph"]).limits
+    }
+}
+
+impl Config {
+    /// The configuration from flags and environment, as the binary sees it.
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        let mut cli = Cli::parse_from(["sharegraph"]);
+        cli.config.database_url = database_url.into();
+        cli.config
+    }
+}

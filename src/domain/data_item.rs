@@ -1,0 +1,96 @@
+//! Data items: categories of data inside a database (hạng mục dữ liệu).
+
+use entity::data_item::{ActiveModel, Column, Entity, Model};
+use entity::{database, sharing_policy};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+
+use super::sharing_policy::check_mode;
+use super::{Record, eq, require, text};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub database_id: i64,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_master_data: bool,
+    pub is_shared_code_list: bool,
+    pub is_personal_data: bool,
+}
+
+pub struct DataItem;
+
+impl Record for DataItem {
+    type Entity = Entity;
+    type Active = ActiveModel;
+    type Fields = Fields;
+    const NAME: &'static str = "DataItem";
+
+    fn fields(m: &Model) -> Fields {
+        Fields {
+            database_id: m.database_id,
+            code: m.code.clone(),
+            name: m.name.clone(),
+            description: m.description.clone(),
+            is_master_data: m.is_master_data,
+            is_shared_code_list: m.is_shared_code_list,
+            is_personal_data: m.is_personal_data,
+        }
+    }
+
+    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+        let f = Fields {
+            code: text::code("input.code", &f.code, 64)?,
+            name: text::required("input.name", &f.name, text::MAX_NAME)?,
+            description: text::optional("input.description", f.description.as_deref(), text::MAX_TEXT)?,
+            ..f
+        };
+        require::<database::Entity>(txn, "input.databaseId", "database", f.database_id).await?;
+        let duplicate = Entity::find()
+            .filter(Column::DatabaseId.eq(f.database_id))
+            .filter(Column::Code.eq(&f.code))
+            .filter(current.map_or(Condition::all(), |m| eq(Column::Id, m.id).not()))
+            .one(txn)
+            .await?;
+        if duplicate.is_some() {
+            return Err(Error::conflict(format!(
+                "this database already has a data item with code {}",
+                f.code
+            )));
+        }
+        // The item's flags constrain its policies: re-check the stored ones against the new flags.
+        if let Some(current) = current {
+            let policies = sharing_policy::Entity::find()
+                .filter(sharing_policy::Column::DataItemId.eq(current.id))
+                .all(txn)
+                .await?;
+            for p in policies {
+                check_mode(&f, p.consumer_type, p.mode, p.legal_basis.as_deref()).map_err(|e| {
+                    Error::bad_input(
+                        "input",
+                        format!("the item's existing {:?} policy no longer fits: {e}", p.consumer_type),
+                    )
+                })?;
+            }
+        }
+        Ok(f)
+    }
+
+    fn assign(a: &mut ActiveModel, f: Fields) {
+        a.name_folded = Set(text::fold(&f.name));
+        a.database_id = Set(f.database_id);
+        a.code = Set(f.code);
+        a.name = Set(f.name);
+        a.description = Set(f.description);
+        a.is_master_data = Set(f.is_master_data);
+        a.is_shared_code_list = Set(f.is_shared_code_list);
+        a.is_personal_data = Set(f.is_personal_data);
+    }
+
+    /// Policies belong to the item and go with it (ON DELETE CASCADE); nothing else refers to
+    /// an item yet.
+    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
+        Ok(Vec::new())
+    }
+}

@@ -1,0 +1,267 @@
+//! The demo catalogue: Nam Đông district (Thừa Thiên Huế province) as its 2020 plan for
+//! Decree 47/2020/ND-CP describes it: the district, its departments and communes, the province
+//! and two national bodies, focal points, information systems, databases and data items with
+//! a policy for every consumer type.
+//!
+//! The data lives in `demo/nam_dong.json`. Each item's `p` lists its modes for the consumer
+//! types in the order STATE_AGENCY, ENTERPRISE, ORGANIZATION, INDIVIDUAL, PUBLIC, with
+//! `O` = OPEN, `D` = DEFAULT, `R` = ON_REQUEST, `N` = NOT_SHARED, `-` = no policy.
+//!
+//! Loading goes through the same write path and rules as the API, in one transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::enums::{
+    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, Readiness,
+    SharingMode, UpdateFrequency,
+};
+use entity::organization;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use serde::Deserialize;
+
+use super::{create_in, data_item, database, focal_point, information_system, sharing_policy};
+use crate::error::{Error, Result};
+
+const DATA: &str = include_str!("demo/nam_dong.json");
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Demo {
+    not_shared_basis: HashMap<String, String>,
+    organizations: Vec<Org>,
+    focal_points: Vec<Focal>,
+    information_systems: Vec<System>,
+    databases: Vec<Db>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Org {
+    code: String,
+    name: String,
+    short_name: Option<String>,
+    level: Option<AdministrativeLevel>,
+    consumer_type: Option<ConsumerType>,
+    parent: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Focal {
+    organization: String,
+    scope: FocalPointScope,
+    full_name: String,
+    position: Option<String>,
+    duties: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    term_start: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct System {
+    code: String,
+    name: String,
+    owner: String,
+    description: Option<String>,
+    operator: Option<String>,
+    hosting: Option<String>,
+    readiness: Option<Readiness>,
+    reviewed_on: Option<NaiveDate>,
+    notes: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Db {
+    code: String,
+    name: String,
+    kind: DatabaseKind,
+    owner: String,
+    system: Option<String>,
+    purpose: Option<String>,
+    scope: Option<String>,
+    content: Option<String>,
+    collection_method: Option<String>,
+    update_frequency: UpdateFrequency,
+    data_sources: Option<String>,
+    legal_basis: Option<String>,
+    usage_rules: Option<String>,
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Item {
+    code: String,
+    name: String,
+    description: Option<String>,
+    #[serde(default)]
+    master: bool,
+    #[serde(default)]
+    code_list: bool,
+    #[serde(default)]
+    personal: bool,
+    p: String,
+    basis: Option<String>,
+}
+
+const CONSUMERS: [ConsumerType; 5] = [
+    ConsumerType::StateAgency,
+    ConsumerType::Enterprise,
+    ConsumerType::Organization,
+    ConsumerType::Individual,
+    ConsumerType::Public,
+];
+
+/// Loads the demo catalogue unless it is already there; returns whether it loaded.
+pub async fn load(db: &DatabaseConnection) -> Result<bool> {
+    let demo: Demo = serde_json::from_str(DATA).expect("the bundled demo catalogue is valid JSON");
+    let marker = &demo.organizations[0].code;
+    if organization::Entity::find()
+        .filter(organization::Column::Code.eq(marker))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+
+    let txn = db.begin().await?;
+    let mut orgs: HashMap<String, i64> = HashMap::new();
+    for o in demo.organizations {
+        let parent_id = o.parent.as_ref().map(|p| orgs[p]);
+        let m = create_in::<super::organization::Organization>(
+            &txn,
+            super::organization::Fields {
+                code: o.code.clone(),
+                name: o.name,
+                short_name: o.short_name,
+                level: o.level,
+                consumer_type: o.consumer_type.unwrap_or(ConsumerType::StateAgency),
+                parent_id,
+                address: o.address,
+                email: None,
+                phone: o.phone,
+                website: o.website,
+                description: o.description,
+            },
+        )
+        .await?;
+        orgs.insert(o.code, m.id);
+    }
+    for f in demo.focal_points {
+        create_in::<focal_point::FocalPoint>(
+            &txn,
+            focal_point::Fields {
+                organization_id: orgs[&f.organization],
+                scope: f.scope,
+                full_name: f.full_name,
+                position: f.position,
+                duties: f.duties,
+                phone: f.phone,
+                email: f.email,
+                term_start: f.term_start,
+                term_end: None,
+            },
+        )
+        .await?;
+    }
+    let mut systems: HashMap<String, i64> = HashMap::new();
+    for s in demo.information_systems {
+        let m = create_in::<information_system::InformationSystem>(
+            &txn,
+            information_system::Fields {
+                code: s.code.clone(),
+                name: s.name,
+                owner_id: orgs[&s.owner],
+                description: s.description,
+                operator: s.operator,
+                hosting: s.hosting,
+                readiness: s.readiness.unwrap_or(Readiness::NotReviewed),
+                readiness_reviewed_on: s.reviewed_on,
+                readiness_notes: s.notes,
+            },
+        )
+        .await?;
+        systems.insert(s.code, m.id);
+    }
+    for d in demo.databases {
+        let dbm = create_in::<database::Database>(
+            &txn,
+            database::Fields {
+                code: d.code,
+                name: d.name,
+                kind: d.kind,
+                owner_id: orgs[&d.owner],
+                system_id: d.system.as_ref().map(|s| systems[s]),
+                purpose: d.purpose,
+                scope: d.scope,
+                content: d.content,
+                collection_method: d.collection_method,
+                update_frequency: d.update_frequency,
+                data_sources: d.data_sources,
+                legal_basis: d.legal_basis,
+                usage_rules: d.usage_rules,
+                status: DatabaseStatus::Operating,
+            },
+        )
+        .await?;
+        for it in d.items {
+            let item = create_in::<data_item::DataItem>(
+                &txn,
+                data_item::Fields {
+                    database_id: dbm.id,
+                    code: it.code.clone(),
+                    name: it.name,
+                    description: it.description,
+                    is_master_data: it.master,
+                    is_shared_code_list: it.code_list,
+                    is_personal_data: it.personal,
+                },
+            )
+            .await?;
+            let basis_key = it
+                .basis
+                .clone()
+                .unwrap_or_else(|| if it.personal { "personal" } else { "restricted" }.to_owned());
+            for (consumer, letter) in CONSUMERS.iter().zip(it.p.split_whitespace()) {
+                let mode = match letter {
+                    "O" => SharingMode::Open,
+                    "D" => SharingMode::Default,
+                    "R" => SharingMode::OnRequest,
+                    "N" => SharingMode::NotShared,
+                    _ => continue,
+                };
+                let legal_basis = (mode == SharingMode::NotShared)
+                    .then(|| demo.not_shared_basis[&basis_key].clone());
+                create_in::<sharing_policy::SharingPolicy>(
+                    &txn,
+                    sharing_policy::Fields {
+                        data_item_id: item.id,
+                        consumer_type: *consumer,
+                        mode,
+                        conditions: None,
+                        legal_basis,
+                    },
+                )
+                .await
+                .map_err(|e| match e {
+                    Error::BadInput { message, .. } => Error::bad_input(
+                        "demo",
+                        format!("demo item {}: {message}", it.code),
+                    ),
+                    other => other,
+                })?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(true)
+}

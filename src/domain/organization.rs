@@ -1,0 +1,198 @@
+//! Organizations: the agency code, the hierarchy and its levels.
+
+use entity::enums::{AdministrativeLevel, ConsumerType};
+use entity::organization::{ActiveModel, Column, Entity, Model};
+use entity::{database, focal_point, information_system};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+
+use super::{Record, count, eq, require, text};
+use crate::error::{Error, Result};
+
+/// Deepest hierarchy walked when checking for cycles; real hierarchies are under ten deep.
+const MAX_HIERARCHY_DEPTH: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub level: Option<AdministrativeLevel>,
+    pub consumer_type: ConsumerType,
+    pub parent_id: Option<i64>,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+pub struct Organization;
+
+impl Record for Organization {
+    type Entity = Entity;
+    type Active = ActiveModel;
+    type Fields = Fields;
+    const NAME: &'static str = "Organization";
+
+    fn fields(m: &Model) -> Fields {
+        Fields {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            short_name: m.short_name.clone(),
+            level: m.level,
+            consumer_type: m.consumer_type,
+            parent_id: m.parent_id,
+            address: m.address.clone(),
+            email: m.email.clone(),
+            phone: m.phone.clone(),
+            website: m.website.clone(),
+            description: m.description.clone(),
+        }
+    }
+
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
+        let f = Fields {
+            code: text::organization_code("input.code", &f.code)?,
+            name: text::required("input.name", &f.name, text::MAX_NAME)?,
+            short_name: text::optional("input.shortName", f.short_name.as_deref(), text::MAX_NAME)?,
+            address: text::optional("input.address", f.address.as_deref(), text::MAX_NAME)?,
+            email: text::email("input.email", f.email.as_deref())?,
+            phone: text::optional("input.phone", f.phone.as_deref(), 50)?,
+            website: text::optional("input.website", f.website.as_deref(), 2000)?,
+            description: text::optional("input.description", f.description.as_deref(), text::MAX_TEXT)?,
+            ..f
+        };
+        let id = current.map(|m| m.id);
+
+        match (f.consumer_type, f.level) {
+            (ConsumerType::Public, _) => {
+                return Err(Error::bad_input(
+                    "input.consumerType",
+                    "PUBLIC stands for anyone and is used by sharing policies; an organization is a STATE_AGENCY, ENTERPRISE, ORGANIZATION or INDIVIDUAL",
+                ));
+            }
+            (ConsumerType::StateAgency, None) => {
+                return Err(Error::bad_input(
+                    "input.level",
+                    "a state agency needs an administrative level",
+                ));
+            }
+            (ConsumerType::StateAgency, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err(Error::bad_input(
+                    "input.level",
+                    "only state agencies have an administrative level",
+                ));
+            }
+        }
+
+        let duplicate = Entity::find()
+            .filter(Column::Code.eq(&f.code))
+            .filter(id.map_or(Condition::all(), |id| eq(Column::Id, id).not()))
+            .one(txn)
+            .await?;
+        if duplicate.is_some() {
+            return Err(Error::conflict(format!(
+                "an organization with code {} already exists",
+                f.code
+            )));
+        }
+
+        if let Some(parent_id) = f.parent_id {
+            let parent = require::<Entity>(txn, "input.parentId", "organization", parent_id).await?;
+            if let Some(id) = id {
+                refuse_cycle(txn, id, &parent).await?;
+            }
+            if let (Some(parent_level), Some(level)) = (parent.level, f.level)
+                && level.rank() < parent_level.rank()
+            {
+                return Err(Error::bad_input(
+                    "input.level",
+                    format!(
+                        "level {level:?} ranks above its parent's level {parent_level:?}; a child is at its parent's level or below"
+                    ),
+                ));
+            }
+        }
+
+        // A change of level must not put the organization below its own children.
+        if let (Some(id), Some(level)) = (id, f.level) {
+            let children = Entity::find().filter(Column::ParentId.eq(id)).all(txn).await?;
+            if let Some(child) = children
+                .iter()
+                .find(|c| c.level.is_some_and(|l| l.rank() < level.rank()))
+            {
+                return Err(Error::bad_input(
+                    "input.level",
+                    format!(
+                        "level {level:?} ranks below that of child organization {} ({:?})",
+                        child.code,
+                        child.level.expect("checked above")
+                    ),
+                ));
+            }
+        }
+        Ok(f)
+    }
+
+    fn assign(a: &mut ActiveModel, f: Fields) {
+        a.name_folded = Set(text::fold(&f.name));
+        a.code = Set(f.code);
+        a.name = Set(f.name);
+        a.short_name = Set(f.short_name);
+        a.level = Set(f.level);
+        a.consumer_type = Set(f.consumer_type);
+        a.parent_id = Set(f.parent_id);
+        a.address = Set(f.address);
+        a.email = Set(f.email);
+        a.phone = Set(f.phone);
+        a.website = Set(f.website);
+        a.description = Set(f.description);
+    }
+
+    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+        Ok(vec![
+            (count::<Entity>(txn, eq(Column::ParentId, m.id)).await?, "child organization(s)"),
+            (
+                count::<database::Entity>(txn, eq(database::Column::OwnerId, m.id)).await?,
+                "database(s)",
+            ),
+            (
+                count::<information_system::Entity>(txn, eq(information_system::Column::OwnerId, m.id))
+                    .await?,
+                "information system(s)",
+            ),
+            (
+                count::<focal_point::Entity>(txn, eq(focal_point::Column::OrganizationId, m.id))
+                    .await?,
+                "focal point(s)",
+            ),
+        ])
+    }
+}
+
+/// Refuses to make `id` a descendant of itself by walking up from its new parent.
+async fn refuse_cycle(txn: &DatabaseTransaction, id: i64, parent: &Model) -> Result<()> {
+    let mut cursor = Some(parent.clone());
+    for _ in 0..MAX_HIERARCHY_DEPTH {
+        let Some(org) = cursor else { return Ok(()) };
+        if org.id == id {
+            return Err(Error::bad_input(
+                "input.parentId",
+                "an organization cannot be its own ancestor",
+            ));
+        }
+        cursor = match org.parent_id {
+            Some(p) => Entity::find_by_id(p).one(txn).await?,
+            None => None,
+        };
+    }
+    Err(Error::bad_input(
+        "input.parentId",
+        format!("the hierarchy above this parent is deeper than {MAX_HIERARCHY_DEPTH} levels"),
+    ))
+}

@@ -1,0 +1,196 @@
+//! Sharing policies: how one data item may be shared with one kind of consumer, and the rules
+//! of Decree 47/2020 (as amended by Decree 194/2025) that constrain them.
+
+use entity::data_item;
+use entity::enums::{ConsumerType, SharingMode};
+use entity::sharing_policy::{ActiveModel, Column, Entity, Model};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use super::data_item::{DataItem, Fields as ItemFields};
+use super::{Record, eq, require, text};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub data_item_id: i64,
+    pub consumer_type: ConsumerType,
+    pub mode: SharingMode,
+    pub conditions: Option<String>,
+    pub legal_basis: Option<String>,
+}
+
+/// Why a mode is not allowed for a consumer type on an item; `None` when it is.
+/// Each rule names its legal basis so a steward can check it.
+pub fn check_mode(
+    item: &ItemFields,
+    consumer: ConsumerType,
+    mode: SharingMode,
+    legal_basis: Option<&str>,
+) -> std::result::Result<(), String> {
+    use ConsumerType as C;
+    use SharingMode as M;
+    match (consumer, mode) {
+        (C::Public, M::Default | M::OnRequest) => {
+            return Err("the public (PUBLIC) can only be given OPEN data or NOT_SHARED".into());
+        }
+        (C::StateAgency, _) | (_, M::Open | M::OnRequest | M::NotShared) => {}
+        (_, M::Default) => {
+            return Err(
+                "DEFAULT sharing is between state agencies (Decree 47/2020, Art. 34); other consumers get OPEN or ON_REQUEST"
+                    .into(),
+            );
+        }
+    }
+    if mode == M::Open && item.is_personal_data {
+        return Err(
+            "personal data cannot be published as open data (Decree 13/2023/ND-CP on personal data protection)".into(),
+        );
+    }
+    if consumer == C::StateAgency
+        && (item.is_master_data || item.is_shared_code_list)
+        && !matches!(mode, M::Default | M::Open)
+    {
+        return Err(
+            "master data and shared code lists are shared with state agencies by default (Decree 47/2020, Art. 34): use DEFAULT or OPEN"
+                .into(),
+        );
+    }
+    if mode == M::NotShared && legal_basis.is_none_or(|b| b.trim().is_empty()) {
+        return Err("NOT_SHARED needs the legal basis for refusing (legalBasis)".into());
+    }
+    Ok(())
+}
+
+pub struct SharingPolicy;
+
+impl Record for SharingPolicy {
+    type Entity = Entity;
+    type Active = ActiveModel;
+    type Fields = Fields;
+    const NAME: &'static str = "SharingPolicy";
+
+    fn fields(m: &Model) -> Fields {
+        Fields {
+            data_item_id: m.data_item_id,
+            consumer_type: m.consumer_type,
+            mode: m.mode,
+            conditions: m.conditions.clone(),
+            legal_basis: m.legal_basis.clone(),
+        }
+    }
+
+    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+        let f = Fields {
+            conditions: text::optional("input.conditions", f.conditions.as_deref(), text::MAX_TEXT)?,
+            legal_basis: text::optional("input.legalBasis", f.legal_basis.as_deref(), text::MAX_TEXT)?,
+            ..f
+        };
+        if let Some(current) = current
+            && current.data_item_id != f.data_item_id
+        {
+            return Err(Error::bad_input(
+                "input.dataItemId",
+                "a policy cannot move to another data item; delete it and create one there",
+            ));
+        }
+        let item = require::<data_item::Entity>(txn, "input.dataItemId", "data item", f.data_item_id).await?;
+        check_mode(&DataItem::fields(&item), f.consumer_type, f.mode, f.legal_basis.as_deref())
+            .map_err(|why| Error::bad_input("input.mode", why))?;
+        let duplicate = Entity::find()
+            .filter(Column::DataItemId.eq(f.data_item_id))
+            .filter(Column::ConsumerType.eq(f.consumer_type))
+            .filter(current.map_or(Condition::all(), |m| eq(Column::Id, m.id).not()))
+            .one(txn)
+            .await?;
+        if duplicate.is_some() {
+            return Err(Error::conflict(format!(
+                "this data item already has a policy for {:?}; update that one (or use setSharingPolicies)",
+                f.consumer_type
+            )));
+        }
+        Ok(f)
+    }
+
+    fn assign(a: &mut ActiveModel, f: Fields) {
+        a.data_item_id = Set(f.data_item_id);
+        a.consumer_type = Set(f.consumer_type);
+        a.mode = Set(f.mode);
+        a.conditions = Set(f.conditions);
+        a.legal_basis = Set(f.legal_basis);
+    }
+
+    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
+        Ok(Vec::new())
+    }
+}
+
+/// One entry of [`set_policies`].
+#[derive(Debug, Clone)]
+pub struct PolicyEntry {
+    pub consumer_type: ConsumerType,
+    pub mode: SharingMode,
+    pub conditions: Option<String>,
+    pub legal_basis: Option<String>,
+}
+
+/// Upserts the policies of one item for several consumer types in one transaction; consumer
+/// types not named keep their policies. Returns the item's policies after the change.
+pub async fn set_policies(
+    db: &DatabaseConnection,
+    data_item_id: i64,
+    entries: Vec<PolicyEntry>,
+) -> Result<Vec<Model>> {
+    if entries.is_empty() {
+        return Err(Error::bad_input("input.policies", "name at least one policy"));
+    }
+    for (i, e) in entries.iter().enumerate() {
+        if entries[..i].iter().any(|p| p.consumer_type == e.consumer_type) {
+            return Err(Error::bad_input(
+                format!("input.policies.{i}.consumerType"),
+                format!("{:?} is named twice", e.consumer_type),
+            ));
+        }
+    }
+    let txn = db.begin().await?;
+    require::<data_item::Entity>(&txn, "input.dataItemId", "data item", data_item_id).await?;
+    let existing = Entity::find()
+        .filter(Column::DataItemId.eq(data_item_id))
+        .all(&txn)
+        .await?;
+    for (i, e) in entries.into_iter().enumerate() {
+        let fields = Fields {
+            data_item_id,
+            consumer_type: e.consumer_type,
+            mode: e.mode,
+            conditions: e.conditions,
+            legal_basis: e.legal_basis,
+        };
+        // Errors name the entry, not a single `input` field.
+        let at = |err: Error| match err {
+            Error::BadInput { field, message } => Error::BadInput {
+                field: field.replacen("input", &format!("input.policies.{i}"), 1),
+                message,
+            },
+            other => other,
+        };
+        match existing.iter().find(|p| p.consumer_type == e.consumer_type) {
+            Some(current) => {
+                super::update_in::<SharingPolicy>(&txn, current.clone(), None, |f| *f = fields)
+                    .await
+                    .map_err(at)?;
+            }
+            None => {
+                super::create_in::<SharingPolicy>(&txn, fields).await.map_err(at)?;
+            }
+        }
+    }
+    let policies = Entity::find()
+        .filter(Column::DataItemId.eq(data_item_id))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(policies)
+}

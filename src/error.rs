@@ -1,0 +1,88 @@
+//! The domain error: what can go wrong below the API, in terms a client can act on.
+//! The GraphQL layer maps each variant to a stable `extensions.code`.
+
+use std::sync::Arc;
+
+use sea_orm::{DbErr, SqlErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value breaks a rule; `field` is its path in the input (e.g. `input.code`).
+    #[error("{message}")]
+    BadInput { field: String, message: String },
+    /// The object named by an id or code does not exist.
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: &'static str, id: String },
+    /// The change clashes with what is stored: a duplicate key, a stale version, or a
+    /// reference that still points at the object.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        current_version: Option<i32>,
+    },
+    /// A configured limit (page size, depth, ...) was exceeded.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// Anything the client cannot fix; logged, never shown.
+    #[error("internal error")]
+    Internal(#[source] Arc<DbErr>),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict {
+            message: message.into(),
+            current_version: None,
+        }
+    }
+
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Self::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    /// The stable code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::NotFound { .. } => "NOT_FOUND",
+            Self::Conflict { .. } => "CONFLICT",
+            Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<DbErr> for Error {
+    /// Constraint violations that slip past the explicit checks (a concurrent writer won the
+    /// race) are still the client's conflict, not a server fault.
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Self::conflict("a record with the same unique key already exists")
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::conflict(
+                "the change breaks a reference: a referenced record is missing or still in use",
+            ),
+            _ => Self::Internal(Arc::new(err)),
+        }
+    }
+}
+
+impl From<Arc<DbErr>> for Error {
+    /// Errors shared by a batched loader: reads, so never a constraint violation.
+    fn from(err: Arc<DbErr>) -> Self {
+        Self::Internal(err)
+    }
+}

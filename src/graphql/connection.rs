@@ -1,0 +1,184 @@
+//! Glue between the paging mechanism ([`crate::store::page`]) and Relay connections:
+//! the `orderBy` input, `totalCount`, and [`list`], which every list field calls.
+
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, InputObject, InputType, Object, OutputType};
+
+use super::filter::{OrderField, SortDirection, WhereInput};
+use super::loader::{CountKey, Loaders, PageKey, Scope};
+use super::data_item::DataItemOrderField;
+use super::database::DatabaseOrderField;
+use super::focal_point::FocalPointOrderField;
+use super::information_system::InformationSystemOrderField;
+use super::organization::OrganizationOrderField;
+use super::sharing_policy::SharingPolicyOrderField;
+use crate::config::Limits;
+use crate::error::{Error, Result};
+use crate::store::page::{Direction, ListQuery, Listable, PageArgs};
+
+/// Most sort keys one `orderBy` may name.
+const MAX_SORT_KEYS: usize = 3;
+
+/// One sort key.
+#[derive(InputObject, Debug, Clone)]
+#[graphql(
+    concrete(name = "OrganizationOrder", params(OrganizationOrderField)),
+    concrete(name = "FocalPointOrder", params(FocalPointOrderField)),
+    concrete(name = "InformationSystemOrder", params(InformationSystemOrderField)),
+    concrete(name = "DatabaseOrder", params(DatabaseOrderField)),
+    concrete(name = "DataItemOrder", params(DataItemOrderField)),
+    concrete(name = "SharingPolicyOrder", params(SharingPolicyOrderField))
+)]
+pub struct OrderBy<F: InputType> {
+    pub field: F,
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// A list's connection type: edges, nodes, pageInfo and `totalCount`.
+pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
+
+/// Counts lazily: the count statement runs only when a client selects `totalCount`.
+pub struct TotalCount(Arc<dyn CountSource>);
+
+#[async_graphql::async_trait::async_trait]
+trait CountSource: Send + Sync {
+    async fn count(&self, loaders: &DataLoader<Loaders>) -> Result<u64>;
+}
+
+#[async_graphql::async_trait::async_trait]
+impl<E: Listable> CountSource for CountKey<E> {
+    async fn count(&self, loaders: &DataLoader<Loaders>) -> Result<u64> {
+        Ok(loaders.load_one(self.clone()).await?.unwrap_or(0))
+    }
+}
+
+#[Object]
+impl TotalCount {
+    /// Number of objects in the whole list (all pages), after filtering.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let n = self.0.count(ctx.data_unchecked::<DataLoader<Loaders>>()).await?;
+        Ok(n as i64)
+    }
+}
+
+/// Complexity of a list field: its page size times the cost of its selection.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let size = first.or(last).unwrap_or(20).max(1) as usize;
+    size.saturating_mul(child.max(1))
+}
+
+/// Everything a list field receives.
+pub struct ListArgs<W, F: InputType> {
+    pub filter: Option<W>,
+    pub order_by: Option<Vec<OrderBy<F>>>,
+    pub page: PageArgs,
+}
+
+impl<W, F: InputType> ListArgs<W, F> {
+    pub fn new(
+        filter: Option<W>,
+        order_by: Option<Vec<OrderBy<F>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        Self {
+            filter,
+            order_by,
+            page: PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+        }
+    }
+}
+
+/// Resolves a list field: the whole table (`scope` = [`Scope::all`]) or one parent's children.
+pub async fn list<E, W, F, N>(
+    ctx: &Context<'_>,
+    scope: Scope<E>,
+    args: ListArgs<W, F>,
+    default_order: F,
+) -> Result<Conn<N>>
+where
+    E: Listable,
+    W: WhereInput,
+    F: OrderField<E> + InputType,
+    N: From<E::Model> + OutputType,
+{
+    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let condition = match &args.filter {
+        Some(w) => w.condition()?,
+        None => sea_orm::Condition::all(),
+    };
+    let filter_key: Arc<str> = format!("{:?}", args.filter).into();
+    let order = match args.order_by {
+        Some(keys) if !keys.is_empty() => {
+            if keys.len() > MAX_SORT_KEYS {
+                return Err(Error::bad_input(
+                    "orderBy",
+                    format!("orderBy names at most {MAX_SORT_KEYS} fields"),
+                ));
+            }
+            keys.into_iter()
+                .map(|k| (k.field.column(), direction(k.direction)))
+                .collect()
+        }
+        _ => vec![(default_order.column(), Direction::Asc)],
+    };
+    let window = args
+        .page
+        .window(limits.default_page_size, limits.max_page_size)?;
+    let query = ListQuery::<E>::new(condition.clone(), filter_key.to_string(), order, window)?;
+
+    let loaders = ctx.data_unchecked::<DataLoader<Loaders>>();
+    let page = loaders
+        .load_one(PageKey {
+            scope: scope.clone(),
+            query: Arc::new(query),
+        })
+        .await?
+        .unwrap_or_default();
+    let count = CountKey {
+        scope,
+        condition: Arc::new(condition),
+        filter_key,
+    };
+    let mut conn = Connection::with_additional_fields(
+        page.has_previous_page,
+        page.has_next_page,
+        TotalCount(Arc::new(count)),
+    );
+    conn.edges.extend(
+        page.rows
+            .into_iter()
+            .map(|(cursor, model)| Edge::new(cursor, N::from(model))),
+    );
+    Ok(conn)
+}
+
+fn direction(d: SortDirection) -> Direction {
+    match d {
+        SortDirection::Asc => Direction::Asc,
+        SortDirection::Desc => Direction::Desc,
+    }
+}
+
+/// Loads one row by id through the request's loader.
+pub async fn by_id<E: Listable>(ctx: &Context<'_>, id: i64) -> Result<Option<E::Model>> {
+    let loaders = ctx.data_unchecked::<DataLoader<Loaders>>();
+    Ok(loaders.load_one(super::loader::ById::<E>::new(id)).await?)
+}
+
+/// Loads a row a foreign key points at; the key is enforced by the database, so a miss means
+/// the row was deleted while this request ran.
+pub async fn related<E: Listable>(ctx: &Context<'_>, id: i64, name: &'static str) -> Result<E::Model> {
+    by_id::<E>(ctx, id).await?.ok_or_else(|| Error::not_found(name, id))
+}

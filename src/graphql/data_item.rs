@@ -1,0 +1,244 @@
+//! `DataItem`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::data_item::{Column, Entity, Model};
+use entity::{database as db_entity, sharing_policy as policy_entity};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::database::Database;
+use super::filter::{self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{DeleteInput, DeletePayload, decode_opt, patch, patch_opt};
+use super::sharing_policy::{SharingPolicy, SharingPolicyOrderField, SharingPolicyWhere};
+use crate::domain::{self, data_item as rules};
+use crate::error::Result;
+
+/// A category of data inside a database (hạng mục dữ liệu), e.g. "Thông tin hộ nghèo", with
+/// its sharing policy per kind of consumer.
+pub struct DataItem(pub Model);
+
+impl From<Model> for DataItem {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl DataItem {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::DataItem, self.0.id)
+    }
+    /// Code, unique within the database.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Master data (dữ liệu chủ): the reference others synchronise to; shared by default (Art. 34).
+    async fn is_master_data(&self) -> bool {
+        self.0.is_master_data
+    }
+    /// Shared code list (dữ liệu danh mục dùng chung); shared by default (Art. 34).
+    async fn is_shared_code_list(&self) -> bool {
+        self.0.is_shared_code_list
+    }
+    /// Holds personal data (dữ liệu cá nhân): never open data.
+    async fn is_personal_data(&self) -> bool {
+        self.0.is_personal_data
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The database holding this item.
+    async fn database(&self, ctx: &Context<'_>) -> Result<Database> {
+        Ok(Database(related::<db_entity::Entity>(ctx, self.0.database_id, "Database").await?))
+    }
+    /// How the item may be shared, one policy per consumer type.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn policies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<SharingPolicyWhere>,
+        order_by: Option<Vec<OrderBy<SharingPolicyOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<SharingPolicy>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(policy_entity::Column::DataItemId, self.0.id);
+        list(ctx, scope, args, SharingPolicyOrderField::ConsumerType).await
+    }
+}
+
+/// Filter for data items.
+#[derive(InputObject, Debug, Default)]
+pub struct DataItemWhere {
+    pub code: Option<StringFilter>,
+    pub name: Option<StringFilter>,
+    pub database_id: Option<IdFilter>,
+    pub is_master_data: Option<BooleanFilter>,
+    pub is_shared_code_list: Option<BooleanFilter>,
+    pub is_personal_data: Option<BooleanFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<DataItemWhere>>,
+}
+
+impl WhereInput for DataItemWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::text("where.code", Column::Code, None, &self.code)?)
+            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
+            .add(filter::id("where.databaseId", Column::DatabaseId, Kind::Database, &self.database_id)?)
+            .add(filter::boolean(Column::IsMasterData, &self.is_master_data))
+            .add(filter::boolean(Column::IsSharedCodeList, &self.is_shared_code_list))
+            .add(filter::boolean(Column::IsPersonalData, &self.is_personal_data))
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields data items can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataItemOrderField {
+    Name,
+    Code,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for DataItemOrderField {
+    fn column(self) -> Column {
+        match self {
+            // Sorting on the folded name puts "Bản" next to "Ban", as a reader expects.
+            Self::Name => Column::NameFolded,
+            Self::Code => Column::Code,
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct DataItemQuery;
+
+#[Object]
+impl DataItemQuery {
+    /// All data items.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn data_items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataItem>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, DataItemOrderField::Name).await
+    }
+
+    /// One data item by id; `null` when there is none.
+    async fn data_item(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DataItem>> {
+        let id = ids::decode_as("id", &id, Kind::DataItem)?;
+        Ok(by_id::<Entity>(ctx, id).await?.map(DataItem))
+    }
+}
+
+/// A new data item.
+#[derive(InputObject)]
+pub struct CreateDataItemInput {
+    pub database_id: ID,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    #[graphql(default)]
+    pub is_master_data: bool,
+    #[graphql(default)]
+    pub is_shared_code_list: bool,
+    #[graphql(default)]
+    pub is_personal_data: bool,
+}
+
+/// Changes to a data item: omitted fields keep their value, `null` clears a field.
+#[derive(InputObject)]
+pub struct UpdateDataItemInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub database_id: Option<ID>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub is_master_data: Option<bool>,
+    pub is_shared_code_list: Option<bool>,
+    pub is_personal_data: Option<bool>,
+}
+
+/// The data item a mutation wrote.
+#[derive(SimpleObject)]
+pub struct DataItemPayload {
+    pub data_item: DataItem,
+}
+
+#[derive(Default)]
+pub struct DataItemMutation;
+
+#[Object]
+impl DataItemMutation {
+    async fn create_data_item(&self, ctx: &Context<'_>, input: CreateDataItemInput) -> Result<DataItemPayload> {
+        let fields = rules::Fields {
+            database_id: ids::decode_as("input.databaseId", &input.database_id, Kind::Database)?,
+            code: input.code,
+            name: input.name,
+            description: input.description,
+            is_master_data: input.is_master_data,
+            is_shared_code_list: input.is_shared_code_list,
+            is_personal_data: input.is_personal_data,
+        };
+        let model = domain::create::<rules::DataItem>(ctx.data_unchecked(), fields).await?;
+        Ok(DataItemPayload { data_item: DataItem(model) })
+    }
+
+    async fn update_data_item(&self, ctx: &Context<'_>, input: UpdateDataItemInput) -> Result<DataItemPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
+        let database_id = decode_opt("input.databaseId", &input.database_id, Kind::Database)?;
+        let model = domain::update::<rules::DataItem>(ctx.data_unchecked(), id, input.expected_version, |f| {
+            patch(&mut f.database_id, database_id);
+            patch(&mut f.code, input.code);
+            patch(&mut f.name, input.name);
+            patch_opt(&mut f.description, input.description);
+            patch(&mut f.is_master_data, input.is_master_data);
+            patch(&mut f.is_shared_code_list, input.is_shared_code_list);
+            patch(&mut f.is_personal_data, input.is_personal_data);
+        })
+        .await?;
+        Ok(DataItemPayload { data_item: DataItem(model) })
+    }
+
+    /// Deletes a data item together with its sharing policies.
+    async fn delete_data_item(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
+        domain::delete::<rules::DataItem>(ctx.data_unchecked(), id, input.expected_version).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+}

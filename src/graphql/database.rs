@@ -1,0 +1,306 @@
+//! `Database`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::database::{Column, Entity, Model};
+use entity::enums::{DatabaseKind, DatabaseStatus, UpdateFrequency};
+use entity::{data_item as item_entity, information_system as is_entity, organization as org_entity};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::ids::{self, Kind};
+use super::information_system::InformationSystem;
+use super::loader::Scope;
+use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, patch, patch_opt};
+use super::organization::Organization;
+use crate::domain::{self, database as rules};
+use crate::error::Result;
+
+/// A database in an organization's catalogue (cơ sở dữ liệu): what it is for, what it holds,
+/// how its data is collected and updated and from which sources, and its data items.
+pub struct Database(pub Model);
+
+impl From<Model> for Database {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl Database {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Database, self.0.id)
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> DatabaseKind {
+        self.0.kind
+    }
+    /// Purpose of the database (mục đích).
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+    /// Scope (phạm vi).
+    async fn scope(&self) -> Option<&str> {
+        self.0.scope.as_deref()
+    }
+    /// Content (nội dung).
+    async fn content(&self) -> Option<&str> {
+        self.0.content.as_deref()
+    }
+    /// How data is collected and updated (phương thức thu thập, cập nhật).
+    async fn collection_method(&self) -> Option<&str> {
+        self.0.collection_method.as_deref()
+    }
+    async fn update_frequency(&self) -> UpdateFrequency {
+        self.0.update_frequency
+    }
+    /// Where the data comes from (nguồn dữ liệu).
+    async fn data_sources(&self) -> Option<&str> {
+        self.0.data_sources.as_deref()
+    }
+    /// Legal basis for keeping the database (căn cứ pháp lý).
+    async fn legal_basis(&self) -> Option<&str> {
+        self.0.legal_basis.as_deref()
+    }
+    /// Published rules for using its data (quy chế khai thác, sử dụng; Art. 22).
+    async fn usage_rules(&self) -> Option<&str> {
+        self.0.usage_rules.as_deref()
+    }
+    async fn status(&self) -> DatabaseStatus {
+        self.0.status
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The organization that owns the database (đơn vị chủ quản).
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?))
+    }
+    /// The information system hosting it, if recorded.
+    async fn system(&self, ctx: &Context<'_>) -> Result<Option<InformationSystem>> {
+        match self.0.system_id {
+            Some(id) => Ok(by_id::<is_entity::Entity>(ctx, id).await?.map(InformationSystem)),
+            None => Ok(None),
+        }
+    }
+    /// The data items of this database.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataItem>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(item_entity::Column::DatabaseId, self.0.id);
+        list(ctx, scope, args, DataItemOrderField::Name).await
+    }
+}
+
+/// Filter for databases.
+#[derive(InputObject, Debug, Default)]
+pub struct DatabaseWhere {
+    pub code: Option<StringFilter>,
+    pub name: Option<StringFilter>,
+    pub kind: Option<EnumFilter<DatabaseKind>>,
+    pub status: Option<EnumFilter<DatabaseStatus>>,
+    pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
+    pub owner_id: Option<IdFilter>,
+    pub system_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<DatabaseWhere>>,
+}
+
+impl WhereInput for DatabaseWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::text("where.code", Column::Code, None, &self.code)?)
+            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
+            .add(filter::enumeration("where.kind", Column::Kind, &self.kind)?)
+            .add(filter::enumeration("where.status", Column::Status, &self.status)?)
+            .add(filter::enumeration("where.updateFrequency", Column::UpdateFrequency, &self.update_frequency)?)
+            .add(filter::id("where.ownerId", Column::OwnerId, Kind::Organization, &self.owner_id)?)
+            .add(filter::id("where.systemId", Column::SystemId, Kind::InformationSystem, &self.system_id)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields databases can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseOrderField {
+    Name,
+    Code,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for DatabaseOrderField {
+    fn column(self) -> Column {
+        match self {
+            // Sorting on the folded name puts "Bản" next to "Ban", as a reader expects.
+            Self::Name => Column::NameFolded,
+            Self::Code => Column::Code,
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct DatabaseQuery;
+
+#[Object]
+impl DatabaseQuery {
+    /// All databases.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn databases(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DatabaseWhere>,
+        order_by: Option<Vec<OrderBy<DatabaseOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Database>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, DatabaseOrderField::Name).await
+    }
+
+    /// One database by `id` or `code`; `null` when there is none.
+    async fn database(&self, ctx: &Context<'_>, id: Option<ID>, code: Option<String>) -> Result<Option<Database>> {
+        let found = Lookup::new(id, code, Kind::Database)?
+            .find::<Entity>(ctx, Column::Code)
+            .await?;
+        Ok(found.map(Database))
+    }
+}
+
+/// A new database.
+#[derive(InputObject)]
+pub struct CreateDatabaseInput {
+    pub code: String,
+    pub name: String,
+    pub kind: DatabaseKind,
+    pub owner_id: ID,
+    pub system_id: Option<ID>,
+    pub purpose: Option<String>,
+    pub scope: Option<String>,
+    pub content: Option<String>,
+    pub collection_method: Option<String>,
+    #[graphql(default_with = "UpdateFrequency::Irregular")]
+    pub update_frequency: UpdateFrequency,
+    pub data_sources: Option<String>,
+    pub legal_basis: Option<String>,
+    pub usage_rules: Option<String>,
+    #[graphql(default_with = "DatabaseStatus::Operating")]
+    pub status: DatabaseStatus,
+}
+
+/// Changes to a database: omitted fields keep their value, `null` clears a field.
+#[derive(InputObject)]
+pub struct UpdateDatabaseInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<DatabaseKind>,
+    pub owner_id: Option<ID>,
+    pub system_id: MaybeUndefined<ID>,
+    pub purpose: MaybeUndefined<String>,
+    pub scope: MaybeUndefined<String>,
+    pub content: MaybeUndefined<String>,
+    pub collection_method: MaybeUndefined<String>,
+    pub update_frequency: Option<UpdateFrequency>,
+    pub data_sources: MaybeUndefined<String>,
+    pub legal_basis: MaybeUndefined<String>,
+    pub usage_rules: MaybeUndefined<String>,
+    pub status: Option<DatabaseStatus>,
+}
+
+/// The database a mutation wrote.
+#[derive(SimpleObject)]
+pub struct DatabasePayload {
+    pub database: Database,
+}
+
+#[derive(Default)]
+pub struct DatabaseMutation;
+
+#[Object]
+impl DatabaseMutation {
+    async fn create_database(&self, ctx: &Context<'_>, input: CreateDatabaseInput) -> Result<DatabasePayload> {
+        let fields = rules::Fields {
+            code: input.code,
+            name: input.name,
+            kind: input.kind,
+            owner_id: ids::decode_as("input.ownerId", &input.owner_id, Kind::Organization)?,
+            system_id: decode_opt("input.systemId", &input.system_id, Kind::InformationSystem)?,
+            purpose: input.purpose,
+            scope: input.scope,
+            content: input.content,
+            collection_method: input.collection_method,
+            update_frequency: input.update_frequency,
+            data_sources: input.data_sources,
+            legal_basis: input.legal_basis,
+            usage_rules: input.usage_rules,
+            status: input.status,
+        };
+        let model = domain::create::<rules::Database>(ctx.data_unchecked(), fields).await?;
+        Ok(DatabasePayload { database: Database(model) })
+    }
+
+    async fn update_database(&self, ctx: &Context<'_>, input: UpdateDatabaseInput) -> Result<DatabasePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Database)?;
+        let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
+        let system_id = decode_maybe("input.systemId", input.system_id, Kind::InformationSystem)?;
+        let model = domain::update::<rules::Database>(ctx.data_unchecked(), id, input.expected_version, |f| {
+            patch(&mut f.code, input.code);
+            patch(&mut f.name, input.name);
+            patch(&mut f.kind, input.kind);
+            patch(&mut f.owner_id, owner_id);
+            patch_opt(&mut f.system_id, system_id);
+            patch_opt(&mut f.purpose, input.purpose);
+            patch_opt(&mut f.scope, input.scope);
+            patch_opt(&mut f.content, input.content);
+            patch_opt(&mut f.collection_method, input.collection_method);
+            patch(&mut f.update_frequency, input.update_frequency);
+            patch_opt(&mut f.data_sources, input.data_sources);
+            patch_opt(&mut f.legal_basis, input.legal_basis);
+            patch_opt(&mut f.usage_rules, input.usage_rules);
+            patch(&mut f.status, input.status);
+        })
+        .await?;
+        Ok(DatabasePayload { database: Database(model) })
+    }
+
+    /// Deletes a database that has no data items left.
+    async fn delete_database(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Database)?;
+        domain::delete::<rules::Database>(ctx.data_unchecked(), id, input.expected_version).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+}

@@ -1,0 +1,95 @@
+//! Gives every GraphQL error a stable `extensions.code`, in one place for all resolvers.
+//!
+//! Resolvers return [`crate::error::Error`]; async-graphql keeps it as the error's source. This
+//! extension reads it back, sets `code` (and `field`, `currentVersion`), and replaces internal
+//! errors with a generic message after logging them, so no SQL text ever reaches a client.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::{Response, ServerError, Value};
+use sea_orm::DbErr;
+
+use crate::error::Error;
+
+pub struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for err in &mut response.errors {
+            classify(err);
+        }
+        response
+    }
+}
+
+/// Whether an error happened before execution (parse, validation, limits): such responses
+/// carry no `data`, and over HTTP they are answered 400.
+pub fn is_request_error(err: &ServerError) -> bool {
+    err.path.is_empty()
+        && err
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .is_some_and(|c| {
+                matches!(c, Value::String(s) if s == "GRAPHQL_PARSE_FAILED" || s == "GRAPHQL_VALIDATION_FAILED" || s == "LIMIT_EXCEEDED")
+            })
+}
+
+fn classify(err: &mut ServerError) {
+    let code = if let Some(e) = err.source::<Error>() {
+        let (code, extra, internal) = match e {
+            Error::BadInput { field, .. } => (e.code(), Some(("field", Value::String(field.clone()))), None),
+            Error::Conflict {
+                current_version: Some(v),
+                ..
+            } => (e.code(), Some(("currentVersion", Value::from(*v))), None),
+            Error::Internal(db) => (e.code(), None, Some(db.to_string())),
+            _ => (e.code(), None, None),
+        };
+        if let Some((key, value)) = extra {
+            set(err, key, value);
+        }
+        if let Some(detail) = internal {
+            tracing::error!(error = %detail, path = ?err.path, "internal error");
+            err.message = "internal error".into();
+        }
+        code
+    } else if err.source::<DbErr>().is_some() || err.source::<Arc<DbErr>>().is_some() {
+        tracing::error!(error = %err.message, path = ?err.path, "database error");
+        err.message = "internal error".into();
+        "INTERNAL"
+    } else if !err.path.is_empty() {
+        // Raised by async-graphql while executing: argument values it could not accept.
+        "BAD_USER_INPUT"
+    } else if err.message.starts_with("Query is nested too deep")
+        || err.message.starts_with("Query is too complex")
+        || err.message.contains("too many")
+        || err.message.contains("exceeds")
+    {
+        "LIMIT_EXCEEDED"
+    } else if err.locations.is_empty() && err.message.contains("parse") || err.message.starts_with(" -->") {
+        "GRAPHQL_PARSE_FAILED"
+    } else {
+        "GRAPHQL_VALIDATION_FAILED"
+    };
+    if !has_code(err) {
+        set(err, "code", Value::String(code.into()));
+    }
+}
+
+fn has_code(err: &ServerError) -> bool {
+    err.extensions.as_ref().is_some_and(|e| e.get("code").is_some())
+}
+
+fn set(err: &mut ServerError, key: &str, value: Value) {
+    err.extensions.get_or_insert_with(Default::default).set(key, value);
+}

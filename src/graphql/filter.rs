@@ -1,0 +1,268 @@
+//! The one filter mechanism: typed filter inputs (`StringFilter`, `EnumFilter<T>`, `IdFilter`,
+//! `DateTimeFilter`, `BooleanFilter`) and the functions that turn them into SQL conditions.
+//! Each type's `where:` input combines these fields with AND, plus `or: [..]`.
+
+use async_graphql::{Enum, ID, InputObject, InputType};
+use chrono::{DateTime, Utc};
+use entity::enums::{
+    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, Readiness,
+    SharingMode, UpdateFrequency,
+};
+use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
+use sea_orm::{ColumnTrait, Condition, Value};
+
+use super::ids::{self, Kind};
+use crate::domain::text::fold;
+use crate::error::{Error, Result};
+
+/// Most values one `in` list may hold.
+const MAX_IN: usize = 1000;
+/// Deepest nesting of `or` lists.
+const MAX_NESTING: usize = 5;
+
+/// Filter on a text field.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct StringFilter {
+    /// Exactly this value.
+    pub eq: Option<String>,
+    /// One of these values.
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<String>>,
+    /// Contains this text, ignoring case and Vietnamese diacritics ("phong tai nguyen" matches
+    /// "Phòng Tài nguyên"; "đ" matches "d").
+    pub contains: Option<String>,
+    /// Starts with this text (exact case).
+    pub starts_with: Option<String>,
+}
+
+/// Filter on an enumerated field.
+#[derive(InputObject, Debug, Clone)]
+#[graphql(
+    concrete(name = "AdministrativeLevelFilter", params(AdministrativeLevel)),
+    concrete(name = "ConsumerTypeFilter", params(ConsumerType)),
+    concrete(name = "SharingModeFilter", params(SharingMode)),
+    concrete(name = "DatabaseKindFilter", params(DatabaseKind)),
+    concrete(name = "DatabaseStatusFilter", params(DatabaseStatus)),
+    concrete(name = "UpdateFrequencyFilter", params(UpdateFrequency)),
+    concrete(name = "FocalPointScopeFilter", params(FocalPointScope)),
+    concrete(name = "ReadinessFilter", params(Readiness))
+)]
+pub struct EnumFilter<T: InputType> {
+    /// Exactly this value.
+    pub eq: Option<T>,
+    /// One of these values.
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<T>>,
+}
+
+/// Filter on a reference to another object.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct IdFilter {
+    /// Exactly this id.
+    pub eq: Option<ID>,
+    /// One of these ids.
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<ID>>,
+    /// `true`: the reference is empty; `false`: it is set.
+    pub is_null: Option<bool>,
+}
+
+/// Filter on a point in time.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct DateTimeFilter {
+    pub gt: Option<DateTime<Utc>>,
+    pub gte: Option<DateTime<Utc>>,
+    pub lt: Option<DateTime<Utc>>,
+    pub lte: Option<DateTime<Utc>>,
+}
+
+/// Filter on a yes/no field.
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct BooleanFilter {
+    pub eq: Option<bool>,
+}
+
+/// Sort direction.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+fn check_in_len<T>(field: &str, values: &[T]) -> Result<()> {
+    if values.len() > MAX_IN {
+        return Err(Error::LimitExceeded(format!(
+            "{field}.in has {} values; at most {MAX_IN} are allowed",
+            values.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Escapes LIKE wildcards so user text matches literally.
+fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A text filter over `col`; `folded` is the column holding the folded copy used by `contains`
+/// (without one, `contains` compares lower-cased text).
+pub fn text<C: ColumnTrait>(
+    field: &str,
+    col: C,
+    folded: Option<C>,
+    f: &Option<StringFilter>,
+) -> Result<Condition> {
+    let mut cond = Condition::all();
+    let Some(f) = f else { return Ok(cond) };
+    if let Some(v) = &f.eq {
+        cond = cond.add(col.eq(v.clone()));
+    }
+    if let Some(vs) = &f.in_ {
+        check_in_len(field, vs)?;
+        cond = cond.add(col.is_in(vs.clone()));
+    }
+    if let Some(v) = &f.starts_with {
+        let pattern = LikeExpr::new(format!("{}%", like_literal(v))).escape('\\');
+        cond = cond.add(col.into_expr().like(pattern));
+    }
+    if let Some(v) = &f.contains {
+        let needle = fold(v);
+        let pattern = LikeExpr::new(format!("%{}%", like_literal(&needle))).escape('\\');
+        cond = cond.add(match folded {
+            Some(fc) => fc.into_expr().like(pattern),
+            None => Func::lower(col.into_expr()).like(pattern),
+        });
+    }
+    Ok(cond)
+}
+
+/// An enum filter over `col`.
+pub fn enumeration<C, T>(field: &str, col: C, f: &Option<EnumFilter<T>>) -> Result<Condition>
+where
+    C: ColumnTrait,
+    T: InputType + Into<Value> + Clone,
+{
+    let mut cond = Condition::all();
+    let Some(f) = f else { return Ok(cond) };
+    if let Some(v) = &f.eq {
+        cond = cond.add(col.eq(v.clone()));
+    }
+    if let Some(vs) = &f.in_ {
+        check_in_len(field, vs)?;
+        cond = cond.add(col.is_in(vs.iter().cloned()));
+    }
+    Ok(cond)
+}
+
+/// A reference filter over `col`, whose ids must be of type `kind`.
+pub fn id<C: ColumnTrait>(field: &str, col: C, kind: Kind, f: &Option<IdFilter>) -> Result<Condition> {
+    let mut cond = Condition::all();
+    let Some(f) = f else { return Ok(cond) };
+    if let Some(v) = &f.eq {
+        cond = cond.add(col.eq(ids::decode_as(&format!("{field}.eq"), v, kind)?));
+    }
+    if let Some(vs) = &f.in_ {
+        check_in_len(field, vs)?;
+        let decoded = vs
+            .iter()
+            .map(|v| ids::decode_as(&format!("{field}.in"), v, kind))
+            .collect::<Result<Vec<_>>>()?;
+        cond = cond.add(col.is_in(decoded));
+    }
+    match f.is_null {
+        Some(true) => cond = cond.add(col.is_null()),
+        Some(false) => cond = cond.add(col.is_not_null()),
+        None => {}
+    }
+    Ok(cond)
+}
+
+/// A time filter over `col`.
+pub fn time<C: ColumnTrait>(col: C, f: &Option<DateTimeFilter>) -> Condition {
+    let mut cond = Condition::all();
+    let Some(f) = f else { return cond };
+    if let Some(v) = f.gt {
+        cond = cond.add(col.gt(v));
+    }
+    if let Some(v) = f.gte {
+        cond = cond.add(col.gte(v));
+    }
+    if let Some(v) = f.lt {
+        cond = cond.add(col.lt(v));
+    }
+    if let Some(v) = f.lte {
+        cond = cond.add(col.lte(v));
+    }
+    cond
+}
+
+/// A boolean filter over `col`.
+pub fn boolean<C: ColumnTrait>(col: C, f: &Option<BooleanFilter>) -> Condition {
+    match f.as_ref().and_then(|f| f.eq) {
+        Some(v) => Condition::all().add(col.eq(v)),
+        None => Condition::all(),
+    }
+}
+
+/// A `where:` input: its own fields ANDed, plus any `or` alternatives.
+pub trait WhereInput: std::fmt::Debug {
+    /// The condition of this input's own fields (without `or`).
+    fn fields(&self) -> Result<Condition>;
+    /// The `or` alternatives.
+    fn alternatives(&self) -> Option<&[Self]>
+    where
+        Self: Sized;
+
+    fn condition(&self) -> Result<Condition>
+    where
+        Self: Sized,
+    {
+        self.condition_at(0)
+    }
+
+    fn condition_at(&self, depth: usize) -> Result<Condition>
+    where
+        Self: Sized,
+    {
+        if depth > MAX_NESTING {
+            return Err(Error::LimitExceeded(format!(
+                "where: `or` is nested deeper than {MAX_NESTING} levels"
+            )));
+        }
+        let mut cond = self.fields()?;
+        if let Some(alts) = self.alternatives() {
+            check_in_len("or", alts)?;
+            let mut any = Condition::any();
+            for alt in alts {
+                any = any.add(alt.condition_at(depth + 1)?);
+            }
+            if !alts.is_empty() {
+                cond = cond.add(any);
+            }
+        }
+        Ok(cond)
+    }
+}
+
+/// A type's sort field enum: names a column of entity `E`.
+pub trait OrderField<E: sea_orm::EntityTrait>: Copy + std::fmt::Debug {
+    fn column(self) -> E::Column;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_literal;
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(like_literal("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}

@@ -1,0 +1,224 @@
+//! `FocalPoint`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::FocalPointScope;
+use entity::focal_point::{Column, Entity, Model};
+use entity::organization as org_entity;
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{decode_opt, DeleteInput, DeletePayload, patch, patch_opt};
+use super::organization::Organization;
+use crate::domain::{self, focal_point as rules};
+use crate::error::Result;
+
+/// An officer named for data sharing (đầu mối): `EXTERNAL` (one per district, for sharing
+/// outside it) or `INTERNAL` (one per agency). Name, position, duties and contacts are public.
+pub struct FocalPoint(pub Model);
+
+impl From<Model> for FocalPoint {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl FocalPoint {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::FocalPoint, self.0.id)
+    }
+    async fn scope(&self) -> FocalPointScope {
+        self.0.scope
+    }
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    async fn position(&self) -> Option<&str> {
+        self.0.position.as_deref()
+    }
+    async fn duties(&self) -> Option<&str> {
+        self.0.duties.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn term_start(&self) -> Option<NaiveDate> {
+        self.0.term_start
+    }
+    async fn term_end(&self) -> Option<NaiveDate> {
+        self.0.term_end
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The organization that named this focal point.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?))
+    }
+}
+
+/// Filter for focal points.
+#[derive(InputObject, Debug, Default)]
+pub struct FocalPointWhere {
+    pub full_name: Option<StringFilter>,
+    pub scope: Option<EnumFilter<FocalPointScope>>,
+    pub organization_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<FocalPointWhere>>,
+}
+
+impl WhereInput for FocalPointWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::text("where.fullName", Column::FullName, Some(Column::FullNameFolded), &self.full_name)?)
+            .add(filter::enumeration("where.scope", Column::Scope, &self.scope)?)
+            .add(filter::id("where.organizationId", Column::OrganizationId, Kind::Organization, &self.organization_id)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields focal points can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FocalPointOrderField {
+    FullName,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for FocalPointOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::FullName => Column::FullNameFolded,
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct FocalPointQuery;
+
+#[Object]
+impl FocalPointQuery {
+    /// All focal points.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn focal_points(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<FocalPointWhere>,
+        order_by: Option<Vec<OrderBy<FocalPointOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<FocalPoint>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, FocalPointOrderField::FullName).await
+    }
+
+    /// One focal point by id; `null` when there is none.
+    async fn focal_point(&self, ctx: &Context<'_>, id: ID) -> Result<Option<FocalPoint>> {
+        let id = ids::decode_as("id", &id, Kind::FocalPoint)?;
+        Ok(by_id::<Entity>(ctx, id).await?.map(FocalPoint))
+    }
+}
+
+/// A new focal point.
+#[derive(InputObject)]
+pub struct CreateFocalPointInput {
+    pub organization_id: ID,
+    pub scope: FocalPointScope,
+    pub full_name: String,
+    pub position: Option<String>,
+    pub duties: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+}
+
+/// Changes to a focal point: omitted fields keep their value, `null` clears a field.
+#[derive(InputObject)]
+pub struct UpdateFocalPointInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub organization_id: Option<ID>,
+    pub scope: Option<FocalPointScope>,
+    pub full_name: Option<String>,
+    pub position: MaybeUndefined<String>,
+    pub duties: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<String>,
+    pub email: MaybeUndefined<String>,
+    pub term_start: MaybeUndefined<NaiveDate>,
+    pub term_end: MaybeUndefined<NaiveDate>,
+}
+
+/// The focal point a mutation wrote.
+#[derive(SimpleObject)]
+pub struct FocalPointPayload {
+    pub focal_point: FocalPoint,
+}
+
+#[derive(Default)]
+pub struct FocalPointMutation;
+
+#[Object]
+impl FocalPointMutation {
+    async fn create_focal_point(&self, ctx: &Context<'_>, input: CreateFocalPointInput) -> Result<FocalPointPayload> {
+        let fields = rules::Fields {
+            organization_id: ids::decode_as("input.organizationId", &input.organization_id, Kind::Organization)?,
+            scope: input.scope,
+            full_name: input.full_name,
+            position: input.position,
+            duties: input.duties,
+            phone: input.phone,
+            email: input.email,
+            term_start: input.term_start,
+            term_end: input.term_end,
+        };
+        let model = domain::create::<rules::FocalPoint>(ctx.data_unchecked(), fields).await?;
+        Ok(FocalPointPayload { focal_point: FocalPoint(model) })
+    }
+
+    async fn update_focal_point(&self, ctx: &Context<'_>, input: UpdateFocalPointInput) -> Result<FocalPointPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::FocalPoint)?;
+        let organization_id = decode_opt("input.organizationId", &input.organization_id, Kind::Organization)?;
+        let model = domain::update::<rules::FocalPoint>(ctx.data_unchecked(), id, input.expected_version, |f| {
+            patch(&mut f.organization_id, organization_id);
+            patch(&mut f.scope, input.scope);
+            patch(&mut f.full_name, input.full_name);
+            patch_opt(&mut f.position, input.position);
+            patch_opt(&mut f.duties, input.duties);
+            patch_opt(&mut f.phone, input.phone);
+            patch_opt(&mut f.email, input.email);
+            patch_opt(&mut f.term_start, input.term_start);
+            patch_opt(&mut f.term_end, input.term_end);
+        })
+        .await?;
+        Ok(FocalPointPayload { focal_point: FocalPoint(model) })
+    }
+
+    async fn delete_focal_point(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::FocalPoint)?;
+        domain::delete::<rules::FocalPoint>(ctx.data_unchecked(), id, input.expected_version).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+}

@@ -1,0 +1,266 @@
+//! `InformationSystem`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::Readiness;
+use entity::information_system::{Column, Entity, Model};
+use entity::{database as db_entity, organization as org_entity};
+
+use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
+use super::database::{Database, DatabaseOrderField, DatabaseWhere};
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{decode_opt, DeleteInput, DeletePayload, Lookup, patch, patch_opt};
+use super::organization::Organization;
+use crate::domain::{self, information_system as rules};
+use crate::error::Result;
+
+/// An information system that hosts databases and exposes services (hệ thống thông tin), with
+/// the outcome of its readiness review for connection and sharing.
+pub struct InformationSystem(pub Model);
+
+impl From<Model> for InformationSystem {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl InformationSystem {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::InformationSystem, self.0.id)
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Unit that operates the system day to day.
+    async fn operator(&self) -> Option<&str> {
+        self.0.operator.as_deref()
+    }
+    /// Where it runs (e.g. the provincial data centre).
+    async fn hosting(&self) -> Option<&str> {
+        self.0.hosting.as_deref()
+    }
+    async fn readiness(&self) -> Readiness {
+        self.0.readiness
+    }
+    async fn readiness_reviewed_on(&self) -> Option<NaiveDate> {
+        self.0.readiness_reviewed_on
+    }
+    async fn readiness_notes(&self) -> Option<&str> {
+        self.0.readiness_notes.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The organization that owns the system.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?))
+    }
+    /// Databases hosted by this system.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn databases(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DatabaseWhere>,
+        order_by: Option<Vec<OrderBy<DatabaseOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Database>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(db_entity::Column::SystemId, self.0.id);
+        list(ctx, scope, args, DatabaseOrderField::Name).await
+    }
+}
+
+/// Filter for information systems.
+#[derive(InputObject, Debug, Default)]
+pub struct InformationSystemWhere {
+    pub code: Option<StringFilter>,
+    pub name: Option<StringFilter>,
+    pub owner_id: Option<IdFilter>,
+    pub readiness: Option<EnumFilter<Readiness>>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<InformationSystemWhere>>,
+}
+
+impl WhereInput for InformationSystemWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::text("where.code", Column::Code, None, &self.code)?)
+            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
+            .add(filter::id("where.ownerId", Column::OwnerId, Kind::Organization, &self.owner_id)?)
+            .add(filter::enumeration("where.readiness", Column::Readiness, &self.readiness)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields information systems can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InformationSystemOrderField {
+    Name,
+    Code,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for InformationSystemOrderField {
+    fn column(self) -> Column {
+        match self {
+            // Sorting on the folded name puts "Bản" next to "Ban", as a reader expects.
+            Self::Name => Column::NameFolded,
+            Self::Code => Column::Code,
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct InformationSystemQuery;
+
+#[Object]
+impl InformationSystemQuery {
+    /// All information systems.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn information_systems(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<InformationSystemWhere>,
+        order_by: Option<Vec<OrderBy<InformationSystemOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<InformationSystem>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, InformationSystemOrderField::Name).await
+    }
+
+    /// One information system by `id` or `code`; `null` when there is none.
+    async fn information_system(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        code: Option<String>,
+    ) -> Result<Option<InformationSystem>> {
+        let found = Lookup::new(id, code, Kind::InformationSystem)?
+            .find::<Entity>(ctx, Column::Code)
+            .await?;
+        Ok(found.map(InformationSystem))
+    }
+}
+
+/// A new information system.
+#[derive(InputObject)]
+pub struct CreateInformationSystemInput {
+    pub code: String,
+    pub name: String,
+    pub owner_id: ID,
+    pub description: Option<String>,
+    pub operator: Option<String>,
+    pub hosting: Option<String>,
+    #[graphql(default_with = "Readiness::NotReviewed")]
+    pub readiness: Readiness,
+    pub readiness_reviewed_on: Option<NaiveDate>,
+    pub readiness_notes: Option<String>,
+}
+
+/// Changes to an information system: omitted fields keep their value, `null` clears a field.
+#[derive(InputObject)]
+pub struct UpdateInformationSystemInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub owner_id: Option<ID>,
+    pub description: MaybeUndefined<String>,
+    pub operator: MaybeUndefined<String>,
+    pub hosting: MaybeUndefined<String>,
+    pub readiness: Option<Readiness>,
+    pub readiness_reviewed_on: MaybeUndefined<NaiveDate>,
+    pub readiness_notes: MaybeUndefined<String>,
+}
+
+/// The information system a mutation wrote.
+#[derive(SimpleObject)]
+pub struct InformationSystemPayload {
+    pub information_system: InformationSystem,
+}
+
+#[derive(Default)]
+pub struct InformationSystemMutation;
+
+#[Object]
+impl InformationSystemMutation {
+    async fn create_information_system(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateInformationSystemInput,
+    ) -> Result<InformationSystemPayload> {
+        let fields = rules::Fields {
+            code: input.code,
+            name: input.name,
+            owner_id: ids::decode_as("input.ownerId", &input.owner_id, Kind::Organization)?,
+            description: input.description,
+            operator: input.operator,
+            hosting: input.hosting,
+            readiness: input.readiness,
+            readiness_reviewed_on: input.readiness_reviewed_on,
+            readiness_notes: input.readiness_notes,
+        };
+        let model = domain::create::<rules::InformationSystem>(ctx.data_unchecked(), fields).await?;
+        Ok(InformationSystemPayload { information_system: InformationSystem(model) })
+    }
+
+    async fn update_information_system(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateInformationSystemInput,
+    ) -> Result<InformationSystemPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
+        let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
+        let model = domain::update::<rules::InformationSystem>(ctx.data_unchecked(), id, input.expected_version, |f| {
+            patch(&mut f.code, input.code);
+            patch(&mut f.name, input.name);
+            patch(&mut f.owner_id, owner_id);
+            patch_opt(&mut f.description, input.description);
+            patch_opt(&mut f.operator, input.operator);
+            patch_opt(&mut f.hosting, input.hosting);
+            patch(&mut f.readiness, input.readiness);
+            patch_opt(&mut f.readiness_reviewed_on, input.readiness_reviewed_on);
+            patch_opt(&mut f.readiness_notes, input.readiness_notes);
+        })
+        .await?;
+        Ok(InformationSystemPayload { information_system: InformationSystem(model) })
+    }
+
+    /// Deletes an information system that hosts no database.
+    async fn delete_information_system(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
+        domain::delete::<rules::InformationSystem>(ctx.data_unchecked(), id, input.expected_version).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+}

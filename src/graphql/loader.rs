@@ -1,0 +1,253 @@
+//! The loaders: one per relation kind, generic over the entity. Every relation a resolver
+//! follows goes through them, so a request costs a number of statements that grows with the
+//! depth of the query, not with the number of rows.
+//!
+//! - [`ById`]: rows by primary key (a `parent`, an `owner`, `node(id:)`).
+//! - [`PageKey`]: a page of rows, either of a whole table or of the children of many parents
+//!   at once (one windowed statement per distinct filter/order/window).
+//! - [`CountKey`]: `totalCount` of the same lists, one grouped statement per batch, and only
+//!   when a client asks for it.
+//!
+//! A `Loaders` value is created per request, so a later per-caller visibility scope can live
+//! in it and no cached row outlives its request.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{IdenStatic, ModelTrait, Value};
+
+use crate::store::page::{self, ListQuery, Listable, Page};
+
+pub type LoadError = Arc<DbErr>;
+
+/// The request's loaders, sharing one connection pool.
+pub struct Loaders {
+    db: DatabaseConnection,
+}
+
+impl Loaders {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+/// A row by primary key.
+pub struct ById<E>(pub i64, PhantomData<fn() -> E>);
+
+impl<E> ById<E> {
+    pub fn new(id: i64) -> Self {
+        Self(id, PhantomData)
+    }
+}
+
+impl<E> Clone for ById<E> {
+    fn clone(&self) -> Self {
+        Self::new(self.0)
+    }
+}
+impl<E> PartialEq for ById<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<E> Eq for ById<E> {}
+impl<E> Hash for ById<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl<E: Listable> Loader<ById<E>> for Loaders {
+    type Value = E::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, LoadError> {
+        let id_col = E::id_column();
+        let rows = E::find()
+            .filter(id_col.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|m| match m.get(id_col) {
+                Value::BigInt(Some(id)) => Some((ById::new(id), m)),
+                _ => None,
+            })
+            .collect())
+    }
+}
+
+/// Where a list's rows come from: the whole table, or the children of one parent.
+pub struct Scope<E: EntityTrait> {
+    /// Foreign key naming the parent; `None` for the whole table.
+    pub fk: Option<E::Column>,
+    pub parent: i64,
+}
+
+impl<E: EntityTrait> Clone for Scope<E> {
+    fn clone(&self) -> Self {
+        Self {
+            fk: self.fk,
+            parent: self.parent,
+        }
+    }
+}
+
+impl<E: EntityTrait> Scope<E> {
+    pub fn all() -> Self {
+        Self { fk: None, parent: 0 }
+    }
+
+    pub fn children(fk: E::Column, parent: i64) -> Self {
+        Self {
+            fk: Some(fk),
+            parent,
+        }
+    }
+
+    fn fk_name(&self) -> Option<&'static str> {
+        self.fk.map(|c| c.as_str())
+    }
+}
+
+/// A page of one list.
+pub struct PageKey<E: Listable> {
+    pub scope: Scope<E>,
+    pub query: Arc<ListQuery<E>>,
+}
+
+impl<E: Listable> Clone for PageKey<E> {
+    fn clone(&self) -> Self {
+        Self {
+            scope: self.scope.clone(),
+            query: self.query.clone(),
+        }
+    }
+}
+impl<E: Listable> PartialEq for PageKey<E> {
+    fn eq(&self, o: &Self) -> bool {
+        self.scope.fk_name() == o.scope.fk_name()
+            && self.scope.parent == o.scope.parent
+            && self.query.fingerprint == o.query.fingerprint
+    }
+}
+impl<E: Listable> Eq for PageKey<E> {}
+impl<E: Listable> Hash for PageKey<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.scope.fk_name().hash(state);
+        self.scope.parent.hash(state);
+        self.query.fingerprint.hash(state);
+    }
+}
+
+impl<E: Listable> Loader<PageKey<E>> for Loaders {
+    type Value = Page<E::Model>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[PageKey<E>],
+    ) -> Result<HashMap<PageKey<E>, Page<E::Model>>, LoadError> {
+        let mut out = HashMap::with_capacity(keys.len());
+        for group in group_by(keys, |k| (k.scope.fk_name(), k.query.fingerprint.clone())) {
+            let first = &group[0];
+            match first.scope.fk {
+                None => {
+                    let page = first.query.fetch_all(&self.db).await?;
+                    out.insert(first.clone(), page);
+                }
+                Some(fk) => {
+                    let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
+                    let mut pages = first.query.fetch_children(&self.db, fk, &parents).await?;
+                    for key in group {
+                        let page = pages.remove(&key.scope.parent).unwrap_or_default();
+                        out.insert(key.clone(), page);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The size of one list (for `totalCount`).
+pub struct CountKey<E: Listable> {
+    pub scope: Scope<E>,
+    pub condition: Arc<Condition>,
+    /// Identifies `condition`.
+    pub filter_key: Arc<str>,
+}
+
+impl<E: Listable> Clone for CountKey<E> {
+    fn clone(&self) -> Self {
+        Self {
+            scope: self.scope.clone(),
+            condition: self.condition.clone(),
+            filter_key: self.filter_key.clone(),
+        }
+    }
+}
+impl<E: Listable> PartialEq for CountKey<E> {
+    fn eq(&self, o: &Self) -> bool {
+        self.scope.fk_name() == o.scope.fk_name()
+            && self.scope.parent == o.scope.parent
+            && self.filter_key == o.filter_key
+    }
+}
+impl<E: Listable> Eq for CountKey<E> {}
+impl<E: Listable> Hash for CountKey<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.scope.fk_name().hash(state);
+        self.scope.parent.hash(state);
+        self.filter_key.hash(state);
+    }
+}
+
+impl<E: Listable> Loader<CountKey<E>> for Loaders {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CountKey<E>]) -> Result<HashMap<CountKey<E>, u64>, LoadError> {
+        let mut out = HashMap::with_capacity(keys.len());
+        for group in group_by(keys, |k| (k.scope.fk_name(), k.filter_key.clone())) {
+            let first = &group[0];
+            let condition = (*first.condition).clone();
+            match first.scope.fk {
+                None => {
+                    let n = page::count_all::<E, _>(&self.db, condition).await?;
+                    out.insert(first.clone(), n);
+                }
+                Some(fk) => {
+                    let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
+                    let counts =
+                        page::count_children::<E, _>(&self.db, condition, fk, &parents).await?;
+                    for key in group {
+                        let n = counts.get(&key.scope.parent).copied().unwrap_or(0);
+                        out.insert(key.clone(), n);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Splits keys into groups that one statement can answer.
+fn group_by<K: Clone, G: Hash + Eq>(keys: &[K], group: impl Fn(&K) -> G) -> Vec<Vec<K>> {
+    let mut index: HashMap<G, usize> = HashMap::new();
+    let mut groups: Vec<Vec<K>> = Vec::new();
+    for key in keys {
+        let g = group(key);
+        let i = *index.entry(g).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].push(key.clone());
+    }
+    groups
+}
+

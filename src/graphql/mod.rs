@@ -1,0 +1,78 @@
+//! The GraphQL API: one file per domain type (its object, inputs, queries and mutations), and
+//! the shared mechanisms they use (ids, filters, paging, loaders, error codes).
+
+pub mod connection;
+pub mod data_item;
+pub mod database;
+pub mod errors;
+pub mod filter;
+pub mod focal_point;
+pub mod ids;
+pub mod information_system;
+pub mod loader;
+pub mod mutation;
+pub mod node;
+pub mod organization;
+pub mod sharing_policy;
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, MergedObject, Schema, SDLExportOptions};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Limits;
+use loader::Loaders;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    node::NodeQuery,
+    organization::OrganizationQuery,
+    focal_point::FocalPointQuery,
+    information_system::InformationSystemQuery,
+    database::DatabaseQuery,
+    data_item::DataItemQuery,
+    sharing_policy::SharingPolicyQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    organization::OrganizationMutation,
+    focal_point::FocalPointMutation,
+    information_system::InformationSystemMutation,
+    database::DatabaseMutation,
+    data_item::DataItemMutation,
+    sharing_policy::SharingPolicyMutation,
+);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema with its limits. The database connection and limits are shared; loaders
+/// are added per request by [`request_data`].
+pub fn build(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(8)
+        .extension(errors::ErrorCodes)
+        .data(db)
+        .data(limits)
+        .finish()
+}
+
+/// The per-request loaders: created fresh for each request so that nothing cached outlives it.
+pub fn request_loaders(db: &DatabaseConnection) -> DataLoader<Loaders> {
+    DataLoader::new(Loaders::new(db.clone()), tokio::spawn)
+}
+
+/// The schema as SDL, stable across runs (sorted), as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish();
+    schema.sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}

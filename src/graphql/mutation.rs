@@ -1,0 +1,80 @@
+//! Pieces every type's mutations and lookups share.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+
+use super::connection::by_id;
+use super::ids::{self, Kind};
+use crate::error::{Error, Result};
+use crate::store::page::Listable;
+
+/// Deletes the object with this id.
+#[derive(InputObject)]
+pub struct DeleteInput {
+    pub id: ID,
+    /// The `version` the deletion is based on; a different stored version is refused with CONFLICT.
+    pub expected_version: Option<i32>,
+}
+
+/// What a delete removed.
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    pub deleted_id: ID,
+}
+
+/// Replaces a required field when the client sent it.
+pub fn patch<T>(target: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *target = v;
+    }
+}
+
+/// Replaces or clears an optional field: omitted keeps it, `null` clears it.
+pub fn patch_opt<T>(target: &mut Option<T>, value: MaybeUndefined<T>) {
+    match value {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *target = None,
+        MaybeUndefined::Value(v) => *target = Some(v),
+    }
+}
+
+/// Decodes an optional id input, keeping "omitted" apart from "null".
+pub fn decode_maybe(field: &str, id: MaybeUndefined<ID>, kind: Kind) -> Result<MaybeUndefined<i64>> {
+    Ok(match id {
+        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
+        MaybeUndefined::Null => MaybeUndefined::Null,
+        MaybeUndefined::Value(id) => MaybeUndefined::Value(ids::decode_as(field, &id, kind)?),
+    })
+}
+
+/// A single-object lookup by exactly one of `id` or `code`.
+pub enum Lookup {
+    Id(i64),
+    Code(String),
+}
+
+impl Lookup {
+    pub fn new(id: Option<ID>, code: Option<String>, kind: Kind) -> Result<Self> {
+        match (id, code) {
+            (Some(id), None) => Ok(Self::Id(ids::decode_as("id", &id, kind)?)),
+            (None, Some(code)) => Ok(Self::Code(code)),
+            _ => Err(Error::bad_input("id", "pass exactly one of id or code")),
+        }
+    }
+
+    /// The row, or `None` when nothing has this id or code.
+    pub async fn find<E: Listable>(self, ctx: &Context<'_>, code_column: E::Column) -> Result<Option<E::Model>> {
+        match self {
+            Self::Id(id) => by_id::<E>(ctx, id).await,
+            Self::Code(code) => {
+                let db = ctx.data_unchecked::<DatabaseConnection>();
+                Ok(E::find().filter(code_column.eq(code)).one(db).await?)
+            }
+        }
+    }
+}
+
+/// Decodes an optional id input.
+pub fn decode_opt(field: &str, id: &Option<ID>, kind: Kind) -> Result<Option<i64>> {
+    id.as_ref().map(|id| ids::decode_as(field, id, kind)).transpose()
+}

@@ -1,0 +1,68 @@
+//! The Relay `Node` interface and the `node`/`nodes` root fields.
+
+use async_graphql::{Context, ID, Interface, Object};
+use entity::{data_item, database, focal_point, information_system, organization, sharing_policy};
+
+use super::connection::by_id;
+use super::data_item::DataItem;
+use super::database::Database;
+use super::focal_point::FocalPoint;
+use super::ids::{self, Kind};
+use super::information_system::InformationSystem;
+use super::organization::Organization;
+use super::sharing_policy::SharingPolicy;
+use crate::error::{Error, Result};
+
+/// Most ids one `nodes` call takes.
+const MAX_NODES: usize = 100;
+
+/// An object with a global id, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    Organization(Organization),
+    FocalPoint(FocalPoint),
+    InformationSystem(InformationSystem),
+    Database(Database),
+    DataItem(DataItem),
+    SharingPolicy(SharingPolicy),
+}
+
+async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
+    let (kind, n) = ids::decode("id", id)?;
+    Ok(match kind {
+        Kind::Organization => by_id::<organization::Entity>(ctx, n).await?.map(|m| Node::Organization(m.into())),
+        Kind::FocalPoint => by_id::<focal_point::Entity>(ctx, n).await?.map(|m| Node::FocalPoint(m.into())),
+        Kind::InformationSystem => {
+            by_id::<information_system::Entity>(ctx, n).await?.map(|m| Node::InformationSystem(m.into()))
+        }
+        Kind::Database => by_id::<database::Entity>(ctx, n).await?.map(|m| Node::Database(m.into())),
+        Kind::DataItem => by_id::<data_item::Entity>(ctx, n).await?.map(|m| Node::DataItem(m.into())),
+        Kind::SharingPolicy => {
+            by_id::<sharing_policy::Entity>(ctx, n).await?.map(|m| Node::SharingPolicy(m.into()))
+        }
+    })
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global id; `null` when there is none.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        load(ctx, &id).await
+    }
+
+    /// Objects by global ids, in the order given; `null` where there is none.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(Error::LimitExceeded(format!(
+                "nodes takes at most {MAX_NODES} ids; got {}",
+                ids.len()
+            )));
+        }
+        // Loads run concurrently, so the loaders batch them per type.
+        futures_util::future::try_join_all(ids.iter().map(|id| load(ctx, id))).await
+    }
+}

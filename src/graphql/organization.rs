@@ -1,0 +1,349 @@
+//! `Organization`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums::{AdministrativeLevel, ConsumerType};
+use entity::organization::{Column, Entity, Model};
+use entity::{database as db_entity, focal_point as fp_entity, information_system as is_entity};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
+use super::database::{Database, DatabaseOrderField, DatabaseWhere};
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::focal_point::{FocalPoint, FocalPointOrderField, FocalPointWhere};
+use super::ids::{self, Kind};
+use super::information_system::{InformationSystem, InformationSystemOrderField, InformationSystemWhere};
+use super::loader::Scope;
+use super::mutation::{decode_opt, DeleteInput, DeletePayload, Lookup, decode_maybe, patch, patch_opt};
+use crate::domain::{self, organization as rules};
+use crate::error::Result;
+
+/// A state body (ministry, province, district, commune, or a department of one) or a
+/// non-state party that uses shared data (cơ quan, đơn vị).
+pub struct Organization(pub Model);
+
+impl From<Model> for Organization {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl Organization {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Organization, self.0.id)
+    }
+    /// Electronic agency code (mã định danh điện tử, Decision 20/2020/QĐ-TTg), e.g. `000.00.31.H57`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn short_name(&self) -> Option<&str> {
+        self.0.short_name.as_deref()
+    }
+    /// Administrative level; empty for non-state parties.
+    async fn level(&self) -> Option<AdministrativeLevel> {
+        self.0.level
+    }
+    async fn consumer_type(&self) -> ConsumerType {
+        self.0.consumer_type
+    }
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Incremented by every change; pass it back as `expectedVersion` to refuse lost updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The organization this one belongs to (a department's district, a district's province).
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        match self.0.parent_id {
+            Some(id) => Ok(by_id::<Entity>(ctx, id).await?.map(Organization)),
+            None => Ok(None),
+        }
+    }
+    /// Organizations directly under this one.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<OrganizationWhere>,
+        order_by: Option<Vec<OrderBy<OrganizationOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Organization>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::children(Column::ParentId, self.0.id), args, OrganizationOrderField::Name).await
+    }
+    /// Databases this organization owns (đơn vị chủ quản).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn databases(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DatabaseWhere>,
+        order_by: Option<Vec<OrderBy<DatabaseOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Database>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(db_entity::Column::OwnerId, self.0.id);
+        list(ctx, scope, args, DatabaseOrderField::Name).await
+    }
+    /// Information systems this organization owns.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn information_systems(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<InformationSystemWhere>,
+        order_by: Option<Vec<OrderBy<InformationSystemOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<InformationSystem>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(is_entity::Column::OwnerId, self.0.id);
+        list(ctx, scope, args, InformationSystemOrderField::Name).await
+    }
+    /// Officers this organization named for data sharing (đầu mối).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn focal_points(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<FocalPointWhere>,
+        order_by: Option<Vec<OrderBy<FocalPointOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<FocalPoint>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(fp_entity::Column::OrganizationId, self.0.id);
+        list(ctx, scope, args, FocalPointOrderField::FullName).await
+    }
+}
+
+/// Filter for organizations: fields combine with AND; `or` adds alternatives.
+#[derive(InputObject, Debug, Default)]
+pub struct OrganizationWhere {
+    pub code: Option<StringFilter>,
+    pub name: Option<StringFilter>,
+    pub level: Option<EnumFilter<AdministrativeLevel>>,
+    pub consumer_type: Option<EnumFilter<ConsumerType>>,
+    pub parent_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<OrganizationWhere>>,
+}
+
+impl WhereInput for OrganizationWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::text("where.code", Column::Code, None, &self.code)?)
+            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
+            .add(filter::enumeration("where.level", Column::Level, &self.level)?)
+            .add(filter::enumeration("where.consumerType", Column::ConsumerType, &self.consumer_type)?)
+            .add(filter::id("where.parentId", Column::ParentId, Kind::Organization, &self.parent_id)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields organizations can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganizationOrderField {
+    Name,
+    Code,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for OrganizationOrderField {
+    fn column(self) -> Column {
+        match self {
+            // Sorting on the folded name puts "Bản" next to "Ban", as a reader expects.
+            Self::Name => Column::NameFolded,
+            Self::Code => Column::Code,
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+#[Object]
+impl OrganizationQuery {
+    /// All organizations.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<OrganizationWhere>,
+        order_by: Option<Vec<OrderBy<OrganizationOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Organization>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, OrganizationOrderField::Name).await
+    }
+
+    /// One organization by `id` or by agency `code`; `null` when there is none.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        code: Option<String>,
+    ) -> Result<Option<Organization>> {
+        let found = Lookup::new(id, code, Kind::Organization)?
+            .find::<Entity>(ctx, Column::Code)
+            .await?;
+        Ok(found.map(Organization))
+    }
+}
+
+/// A new organization.
+#[derive(InputObject)]
+pub struct CreateOrganizationInput {
+    pub code: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    /// Required for state agencies, empty for others.
+    pub level: Option<AdministrativeLevel>,
+    #[graphql(default_with = "ConsumerType::StateAgency")]
+    pub consumer_type: ConsumerType,
+    pub parent_id: Option<ID>,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Changes to an organization: omitted fields keep their value, `null` clears a field.
+#[derive(InputObject)]
+pub struct UpdateOrganizationInput {
+    pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
+    pub expected_version: Option<i32>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub short_name: MaybeUndefined<String>,
+    pub level: MaybeUndefined<AdministrativeLevel>,
+    pub consumer_type: Option<ConsumerType>,
+    pub parent_id: MaybeUndefined<ID>,
+    pub address: MaybeUndefined<String>,
+    pub email: MaybeUndefined<String>,
+    pub phone: MaybeUndefined<String>,
+    pub website: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+}
+
+/// The organization a mutation wrote.
+#[derive(SimpleObject)]
+pub struct OrganizationPayload {
+    pub organization: Organization,
+}
+
+#[derive(Default)]
+pub struct OrganizationMutation;
+
+#[Object]
+impl OrganizationMutation {
+    async fn create_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrganizationInput,
+    ) -> Result<OrganizationPayload> {
+        let parent_id = decode_opt("input.parentId", &input.parent_id, Kind::Organization)?;
+        let fields = rules::Fields {
+            code: input.code,
+            name: input.name,
+            short_name: input.short_name,
+            level: input.level,
+            consumer_type: input.consumer_type,
+            parent_id,
+            address: input.address,
+            email: input.email,
+            phone: input.phone,
+            website: input.website,
+            description: input.description,
+        };
+        let model = domain::create::<rules::Organization>(ctx.data_unchecked(), fields).await?;
+        Ok(OrganizationPayload {
+            organization: Organization(model),
+        })
+    }
+
+    async fn update_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganizationInput,
+    ) -> Result<OrganizationPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Organization)?;
+        let parent_id = decode_maybe("input.parentId", input.parent_id, Kind::Organization)?;
+        let model = domain::update::<rules::Organization>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.code, input.code);
+                patch(&mut f.name, input.name);
+                patch_opt(&mut f.short_name, input.short_name);
+                patch_opt(&mut f.level, input.level);
+                patch(&mut f.consumer_type, input.consumer_type);
+                patch_opt(&mut f.parent_id, parent_id);
+                patch_opt(&mut f.address, input.address);
+                patch_opt(&mut f.email, input.email);
+                patch_opt(&mut f.phone, input.phone);
+                patch_opt(&mut f.website, input.website);
+                patch_opt(&mut f.description, input.description);
+            },
+        )
+        .await?;
+        Ok(OrganizationPayload {
+            organization: Organization(model),
+        })
+    }
+
+    /// Deletes an organization that nothing refers to (children, databases, systems, focal points).
+    async fn delete_organization(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Organization)?;
+        domain::delete::<rules::Organization>(ctx.data_unchecked(), id, input.expected_version).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+}

@@ -1,0 +1,254 @@
+//! `SharingPolicy`: its object, inputs, queries and mutations, and `setSharingPolicies`.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::data_item as item_entity;
+use entity::enums::{ConsumerType, SharingMode};
+use entity::sharing_policy::{Column, Entity, Model};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::data_item::DataItem;
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{DeleteInput, DeletePayload, patch, patch_opt};
+use crate::domain::{self, sharing_policy as rules};
+use crate::error::Result;
+
+/// How one data item may be shared with one kind of consumer (chính sách chia sẻ): the mode,
+/// its conditions and the legal basis.
+pub struct SharingPolicy(pub Model);
+
+impl From<Model> for SharingPolicy {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl SharingPolicy {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::SharingPolicy, self.0.id)
+    }
+    async fn consumer_type(&self) -> ConsumerType {
+        self.0.consumer_type
+    }
+    async fn mode(&self) -> SharingMode {
+        self.0.mode
+    }
+    /// Conditions the consumer must meet.
+    async fn conditions(&self) -> Option<&str> {
+        self.0.conditions.as_deref()
+    }
+    /// Legal basis of the mode (required for NOT_SHARED).
+    async fn legal_basis(&self) -> Option<&str> {
+        self.0.legal_basis.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The data item this policy is about.
+    async fn data_item(&self, ctx: &Context<'_>) -> Result<DataItem> {
+        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.data_item_id, "DataItem").await?))
+    }
+}
+
+/// Filter for sharing policies.
+#[derive(InputObject, Debug, Default)]
+pub struct SharingPolicyWhere {
+    pub consumer_type: Option<EnumFilter<ConsumerType>>,
+    pub mode: Option<EnumFilter<SharingMode>>,
+    pub data_item_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<SharingPolicyWhere>>,
+}
+
+impl WhereInput for SharingPolicyWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::enumeration("where.consumerType", Column::ConsumerType, &self.consumer_type)?)
+            .add(filter::enumeration("where.mode", Column::Mode, &self.mode)?)
+            .add(filter::id("where.dataItemId", Column::DataItemId, Kind::DataItem, &self.data_item_id)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields sharing policies can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharingPolicyOrderField {
+    ConsumerType,
+    Mode,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for SharingPolicyOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::ConsumerType => Column::ConsumerType,
+            Self::Mode => Column::Mode,
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct SharingPolicyQuery;
+
+#[Object]
+impl SharingPolicyQuery {
+    /// All sharing policies.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn sharing_policies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<SharingPolicyWhere>,
+        order_by: Option<Vec<OrderBy<SharingPolicyOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<SharingPolicy>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, SharingPolicyOrderField::ConsumerType).await
+    }
+
+    /// One sharing policy by id; `null` when there is none.
+    async fn sharing_policy(&self, ctx: &Context<'_>, id: ID) -> Result<Option<SharingPolicy>> {
+        let id = ids::decode_as("id", &id, Kind::SharingPolicy)?;
+        Ok(by_id::<Entity>(ctx, id).await?.map(SharingPolicy))
+    }
+}
+
+/// A new sharing policy.
+#[derive(InputObject)]
+pub struct CreateSharingPolicyInput {
+    pub data_item_id: ID,
+    pub consumer_type: ConsumerType,
+    pub mode: SharingMode,
+    pub conditions: Option<String>,
+    pub legal_basis: Option<String>,
+}
+
+/// Changes to a sharing policy: omitted fields keep their value, `null` clears a field.
+#[derive(InputObject)]
+pub struct UpdateSharingPolicyInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub consumer_type: Option<ConsumerType>,
+    pub mode: Option<SharingMode>,
+    pub conditions: MaybeUndefined<String>,
+    pub legal_basis: MaybeUndefined<String>,
+}
+
+/// One consumer type's policy in `setSharingPolicies`.
+#[derive(InputObject)]
+pub struct PolicyEntryInput {
+    pub consumer_type: ConsumerType,
+    pub mode: SharingMode,
+    pub conditions: Option<String>,
+    pub legal_basis: Option<String>,
+}
+
+/// Sets the policies of one data item for several consumer types at once.
+#[derive(InputObject)]
+pub struct SetSharingPoliciesInput {
+    pub data_item_id: ID,
+    /// One entry per consumer type; types not named keep their current policy.
+    pub policies: Vec<PolicyEntryInput>,
+}
+
+/// The sharing policy a mutation wrote.
+#[derive(SimpleObject)]
+pub struct SharingPolicyPayload {
+    pub sharing_policy: SharingPolicy,
+}
+
+/// The item and all its policies after `setSharingPolicies`.
+#[derive(SimpleObject)]
+pub struct SetSharingPoliciesPayload {
+    pub data_item: DataItem,
+    pub policies: Vec<SharingPolicy>,
+}
+
+#[derive(Default)]
+pub struct SharingPolicyMutation;
+
+#[Object]
+impl SharingPolicyMutation {
+    async fn create_sharing_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSharingPolicyInput,
+    ) -> Result<SharingPolicyPayload> {
+        let fields = rules::Fields {
+            data_item_id: ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?,
+            consumer_type: input.consumer_type,
+            mode: input.mode,
+            conditions: input.conditions,
+            legal_basis: input.legal_basis,
+        };
+        let model = domain::create::<rules::SharingPolicy>(ctx.data_unchecked(), fields).await?;
+        Ok(SharingPolicyPayload { sharing_policy: SharingPolicy(model) })
+    }
+
+    async fn update_sharing_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateSharingPolicyInput,
+    ) -> Result<SharingPolicyPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
+        let model = domain::update::<rules::SharingPolicy>(ctx.data_unchecked(), id, input.expected_version, |f| {
+            patch(&mut f.consumer_type, input.consumer_type);
+            patch(&mut f.mode, input.mode);
+            patch_opt(&mut f.conditions, input.conditions);
+            patch_opt(&mut f.legal_basis, input.legal_basis);
+        })
+        .await?;
+        Ok(SharingPolicyPayload { sharing_policy: SharingPolicy(model) })
+    }
+
+    async fn delete_sharing_policy(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
+        domain::delete::<rules::SharingPolicy>(ctx.data_unchecked(), id, input.expected_version).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+
+    /// Upserts the policies of one data item for several consumer types in one transaction.
+    async fn set_sharing_policies(
+        &self,
+        ctx: &Context<'_>,
+        input: SetSharingPoliciesInput,
+    ) -> Result<SetSharingPoliciesPayload> {
+        let item_id = ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?;
+        let entries = input
+            .policies
+            .into_iter()
+            .map(|p| rules::PolicyEntry {
+                consumer_type: p.consumer_type,
+                mode: p.mode,
+                conditions: p.conditions,
+                legal_basis: p.legal_basis,
+            })
+            .collect();
+        let policies = rules::set_policies(ctx.data_unchecked(), item_id, entries).await?;
+        let item = related::<item_entity::Entity>(ctx, item_id, "DataItem").await?;
+        Ok(SetSharingPoliciesPayload {
+            data_item: DataItem(item),
+            policies: policies.into_iter().map(SharingPolicy).collect(),
+        })
+    }
+}

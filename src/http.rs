@@ -1,0 +1,286 @@
+//! The HTTP surface: GraphQL over HTTP (per the GraphQL-over-HTTP spec), GraphiQL, health.
+//!
+//! The GraphQL handler is written here rather than taken from async-graphql-axum because the
+//! stock one answers every request 200 with one content type; the spec wants `Accept`
+//! negotiation, 400 for requests that cannot be executed, 405 for mutations over GET and
+//! 415 for bodies that are not JSON.
+
+use std::sync::Arc;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response as HttpResponse};
+use axum::routing::get;
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::config::Limits;
+use crate::graphql::{self, AppSchema, errors::is_request_error};
+use crate::store::connect;
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub db: DatabaseConnection,
+    pub limits: Arc<Limits>,
+}
+
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.limits.max_body_bytes;
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+        )
+        .with_state(state)
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+async fn readyz(State(state): State<AppState>) -> HttpResponse {
+    match connect::ping(&state.db).await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// The media type a response is written in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// Picks the response type from `Accept`: the GraphQL response type when the client names
+/// it, JSON for `application/json`, wildcards or no header (legacy clients), else none.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let mut json = false;
+    for part in accept.split(',') {
+        let mut params = part.split(';');
+        let media = params.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = params.any(|p| {
+            let p = p.trim().replace(' ', "");
+            p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+        });
+        if refused {
+            continue;
+        }
+        match media.as_str() {
+            GRAPHQL_RESPONSE_JSON => return Some(MediaType::GraphqlResponse),
+            JSON | "application/*" | "*/*" => json = true,
+            _ => {}
+        }
+    }
+    json.then_some(MediaType::Json)
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// An error answered before any GraphQL execution.
+fn request_failure(status: StatusCode, media: MediaType, code: &str, message: &str) -> HttpResponse {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut resp = (status, body.to_string()).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, media.header());
+    resp
+}
+
+async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> HttpResponse {
+    let query = query.unwrap_or_default();
+    let has_query = query.split('&').any(|p| p.starts_with("query="));
+    if !has_query && wants_html(&headers) {
+        return Html(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("sharegraph GraphiQL")
+                .finish(),
+        )
+        .into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return (StatusCode::NOT_ACCEPTABLE, "supported: application/graphql-response+json, application/json").into_response();
+    };
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(err) => {
+            return request_failure(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("invalid GraphQL request: {err}"));
+        }
+    };
+    // Mutations change state and must not ride on a method that caches and prefetches.
+    if is_mutation(&request) {
+        let mut resp = request_failure(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "METHOD_NOT_ALLOWED",
+            "mutations must be sent with POST",
+        );
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    execute(&state, media, BatchRequest::Single(request)).await
+}
+
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> HttpResponse {
+    let Some(media) = negotiate(&headers) else {
+        return (StatusCode::NOT_ACCEPTABLE, "supported: application/graphql-response+json, application/json").into_response();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    match content_type.as_deref() {
+        Some(JSON) => {}
+        None => {
+            return request_failure(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "missing Content-Type: application/json");
+        }
+        Some(_) => {
+            return request_failure(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                media,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "the request body must be application/json",
+            );
+        }
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(err) => {
+            return request_failure(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("invalid GraphQL request body: {err}"));
+        }
+    };
+    if let BatchRequest::Batch(requests) = &batch {
+        let max = state.limits.max_batch;
+        if requests.len() > max {
+            return request_failure(
+                StatusCode::BAD_REQUEST,
+                media,
+                "LIMIT_EXCEEDED",
+                &format!("a batch may hold at most {max} operations; got {}", requests.len()),
+            );
+        }
+    }
+    execute(&state, media, batch).await
+}
+
+fn is_mutation(request: &Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let name = request.operation_name.as_deref();
+    doc.operations.iter().any(|(op_name, op)| {
+        op.node.ty == OperationType::Mutation && (name.is_none() || op_name.map(|n| n.as_str()) == name)
+    })
+}
+
+async fn execute(state: &AppState, media: MediaType, batch: BatchRequest) -> HttpResponse {
+    let batch = match batch {
+        BatchRequest::Single(r) => BatchRequest::Single(r.data(graphql::request_loaders(&state.db))),
+        BatchRequest::Batch(rs) => BatchRequest::Batch(
+            rs.into_iter()
+                .map(|r| r.data(graphql::request_loaders(&state.db)))
+                .collect(),
+        ),
+    };
+    let timeout = state.limits.request_timeout();
+    let response = match tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await {
+        Ok(r) => r,
+        Err(_) => {
+            return request_failure(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                "TIMEOUT",
+                &format!("the request took longer than {} s", timeout.as_secs()),
+            );
+        }
+    };
+    let (status, text) = match &response {
+        BatchResponse::Single(r) => (status_of(media, r), serde_json::to_string(&body(r))),
+        BatchResponse::Batch(rs) => (StatusCode::OK, serde_json::to_string(&rs.iter().map(body).collect::<Vec<_>>())),
+    };
+    let text = text.unwrap_or_else(|err| {
+        tracing::error!(error = %err, "could not serialize a response");
+        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.to_owned()
+    });
+    let mut resp = (status, text).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, media.header());
+    resp
+}
+
+fn request_failed(r: &Response) -> bool {
+    !r.errors.is_empty() && r.data == async_graphql::Value::Null && r.errors.iter().all(is_request_error)
+}
+
+/// With the GraphQL response type, a request that could not be executed (parse, validation,
+/// limits) is a 400; with plain JSON, legacy clients expect 200 and read `errors`.
+fn status_of(media: MediaType, r: &Response) -> StatusCode {
+    if media == MediaType::GraphqlResponse && request_failed(r) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// The response body. A request that failed before execution has no `data` entry at all
+/// (the spec's distinction between "not executed" and "executed to null"). Serialized
+/// straight from async-graphql's values so that field order is kept.
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+fn body(r: &Response) -> Body<'_> {
+    Body {
+        data: (!request_failed(r)).then_some(&r.data),
+        errors: &r.errors,
+        extensions: &r.extensions,
+    }
+}
+
+/// Used by tests and tools that hold a `ServerError` list.
+pub fn error_codes(errors: &[ServerError]) -> Vec<String> {
+    errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
+        .collect()
+}

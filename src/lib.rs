@@ -1,0 +1,15 @@
+//! sharegraph: a GraphQL catalogue of who shares what data with whom, for the state agencies
+//! bound by Decree 47/2020/ND-CP.
+//!
+//! Layers, outermost first: [`http`] (axum router, GraphQL-over-HTTP), [`graphql`] (schema,
+//! resolvers, loaders), [`domain`] (catalogue rules and writes), [`store`] (connections,
+//! paging), with `entity` and `migration` as sibling crates.
+
+pub mod app;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,51 @@
+//! Opening the database and bringing its schema up to date.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DbErr};
+
+/// Connection settings drawn from the configuration.
+#[derive(Debug, Clone)]
+pub struct DbSettings {
+    pub url: String,
+    pub max_connections: u32,
+    /// PostgreSQL schema to work in (tests give each run its own); `None` is the default.
+    pub schema: Option<String>,
+}
+
+/// Opens a pool. SQLite gets WAL (readers never block the writer), a busy timeout (writers
+/// queue instead of failing at once) and enforced foreign keys.
+pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(settings.url.clone());
+    opts.max_connections(settings.max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    if let Some(schema) = &settings.schema {
+        opts.set_schema_search_path(schema.clone());
+    }
+    Database::connect(opts).await
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// A cheap round trip, for readiness checks.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await
+}
+
+/// Whether the connection speaks PostgreSQL (some statements differ).
+pub fn is_postgres(db: &DatabaseConnection) -> bool {
+    db.get_database_backend() == DatabaseBackend::Postgres
+}

@@ -1,0 +1,421 @@
+//! The one paging mechanism: keyset (cursor) pages over any entity, either over a whole table
+//! or per parent row (children by a foreign key), for many parents in one statement.
+//!
+//! Per-parent pages use `ROW_NUMBER() OVER (PARTITION BY fk ORDER BY ...)` so that a DataLoader
+//! batch of N parents costs one statement, whatever N is. Cursors carry the sort-key values of
+//! the row they point at (plus its id, the final tie-breaker), so a page is stable under inserts
+//! and deletes elsewhere in the list.
+
+use std::collections::HashMap;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, Order, Query, WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, ColumnType, Condition, IdenStatic, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Value,
+};
+use serde_json::Value as Json;
+
+use crate::error::{Error, Result};
+
+/// An entity that can be listed: it has a single `id` primary key column.
+pub trait Listable: EntityTrait<Model: FromQueryResult + ModelTrait<Entity = Self> + Sync> {
+    fn id_column() -> Self::Column {
+        Self::PrimaryKey::iter()
+            .next()
+            .expect("entity has a primary key")
+            .into_column()
+    }
+}
+
+impl<E> Listable for E where E: EntityTrait<Model: FromQueryResult + ModelTrait<Entity = E> + Sync> {}
+
+/// Which way a list is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+/// The window a client asked for, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Window {
+    /// Rows wanted.
+    pub limit: u64,
+    /// `last`/`before` paging: the page ends at the end of the range.
+    pub backward: bool,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+/// Raw paging arguments as a client sends them (Relay's `first/after/last/before`).
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    /// Validates the arguments against the configured page sizes.
+    pub fn window(self, default_size: u64, max_size: u64) -> Result<Window> {
+        let size = |name: &str, n: i32| -> Result<u64> {
+            if n < 0 {
+                return Err(Error::bad_input(name, format!("{name} must not be negative")));
+            }
+            let n = n as u64;
+            if n > max_size {
+                return Err(Error::LimitExceeded(format!(
+                    "{name} is {n}; the maximum page size is {max_size}"
+                )));
+            }
+            Ok(n)
+        };
+        let (limit, backward) = match (self.first, self.last) {
+            (Some(_), Some(_)) => {
+                return Err(Error::bad_input(
+                    "last",
+                    "pass either first or last, not both",
+                ));
+            }
+            (Some(f), None) => (size("first", f)?, false),
+            (None, Some(l)) => (size("last", l)?, true),
+            // `before` alone reads backwards from it, as a client would expect.
+            (None, None) => (Ord::min(default_size, max_size), self.before.is_some()),
+        };
+        Ok(Window {
+            limit,
+            backward,
+            after: self.after,
+            before: self.before,
+        })
+    }
+}
+
+/// One list request: filter, order and window, with the cursors decoded.
+pub struct ListQuery<E: Listable> {
+    pub condition: Condition,
+    /// Sort keys; the id is appended as the last key by the mechanism itself.
+    order: Vec<(E::Column, Direction)>,
+    limit: u64,
+    backward: bool,
+    after: Option<Vec<Value>>,
+    before: Option<Vec<Value>>,
+    /// Identifies filter + order + window: equal fingerprints mean equal queries, so loader
+    /// keys can be hashed without hashing sea-query conditions.
+    pub fingerprint: String,
+}
+
+impl<E: Listable> std::fmt::Debug for ListQuery<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListQuery")
+            .field("fingerprint", &self.fingerprint)
+            .finish()
+    }
+}
+
+/// A page of rows with their cursors.
+#[derive(Debug, Clone)]
+pub struct Page<M> {
+    pub rows: Vec<(String, M)>,
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+}
+
+impl<M> Default for Page<M> {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
+}
+
+impl<E: Listable> ListQuery<E> {
+    /// Builds a query; `filter_key` must identify `condition` (the filter input's debug text).
+    pub fn new(
+        condition: Condition,
+        filter_key: String,
+        order: Vec<(E::Column, Direction)>,
+        window: Window,
+    ) -> Result<Self> {
+        let order_key = order_signature::<E>(&order);
+        let decode = |field: &str, cursor: &Option<String>| -> Result<Option<Vec<Value>>> {
+            cursor
+                .as_deref()
+                .map(|c| decode_cursor::<E>(field, c, &order, &order_key))
+                .transpose()
+        };
+        let after = decode("after", &window.after)?;
+        let before = decode("before", &window.before)?;
+        let fingerprint = format!("{filter_key}|{order_key}|{window:?}");
+        Ok(Self {
+            condition,
+            order,
+            limit: window.limit,
+            backward: window.backward,
+            after,
+            before,
+            fingerprint,
+        })
+    }
+
+    /// All sort keys including the id tie-breaker, in reading order.
+    fn keys(&self) -> Vec<(E::Column, Direction)> {
+        let mut keys = self.order.clone();
+        keys.push((E::id_column(), Direction::Asc));
+        keys
+    }
+
+    /// The condition restricting rows to those between the cursors.
+    fn range_condition(&self) -> Condition {
+        let keys = self.keys();
+        let mut cond = Condition::all();
+        if let Some(values) = &self.after {
+            cond = cond.add(keyset::<E>(&keys, values, true));
+        }
+        if let Some(values) = &self.before {
+            cond = cond.add(keyset::<E>(&keys, values, false));
+        }
+        cond
+    }
+
+    fn sql_order(&self) -> Vec<(E::Column, Order)> {
+        self.keys()
+            .into_iter()
+            .map(|(col, dir)| {
+                // Backward pages are read in reverse and flipped afterwards.
+                let asc = (dir == Direction::Asc) != self.backward;
+                (col, if asc { Order::Asc } else { Order::Desc })
+            })
+            .collect()
+    }
+
+    fn finish(&self, mut rows: Vec<E::Model>) -> Page<E::Model> {
+        let more = rows.len() as u64 > self.limit;
+        rows.truncate(self.limit as usize);
+        if self.backward {
+            rows.reverse();
+        }
+        let keys = self.keys();
+        let order_key = order_signature::<E>(&self.order);
+        let rows = rows
+            .into_iter()
+            .map(|m| (encode_cursor(&keys, &order_key, &m), m))
+            .collect();
+        // Relay lets a server answer the "other side" flag cheaply: rows exist beyond a cursor
+        // the client already holds.
+        if self.backward {
+            Page {
+                rows,
+                has_previous_page: more,
+                has_next_page: self.before.is_some(),
+            }
+        } else {
+            Page {
+                rows,
+                has_next_page: more,
+                has_previous_page: self.after.is_some(),
+            }
+        }
+    }
+
+    /// One page over the whole table.
+    pub async fn fetch_all<C: ConnectionTrait>(&self, db: &C) -> Result<Page<E::Model>, DbErr> {
+        let mut select = E::find()
+            .filter(self.condition.clone())
+            .filter(self.range_condition());
+        for (col, order) in self.sql_order() {
+            select = select.order_by(col, order);
+        }
+        let rows = select.limit(self.limit + 1).all(db).await?;
+        Ok(self.finish(rows))
+    }
+
+    /// One page per parent, children found by the foreign key `fk`, in one statement.
+    pub async fn fetch_children<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        fk: E::Column,
+        parents: &[i64],
+    ) -> Result<HashMap<i64, Page<E::Model>>, DbErr> {
+        if parents.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut window = WindowStatement::partition_by(fk);
+        for (col, order) in self.sql_order() {
+            window.order_by(col, order);
+        }
+        let mut inner = E::find()
+            .filter(self.condition.clone())
+            .filter(self.range_condition())
+            .filter(fk.is_in(parents.iter().copied()))
+            .into_query();
+        inner.expr_window_as(Func::cust("ROW_NUMBER"), window, "sg_rn");
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, Alias::new("sg_page"))
+            .and_where(Expr::col("sg_rn").lte((self.limit + 1) as i64))
+            .order_by("sg_rn", Order::Asc)
+            .to_owned();
+        let stmt = db.get_database_backend().build(&outer);
+        let rows = E::Model::find_by_statement(stmt).all(db).await?;
+
+        let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            if let Some(parent) = as_i64(&row.get(fk)) {
+                grouped.entry(parent).or_default().push(row);
+            }
+        }
+        Ok(parents
+            .iter()
+            .map(|p| (*p, self.finish(grouped.remove(p).unwrap_or_default())))
+            .collect())
+    }
+}
+
+/// Counts rows matching a filter, over the whole table.
+pub async fn count_all<E: Listable, C: ConnectionTrait>(
+    db: &C,
+    condition: Condition,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    E::find().filter(condition).count(db).await
+}
+
+/// Counts matching children per parent in one grouped statement.
+pub async fn count_children<E: Listable, C: ConnectionTrait>(
+    db: &C,
+    condition: Condition,
+    fk: E::Column,
+    parents: &[i64],
+) -> Result<HashMap<i64, u64>, DbErr> {
+    if parents.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Option<i64>, i64)> = E::find()
+        .select_only()
+        .column(fk)
+        .column_as(Expr::col(Asterisk).count(), "n")
+        .filter(condition)
+        .filter(fk.is_in(parents.iter().copied()))
+        .group_by(fk)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts: HashMap<i64, u64> = parents.iter().map(|p| (*p, 0)).collect();
+    for (parent, n) in rows {
+        if let Some(parent) = parent {
+            counts.insert(parent, n as u64);
+        }
+    }
+    Ok(counts)
+}
+
+/// Rows strictly after (or before) the cursor row in key order:
+/// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...`, with `>` turned for descending keys.
+fn keyset<E: Listable>(keys: &[(E::Column, Direction)], values: &[Value], after: bool) -> Condition {
+    let mut any = Condition::any();
+    for i in 0..keys.len() {
+        let mut all = Condition::all();
+        for j in 0..i {
+            all = all.add(keys[j].0.eq(values[j].clone()));
+        }
+        let (col, dir) = keys[i];
+        let greater = (dir == Direction::Asc) == after;
+        let v = values[i].clone();
+        all = all.add(if greater { col.gt(v) } else { col.lt(v) });
+        any = any.add(all);
+    }
+    any.into_condition()
+}
+
+/// Names the sort so that a cursor from one ordering is refused under another.
+fn order_signature<E: Listable>(order: &[(E::Column, Direction)]) -> String {
+    order
+        .iter()
+        .map(|(c, d)| format!("{}:{}", c.as_str(), if *d == Direction::Asc { "a" } else { "d" }))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn encode_cursor<M: ModelTrait>(
+    keys: &[(<M::Entity as EntityTrait>::Column, Direction)],
+    order_key: &str,
+    model: &M,
+) -> String {
+    let values: Vec<Json> = keys.iter().map(|(c, _)| value_to_json(model.get(*c))).collect();
+    let json = serde_json::json!({ "o": order_key, "k": values });
+    URL_SAFE_NO_PAD.encode(json.to_string())
+}
+
+fn decode_cursor<E: Listable>(
+    field: &str,
+    cursor: &str,
+    order: &[(E::Column, Direction)],
+    order_key: &str,
+) -> Result<Vec<Value>> {
+    let invalid = || Error::bad_input(field, format!("{field} is not a valid cursor for this list"));
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let json: Json = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    if json.get("o").and_then(Json::as_str) != Some(order_key) {
+        return Err(Error::bad_input(
+            field,
+            format!("{field} was issued for another ordering of this list"),
+        ));
+    }
+    let values = json.get("k").and_then(Json::as_array).ok_or_else(invalid)?;
+    let columns: Vec<E::Column> = order
+        .iter()
+        .map(|(c, _)| *c)
+        .chain(std::iter::once(E::id_column()))
+        .collect();
+    if values.len() != columns.len() {
+        return Err(invalid());
+    }
+    columns
+        .iter()
+        .zip(values)
+        .map(|(col, v)| json_to_value(col.def().get_column_type(), v).ok_or_else(invalid))
+        .collect()
+}
+
+fn value_to_json(value: Value) -> Json {
+    match value {
+        Value::String(Some(s)) => Json::String(s),
+        Value::BigInt(Some(n)) => Json::from(n),
+        Value::Int(Some(n)) => Json::from(n),
+        Value::ChronoDateTimeUtc(Some(t)) => {
+            Json::String(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        }
+        _ => Json::Null,
+    }
+}
+
+fn json_to_value(ty: &ColumnType, v: &Json) -> Option<Value> {
+    match ty {
+        ColumnType::BigInteger => v.as_i64().map(Value::from),
+        ColumnType::Integer => v.as_i64().and_then(|n| i32::try_from(n).ok()).map(Value::from),
+        ColumnType::TimestampWithTimeZone => v
+            .as_str()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| Value::from(t.with_timezone(&chrono::Utc))),
+        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
+            v.as_str().map(|s| Value::from(s.to_owned()))
+        }
+        _ => None,
+    }
+}
+
+fn as_i64(v: &Value) -> Option<i64> {
+    match v {
+        Value::BigInt(Some(n)) => Some(*n),
+        Value::Int(Some(n)) => Some(i64::from(*n)),
+        _ => None,
+    }
+}
