@@ -17,7 +17,10 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, DbErr>
 }
 
 /// Like [`open_database`], inside one PostgreSQL schema (ignored for SQLite).
-pub async fn open_database_in(config: &Config, schema: Option<String>) -> Result<DatabaseConnection, DbErr> {
+pub async fn open_database_in(
+    config: &Config,
+    schema: Option<String>,
+) -> Result<DatabaseConnection, DbErr> {
     let db = connect::connect(&DbSettings {
         url: config.database_url.clone(),
         max_connections: config.db_max_connections,

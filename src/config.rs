@@ -39,13 +39,28 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://sharegraph.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://sharegraph.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
     /// Most pooled database connections.
-    #[arg(long, env = "SHAREGRAPH_DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
     pub db_max_connections: u32,
     /// Address to listen on.
-    #[arg(long, env = "SHAREGRAPH_LISTEN", default_value = "127.0.0.1:8000", global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_LISTEN",
+        default_value = "127.0.0.1:8000",
+        global = true
+    )]
     pub listen: SocketAddr,
     /// Log filter, in `tracing` env-filter syntax (e.g. `info`, `sharegraph=debug`).
     #[arg(long, env = "SHAREGRAPH_LOG", default_value = "info", global = true)]
@@ -61,25 +76,55 @@ pub struct Config {
 #[derive(Debug, Clone, Args)]
 pub struct Limits {
     /// Deepest selection nesting a query may have.
-    #[arg(long, env = "SHAREGRAPH_MAX_DEPTH", default_value_t = 16, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_DEPTH",
+        default_value_t = 16,
+        global = true
+    )]
     pub max_depth: usize,
     /// Highest query complexity (a list field costs its page size times its selection).
-    #[arg(long, env = "SHAREGRAPH_MAX_COMPLEXITY", default_value_t = 2_000_000, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_COMPLEXITY",
+        default_value_t = 2_000_000,
+        global = true
+    )]
     pub max_complexity: usize,
     /// Largest page (`first`/`last`) a list returns.
-    #[arg(long, env = "SHAREGRAPH_MAX_PAGE_SIZE", default_value_t = 100, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_PAGE_SIZE",
+        default_value_t = 100,
+        global = true
+    )]
     pub max_page_size: u64,
     /// Page size when a client passes neither `first` nor `last`.
-    #[arg(long, env = "SHAREGRAPH_DEFAULT_PAGE_SIZE", default_value_t = 20, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_DEFAULT_PAGE_SIZE",
+        default_value_t = 20,
+        global = true
+    )]
     pub default_page_size: u64,
     /// Largest request body, in bytes.
     #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 1 << 20, global = true)]
     pub max_body_bytes: usize,
     /// Most operations in one array-batched request.
-    #[arg(long, env = "SHAREGRAPH_MAX_BATCH", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_BATCH",
+        default_value_t = 10,
+        global = true
+    )]
     pub max_batch: usize,
     /// Seconds a request may run before it is answered with a timeout.
-    #[arg(long, env = "SHAREGRAPH_REQUEST_TIMEOUT_SECS", default_value_t = 30, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
     pub request_timeout_secs: u64,
 }
 

@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response as HttpResponse};
 use axum::routing::get;
-use axum::Router;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -42,8 +42,11 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(
-            TraceLayer::new_for_http()
-                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+            TraceLayer::new_for_http().on_response(
+                DefaultOnResponse::new()
+                    .level(Level::INFO)
+                    .latency_unit(tower_http::LatencyUnit::Millis),
+            ),
         )
         .with_state(state)
 }
@@ -114,14 +117,24 @@ fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 /// An error answered before any GraphQL execution.
-fn request_failure(status: StatusCode, media: MediaType, code: &str, message: &str) -> HttpResponse {
+fn request_failure(
+    status: StatusCode,
+    media: MediaType,
+    code: &str,
+    message: &str,
+) -> HttpResponse {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut resp = (status, body.to_string()).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, media.header());
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, media.header());
     resp
 }
 
-async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> HttpResponse {
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> HttpResponse {
     let query = query.unwrap_or_default();
     let has_query = query.split('&').any(|p| p.starts_with("query="));
     if !has_query && wants_html(&headers) {
@@ -134,12 +147,21 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery
         .into_response();
     }
     let Some(media) = negotiate(&headers) else {
-        return (StatusCode::NOT_ACCEPTABLE, "supported: application/graphql-response+json, application/json").into_response();
+        return (
+            StatusCode::NOT_ACCEPTABLE,
+            "supported: application/graphql-response+json, application/json",
+        )
+            .into_response();
     };
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(r) => r,
         Err(err) => {
-            return request_failure(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("invalid GraphQL request: {err}"));
+            return request_failure(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_REQUEST",
+                &format!("invalid GraphQL request: {err}"),
+            );
         }
     };
     // Mutations change state and must not ride on a method that caches and prefetches.
@@ -150,24 +172,44 @@ async fn graphql_get(State(state): State<AppState>, headers: HeaderMap, RawQuery
             "METHOD_NOT_ALLOWED",
             "mutations must be sent with POST",
         );
-        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
     execute(&state, media, BatchRequest::Single(request)).await
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> HttpResponse {
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HttpResponse {
     let Some(media) = negotiate(&headers) else {
-        return (StatusCode::NOT_ACCEPTABLE, "supported: application/graphql-response+json, application/json").into_response();
+        return (
+            StatusCode::NOT_ACCEPTABLE,
+            "supported: application/graphql-response+json, application/json",
+        )
+            .into_response();
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     match content_type.as_deref() {
         Some(JSON) => {}
         None => {
-            return request_failure(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", "missing Content-Type: application/json");
+            return request_failure(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_REQUEST",
+                "missing Content-Type: application/json",
+            );
         }
         Some(_) => {
             return request_failure(
@@ -181,7 +223,12 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(err) => {
-            return request_failure(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &format!("invalid GraphQL request body: {err}"));
+            return request_failure(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_REQUEST",
+                &format!("invalid GraphQL request body: {err}"),
+            );
         }
     };
     if let BatchRequest::Batch(requests) = &batch {
@@ -191,7 +238,10 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
                 StatusCode::BAD_REQUEST,
                 media,
                 "LIMIT_EXCEEDED",
-                &format!("a batch may hold at most {max} operations; got {}", requests.len()),
+                &format!(
+                    "a batch may hold at most {max} operations; got {}",
+                    requests.len()
+                ),
             );
         }
     }
@@ -204,13 +254,16 @@ fn is_mutation(request: &Request) -> bool {
     };
     let name = request.operation_name.as_deref();
     doc.operations.iter().any(|(op_name, op)| {
-        op.node.ty == OperationType::Mutation && (name.is_none() || op_name.map(|n| n.as_str()) == name)
+        op.node.ty == OperationType::Mutation
+            && (name.is_none() || op_name.map(|n| n.as_str()) == name)
     })
 }
 
 async fn execute(state: &AppState, media: MediaType, batch: BatchRequest) -> HttpResponse {
     let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(r.data(graphql::request_loaders(&state.db))),
+        BatchRequest::Single(r) => {
+            BatchRequest::Single(r.data(graphql::request_loaders(&state.db)))
+        }
         BatchRequest::Batch(rs) => BatchRequest::Batch(
             rs.into_iter()
                 .map(|r| r.data(graphql::request_loaders(&state.db)))
@@ -231,19 +284,25 @@ async fn execute(state: &AppState, media: MediaType, batch: BatchRequest) -> Htt
     };
     let (status, text) = match &response {
         BatchResponse::Single(r) => (status_of(media, r), serde_json::to_string(&body(r))),
-        BatchResponse::Batch(rs) => (StatusCode::OK, serde_json::to_string(&rs.iter().map(body).collect::<Vec<_>>())),
+        BatchResponse::Batch(rs) => (
+            StatusCode::OK,
+            serde_json::to_string(&rs.iter().map(body).collect::<Vec<_>>()),
+        ),
     };
     let text = text.unwrap_or_else(|err| {
         tracing::error!(error = %err, "could not serialize a response");
         r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.to_owned()
     });
     let mut resp = (status, text).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, media.header());
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, media.header());
     resp
 }
 
 fn request_failed(r: &Response) -> bool {
-    !r.errors.is_empty() && r.data == async_graphql::Value::Null && r.errors.iter().all(is_request_error)
+    !r.errors.is_empty()
+        && r.data == async_graphql::Value::Null
+        && r.errors.iter().all(is_request_error)
 }
 
 /// With the GraphQL response type, a request that could not be executed (parse, validation,

@@ -73,13 +73,24 @@ impl MigrationTrait for Migration {
                         .col(text_null("phone"))
                         .col(text_null("website"))
                         .col(text_null("description"))
-                        .foreign_key(&mut fk("organizations", "parent_id", "organizations", Restrict)),
+                        .foreign_key(&mut fk(
+                            "organizations",
+                            "parent_id",
+                            "organizations",
+                            Restrict,
+                        )),
                 )
                 .to_owned(),
             )
             .await?;
         index(manager, "organizations", &["code"], true).await?;
-        index(manager, "organizations", &["parent_id", "name_folded"], false).await?;
+        index(
+            manager,
+            "organizations",
+            &["parent_id", "name_folded"],
+            false,
+        )
+        .await?;
         index(manager, "organizations", &["name_folded"], false).await?;
         index(manager, "organizations", &["level"], false).await?;
         index(manager, "organizations", &["consumer_type"], false).await?;
@@ -102,12 +113,23 @@ impl MigrationTrait for Migration {
                         .col(text_null("email"))
                         .col(date_null("term_start"))
                         .col(date_null("term_end"))
-                        .foreign_key(&mut fk("focal_points", "organization_id", "organizations", Restrict)),
+                        .foreign_key(&mut fk(
+                            "focal_points",
+                            "organization_id",
+                            "organizations",
+                            Restrict,
+                        )),
                 )
                 .to_owned(),
             )
             .await?;
-        index(manager, "focal_points", &["organization_id", "full_name_folded"], false).await?;
+        index(
+            manager,
+            "focal_points",
+            &["organization_id", "full_name_folded"],
+            false,
+        )
+        .await?;
         index(manager, "focal_points", &["full_name_folded"], false).await?;
         index(manager, "focal_points", &["created_at"], false).await?;
 
@@ -127,13 +149,24 @@ impl MigrationTrait for Migration {
                         .col(string_len("readiness", 16))
                         .col(date_null("readiness_reviewed_on"))
                         .col(text_null("readiness_notes"))
-                        .foreign_key(&mut fk("information_systems", "owner_id", "organizations", Restrict)),
+                        .foreign_key(&mut fk(
+                            "information_systems",
+                            "owner_id",
+                            "organizations",
+                            Restrict,
+                        )),
                 )
                 .to_owned(),
             )
             .await?;
         index(manager, "information_systems", &["code"], true).await?;
-        index(manager, "information_systems", &["owner_id", "name_folded"], false).await?;
+        index(
+            manager,
+            "information_systems",
+            &["owner_id", "name_folded"],
+            false,
+        )
+        .await?;
         index(manager, "information_systems", &["name_folded"], false).await?;
         index(manager, "information_systems", &["created_at"], false).await?;
 
@@ -159,7 +192,12 @@ impl MigrationTrait for Migration {
                         .col(text_null("usage_rules"))
                         .col(string_len("status", 16))
                         .foreign_key(&mut fk("databases", "owner_id", "organizations", Restrict))
-                        .foreign_key(&mut fk("databases", "system_id", "information_systems", Restrict)),
+                        .foreign_key(&mut fk(
+                            "databases",
+                            "system_id",
+                            "information_systems",
+                            Restrict,
+                        )),
                 )
                 .to_owned(),
             )
@@ -192,7 +230,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         index(manager, "data_items", &["database_id", "code"], true).await?;
-        index(manager, "data_items", &["database_id", "name_folded"], false).await?;
+        index(
+            manager,
+            "data_items",
+            &["database_id", "name_folded"],
+            false,
+        )
+        .await?;
         index(manager, "data_items", &["name_folded"], false).await?;
         index(manager, "data_items", &["code"], false).await?;
         index(manager, "data_items", &["created_at"], false).await?;
@@ -209,12 +253,23 @@ impl MigrationTrait for Migration {
                         .col(text_null("conditions"))
                         .col(text_null("legal_basis"))
                         // A policy is part of its item: it goes when the item goes.
-                        .foreign_key(&mut fk("sharing_policies", "data_item_id", "data_items", Cascade)),
+                        .foreign_key(&mut fk(
+                            "sharing_policies",
+                            "data_item_id",
+                            "data_items",
+                            Cascade,
+                        )),
                 )
                 .to_owned(),
             )
             .await?;
-        index(manager, "sharing_policies", &["data_item_id", "consumer_type"], true).await?;
+        index(
+            manager,
+            "sharing_policies",
+            &["data_item_id", "consumer_type"],
+            true,
+        )
+        .await?;
         index(manager, "sharing_policies", &["consumer_type"], false).await?;
         index(manager, "sharing_policies", &["mode"], false).await?;
         index(manager, "sharing_policies", &["created_at"], false).await?;

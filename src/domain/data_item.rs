@@ -39,11 +39,19 @@ impl Record for DataItem {
         }
     }
 
-    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
         let f = Fields {
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
-            description: text::optional("input.description", f.description.as_deref(), text::MAX_TEXT)?,
+            description: text::optional(
+                "input.description",
+                f.description.as_deref(),
+                text::MAX_TEXT,
+            )?,
             ..f
         };
         require::<database::Entity>(txn, "input.databaseId", "database", f.database_id).await?;
@@ -69,7 +77,10 @@ impl Record for DataItem {
                 check_mode(&f, p.consumer_type, p.mode, p.legal_basis.as_deref()).map_err(|e| {
                     Error::bad_input(
                         "input",
-                        format!("the item's existing {:?} policy no longer fits: {e}", p.consumer_type),
+                        format!(
+                            "the item's existing {:?} policy no longer fits: {e}",
+                            p.consumer_type
+                        ),
                     )
                 })?;
             }

@@ -53,8 +53,13 @@ impl Record for Database {
         }
     }
 
-    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
-        let long = |field: &str, v: Option<String>| text::optional(field, v.as_deref(), text::MAX_TEXT);
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
+        let long =
+            |field: &str, v: Option<String>| text::optional(field, v.as_deref(), text::MAX_TEXT);
         let f = Fields {
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
@@ -69,8 +74,13 @@ impl Record for Database {
         };
         require::<organization::Entity>(txn, "input.ownerId", "organization", f.owner_id).await?;
         if let Some(system_id) = f.system_id {
-            require::<information_system::Entity>(txn, "input.systemId", "information system", system_id)
-                .await?;
+            require::<information_system::Entity>(
+                txn,
+                "input.systemId",
+                "information system",
+                system_id,
+            )
+            .await?;
         }
         let duplicate = Entity::find()
             .filter(Column::Code.eq(&f.code))

@@ -227,10 +227,14 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 },
             )
             .await?;
-            let basis_key = it
-                .basis
-                .clone()
-                .unwrap_or_else(|| if it.personal { "personal" } else { "restricted" }.to_owned());
+            let basis_key = it.basis.clone().unwrap_or_else(|| {
+                if it.personal {
+                    "personal"
+                } else {
+                    "restricted"
+                }
+                .to_owned()
+            });
             for (consumer, letter) in CONSUMERS.iter().zip(it.p.split_whitespace()) {
                 let mode = match letter {
                     "O" => SharingMode::Open,
@@ -253,10 +257,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 )
                 .await
                 .map_err(|e| match e {
-                    Error::BadInput { message, .. } => Error::bad_input(
-                        "demo",
-                        format!("demo item {}: {message}", it.code),
-                    ),
+                    Error::BadInput { message, .. } => {
+                        Error::bad_input("demo", format!("demo item {}: {message}", it.code))
+                    }
                     other => other,
                 })?;
             }

@@ -44,11 +44,19 @@ impl Record for InformationSystem {
         }
     }
 
-    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
         let f = Fields {
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
-            description: text::optional("input.description", f.description.as_deref(), text::MAX_TEXT)?,
+            description: text::optional(
+                "input.description",
+                f.description.as_deref(),
+                text::MAX_TEXT,
+            )?,
             operator: text::optional("input.operator", f.operator.as_deref(), text::MAX_NAME)?,
             hosting: text::optional("input.hosting", f.hosting.as_deref(), text::MAX_NAME)?,
             readiness_notes: text::optional(

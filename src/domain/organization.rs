@@ -63,7 +63,11 @@ impl Record for Organization {
             email: text::email("input.email", f.email.as_deref())?,
             phone: text::optional("input.phone", f.phone.as_deref(), 50)?,
             website: text::optional("input.website", f.website.as_deref(), 2000)?,
-            description: text::optional("input.description", f.description.as_deref(), text::MAX_TEXT)?,
+            description: text::optional(
+                "input.description",
+                f.description.as_deref(),
+                text::MAX_TEXT,
+            )?,
             ..f
         };
         let id = current.map(|m| m.id);
@@ -103,7 +107,8 @@ impl Record for Organization {
         }
 
         if let Some(parent_id) = f.parent_id {
-            let parent = require::<Entity>(txn, "input.parentId", "organization", parent_id).await?;
+            let parent =
+                require::<Entity>(txn, "input.parentId", "organization", parent_id).await?;
             if let Some(id) = id {
                 refuse_cycle(txn, id, &parent).await?;
             }
@@ -121,7 +126,10 @@ impl Record for Organization {
 
         // A change of level must not put the organization below its own children.
         if let (Some(id), Some(level)) = (id, f.level) {
-            let children = Entity::find().filter(Column::ParentId.eq(id)).all(txn).await?;
+            let children = Entity::find()
+                .filter(Column::ParentId.eq(id))
+                .all(txn)
+                .await?;
             if let Some(child) = children
                 .iter()
                 .find(|c| c.level.is_some_and(|l| l.rank() < level.rank()))
@@ -156,14 +164,20 @@ impl Record for Organization {
 
     async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![
-            (count::<Entity>(txn, eq(Column::ParentId, m.id)).await?, "child organization(s)"),
+            (
+                count::<Entity>(txn, eq(Column::ParentId, m.id)).await?,
+                "child organization(s)",
+            ),
             (
                 count::<database::Entity>(txn, eq(database::Column::OwnerId, m.id)).await?,
                 "database(s)",
             ),
             (
-                count::<information_system::Entity>(txn, eq(information_system::Column::OwnerId, m.id))
-                    .await?,
+                count::<information_system::Entity>(
+                    txn,
+                    eq(information_system::Column::OwnerId, m.id),
+                )
+                .await?,
                 "information system(s)",
             ),
             (

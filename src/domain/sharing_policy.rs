@@ -82,10 +82,22 @@ impl Record for SharingPolicy {
         }
     }
 
-    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
         let f = Fields {
-            conditions: text::optional("input.conditions", f.conditions.as_deref(), text::MAX_TEXT)?,
-            legal_basis: text::optional("input.legalBasis", f.legal_basis.as_deref(), text::MAX_TEXT)?,
+            conditions: text::optional(
+                "input.conditions",
+                f.conditions.as_deref(),
+                text::MAX_TEXT,
+            )?,
+            legal_basis: text::optional(
+                "input.legalBasis",
+                f.legal_basis.as_deref(),
+                text::MAX_TEXT,
+            )?,
             ..f
         };
         if let Some(current) = current
@@ -96,9 +108,16 @@ impl Record for SharingPolicy {
                 "a policy cannot move to another data item; delete it and create one there",
             ));
         }
-        let item = require::<data_item::Entity>(txn, "input.dataItemId", "data item", f.data_item_id).await?;
-        check_mode(&DataItem::fields(&item), f.consumer_type, f.mode, f.legal_basis.as_deref())
-            .map_err(|why| Error::bad_input("input.mode", why))?;
+        let item =
+            require::<data_item::Entity>(txn, "input.dataItemId", "data item", f.data_item_id)
+                .await?;
+        check_mode(
+            &DataItem::fields(&item),
+            f.consumer_type,
+            f.mode,
+            f.legal_basis.as_deref(),
+        )
+        .map_err(|why| Error::bad_input("input.mode", why))?;
         let duplicate = Entity::find()
             .filter(Column::DataItemId.eq(f.data_item_id))
             .filter(Column::ConsumerType.eq(f.consumer_type))
@@ -144,10 +163,16 @@ pub async fn set_policies(
     entries: Vec<PolicyEntry>,
 ) -> Result<Vec<Model>> {
     if entries.is_empty() {
-        return Err(Error::bad_input("input.policies", "name at least one policy"));
+        return Err(Error::bad_input(
+            "input.policies",
+            "name at least one policy",
+        ));
     }
     for (i, e) in entries.iter().enumerate() {
-        if entries[..i].iter().any(|p| p.consumer_type == e.consumer_type) {
+        if entries[..i]
+            .iter()
+            .any(|p| p.consumer_type == e.consumer_type)
+        {
             return Err(Error::bad_input(
                 format!("input.policies.{i}.consumerType"),
                 format!("{:?} is named twice", e.consumer_type),
@@ -183,7 +208,9 @@ pub async fn set_policies(
                     .map_err(at)?;
             }
             None => {
-                super::create_in::<SharingPolicy>(&txn, fields).await.map_err(at)?;
+                super::create_in::<SharingPolicy>(&txn, fields)
+                    .await
+                    .map_err(at)?;
             }
         }
     }

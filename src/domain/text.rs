@@ -39,7 +39,10 @@ pub const MAX_NAME: usize = 500;
 pub fn required(field: &str, value: &str, max: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::bad_input(field, format!("{field} must not be empty")));
+        return Err(Error::bad_input(
+            field,
+            format!("{field} must not be empty"),
+        ));
     }
     checked(field, value, max)
 }
@@ -92,15 +95,17 @@ pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {
     if ok {
         Ok(Some(v))
     } else {
-        Err(Error::bad_input(field, format!("{field} is not an e-mail address")))
+        Err(Error::bad_input(
+            field,
+            format!("{field} is not an e-mail address"),
+        ))
     }
 }
 
 /// Codes of databases, systems and items: letters, digits and `._-`, at most `max` long.
 pub fn code(field: &str, value: &str, max: usize) -> Result<String> {
     let v = required(field, value, max)?;
-    if v
-        .chars()
+    if v.chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
         Ok(v)
@@ -155,7 +160,15 @@ mod tests {
     fn organization_codes() {
         assert!(organization_code("code", "000.00.31.H57").is_ok());
         assert!(organization_code("code", "H57").is_ok());
-        for bad in ["", "000..31", ".H57", "h57", "000.00.31.H57.", "A".repeat(36).as_str(), "Ê"] {
+        for bad in [
+            "",
+            "000..31",
+            ".H57",
+            "h57",
+            "000.00.31.H57.",
+            "A".repeat(36).as_str(),
+            "Ê",
+        ] {
             assert!(organization_code("code", bad).is_err(), "{bad} accepted");
         }
     }

@@ -4,15 +4,14 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, InputObject, InputType, Object, OutputType};
 
-use super::filter::{OrderField, SortDirection, WhereInput};
-use super::loader::{CountKey, Loaders, PageKey, Scope};
 use super::data_item::DataItemOrderField;
 use super::database::DatabaseOrderField;
+use super::filter::{OrderField, SortDirection, WhereInput};
 use super::focal_point::FocalPointOrderField;
 use super::information_system::InformationSystemOrderField;
+use super::loader::{CountKey, PageKey, RequestLoader, Scope};
 use super::organization::OrganizationOrderField;
 use super::sharing_policy::SharingPolicyOrderField;
 use crate::config::Limits;
@@ -46,12 +45,12 @@ pub struct TotalCount(Arc<dyn CountSource>);
 
 #[async_graphql::async_trait::async_trait]
 trait CountSource: Send + Sync {
-    async fn count(&self, loaders: &DataLoader<Loaders>) -> Result<u64>;
+    async fn count(&self, loaders: &RequestLoader) -> Result<u64>;
 }
 
 #[async_graphql::async_trait::async_trait]
 impl<E: Listable> CountSource for CountKey<E> {
-    async fn count(&self, loaders: &DataLoader<Loaders>) -> Result<u64> {
+    async fn count(&self, loaders: &RequestLoader) -> Result<u64> {
         Ok(loaders.load_one(self.clone()).await?.unwrap_or(0))
     }
 }
@@ -60,7 +59,7 @@ impl<E: Listable> CountSource for CountKey<E> {
 impl TotalCount {
     /// Number of objects in the whole list (all pages), after filtering.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        let n = self.0.count(ctx.data_unchecked::<DataLoader<Loaders>>()).await?;
+        let n = self.0.count(ctx.data_unchecked::<RequestLoader>()).await?;
         Ok(n as i64)
     }
 }
@@ -138,7 +137,7 @@ where
         .window(limits.default_page_size, limits.max_page_size)?;
     let query = ListQuery::<E>::new(condition.clone(), filter_key.to_string(), order, window)?;
 
-    let loaders = ctx.data_unchecked::<DataLoader<Loaders>>();
+    let loaders = ctx.data_unchecked::<RequestLoader>();
     let page = loaders
         .load_one(PageKey {
             scope: scope.clone(),
@@ -173,12 +172,18 @@ fn direction(d: SortDirection) -> Direction {
 
 /// Loads one row by id through the request's loader.
 pub async fn by_id<E: Listable>(ctx: &Context<'_>, id: i64) -> Result<Option<E::Model>> {
-    let loaders = ctx.data_unchecked::<DataLoader<Loaders>>();
+    let loaders = ctx.data_unchecked::<RequestLoader>();
     Ok(loaders.load_one(super::loader::ById::<E>::new(id)).await?)
 }
 
 /// Loads a row a foreign key points at; the key is enforced by the database, so a miss means
 /// the row was deleted while this request ran.
-pub async fn related<E: Listable>(ctx: &Context<'_>, id: i64, name: &'static str) -> Result<E::Model> {
-    by_id::<E>(ctx, id).await?.ok_or_else(|| Error::not_found(name, id))
+pub async fn related<E: Listable>(
+    ctx: &Context<'_>,
+    id: i64,
+    name: &'static str,
+) -> Result<E::Model> {
+    by_id::<E>(ctx, id)
+        .await?
+        .ok_or_else(|| Error::not_found(name, id))
 }

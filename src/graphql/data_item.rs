@@ -7,7 +7,9 @@ use entity::{database as db_entity, sharing_policy as policy_entity};
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
 use super::database::Database;
-use super::filter::{self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::filter::{
+    self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput,
+};
 use super::ids::{self, Kind};
 use super::loader::Scope;
 use super::mutation::{DeleteInput, DeletePayload, decode_opt, patch, patch_opt};
@@ -63,7 +65,9 @@ impl DataItem {
     }
     /// The database holding this item.
     async fn database(&self, ctx: &Context<'_>) -> Result<Database> {
-        Ok(Database(related::<db_entity::Entity>(ctx, self.0.database_id, "Database").await?))
+        Ok(Database(
+            related::<db_entity::Entity>(ctx, self.0.database_id, "Database").await?,
+        ))
     }
     /// How the item may be shared, one policy per consumer type.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
@@ -102,11 +106,27 @@ impl WhereInput for DataItemWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
-            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
-            .add(filter::id("where.databaseId", Column::DatabaseId, Kind::Database, &self.database_id)?)
+            .add(filter::text(
+                "where.name",
+                Column::Name,
+                Some(Column::NameFolded),
+                &self.name,
+            )?)
+            .add(filter::id(
+                "where.databaseId",
+                Column::DatabaseId,
+                Kind::Database,
+                &self.database_id,
+            )?)
             .add(filter::boolean(Column::IsMasterData, &self.is_master_data))
-            .add(filter::boolean(Column::IsSharedCodeList, &self.is_shared_code_list))
-            .add(filter::boolean(Column::IsPersonalData, &self.is_personal_data))
+            .add(filter::boolean(
+                Column::IsSharedCodeList,
+                &self.is_shared_code_list,
+            ))
+            .add(filter::boolean(
+                Column::IsPersonalData,
+                &self.is_personal_data,
+            ))
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -205,7 +225,11 @@ pub struct DataItemMutation;
 
 #[Object]
 impl DataItemMutation {
-    async fn create_data_item(&self, ctx: &Context<'_>, input: CreateDataItemInput) -> Result<DataItemPayload> {
+    async fn create_data_item(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDataItemInput,
+    ) -> Result<DataItemPayload> {
         let fields = rules::Fields {
             database_id: ids::decode_as("input.databaseId", &input.database_id, Kind::Database)?,
             code: input.code,
@@ -216,29 +240,48 @@ impl DataItemMutation {
             is_personal_data: input.is_personal_data,
         };
         let model = domain::create::<rules::DataItem>(ctx.data_unchecked(), fields).await?;
-        Ok(DataItemPayload { data_item: DataItem(model) })
+        Ok(DataItemPayload {
+            data_item: DataItem(model),
+        })
     }
 
-    async fn update_data_item(&self, ctx: &Context<'_>, input: UpdateDataItemInput) -> Result<DataItemPayload> {
+    async fn update_data_item(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDataItemInput,
+    ) -> Result<DataItemPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
         let database_id = decode_opt("input.databaseId", &input.database_id, Kind::Database)?;
-        let model = domain::update::<rules::DataItem>(ctx.data_unchecked(), id, input.expected_version, |f| {
-            patch(&mut f.database_id, database_id);
-            patch(&mut f.code, input.code);
-            patch(&mut f.name, input.name);
-            patch_opt(&mut f.description, input.description);
-            patch(&mut f.is_master_data, input.is_master_data);
-            patch(&mut f.is_shared_code_list, input.is_shared_code_list);
-            patch(&mut f.is_personal_data, input.is_personal_data);
-        })
+        let model = domain::update::<rules::DataItem>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.database_id, database_id);
+                patch(&mut f.code, input.code);
+                patch(&mut f.name, input.name);
+                patch_opt(&mut f.description, input.description);
+                patch(&mut f.is_master_data, input.is_master_data);
+                patch(&mut f.is_shared_code_list, input.is_shared_code_list);
+                patch(&mut f.is_personal_data, input.is_personal_data);
+            },
+        )
         .await?;
-        Ok(DataItemPayload { data_item: DataItem(model) })
+        Ok(DataItemPayload {
+            data_item: DataItem(model),
+        })
     }
 
     /// Deletes a data item together with its sharing policies.
-    async fn delete_data_item(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn delete_data_item(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
         domain::delete::<rules::DataItem>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 }

@@ -4,15 +4,21 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Simp
 use chrono::{DateTime, Utc};
 use entity::database::{Column, Entity, Model};
 use entity::enums::{DatabaseKind, DatabaseStatus, UpdateFrequency};
-use entity::{data_item as item_entity, information_system as is_entity, organization as org_entity};
+use entity::{
+    data_item as item_entity, information_system as is_entity, organization as org_entity,
+};
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
 use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
-use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
+};
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, patch, patch_opt};
+use super::mutation::{
+    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, patch, patch_opt,
+};
 use super::organization::Organization;
 use crate::domain::{self, database as rules};
 use crate::error::Result;
@@ -86,12 +92,16 @@ impl Database {
     }
     /// The organization that owns the database (đơn vị chủ quản).
     async fn owner(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?,
+        ))
     }
     /// The information system hosting it, if recorded.
     async fn system(&self, ctx: &Context<'_>) -> Result<Option<InformationSystem>> {
         match self.0.system_id {
-            Some(id) => Ok(by_id::<is_entity::Entity>(ctx, id).await?.map(InformationSystem)),
+            Some(id) => Ok(by_id::<is_entity::Entity>(ctx, id)
+                .await?
+                .map(InformationSystem)),
             None => Ok(None),
         }
     }
@@ -133,12 +143,35 @@ impl WhereInput for DatabaseWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
-            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
+            .add(filter::text(
+                "where.name",
+                Column::Name,
+                Some(Column::NameFolded),
+                &self.name,
+            )?)
             .add(filter::enumeration("where.kind", Column::Kind, &self.kind)?)
-            .add(filter::enumeration("where.status", Column::Status, &self.status)?)
-            .add(filter::enumeration("where.updateFrequency", Column::UpdateFrequency, &self.update_frequency)?)
-            .add(filter::id("where.ownerId", Column::OwnerId, Kind::Organization, &self.owner_id)?)
-            .add(filter::id("where.systemId", Column::SystemId, Kind::InformationSystem, &self.system_id)?)
+            .add(filter::enumeration(
+                "where.status",
+                Column::Status,
+                &self.status,
+            )?)
+            .add(filter::enumeration(
+                "where.updateFrequency",
+                Column::UpdateFrequency,
+                &self.update_frequency,
+            )?)
+            .add(filter::id(
+                "where.ownerId",
+                Column::OwnerId,
+                Kind::Organization,
+                &self.owner_id,
+            )?)
+            .add(filter::id(
+                "where.systemId",
+                Column::SystemId,
+                Kind::InformationSystem,
+                &self.system_id,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -191,7 +224,12 @@ impl DatabaseQuery {
     }
 
     /// One database by `id` or `code`; `null` when there is none.
-    async fn database(&self, ctx: &Context<'_>, id: Option<ID>, code: Option<String>) -> Result<Option<Database>> {
+    async fn database(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        code: Option<String>,
+    ) -> Result<Option<Database>> {
         let found = Lookup::new(id, code, Kind::Database)?
             .find::<Entity>(ctx, Column::Code)
             .await?;
@@ -252,7 +290,11 @@ pub struct DatabaseMutation;
 
 #[Object]
 impl DatabaseMutation {
-    async fn create_database(&self, ctx: &Context<'_>, input: CreateDatabaseInput) -> Result<DatabasePayload> {
+    async fn create_database(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDatabaseInput,
+    ) -> Result<DatabasePayload> {
         let fields = rules::Fields {
             code: input.code,
             name: input.name,
@@ -270,37 +312,56 @@ impl DatabaseMutation {
             status: input.status,
         };
         let model = domain::create::<rules::Database>(ctx.data_unchecked(), fields).await?;
-        Ok(DatabasePayload { database: Database(model) })
+        Ok(DatabasePayload {
+            database: Database(model),
+        })
     }
 
-    async fn update_database(&self, ctx: &Context<'_>, input: UpdateDatabaseInput) -> Result<DatabasePayload> {
+    async fn update_database(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDatabaseInput,
+    ) -> Result<DatabasePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Database)?;
         let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
         let system_id = decode_maybe("input.systemId", input.system_id, Kind::InformationSystem)?;
-        let model = domain::update::<rules::Database>(ctx.data_unchecked(), id, input.expected_version, |f| {
-            patch(&mut f.code, input.code);
-            patch(&mut f.name, input.name);
-            patch(&mut f.kind, input.kind);
-            patch(&mut f.owner_id, owner_id);
-            patch_opt(&mut f.system_id, system_id);
-            patch_opt(&mut f.purpose, input.purpose);
-            patch_opt(&mut f.scope, input.scope);
-            patch_opt(&mut f.content, input.content);
-            patch_opt(&mut f.collection_method, input.collection_method);
-            patch(&mut f.update_frequency, input.update_frequency);
-            patch_opt(&mut f.data_sources, input.data_sources);
-            patch_opt(&mut f.legal_basis, input.legal_basis);
-            patch_opt(&mut f.usage_rules, input.usage_rules);
-            patch(&mut f.status, input.status);
-        })
+        let model = domain::update::<rules::Database>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.code, input.code);
+                patch(&mut f.name, input.name);
+                patch(&mut f.kind, input.kind);
+                patch(&mut f.owner_id, owner_id);
+                patch_opt(&mut f.system_id, system_id);
+                patch_opt(&mut f.purpose, input.purpose);
+                patch_opt(&mut f.scope, input.scope);
+                patch_opt(&mut f.content, input.content);
+                patch_opt(&mut f.collection_method, input.collection_method);
+                patch(&mut f.update_frequency, input.update_frequency);
+                patch_opt(&mut f.data_sources, input.data_sources);
+                patch_opt(&mut f.legal_basis, input.legal_basis);
+                patch_opt(&mut f.usage_rules, input.usage_rules);
+                patch(&mut f.status, input.status);
+            },
+        )
         .await?;
-        Ok(DatabasePayload { database: Database(model) })
+        Ok(DatabasePayload {
+            database: Database(model),
+        })
     }
 
     /// Deletes a database that has no data items left.
-    async fn delete_database(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn delete_database(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Database)?;
         domain::delete::<rules::Database>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 }

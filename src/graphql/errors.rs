@@ -47,7 +47,11 @@ pub fn is_request_error(err: &ServerError) -> bool {
 fn classify(err: &mut ServerError) {
     let code = if let Some(e) = err.source::<Error>() {
         let (code, extra, internal) = match e {
-            Error::BadInput { field, .. } => (e.code(), Some(("field", Value::String(field.clone()))), None),
+            Error::BadInput { field, .. } => (
+                e.code(),
+                Some(("field", Value::String(field.clone()))),
+                None,
+            ),
             Error::Conflict {
                 current_version: Some(v),
                 ..
@@ -76,7 +80,9 @@ fn classify(err: &mut ServerError) {
         || err.message.contains("exceeds")
     {
         "LIMIT_EXCEEDED"
-    } else if err.locations.is_empty() && err.message.contains("parse") || err.message.starts_with(" -->") {
+    } else if err.locations.is_empty() && err.message.contains("parse")
+        || err.message.starts_with(" -->")
+    {
         "GRAPHQL_PARSE_FAILED"
     } else {
         "GRAPHQL_VALIDATION_FAILED"
@@ -87,9 +93,13 @@ fn classify(err: &mut ServerError) {
 }
 
 fn has_code(err: &ServerError) -> bool {
-    err.extensions.as_ref().is_some_and(|e| e.get("code").is_some())
+    err.extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
 }
 
 fn set(err: &mut ServerError, key: &str, value: Value) {
-    err.extensions.get_or_insert_with(Default::default).set(key, value);
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set(key, value);
 }

@@ -163,7 +163,12 @@ where
 }
 
 /// A reference filter over `col`, whose ids must be of type `kind`.
-pub fn id<C: ColumnTrait>(field: &str, col: C, kind: Kind, f: &Option<IdFilter>) -> Result<Condition> {
+pub fn id<C: ColumnTrait>(
+    field: &str,
+    col: C,
+    kind: Kind,
+    f: &Option<IdFilter>,
+) -> Result<Condition> {
     let mut cond = Condition::all();
     let Some(f) = f else { return Ok(cond) };
     if let Some(v) = &f.eq {

@@ -7,10 +7,12 @@ use entity::focal_point::{Column, Entity, Model};
 use entity::organization as org_entity;
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
-use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
+};
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{decode_opt, DeleteInput, DeletePayload, patch, patch_opt};
+use super::mutation::{DeleteInput, DeletePayload, decode_opt, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::{self, focal_point as rules};
 use crate::error::Result;
@@ -65,7 +67,9 @@ impl FocalPoint {
     }
     /// The organization that named this focal point.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
+        ))
     }
 }
 
@@ -83,9 +87,23 @@ pub struct FocalPointWhere {
 impl WhereInput for FocalPointWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
-            .add(filter::text("where.fullName", Column::FullName, Some(Column::FullNameFolded), &self.full_name)?)
-            .add(filter::enumeration("where.scope", Column::Scope, &self.scope)?)
-            .add(filter::id("where.organizationId", Column::OrganizationId, Kind::Organization, &self.organization_id)?)
+            .add(filter::text(
+                "where.fullName",
+                Column::FullName,
+                Some(Column::FullNameFolded),
+                &self.full_name,
+            )?)
+            .add(filter::enumeration(
+                "where.scope",
+                Column::Scope,
+                &self.scope,
+            )?)
+            .add(filter::id(
+                "where.organizationId",
+                Column::OrganizationId,
+                Kind::Organization,
+                &self.organization_id,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -182,9 +200,17 @@ pub struct FocalPointMutation;
 
 #[Object]
 impl FocalPointMutation {
-    async fn create_focal_point(&self, ctx: &Context<'_>, input: CreateFocalPointInput) -> Result<FocalPointPayload> {
+    async fn create_focal_point(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateFocalPointInput,
+    ) -> Result<FocalPointPayload> {
         let fields = rules::Fields {
-            organization_id: ids::decode_as("input.organizationId", &input.organization_id, Kind::Organization)?,
+            organization_id: ids::decode_as(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
             scope: input.scope,
             full_name: input.full_name,
             position: input.position,
@@ -195,30 +221,54 @@ impl FocalPointMutation {
             term_end: input.term_end,
         };
         let model = domain::create::<rules::FocalPoint>(ctx.data_unchecked(), fields).await?;
-        Ok(FocalPointPayload { focal_point: FocalPoint(model) })
-    }
-
-    async fn update_focal_point(&self, ctx: &Context<'_>, input: UpdateFocalPointInput) -> Result<FocalPointPayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::FocalPoint)?;
-        let organization_id = decode_opt("input.organizationId", &input.organization_id, Kind::Organization)?;
-        let model = domain::update::<rules::FocalPoint>(ctx.data_unchecked(), id, input.expected_version, |f| {
-            patch(&mut f.organization_id, organization_id);
-            patch(&mut f.scope, input.scope);
-            patch(&mut f.full_name, input.full_name);
-            patch_opt(&mut f.position, input.position);
-            patch_opt(&mut f.duties, input.duties);
-            patch_opt(&mut f.phone, input.phone);
-            patch_opt(&mut f.email, input.email);
-            patch_opt(&mut f.term_start, input.term_start);
-            patch_opt(&mut f.term_end, input.term_end);
+        Ok(FocalPointPayload {
+            focal_point: FocalPoint(model),
         })
-        .await?;
-        Ok(FocalPointPayload { focal_point: FocalPoint(model) })
     }
 
-    async fn delete_focal_point(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn update_focal_point(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateFocalPointInput,
+    ) -> Result<FocalPointPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::FocalPoint)?;
-        domain::delete::<rules::FocalPoint>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        let organization_id = decode_opt(
+            "input.organizationId",
+            &input.organization_id,
+            Kind::Organization,
+        )?;
+        let model = domain::update::<rules::FocalPoint>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.organization_id, organization_id);
+                patch(&mut f.scope, input.scope);
+                patch(&mut f.full_name, input.full_name);
+                patch_opt(&mut f.position, input.position);
+                patch_opt(&mut f.duties, input.duties);
+                patch_opt(&mut f.phone, input.phone);
+                patch_opt(&mut f.email, input.email);
+                patch_opt(&mut f.term_start, input.term_start);
+                patch_opt(&mut f.term_end, input.term_end);
+            },
+        )
+        .await?;
+        Ok(FocalPointPayload {
+            focal_point: FocalPoint(model),
+        })
+    }
+
+    async fn delete_focal_point(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::FocalPoint)?;
+        domain::delete::<rules::FocalPoint>(ctx.data_unchecked(), id, input.expected_version)
+            .await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 }

@@ -65,7 +65,11 @@ pub fn decode_as(field: &str, id: &ID, expected: Kind) -> Result<i64> {
     } else {
         Err(Error::bad_input(
             field,
-            format!("{field} must be the id of a {}, not of a {}", expected.name(), kind.name()),
+            format!(
+                "{field} must be the id of a {}, not of a {}",
+                expected.name(),
+                kind.name()
+            ),
         ))
     }
 }

@@ -8,10 +8,12 @@ use entity::{database as db_entity, organization as org_entity};
 
 use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
 use super::database::{Database, DatabaseOrderField, DatabaseWhere};
-use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
+};
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{decode_opt, DeleteInput, DeletePayload, Lookup, patch, patch_opt};
+use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_opt, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::{self, information_system as rules};
 use crate::error::Result;
@@ -68,7 +70,9 @@ impl InformationSystem {
     }
     /// The organization that owns the system.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?,
+        ))
     }
     /// Databases hosted by this system.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
@@ -105,9 +109,23 @@ impl WhereInput for InformationSystemWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
-            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
-            .add(filter::id("where.ownerId", Column::OwnerId, Kind::Organization, &self.owner_id)?)
-            .add(filter::enumeration("where.readiness", Column::Readiness, &self.readiness)?)
+            .add(filter::text(
+                "where.name",
+                Column::Name,
+                Some(Column::NameFolded),
+                &self.name,
+            )?)
+            .add(filter::id(
+                "where.ownerId",
+                Column::OwnerId,
+                Kind::Organization,
+                &self.owner_id,
+            )?)
+            .add(filter::enumeration(
+                "where.readiness",
+                Column::Readiness,
+                &self.readiness,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -231,8 +249,11 @@ impl InformationSystemMutation {
             readiness_reviewed_on: input.readiness_reviewed_on,
             readiness_notes: input.readiness_notes,
         };
-        let model = domain::create::<rules::InformationSystem>(ctx.data_unchecked(), fields).await?;
-        Ok(InformationSystemPayload { information_system: InformationSystem(model) })
+        let model =
+            domain::create::<rules::InformationSystem>(ctx.data_unchecked(), fields).await?;
+        Ok(InformationSystemPayload {
+            information_system: InformationSystem(model),
+        })
     }
 
     async fn update_information_system(
@@ -242,25 +263,43 @@ impl InformationSystemMutation {
     ) -> Result<InformationSystemPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
         let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
-        let model = domain::update::<rules::InformationSystem>(ctx.data_unchecked(), id, input.expected_version, |f| {
-            patch(&mut f.code, input.code);
-            patch(&mut f.name, input.name);
-            patch(&mut f.owner_id, owner_id);
-            patch_opt(&mut f.description, input.description);
-            patch_opt(&mut f.operator, input.operator);
-            patch_opt(&mut f.hosting, input.hosting);
-            patch(&mut f.readiness, input.readiness);
-            patch_opt(&mut f.readiness_reviewed_on, input.readiness_reviewed_on);
-            patch_opt(&mut f.readiness_notes, input.readiness_notes);
-        })
+        let model = domain::update::<rules::InformationSystem>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.code, input.code);
+                patch(&mut f.name, input.name);
+                patch(&mut f.owner_id, owner_id);
+                patch_opt(&mut f.description, input.description);
+                patch_opt(&mut f.operator, input.operator);
+                patch_opt(&mut f.hosting, input.hosting);
+                patch(&mut f.readiness, input.readiness);
+                patch_opt(&mut f.readiness_reviewed_on, input.readiness_reviewed_on);
+                patch_opt(&mut f.readiness_notes, input.readiness_notes);
+            },
+        )
         .await?;
-        Ok(InformationSystemPayload { information_system: InformationSystem(model) })
+        Ok(InformationSystemPayload {
+            information_system: InformationSystem(model),
+        })
     }
 
     /// Deletes an information system that hosts no database.
-    async fn delete_information_system(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn delete_information_system(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
-        domain::delete::<rules::InformationSystem>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        domain::delete::<rules::InformationSystem>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+        )
+        .await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 }

@@ -15,8 +15,10 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use sea_orm::{IdenStatic, ModelTrait, Value};
 
@@ -24,7 +26,58 @@ use crate::store::page::{self, ListQuery, Listable, Page};
 
 pub type LoadError = Arc<DbErr>;
 
-/// The request's loaders, sharing one connection pool.
+/// How long no new key may arrive before a batch is sent.
+const QUIET: Duration = Duration::from_millis(1);
+/// Longest a batch waits for the request to go quiet.
+const MAX_WAIT_ROUNDS: u32 = 50;
+
+/// The request's loader. Resolvers call [`RequestLoader::load_one`] for every relation.
+///
+/// async-graphql's DataLoader sends a batch a fixed delay after its first key. Resolving a
+/// level of a large page can take longer than that (and yields to the scheduler midway), so a
+/// fixed delay splits one level into several statements, more of them the more rows there
+/// are. Instead each batch waits until the request has registered no new key for [`QUIET`]:
+/// every level of a query then costs one statement per relation, whatever the row count.
+pub struct RequestLoader {
+    loader: DataLoader<Loaders>,
+    activity: Arc<AtomicU64>,
+}
+
+impl RequestLoader {
+    pub fn new(db: DatabaseConnection) -> Self {
+        let activity = Arc::new(AtomicU64::new(0));
+        let watched = activity.clone();
+        let loader = DataLoader::new(Loaders::new(db), move |batch| {
+            let watched = watched.clone();
+            tokio::spawn(async move {
+                for _ in 0..MAX_WAIT_ROUNDS {
+                    let before = watched.load(Ordering::SeqCst);
+                    tokio::time::sleep(QUIET).await;
+                    if watched.load(Ordering::SeqCst) == before {
+                        break;
+                    }
+                }
+                batch.await
+            })
+        })
+        .delay(Duration::ZERO);
+        Self { loader, activity }
+    }
+
+    pub async fn load_one<K>(
+        &self,
+        key: K,
+    ) -> Result<Option<<Loaders as Loader<K>>::Value>, LoadError>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        Loaders: Loader<K, Error = LoadError>,
+    {
+        self.activity.fetch_add(1, Ordering::SeqCst);
+        self.loader.load_one(key).await
+    }
+}
+
+/// The loaders proper, sharing one connection pool.
 pub struct Loaders {
     db: DatabaseConnection,
 }
@@ -99,7 +152,10 @@ impl<E: EntityTrait> Clone for Scope<E> {
 
 impl<E: EntityTrait> Scope<E> {
     pub fn all() -> Self {
-        Self { fk: None, parent: 0 }
+        Self {
+            fk: None,
+            parent: 0,
+        }
     }
 
     pub fn children(fk: E::Column, parent: i64) -> Self {
@@ -250,4 +306,3 @@ fn group_by<K: Clone, G: Hash + Eq>(keys: &[K], group: impl Fn(&K) -> G) -> Vec<
     }
     groups
 }
-

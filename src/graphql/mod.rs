@@ -17,12 +17,11 @@ pub mod sharing_policy;
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, MergedObject, Schema, SDLExportOptions};
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Limits;
-use loader::Loaders;
+use loader::RequestLoader;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -62,8 +61,8 @@ pub fn build(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
 }
 
 /// The per-request loaders: created fresh for each request so that nothing cached outlives it.
-pub fn request_loaders(db: &DatabaseConnection) -> DataLoader<Loaders> {
-    DataLoader::new(Loaders::new(db.clone()), tokio::spawn)
+pub fn request_loaders(db: &DatabaseConnection) -> RequestLoader {
+    RequestLoader::new(db.clone())
 }
 
 /// The schema as SDL, stable across runs (sorted), as checked in at `schema.graphql`.

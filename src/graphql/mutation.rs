@@ -39,7 +39,11 @@ pub fn patch_opt<T>(target: &mut Option<T>, value: MaybeUndefined<T>) {
 }
 
 /// Decodes an optional id input, keeping "omitted" apart from "null".
-pub fn decode_maybe(field: &str, id: MaybeUndefined<ID>, kind: Kind) -> Result<MaybeUndefined<i64>> {
+pub fn decode_maybe(
+    field: &str,
+    id: MaybeUndefined<ID>,
+    kind: Kind,
+) -> Result<MaybeUndefined<i64>> {
     Ok(match id {
         MaybeUndefined::Undefined => MaybeUndefined::Undefined,
         MaybeUndefined::Null => MaybeUndefined::Null,
@@ -63,7 +67,11 @@ impl Lookup {
     }
 
     /// The row, or `None` when nothing has this id or code.
-    pub async fn find<E: Listable>(self, ctx: &Context<'_>, code_column: E::Column) -> Result<Option<E::Model>> {
+    pub async fn find<E: Listable>(
+        self,
+        ctx: &Context<'_>,
+        code_column: E::Column,
+    ) -> Result<Option<E::Model>> {
         match self {
             Self::Id(id) => by_id::<E>(ctx, id).await,
             Self::Code(code) => {
@@ -76,5 +84,7 @@ impl Lookup {
 
 /// Decodes an optional id input.
 pub fn decode_opt(field: &str, id: &Option<ID>, kind: Kind) -> Result<Option<i64>> {
-    id.as_ref().map(|id| ids::decode_as(field, id, kind)).transpose()
+    id.as_ref()
+        .map(|id| ids::decode_as(field, id, kind))
+        .transpose()
 }

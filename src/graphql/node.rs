@@ -31,16 +31,24 @@ pub enum Node {
 async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
     let (kind, n) = ids::decode("id", id)?;
     Ok(match kind {
-        Kind::Organization => by_id::<organization::Entity>(ctx, n).await?.map(|m| Node::Organization(m.into())),
-        Kind::FocalPoint => by_id::<focal_point::Entity>(ctx, n).await?.map(|m| Node::FocalPoint(m.into())),
-        Kind::InformationSystem => {
-            by_id::<information_system::Entity>(ctx, n).await?.map(|m| Node::InformationSystem(m.into()))
-        }
-        Kind::Database => by_id::<database::Entity>(ctx, n).await?.map(|m| Node::Database(m.into())),
-        Kind::DataItem => by_id::<data_item::Entity>(ctx, n).await?.map(|m| Node::DataItem(m.into())),
-        Kind::SharingPolicy => {
-            by_id::<sharing_policy::Entity>(ctx, n).await?.map(|m| Node::SharingPolicy(m.into()))
-        }
+        Kind::Organization => by_id::<organization::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::Organization(m.into())),
+        Kind::FocalPoint => by_id::<focal_point::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::FocalPoint(m.into())),
+        Kind::InformationSystem => by_id::<information_system::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::InformationSystem(m.into())),
+        Kind::Database => by_id::<database::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::Database(m.into())),
+        Kind::DataItem => by_id::<data_item::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::DataItem(m.into())),
+        Kind::SharingPolicy => by_id::<sharing_policy::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::SharingPolicy(m.into())),
     })
 }
 

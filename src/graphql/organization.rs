@@ -8,12 +8,18 @@ use entity::{database as db_entity, focal_point as fp_entity, information_system
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
 use super::database::{Database, DatabaseOrderField, DatabaseWhere};
-use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
+};
 use super::focal_point::{FocalPoint, FocalPointOrderField, FocalPointWhere};
 use super::ids::{self, Kind};
-use super::information_system::{InformationSystem, InformationSystemOrderField, InformationSystemWhere};
+use super::information_system::{
+    InformationSystem, InformationSystemOrderField, InformationSystemWhere,
+};
 use super::loader::Scope;
-use super::mutation::{decode_opt, DeleteInput, DeletePayload, Lookup, decode_maybe, patch, patch_opt};
+use super::mutation::{
+    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, patch, patch_opt,
+};
 use crate::domain::{self, organization as rules};
 use crate::error::Result;
 
@@ -95,7 +101,13 @@ impl Organization {
         before: Option<String>,
     ) -> Result<Conn<Organization>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
-        list(ctx, Scope::children(Column::ParentId, self.0.id), args, OrganizationOrderField::Name).await
+        list(
+            ctx,
+            Scope::children(Column::ParentId, self.0.id),
+            args,
+            OrganizationOrderField::Name,
+        )
+        .await
     }
     /// Databases this organization owns (đơn vị chủ quản).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
@@ -167,10 +179,28 @@ impl WhereInput for OrganizationWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
-            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
-            .add(filter::enumeration("where.level", Column::Level, &self.level)?)
-            .add(filter::enumeration("where.consumerType", Column::ConsumerType, &self.consumer_type)?)
-            .add(filter::id("where.parentId", Column::ParentId, Kind::Organization, &self.parent_id)?)
+            .add(filter::text(
+                "where.name",
+                Column::Name,
+                Some(Column::NameFolded),
+                &self.name,
+            )?)
+            .add(filter::enumeration(
+                "where.level",
+                Column::Level,
+                &self.level,
+            )?)
+            .add(filter::enumeration(
+                "where.consumerType",
+                Column::ConsumerType,
+                &self.consumer_type,
+            )?)
+            .add(filter::id(
+                "where.parentId",
+                Column::ParentId,
+                Kind::Organization,
+                &self.parent_id,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -341,9 +371,16 @@ impl OrganizationMutation {
     }
 
     /// Deletes an organization that nothing refers to (children, databases, systems, focal points).
-    async fn delete_organization(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn delete_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Organization)?;
-        domain::delete::<rules::Organization>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        domain::delete::<rules::Organization>(ctx.data_unchecked(), id, input.expected_version)
+            .await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 }

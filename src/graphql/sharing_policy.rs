@@ -55,7 +55,9 @@ impl SharingPolicy {
     }
     /// The data item this policy is about.
     async fn data_item(&self, ctx: &Context<'_>) -> Result<DataItem> {
-        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.data_item_id, "DataItem").await?))
+        Ok(DataItem(
+            related::<item_entity::Entity>(ctx, self.0.data_item_id, "DataItem").await?,
+        ))
     }
 }
 
@@ -73,9 +75,18 @@ pub struct SharingPolicyWhere {
 impl WhereInput for SharingPolicyWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
-            .add(filter::enumeration("where.consumerType", Column::ConsumerType, &self.consumer_type)?)
+            .add(filter::enumeration(
+                "where.consumerType",
+                Column::ConsumerType,
+                &self.consumer_type,
+            )?)
             .add(filter::enumeration("where.mode", Column::Mode, &self.mode)?)
-            .add(filter::id("where.dataItemId", Column::DataItemId, Kind::DataItem, &self.data_item_id)?)
+            .add(filter::id(
+                "where.dataItemId",
+                Column::DataItemId,
+                Kind::DataItem,
+                &self.data_item_id,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -123,7 +134,13 @@ impl SharingPolicyQuery {
         before: Option<String>,
     ) -> Result<Conn<SharingPolicy>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
-        list(ctx, Scope::all(), args, SharingPolicyOrderField::ConsumerType).await
+        list(
+            ctx,
+            Scope::all(),
+            args,
+            SharingPolicyOrderField::ConsumerType,
+        )
+        .await
     }
 
     /// One sharing policy by id; `null` when there is none.
@@ -202,7 +219,9 @@ impl SharingPolicyMutation {
             legal_basis: input.legal_basis,
         };
         let model = domain::create::<rules::SharingPolicy>(ctx.data_unchecked(), fields).await?;
-        Ok(SharingPolicyPayload { sharing_policy: SharingPolicy(model) })
+        Ok(SharingPolicyPayload {
+            sharing_policy: SharingPolicy(model),
+        })
     }
 
     async fn update_sharing_policy(
@@ -211,20 +230,34 @@ impl SharingPolicyMutation {
         input: UpdateSharingPolicyInput,
     ) -> Result<SharingPolicyPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
-        let model = domain::update::<rules::SharingPolicy>(ctx.data_unchecked(), id, input.expected_version, |f| {
-            patch(&mut f.consumer_type, input.consumer_type);
-            patch(&mut f.mode, input.mode);
-            patch_opt(&mut f.conditions, input.conditions);
-            patch_opt(&mut f.legal_basis, input.legal_basis);
-        })
+        let model = domain::update::<rules::SharingPolicy>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.consumer_type, input.consumer_type);
+                patch(&mut f.mode, input.mode);
+                patch_opt(&mut f.conditions, input.conditions);
+                patch_opt(&mut f.legal_basis, input.legal_basis);
+            },
+        )
         .await?;
-        Ok(SharingPolicyPayload { sharing_policy: SharingPolicy(model) })
+        Ok(SharingPolicyPayload {
+            sharing_policy: SharingPolicy(model),
+        })
     }
 
-    async fn delete_sharing_policy(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn delete_sharing_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
-        domain::delete::<rules::SharingPolicy>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        domain::delete::<rules::SharingPolicy>(ctx.data_unchecked(), id, input.expected_version)
+            .await?;
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Upserts the policies of one data item for several consumer types in one transaction.

@@ -13,9 +13,9 @@ use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, Order, Query, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, ColumnType, Condition, IdenStatic, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Value,
+    ColumnTrait, ColumnType, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Value,
 };
 use serde_json::Value as Json;
 
@@ -65,7 +65,10 @@ impl PageArgs {
     pub fn window(self, default_size: u64, max_size: u64) -> Result<Window> {
         let size = |name: &str, n: i32| -> Result<u64> {
             if n < 0 {
-                return Err(Error::bad_input(name, format!("{name} must not be negative")));
+                return Err(Error::bad_input(
+                    name,
+                    format!("{name} must not be negative"),
+                ));
             }
             let n = n as u64;
             if n > max_size {
@@ -319,7 +322,11 @@ pub async fn count_children<E: Listable, C: ConnectionTrait>(
 
 /// Rows strictly after (or before) the cursor row in key order:
 /// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...`, with `>` turned for descending keys.
-fn keyset<E: Listable>(keys: &[(E::Column, Direction)], values: &[Value], after: bool) -> Condition {
+fn keyset<E: Listable>(
+    keys: &[(E::Column, Direction)],
+    values: &[Value],
+    after: bool,
+) -> Condition {
     let mut any = Condition::any();
     for i in 0..keys.len() {
         let mut all = Condition::all();
@@ -339,7 +346,13 @@ fn keyset<E: Listable>(keys: &[(E::Column, Direction)], values: &[Value], after:
 fn order_signature<E: Listable>(order: &[(E::Column, Direction)]) -> String {
     order
         .iter()
-        .map(|(c, d)| format!("{}:{}", c.as_str(), if *d == Direction::Asc { "a" } else { "d" }))
+        .map(|(c, d)| {
+            format!(
+                "{}:{}",
+                c.as_str(),
+                if *d == Direction::Asc { "a" } else { "d" }
+            )
+        })
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -349,7 +362,10 @@ fn encode_cursor<M: ModelTrait>(
     order_key: &str,
     model: &M,
 ) -> String {
-    let values: Vec<Json> = keys.iter().map(|(c, _)| value_to_json(model.get(*c))).collect();
+    let values: Vec<Json> = keys
+        .iter()
+        .map(|(c, _)| value_to_json(model.get(*c)))
+        .collect();
     let json = serde_json::json!({ "o": order_key, "k": values });
     URL_SAFE_NO_PAD.encode(json.to_string())
 }
@@ -360,7 +376,12 @@ fn decode_cursor<E: Listable>(
     order: &[(E::Column, Direction)],
     order_key: &str,
 ) -> Result<Vec<Value>> {
-    let invalid = || Error::bad_input(field, format!("{field} is not a valid cursor for this list"));
+    let invalid = || {
+        Error::bad_input(
+            field,
+            format!("{field} is not a valid cursor for this list"),
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let json: Json = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if json.get("o").and_then(Json::as_str) != Some(order_key) {
@@ -400,7 +421,10 @@ fn value_to_json(value: Value) -> Json {
 fn json_to_value(ty: &ColumnType, v: &Json) -> Option<Value> {
     match ty {
         ColumnType::BigInteger => v.as_i64().map(Value::from),
-        ColumnType::Integer => v.as_i64().and_then(|n| i32::try_from(n).ok()).map(Value::from),
+        ColumnType::Integer => v
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .map(Value::from),
         ColumnType::TimestampWithTimeZone => v
             .as_str()
             .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())

@@ -1,0 +1,67 @@
+//! The demo catalogue of Nam Đông district loads once, and a second load changes nothing.
+
+use serde_json::json;
+
+use crate::support::TestApp;
+
+const COUNTS: &str = r#"{
+    organizations { totalCount }
+    focalPoints { totalCount }
+    informationSystems { totalCount }
+    databases { totalCount }
+    dataItems { totalCount }
+    sharingPolicies { totalCount }
+    open: sharingPolicies(where: { mode: { eq: OPEN } }) { totalCount }
+    default: sharingPolicies(where: { mode: { eq: DEFAULT } }) { totalCount }
+    onRequest: sharingPolicies(where: { mode: { eq: ON_REQUEST } }) { totalCount }
+    notShared: sharingPolicies(where: { mode: { eq: NOT_SHARED } }) { totalCount }
+}"#;
+
+#[tokio::test]
+async fn demo_catalogue_is_realistic_and_loads_once() {
+    let app = TestApp::spawn().await;
+    assert!(sharegraph::domain::demo::load(&app.db).await.unwrap());
+    let first = app.ok(COUNTS, json!({})).await;
+    let n = |k: &str| first[k]["totalCount"].as_u64().unwrap();
+    assert!(n("organizations") >= 15, "{first}");
+    assert!(n("databases") >= 12);
+    assert!(n("dataItems") >= 60);
+    for mode in ["open", "default", "onRequest", "notShared"] {
+        assert!(n(mode) > 0, "no {mode} policy in the demo");
+    }
+    assert!(n("focalPoints") > 0 && n("informationSystems") > 0);
+
+    assert!(
+        !sharegraph::domain::demo::load(&app.db).await.unwrap(),
+        "second load is skipped"
+    );
+    assert_eq!(app.ok(COUNTS, json!({})).await, first);
+
+    let data = app
+        .ok(
+            r#"{ organization(code: "000.00.39.H57") { name parent { name } children(first: 50) { nodes { name } } focalPoints { nodes { scope fullName } } } }"#,
+            json!({}),
+        )
+        .await;
+    let org = &data["organization"];
+    assert_eq!(org["name"], "Ủy ban nhân dân huyện Nam Đông");
+    assert_eq!(org["parent"]["name"], "Ủy ban nhân dân tỉnh Thừa Thiên Huế");
+    let children: Vec<&str> = org["children"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "Phòng Tài chính – Kế hoạch huyện Nam Đông",
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "Phòng Lao động – Thương binh và Xã hội huyện Nam Đông",
+        "Ủy ban nhân dân thị trấn Khe Tre",
+    ] {
+        assert!(
+            children.contains(&expected),
+            "{expected} missing from {children:?}"
+        );
+    }
+    assert_eq!(org["focalPoints"]["nodes"][0]["scope"], "EXTERNAL");
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests through the real router. One test binary (modules below) keeps link time
+//! low. They run on SQLite by default and on PostgreSQL when `DATABASE_URL` points at one;
+//! every test gets its own database (SQLite file) or schema (PostgreSQL).
+
+mod support;
+
+mod catalogue;
+mod demo;
+mod filters;
+mod graphql_http;
+mod paging;
+mod statements;
+mod validation;

@@ -1,0 +1,147 @@
+//! No N+1: a nested listing costs one statement per level, whatever the number of rows.
+
+use sea_orm::TransactionTrait;
+use serde_json::json;
+use sharegraph::domain::{self, data_item, database, organization, sharing_policy};
+
+use crate::support::TestApp;
+use entity::enums::{
+    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, SharingMode, UpdateFrequency,
+};
+
+const ORGS: usize = 55;
+
+async fn seed(app: &TestApp) {
+    let txn = app.db.begin().await.unwrap();
+    for o in 0..ORGS {
+        let org = domain::create_in::<organization::Organization>(
+            &txn,
+            organization::Fields {
+                code: format!("{o:03}.00.39.H57"),
+                name: format!("Ủy ban nhân dân xã số {o}"),
+                short_name: None,
+                level: Some(AdministrativeLevel::Commune),
+                consumer_type: ConsumerType::StateAgency,
+                parent_id: None,
+                address: None,
+                email: None,
+                phone: None,
+                website: None,
+                description: None,
+            },
+        )
+        .await
+        .unwrap();
+        for d in 0..2 {
+            let db = domain::create_in::<database::Database>(
+                &txn,
+                database::Fields {
+                    code: format!("DB-{o}-{d}"),
+                    name: format!("Cơ sở dữ liệu {d} của xã {o}"),
+                    kind: DatabaseKind::Local,
+                    owner_id: org.id,
+                    system_id: None,
+                    purpose: None,
+                    scope: None,
+                    content: None,
+                    collection_method: None,
+                    update_frequency: UpdateFrequency::Monthly,
+                    data_sources: None,
+                    legal_basis: None,
+                    usage_rules: None,
+                    status: DatabaseStatus::Operating,
+                },
+            )
+            .await
+            .unwrap();
+            for i in 0..2 {
+                let item = domain::create_in::<data_item::DataItem>(
+                    &txn,
+                    data_item::Fields {
+                        database_id: db.id,
+                        code: format!("ITEM-{i}"),
+                        name: format!("Hạng mục {i}"),
+                        description: None,
+                        is_master_data: false,
+                        is_shared_code_list: false,
+                        is_personal_data: false,
+                    },
+                )
+                .await
+                .unwrap();
+                for (consumer, mode) in [
+                    (ConsumerType::StateAgency, SharingMode::Default),
+                    (ConsumerType::Enterprise, SharingMode::OnRequest),
+                    (ConsumerType::Public, SharingMode::Open),
+                ] {
+                    domain::create_in::<sharing_policy::SharingPolicy>(
+                        &txn,
+                        sharing_policy::Fields {
+                            data_item_id: item.id,
+                            consumer_type: consumer,
+                            mode,
+                            conditions: None,
+                            legal_basis: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                }
+            }
+        }
+    }
+    txn.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn nested_listing_costs_one_statement_per_level() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let query = r#"{
+        organizations(first: 100) {
+            edges { node { code
+                databases(first: 10) { nodes { code
+                    items(first: 10) { nodes { code
+                        policies(first: 10) { nodes { consumerType mode } }
+                    } }
+                } }
+            } }
+        }
+    }"#;
+    app.take_statement_count();
+    let data = app.ok(query, json!({})).await;
+    let statements = app.take_statement_count();
+
+    let orgs = data["organizations"]["edges"].as_array().unwrap();
+    assert_eq!(orgs.len(), ORGS);
+    let dbs: Vec<_> = orgs
+        .iter()
+        .flat_map(|o| o["node"]["databases"]["nodes"].as_array().unwrap())
+        .collect();
+    let items: Vec<_> = dbs
+        .iter()
+        .flat_map(|d| d["items"]["nodes"].as_array().unwrap())
+        .collect();
+    let policies: Vec<_> = items
+        .iter()
+        .flat_map(|i| i["policies"]["nodes"].as_array().unwrap())
+        .collect();
+    assert_eq!((dbs.len(), items.len(), policies.len()), (110, 220, 660));
+    assert_eq!(
+        statements, 4,
+        "one statement per level (organizations, databases, items, policies)"
+    );
+
+    // totalCount and a back-reference add one batched statement each, not one per row.
+    let query = r#"{
+        organizations(first: 100) {
+            totalCount
+            nodes { databases(first: 10) { totalCount nodes { owner { code } items(first: 10) { totalCount nodes { database { code } } } } } }
+        }
+    }"#;
+    app.take_statement_count();
+    app.ok(query, json!({})).await;
+    let statements = app.take_statement_count();
+    // organizations (page + count), databases (page + count), owners, items (page + count), databases by id.
+    assert!(statements <= 8, "{statements} statements");
+}

@@ -1,0 +1,227 @@
+//! Test harness: a fresh database per test and helpers to call the API.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use sharegraph::config::Config;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicUsize>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A raw HTTP answer.
+pub struct HttpAnswer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn postgres_url() -> Option<String> {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+}
+
+/// Removes schemas left by earlier test processes that are gone (a panicking test leaks its
+/// schema; this keeps the shared database from filling up).
+async fn sweep_stale_schemas(admin: &DatabaseConnection) {
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'sg_test_%'",
+        ))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "nspname") else {
+            continue;
+        };
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = admin
+                .execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"))
+                .await;
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let (config, schema, dir) = match postgres_url() {
+            Some(url) => {
+                let admin = Database::connect(&url)
+                    .await
+                    .expect("connect to PostgreSQL");
+                if n == 0 {
+                    sweep_stale_schemas(&admin).await;
+                }
+                let schema = format!("sg_test_{}_{n}", std::process::id());
+                admin
+                    .execute_unprepared(&format!(
+                        "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; CREATE SCHEMA \"{schema}\""
+                    ))
+                    .await
+                    .expect("create test schema");
+                admin.close().await.ok();
+                (Config::with_database(url), Some(schema), None)
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                (Config::with_database(url), None, Some(dir))
+            }
+        };
+        let mut db = sharegraph::app::open_database_in(&config, schema)
+            .await
+            .expect("open test database");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |info| {
+            if std::env::var("SG_TRACE_SQL").is_ok() {
+                eprintln!(
+                    "SQL: {}",
+                    info.statement.sql.chars().take(160).collect::<String>()
+                );
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let router = sharegraph::app::router(db.clone(), config.limits.clone());
+        Self {
+            router,
+            db,
+            statements,
+            _dir: dir,
+        }
+    }
+
+    /// SQL statements run since the last call.
+    pub fn take_statement_count(&self) -> usize {
+        self.statements.swap(0, Ordering::SeqCst)
+    }
+
+    pub async fn load_demo(&self) {
+        sharegraph::domain::demo::load(&self.db)
+            .await
+            .expect("demo loads");
+    }
+
+    /// A raw HTTP request to the router.
+    pub async fn http(&self, request: Request<Body>) -> HttpAnswer {
+        let resp = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let content_type = headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        HttpAnswer {
+            status,
+            content_type,
+            headers,
+            body,
+        }
+    }
+
+    /// POSTs a GraphQL request and returns the whole response body.
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables });
+        let req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("accept", "application/graphql-response+json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.http(req).await.body
+    }
+
+    /// Runs a query that must succeed and returns its `data`.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let body = self.post(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Runs a query that must fail and returns its first error.
+    pub async fn err(&self, query: &str, variables: Value) -> Value {
+        let body = self.post(query, variables).await;
+        let errors = body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected errors: {body:#}"));
+        errors[0].clone()
+    }
+}
+
+/// The `extensions.code` of an error.
+pub fn code(err: &Value) -> &str {
+    err["extensions"]["code"].as_str().unwrap_or("<none>")
+}
+
+/// Creates an organization through the API and returns its id.
+pub async fn create_org(
+    app: &TestApp,
+    code: &str,
+    name: &str,
+    level: &str,
+    parent: Option<&str>,
+) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }",
+            json!({ "input": { "code": code, "name": name, "level": level, "parentId": parent } }),
+        )
+        .await;
+    data["createOrganization"]["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Creates a database through the API and returns its id.
+pub async fn create_db(app: &TestApp, code: &str, name: &str, owner: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }",
+            json!({ "input": { "code": code, "name": name, "kind": "LOCAL", "ownerId": owner } }),
+        )
+        .await;
+    data["createDatabase"]["database"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Creates a data item through the API and returns its id.
+pub async fn create_item(app: &TestApp, db: &str, code: &str, name: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreateDataItemInput!) { createDataItem(input: $input) { dataItem { id } } }",
+            json!({ "input": { "databaseId": db, "code": code, "name": name } }),
+        )
+        .await;
+    data["createDataItem"]["dataItem"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
