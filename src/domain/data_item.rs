@@ -2,10 +2,10 @@
 
 use entity::data_item::{ActiveModel, Column, Entity, Model};
 use entity::{database, sharing_policy};
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::sharing_policy::check_mode;
-use super::{Record, eq, require, text};
+use super::{Record, eq, refuse_duplicate, require, text};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -55,18 +55,13 @@ impl Record for DataItem {
             ..f
         };
         require::<database::Entity>(txn, "input.databaseId", "database", f.database_id).await?;
-        let duplicate = Entity::find()
-            .filter(Column::DatabaseId.eq(f.database_id))
-            .filter(Column::Code.eq(&f.code))
-            .filter(current.map_or(Condition::all(), |m| eq(Column::Id, m.id).not()))
-            .one(txn)
-            .await?;
-        if duplicate.is_some() {
-            return Err(Error::conflict(format!(
-                "this database already has a data item with code {}",
-                f.code
-            )));
-        }
+        refuse_duplicate::<Entity>(
+            txn,
+            eq(Column::DatabaseId, f.database_id).add(Column::Code.eq(&f.code)),
+            current.map(|m| m.id),
+            || format!("this database already has a data item with code {}", f.code),
+        )
+        .await?;
         // The item's flags constrain its policies: re-check the stored ones against the new flags.
         if let Some(current) = current {
             let policies = sharing_policy::Entity::find()

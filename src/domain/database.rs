@@ -3,10 +3,10 @@
 use entity::database::{ActiveModel, Column, Entity, Model};
 use entity::enums::{DatabaseKind, DatabaseStatus, UpdateFrequency};
 use entity::{data_item, information_system, organization};
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{DatabaseTransaction, Set};
 
-use super::{Record, count, eq, require, text};
-use crate::error::{Error, Result};
+use super::{Record, count, eq, refuse_duplicate, require, text};
+use crate::error::Result;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -82,17 +82,13 @@ impl Record for Database {
             )
             .await?;
         }
-        let duplicate = Entity::find()
-            .filter(Column::Code.eq(&f.code))
-            .filter(current.map_or(Condition::all(), |m| eq(Column::Id, m.id).not()))
-            .one(txn)
-            .await?;
-        if duplicate.is_some() {
-            return Err(Error::conflict(format!(
-                "a database with code {} already exists",
-                f.code
-            )));
-        }
+        refuse_duplicate::<Entity>(
+            txn,
+            eq(Column::Code, f.code.clone()),
+            current.map(|m| m.id),
+            || format!("a database with code {} already exists", f.code),
+        )
+        .await?;
         Ok(f)
     }
 

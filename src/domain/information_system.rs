@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use entity::enums::Readiness;
 use entity::information_system::{ActiveModel, Column, Entity, Model};
 use entity::{database, organization};
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{DatabaseTransaction, Set};
 
-use super::{Record, count, eq, require, text};
+use super::{Record, count, eq, refuse_duplicate, require, text};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -73,17 +73,13 @@ impl Record for InformationSystem {
                 "a readiness outcome needs the date of the review",
             ));
         }
-        let duplicate = Entity::find()
-            .filter(Column::Code.eq(&f.code))
-            .filter(current.map_or(Condition::all(), |m| eq(Column::Id, m.id).not()))
-            .one(txn)
-            .await?;
-        if duplicate.is_some() {
-            return Err(Error::conflict(format!(
-                "an information system with code {} already exists",
-                f.code
-            )));
-        }
+        refuse_duplicate::<Entity>(
+            txn,
+            eq(Column::Code, f.code.clone()),
+            current.map(|m| m.id),
+            || format!("an information system with code {} already exists", f.code),
+        )
+        .await?;
         Ok(f)
     }
 

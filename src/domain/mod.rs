@@ -192,6 +192,23 @@ pub async fn require<E: Listable>(
         .ok_or_else(|| Error::bad_input(field, format!("{field}: no {what} has this id")))
 }
 
+/// Refuses a write when another row (not `current`) already matches `unique`.
+pub async fn refuse_duplicate<E: Listable>(
+    db: &impl ConnectionTrait,
+    unique: Condition,
+    current: Option<i64>,
+    message: impl FnOnce() -> String,
+) -> Result<()> {
+    let mut cond = unique;
+    if let Some(id) = current {
+        cond = cond.add(E::id_column().ne(id));
+    }
+    if count::<E>(db, cond).await? > 0 {
+        return Err(Error::conflict(message()));
+    }
+    Ok(())
+}
+
 /// A column equal to a value, as a condition.
 pub fn eq<C: ColumnTrait>(col: C, v: impl Into<Value>) -> Condition {
     Condition::all().add(col.eq(v))

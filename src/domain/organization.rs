@@ -3,9 +3,9 @@
 use entity::enums::{AdministrativeLevel, ConsumerType};
 use entity::organization::{ActiveModel, Column, Entity, Model};
 use entity::{database, focal_point, information_system};
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
-use super::{Record, count, eq, require, text};
+use super::{Record, count, eq, refuse_duplicate, require, text};
 use crate::error::{Error, Result};
 
 /// Deepest hierarchy walked when checking for cycles; real hierarchies are under ten deep.
@@ -94,17 +94,10 @@ impl Record for Organization {
             }
         }
 
-        let duplicate = Entity::find()
-            .filter(Column::Code.eq(&f.code))
-            .filter(id.map_or(Condition::all(), |id| eq(Column::Id, id).not()))
-            .one(txn)
-            .await?;
-        if duplicate.is_some() {
-            return Err(Error::conflict(format!(
-                "an organization with code {} already exists",
-                f.code
-            )));
-        }
+        refuse_duplicate::<Entity>(txn, eq(Column::Code, f.code.clone()), id, || {
+            format!("an organization with code {} already exists", f.code)
+        })
+        .await?;
 
         if let Some(parent_id) = f.parent_id {
             let parent =

@@ -5,12 +5,12 @@ use entity::data_item;
 use entity::enums::{ConsumerType, SharingMode};
 use entity::sharing_policy::{ActiveModel, Column, Entity, Model};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 
 use super::data_item::{DataItem, Fields as ItemFields};
-use super::{Record, eq, require, text};
+use super::{Record, eq, refuse_duplicate, require, text};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -118,18 +118,7 @@ impl Record for SharingPolicy {
             f.legal_basis.as_deref(),
         )
         .map_err(|why| Error::bad_input("input.mode", why))?;
-        let duplicate = Entity::find()
-            .filter(Column::DataItemId.eq(f.data_item_id))
-            .filter(Column::ConsumerType.eq(f.consumer_type))
-            .filter(current.map_or(Condition::all(), |m| eq(Column::Id, m.id).not()))
-            .one(txn)
-            .await?;
-        if duplicate.is_some() {
-            return Err(Error::conflict(format!(
-                "this data item already has a policy for {:?}; update that one (or use setSharingPolicies)",
-                f.consumer_type
-            )));
-        }
+        refuse_duplicate::<Entity>(txn, eq(Column::DataItemId, f.data_item_id).add(Column::ConsumerType.eq(f.consumer_type)), current.map(|m| m.id), || format!("this data item already has a policy for {:?}; update that one (or use setSharingPolicies)", f.consumer_type)).await?;
         Ok(f)
     }
 

@@ -5,14 +5,16 @@ use chrono::{DateTime, Utc};
 use entity::data_item::{Column, Entity, Model};
 use entity::{database as db_entity, sharing_policy as policy_entity};
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
 use super::database::Database;
 use super::filter::{
     self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, decode_opt, patch, patch_opt};
+use super::mutation::{
+    DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
+};
 use super::sharing_policy::{SharingPolicy, SharingPolicyOrderField, SharingPolicyWhere};
 use crate::domain::{self, data_item as rules};
 use crate::error::Result;
@@ -180,8 +182,9 @@ impl DataItemQuery {
 
     /// One data item by id; `null` when there is none.
     async fn data_item(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DataItem>> {
-        let id = ids::decode_as("id", &id, Kind::DataItem)?;
-        Ok(by_id::<Entity>(ctx, id).await?.map(DataItem))
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::DataItem)
+            .await?
+            .map(DataItem))
     }
 }
 
@@ -278,10 +281,6 @@ impl DataItemMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
-        domain::delete::<rules::DataItem>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete::<rules::DataItem>(ctx, input, Kind::DataItem).await
     }
 }

@@ -17,7 +17,7 @@ use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
 use super::loader::Scope;
 use super::mutation::{
-    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, patch, patch_opt,
+    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
 };
 use super::organization::Organization;
 use crate::domain::{self, database as rules};
@@ -358,10 +358,6 @@ impl DatabaseMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::Database)?;
-        domain::delete::<rules::Database>(ctx.data_unchecked(), id, input.expected_version).await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete::<rules::Database>(ctx, input, Kind::Database).await
     }
 }

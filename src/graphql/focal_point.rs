@@ -6,13 +6,15 @@ use entity::enums::FocalPointScope;
 use entity::focal_point::{Column, Entity, Model};
 use entity::organization as org_entity;
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, decode_opt, patch, patch_opt};
+use super::mutation::{
+    DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
+};
 use super::organization::Organization;
 use crate::domain::{self, focal_point as rules};
 use crate::error::Result;
@@ -154,8 +156,9 @@ impl FocalPointQuery {
 
     /// One focal point by id; `null` when there is none.
     async fn focal_point(&self, ctx: &Context<'_>, id: ID) -> Result<Option<FocalPoint>> {
-        let id = ids::decode_as("id", &id, Kind::FocalPoint)?;
-        Ok(by_id::<Entity>(ctx, id).await?.map(FocalPoint))
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::FocalPoint)
+            .await?
+            .map(FocalPoint))
     }
 }
 
@@ -264,11 +267,6 @@ impl FocalPointMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::FocalPoint)?;
-        domain::delete::<rules::FocalPoint>(ctx.data_unchecked(), id, input.expected_version)
-            .await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete::<rules::FocalPoint>(ctx, input, Kind::FocalPoint).await
     }
 }

@@ -13,7 +13,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_opt, patch, patch_opt};
+use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_opt, delete, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::{self, information_system as rules};
 use crate::error::Result;
@@ -291,15 +291,6 @@ impl InformationSystemMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
-        domain::delete::<rules::InformationSystem>(
-            ctx.data_unchecked(),
-            id,
-            input.expected_version,
-        )
-        .await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete::<rules::InformationSystem>(ctx, input, Kind::InformationSystem).await
     }
 }

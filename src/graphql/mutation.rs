@@ -1,10 +1,11 @@
 //! Pieces every type's mutations and lookups share.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter};
 
 use super::connection::by_id;
 use super::ids::{self, Kind};
+use crate::domain::{self, Model, Record};
 use crate::error::{Error, Result};
 use crate::store::page::Listable;
 
@@ -20,6 +21,31 @@ pub struct DeleteInput {
 #[derive(SimpleObject)]
 pub struct DeletePayload {
     pub deleted_id: ID,
+}
+
+/// Resolves a `delete*` mutation for any record type.
+pub async fn delete<R: Record>(
+    ctx: &Context<'_>,
+    input: DeleteInput,
+    kind: Kind,
+) -> Result<DeletePayload>
+where
+    Model<R>: IntoActiveModel<R::Active>,
+{
+    let id = ids::decode_as("input.id", &input.id, kind)?;
+    domain::delete::<R>(ctx.data_unchecked(), id, input.expected_version).await?;
+    Ok(DeletePayload {
+        deleted_id: input.id,
+    })
+}
+
+/// Resolves a single-object lookup by global id; `None` when nothing has it.
+pub async fn find_by_id<E: Listable>(
+    ctx: &Context<'_>,
+    id: &ID,
+    kind: Kind,
+) -> Result<Option<E::Model>> {
+    by_id::<E>(ctx, ids::decode_as("id", id, kind)?).await
 }
 
 /// Replaces a required field when the client sent it.

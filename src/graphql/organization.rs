@@ -18,7 +18,7 @@ use super::information_system::{
 };
 use super::loader::Scope;
 use super::mutation::{
-    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, patch, patch_opt,
+    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
 };
 use crate::domain::{self, organization as rules};
 use crate::error::Result;
@@ -376,11 +376,6 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::Organization)?;
-        domain::delete::<rules::Organization>(ctx.data_unchecked(), id, input.expected_version)
-            .await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete::<rules::Organization>(ctx, input, Kind::Organization).await
     }
 }

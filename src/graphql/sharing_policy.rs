@@ -6,12 +6,12 @@ use entity::data_item as item_entity;
 use entity::enums::{ConsumerType, SharingMode};
 use entity::sharing_policy::{Column, Entity, Model};
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
 use super::data_item::DataItem;
 use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, patch, patch_opt};
+use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, patch_opt};
 use crate::domain::{self, sharing_policy as rules};
 use crate::error::Result;
 
@@ -145,8 +145,9 @@ impl SharingPolicyQuery {
 
     /// One sharing policy by id; `null` when there is none.
     async fn sharing_policy(&self, ctx: &Context<'_>, id: ID) -> Result<Option<SharingPolicy>> {
-        let id = ids::decode_as("id", &id, Kind::SharingPolicy)?;
-        Ok(by_id::<Entity>(ctx, id).await?.map(SharingPolicy))
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::SharingPolicy)
+            .await?
+            .map(SharingPolicy))
     }
 }
 
@@ -252,12 +253,7 @@ impl SharingPolicyMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
-        domain::delete::<rules::SharingPolicy>(ctx.data_unchecked(), id, input.expected_version)
-            .await?;
-        Ok(DeletePayload {
-            deleted_id: input.id,
-        })
+        delete::<rules::SharingPolicy>(ctx, input, Kind::SharingPolicy).await
     }
 
     /// Upserts the policies of one data item for several consumer types in one transaction.
