@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub database_id: i64,
+    /// The owner of the item's database, kept in step with it (lineage walks read it).
+    pub owner_id: i64,
     /// Unique within its database.
     pub code: String,
     pub name: String,

@@ -198,3 +198,119 @@ pub enum Readiness {
     #[sea_orm(string_value = "NOT_READY")]
     NotReady,
 }
+
+/// How a data-sharing service delivers data (phương thức chia sẻ, Decree 47/2020 Art. 23).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ServiceMethod {
+    /// An online data service, e.g. an API (dịch vụ chia sẻ dữ liệu trực tuyến).
+    #[sea_orm(string_value = "ONLINE_SERVICE")]
+    OnlineService,
+    /// Database synchronisation or replication (đồng bộ, sao chép cơ sở dữ liệu).
+    #[sea_orm(string_value = "DATABASE_SYNC")]
+    DatabaseSync,
+    /// Data packaged on storage media or files (gói dữ liệu trên phương tiện lưu trữ).
+    #[sea_orm(string_value = "PACKAGED_MEDIA")]
+    PackagedMedia,
+}
+
+/// The platform a service is connected through (nền tảng kết nối).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Platform {
+    /// The national data integration and sharing platform (Nền tảng tích hợp, chia sẻ dữ liệu quốc gia, NDXP).
+    #[sea_orm(string_value = "NDXP")]
+    Ndxp,
+    /// A ministry's or province's integration platform (nền tảng tích hợp, chia sẻ dữ liệu cấp bộ, cấp tỉnh, LGSP).
+    #[sea_orm(string_value = "LGSP")]
+    Lgsp,
+    /// A direct connection between the two systems (kết nối trực tiếp).
+    #[sea_orm(string_value = "DIRECT")]
+    Direct,
+}
+
+/// Publication state of a data-sharing service (trạng thái dịch vụ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ServiceStatus {
+    /// Being prepared, not yet published (đang xây dựng).
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    /// Published for consumers (đã công bố, Art. 25).
+    #[sea_orm(string_value = "PUBLISHED")]
+    Published,
+    /// Still running but to be replaced (sắp ngừng).
+    #[sea_orm(string_value = "DEPRECATED")]
+    Deprecated,
+    /// No longer provided (ngừng cung cấp).
+    #[sea_orm(string_value = "RETIRED")]
+    Retired,
+}
+
+/// State of a share (trạng thái chia sẻ). `EXPIRED` is never stored: an `ACTIVE` share whose
+/// `validUntil` has passed reads as `EXPIRED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ShareStatus {
+    /// In force (đang chia sẻ).
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    /// Paused by the provider (tạm dừng).
+    #[sea_orm(string_value = "SUSPENDED")]
+    Suspended,
+    /// Ended by the provider; final (thu hồi).
+    #[sea_orm(string_value = "REVOKED")]
+    Revoked,
+    /// Past its `validUntil` date (hết hiệu lực); derived, never stored.
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
+}
+
+/// Kind of edge in the sharing graph (loại liên kết).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EdgeKind {
+    /// Organization owns a database (đơn vị chủ quản).
+    Owns,
+    /// Database contains a data item.
+    Contains,
+    /// Data service provides a data item.
+    Provides,
+    /// Data item is shared with an organization (chia sẻ).
+    SharedWith,
+    /// Data flows from a source item into an item derived from it (dẫn xuất).
+    DerivedFrom,
+}
+
+/// Kind of compliance issue in the sharing graph (vấn đề tuân thủ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IssueKind {
+    /// An item is derived from another organization's item with no active share behind it: a
+    /// data flow the catalogue does not document.
+    UndocumentedFlow,
+    /// A published service provides no data item.
+    EmptyPublishedService,
+}
+
+impl IssueKind {
+    pub const ALL: [IssueKind; 2] = [IssueKind::UndocumentedFlow, IssueKind::EmptyPublishedService];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::UndocumentedFlow => "UNDOCUMENTED_FLOW",
+            Self::EmptyPublishedService => "EMPTY_PUBLISHED_SERVICE",
+        }
+    }
+}
+

@@ -2,9 +2,13 @@
 //! relation through batched loaders keyed by foreign-key columns, so the entities stay plain.
 
 pub mod data_item;
+pub mod data_service;
+pub mod data_service_item;
 pub mod database;
+pub mod derivation;
 pub mod enums;
 pub mod focal_point;
 pub mod information_system;
 pub mod organization;
+pub mod share;
 pub mod sharing_policy;

@@ -2,15 +2,17 @@
 
 use entity::data_item::{ActiveModel, Column, Entity, Model};
 use entity::{database, sharing_policy};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::sharing_policy::check_mode;
-use super::{Record, eq, refuse_duplicate, require, text};
+use super::{Record, count, share, eq, refuse_duplicate, require, text};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub database_id: i64,
+    /// Derived from the database during validation; what a client sends here is ignored.
+    pub owner_id: i64,
     pub code: String,
     pub name: String,
     pub description: Option<String>,
@@ -30,6 +32,7 @@ impl Record for DataItem {
     fn fields(m: &Model) -> Fields {
         Fields {
             database_id: m.database_id,
+            owner_id: m.owner_id,
             code: m.code.clone(),
             name: m.name.clone(),
             description: m.description.clone(),
@@ -44,7 +47,10 @@ impl Record for DataItem {
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
+        let database =
+            require::<database::Entity>(txn, "input.databaseId", "database", f.database_id).await?;
         let f = Fields {
+            owner_id: database.owner_id,
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
             description: text::optional(
@@ -54,7 +60,6 @@ impl Record for DataItem {
             )?,
             ..f
         };
-        require::<database::Entity>(txn, "input.databaseId", "database", f.database_id).await?;
         refuse_duplicate::<Entity>(
             txn,
             eq(Column::DatabaseId, f.database_id).add(Column::Code.eq(&f.code)),
@@ -86,6 +91,7 @@ impl Record for DataItem {
     fn assign(a: &mut ActiveModel, f: Fields) {
         a.name_folded = Set(text::fold(&f.name));
         a.database_id = Set(f.database_id);
+        a.owner_id = Set(f.owner_id);
         a.code = Set(f.code);
         a.name = Set(f.name);
         a.description = Set(f.description);
@@ -94,9 +100,30 @@ impl Record for DataItem {
         a.is_personal_data = Set(f.is_personal_data);
     }
 
-    /// Policies belong to the item and go with it (ON DELETE CASCADE); nothing else refers to
-    /// an item yet.
-    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
-        Ok(Vec::new())
+    async fn after_update(txn: &DatabaseTransaction, before: &Model, after: &Model) -> Result<()> {
+        if before.owner_id != after.owner_id {
+            share::move_provider(txn, vec![after.id], after.owner_id).await?;
+        }
+        Ok(())
+    }
+
+    /// Policies belong to the item and go with it (ON DELETE CASCADE); shares, derivations and
+    /// services that name it keep it.
+    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+        use entity::{data_service_item as link, derivation, share as share_entity};
+        Ok(vec![
+            (count::<share_entity::Entity>(txn, eq(share_entity::Column::DataItemId, m.id)).await?, "share(s)"),
+            (
+                count::<derivation::Entity>(
+                    txn,
+                    Condition::any()
+                        .add(derivation::Column::SourceItemId.eq(m.id))
+                        .add(derivation::Column::DerivedItemId.eq(m.id)),
+                )
+                .await?,
+                "derivation(s)",
+            ),
+            (count::<link::Entity>(txn, eq(link::Column::DataItemId, m.id)).await?, "data service(s) providing it"),
+        ])
     }
 }

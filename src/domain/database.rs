@@ -3,9 +3,10 @@
 use entity::database::{ActiveModel, Column, Entity, Model};
 use entity::enums::{DatabaseKind, DatabaseStatus, UpdateFrequency};
 use entity::{data_item, information_system, organization};
-use sea_orm::{DatabaseTransaction, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
 
-use super::{Record, count, eq, refuse_duplicate, require, text};
+use super::{Record, share, count, eq, refuse_duplicate, require, text};
 use crate::error::Result;
 
 #[derive(Debug, Clone)]
@@ -108,6 +109,26 @@ impl Record for Database {
         a.legal_basis = Set(f.legal_basis);
         a.usage_rules = Set(f.usage_rules);
         a.status = Set(f.status);
+    }
+
+    /// A database's items follow it to a new owner, and so do the shares of those items.
+    async fn after_update(txn: &DatabaseTransaction, before: &Model, after: &Model) -> Result<()> {
+        if before.owner_id == after.owner_id {
+            return Ok(());
+        }
+        let items: Vec<i64> = data_item::Entity::find()
+            .select_only()
+            .column(data_item::Column::Id)
+            .filter(data_item::Column::DatabaseId.eq(after.id))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        data_item::Entity::update_many()
+            .col_expr(data_item::Column::OwnerId, Expr::value(after.owner_id))
+            .filter(data_item::Column::DatabaseId.eq(after.id))
+            .exec(txn)
+            .await?;
+        share::move_provider(txn, items, after.owner_id).await
     }
 
     async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {

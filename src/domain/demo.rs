@@ -218,6 +218,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 &txn,
                 data_item::Fields {
                     database_id: dbm.id,
+                    owner_id: 0,
                     code: it.code.clone(),
                     name: it.name,
                     description: it.description,

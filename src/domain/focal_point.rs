@@ -3,10 +3,10 @@
 use chrono::NaiveDate;
 use entity::enums::{ConsumerType, FocalPointScope};
 use entity::focal_point::{ActiveModel, Entity, Model};
-use entity::organization;
+use entity::{data_service, organization};
 use sea_orm::{DatabaseTransaction, Set};
 
-use super::{Record, require, text};
+use super::{Record, count, eq, require, text};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -90,7 +90,10 @@ impl Record for FocalPoint {
         a.term_end = Set(f.term_end);
     }
 
-    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
-        Ok(Vec::new())
+    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+        Ok(vec![(
+            count::<data_service::Entity>(txn, eq(data_service::Column::ContactId, m.id)).await?,
+            "data service(s) naming it as contact",
+        )])
     }
 }

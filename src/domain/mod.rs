@@ -4,13 +4,19 @@
 //! path for all of them: a transaction, the entity's own checks, the optimistic version check,
 //! and the bookkeeping columns.
 
+pub mod compliance;
 pub mod data_item;
+pub mod data_service;
 pub mod database;
+pub mod derivation;
 pub mod demo;
 pub mod focal_point;
 pub mod information_system;
+pub mod lineage;
 pub mod organization;
+pub mod share;
 pub mod sharing_policy;
+pub mod sql;
 pub mod text;
 
 use std::future::Future;
@@ -47,6 +53,15 @@ pub trait Record: Send + Sync + 'static {
 
     /// Writes the fields into a new (`current` = `None`) or existing row.
     fn assign(active: &mut Self::Active, fields: Self::Fields);
+
+    /// Keeps copies of this row's data elsewhere in step after an update (same transaction).
+    fn after_update(
+        _txn: &DatabaseTransaction,
+        _before: &Model<Self>,
+        _after: &Model<Self>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async { Ok(()) }
+    }
 
     /// What still points at this row, as `(count, "what")` pairs; any non-zero count refuses
     /// the delete.
@@ -112,10 +127,12 @@ where
     patch(&mut fields);
     let fields = R::validate(txn, Some(&current), fields).await?;
     let version = version::<R>(&current) + 1;
-    let mut active = current.into_active_model();
+    let mut active = current.clone().into_active_model();
     R::assign(&mut active, fields);
     stamp::<R>(&mut active, version, false);
-    Ok(active.update(txn).await?)
+    let updated = active.update(txn).await?;
+    R::after_update(txn, &current, &updated).await?;
+    Ok(updated)
 }
 
 /// Deletes a row nothing refers to any more; returns what was deleted.
@@ -146,6 +163,11 @@ where
     current.clone().delete(&txn).await?;
     txn.commit().await?;
     Ok(current)
+}
+
+/// Today's date in Vietnam (UTC+7), the calendar that validity dates of shares are written in.
+pub fn today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
 
 /// Loads a row by id or answers `NOT_FOUND`.

@@ -2,8 +2,8 @@
 
 use entity::enums::{AdministrativeLevel, ConsumerType};
 use entity::organization::{ActiveModel, Column, Entity, Model};
-use entity::{database, focal_point, information_system};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use entity::{data_service, database, focal_point, information_system, share};
+use sea_orm::{Condition, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::{Record, count, eq, refuse_duplicate, require, text};
 use crate::error::{Error, Result};
@@ -177,6 +177,20 @@ impl Record for Organization {
                 count::<focal_point::Entity>(txn, eq(focal_point::Column::OrganizationId, m.id))
                     .await?,
                 "focal point(s)",
+            ),
+            (
+                count::<data_service::Entity>(txn, eq(data_service::Column::ProviderId, m.id)).await?,
+                "data service(s)",
+            ),
+            (
+                count::<share::Entity>(
+                    txn,
+                    Condition::any()
+                        .add(share::Column::ProviderId.eq(m.id))
+                        .add(share::Column::ConsumerId.eq(m.id)),
+                )
+                .await?,
+                "share(s)",
             ),
         ])
     }

@@ -22,7 +22,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use sea_orm::{IdenStatic, ModelTrait, Value};
 
-use crate::store::page::{self, ListQuery, Listable, Page};
+use crate::store::page::{self, Link, ListQuery, Listable, Page};
 
 pub type LoadError = Arc<DbErr>;
 
@@ -134,39 +134,53 @@ impl<E: Listable> Loader<ById<E>> for Loaders {
     }
 }
 
+/// How a list's rows hang on their parent.
+pub enum By<C> {
+    /// The whole table.
+    Table,
+    /// A foreign-key column of the listed entity.
+    Fk(C),
+    /// A many-to-many link table.
+    Link(&'static Link),
+}
+
 /// Where a list's rows come from: the whole table, or the children of one parent.
 pub struct Scope<E: EntityTrait> {
-    /// Foreign key naming the parent; `None` for the whole table.
-    pub fk: Option<E::Column>,
+    pub by: By<E::Column>,
     pub parent: i64,
 }
 
 impl<E: EntityTrait> Clone for Scope<E> {
     fn clone(&self) -> Self {
-        Self {
-            fk: self.fk,
-            parent: self.parent,
-        }
+        let by = match &self.by {
+            By::Table => By::Table,
+            By::Fk(c) => By::Fk(*c),
+            By::Link(l) => By::Link(l),
+        };
+        Self { by, parent: self.parent }
     }
 }
 
 impl<E: EntityTrait> Scope<E> {
     pub fn all() -> Self {
-        Self {
-            fk: None,
-            parent: 0,
-        }
+        Self { by: By::Table, parent: 0 }
     }
 
     pub fn children(fk: E::Column, parent: i64) -> Self {
-        Self {
-            fk: Some(fk),
-            parent,
-        }
+        Self { by: By::Fk(fk), parent }
     }
 
-    fn fk_name(&self) -> Option<&'static str> {
-        self.fk.map(|c| c.as_str())
+    pub fn linked(link: &'static Link, parent: i64) -> Self {
+        Self { by: By::Link(link), parent }
+    }
+
+    /// Names the relation, for grouping keys that one statement can answer.
+    fn relation(&self) -> &'static str {
+        match &self.by {
+            By::Table => "",
+            By::Fk(c) => c.as_str(),
+            By::Link(l) => l.table,
+        }
     }
 }
 
@@ -186,7 +200,7 @@ impl<E: Listable> Clone for PageKey<E> {
 }
 impl<E: Listable> PartialEq for PageKey<E> {
     fn eq(&self, o: &Self) -> bool {
-        self.scope.fk_name() == o.scope.fk_name()
+        self.scope.relation() == o.scope.relation()
             && self.scope.parent == o.scope.parent
             && self.query.fingerprint == o.query.fingerprint
     }
@@ -194,7 +208,7 @@ impl<E: Listable> PartialEq for PageKey<E> {
 impl<E: Listable> Eq for PageKey<E> {}
 impl<E: Listable> Hash for PageKey<E> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.scope.fk_name().hash(state);
+        self.scope.relation().hash(state);
         self.scope.parent.hash(state);
         self.query.fingerprint.hash(state);
     }
@@ -209,21 +223,20 @@ impl<E: Listable> Loader<PageKey<E>> for Loaders {
         keys: &[PageKey<E>],
     ) -> Result<HashMap<PageKey<E>, Page<E::Model>>, LoadError> {
         let mut out = HashMap::with_capacity(keys.len());
-        for group in group_by(keys, |k| (k.scope.fk_name(), k.query.fingerprint.clone())) {
+        for group in group_by(keys, |k| (k.scope.relation(), k.query.fingerprint.clone())) {
             let first = &group[0];
-            match first.scope.fk {
-                None => {
+            let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
+            let mut pages = match &first.scope.by {
+                By::Table => {
                     let page = first.query.fetch_all(&self.db).await?;
-                    out.insert(first.clone(), page);
+                    HashMap::from([(first.scope.parent, page)])
                 }
-                Some(fk) => {
-                    let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
-                    let mut pages = first.query.fetch_children(&self.db, fk, &parents).await?;
-                    for key in group {
-                        let page = pages.remove(&key.scope.parent).unwrap_or_default();
-                        out.insert(key.clone(), page);
-                    }
-                }
+                By::Fk(fk) => first.query.fetch_children(&self.db, *fk, &parents).await?,
+                By::Link(link) => first.query.fetch_linked(&self.db, link, &parents).await?,
+            };
+            for key in group {
+                let page = pages.remove(&key.scope.parent).unwrap_or_default();
+                out.insert(key.clone(), page);
             }
         }
         Ok(out)
@@ -249,7 +262,7 @@ impl<E: Listable> Clone for CountKey<E> {
 }
 impl<E: Listable> PartialEq for CountKey<E> {
     fn eq(&self, o: &Self) -> bool {
-        self.scope.fk_name() == o.scope.fk_name()
+        self.scope.relation() == o.scope.relation()
             && self.scope.parent == o.scope.parent
             && self.filter_key == o.filter_key
     }
@@ -257,7 +270,7 @@ impl<E: Listable> PartialEq for CountKey<E> {
 impl<E: Listable> Eq for CountKey<E> {}
 impl<E: Listable> Hash for CountKey<E> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.scope.fk_name().hash(state);
+        self.scope.relation().hash(state);
         self.scope.parent.hash(state);
         self.filter_key.hash(state);
     }
@@ -269,23 +282,21 @@ impl<E: Listable> Loader<CountKey<E>> for Loaders {
 
     async fn load(&self, keys: &[CountKey<E>]) -> Result<HashMap<CountKey<E>, u64>, LoadError> {
         let mut out = HashMap::with_capacity(keys.len());
-        for group in group_by(keys, |k| (k.scope.fk_name(), k.filter_key.clone())) {
+        for group in group_by(keys, |k| (k.scope.relation(), k.filter_key.clone())) {
             let first = &group[0];
             let condition = (*first.condition).clone();
-            match first.scope.fk {
-                None => {
+            let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
+            let counts = match &first.scope.by {
+                By::Table => {
                     let n = page::count_all::<E, _>(&self.db, condition).await?;
-                    out.insert(first.clone(), n);
+                    HashMap::from([(first.scope.parent, n)])
                 }
-                Some(fk) => {
-                    let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
-                    let counts =
-                        page::count_children::<E, _>(&self.db, condition, fk, &parents).await?;
-                    for key in group {
-                        let n = counts.get(&key.scope.parent).copied().unwrap_or(0);
-                        out.insert(key.clone(), n);
-                    }
-                }
+                By::Fk(fk) => page::count_children::<E, _>(&self.db, condition, *fk, &parents).await?,
+                By::Link(link) => page::count_linked::<E, _>(&self.db, condition, link, &parents).await?,
+            };
+            for key in group {
+                let n = counts.get(&key.scope.parent).copied().unwrap_or(0);
+                out.insert(key.clone(), n);
             }
         }
         Ok(out)

@@ -282,6 +282,95 @@ impl<E: Listable> ListQuery<E> {
     }
 }
 
+/// A many-to-many link table: rows of the listed entity are children of `parent` through it.
+#[derive(Debug)]
+pub struct Link {
+    pub table: &'static str,
+    /// Column naming the parent.
+    pub parent: &'static str,
+    /// Column naming the listed entity's id.
+    pub child: &'static str,
+}
+
+impl<E: Listable> ListQuery<E> {
+    /// One page per parent, children found through a link table, in one statement.
+    pub async fn fetch_linked<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        link: &Link,
+        parents: &[i64],
+    ) -> Result<HashMap<i64, Page<E::Model>>, DbErr> {
+        if parents.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let parent_col = (Alias::new(link.table), Alias::new(link.parent));
+        let mut window = WindowStatement::partition_by(parent_col.clone());
+        for (col, order) in self.sql_order() {
+            window.order_by(col, order);
+        }
+        let mut inner = E::find()
+            .filter(self.condition.clone())
+            .filter(self.range_condition())
+            .into_query();
+        inner
+            .inner_join(
+                Alias::new(link.table),
+                Expr::col((Alias::new(link.table), Alias::new(link.child)))
+                    .equals((E::default(), E::id_column())),
+            )
+            .and_where(Expr::col(parent_col.clone()).is_in(parents.iter().copied()))
+            .expr_as(Expr::col(parent_col), "sg_parent")
+            .expr_window_as(Func::cust("ROW_NUMBER"), window, "sg_rn");
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, Alias::new("sg_page"))
+            .and_where(Expr::col("sg_rn").lte((self.limit + 1) as i64))
+            .order_by("sg_rn", Order::Asc)
+            .to_owned();
+        let rows = db.query_all(&outer).await?;
+        let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            let parent: i64 = row.try_get("", "sg_parent")?;
+            grouped.entry(parent).or_default().push(E::Model::from_query_result(&row, "")?);
+        }
+        Ok(parents
+            .iter()
+            .map(|p| (*p, self.finish(grouped.remove(p).unwrap_or_default())))
+            .collect())
+    }
+}
+
+/// Counts matching children per parent through a link table, in one grouped statement.
+pub async fn count_linked<E: Listable, C: ConnectionTrait>(
+    db: &C,
+    condition: Condition,
+    link: &Link,
+    parents: &[i64],
+) -> Result<HashMap<i64, u64>, DbErr> {
+    if parents.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let parent_col = (Alias::new(link.table), Alias::new(link.parent));
+    let mut stmt = E::find().filter(condition).into_query();
+    stmt.clear_selects();
+    stmt.inner_join(
+        Alias::new(link.table),
+        Expr::col((Alias::new(link.table), Alias::new(link.child))).equals((E::default(), E::id_column())),
+    )
+    .expr_as(Expr::col(parent_col.clone()), "parent")
+    .expr_as(Expr::col(Asterisk).count(), "n")
+    .and_where(Expr::col(parent_col.clone()).is_in(parents.iter().copied()))
+    .group_by_col(parent_col);
+    let rows = db.query_all(&stmt).await?;
+    let mut counts: HashMap<i64, u64> = parents.iter().map(|p| (*p, 0)).collect();
+    for row in rows {
+        let parent: i64 = row.try_get("", "parent")?;
+        let n: i64 = row.try_get("", "n")?;
+        counts.insert(parent, n as u64);
+    }
+    Ok(counts)
+}
+
 /// Counts rows matching a filter, over the whole table.
 pub async fn count_all<E: Listable, C: ConnectionTrait>(
     db: &C,

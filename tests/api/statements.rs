@@ -59,6 +59,7 @@ async fn seed(app: &TestApp) {
                     &txn,
                     data_item::Fields {
                         database_id: db.id,
+                        owner_id: 0,
                         code: format!("ITEM-{i}"),
                         name: format!("Hạng mục {i}"),
                         description: None,

@@ -1,0 +1,41 @@
+//! The edge "provider shares data item with consumer" (chia sẻ).
+use crate::enums::{SharingMode, ShareStatus};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "shares")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub data_item_id: i64,
+    /// The item's owner when the share was made; kept in step with it.
+    pub provider_id: i64,
+    pub consumer_id: i64,
+    pub mode: SharingMode,
+    pub service_id: Option<i64>,
+    pub purpose: Option<String>,
+    pub legal_basis: Option<String>,
+    pub valid_from: Option<Date>,
+    pub valid_until: Option<Date>,
+    /// Stored state; see [`Model::effective_status`] for what clients see.
+    pub status: ShareStatus,
+    pub status_reason: Option<String>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl Model {
+    /// `EXPIRED` once an active share's `valid_until` has passed.
+    pub fn effective_status(&self, today: Date) -> ShareStatus {
+        match (self.status, self.valid_until) {
+            (ShareStatus::Active, Some(until)) if until < today => ShareStatus::Expired,
+            (status, _) => status,
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,44 @@
+//! Helpers the migrations share. Migrations are frozen once released, so these must only ever
+//! gain new functions, never change what an existing one produces.
+use sea_orm_migration::{prelude::*, schema::*};
+
+/// Columns every updatable table carries: optimistic-lock version and timestamps.
+pub fn bookkeeping(table: &mut TableCreateStatement) -> &mut TableCreateStatement {
+    table
+        .col(integer("version").default(1))
+        .col(timestamp_with_time_zone("created_at"))
+        .col(timestamp_with_time_zone("updated_at"))
+}
+
+pub fn fk(
+    from: &'static str,
+    column: &'static str,
+    to: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{from}_{column}"))
+        .from(from, column)
+        .to(to, "id")
+        .on_delete(on_delete)
+        .on_update(ForeignKeyAction::NoAction)
+        .take()
+}
+
+pub async fn index(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    columns: &[&'static str],
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut stmt = Index::create();
+    stmt.name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table);
+    for c in columns {
+        stmt.col(*c);
+    }
+    if unique {
+        stmt.unique();
+    }
+    manager.create_index(stmt).await
+}

@@ -1,0 +1,204 @@
+//! Data-sharing services (dịch vụ chia sẻ dữ liệu): the description Art. 24.3 requires, and
+//! the items each one provides.
+
+use chrono::{NaiveDate, Utc};
+use entity::data_service::{ActiveModel, Column, Entity, Model};
+use entity::enums::{Platform, ServiceMethod, ServiceStatus};
+use entity::{data_item, data_service_item as link, focal_point, organization, share};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use super::{Record, count, create_in, eq, find, refuse_duplicate, require, text, today, update_in};
+use crate::error::{Error, Result};
+
+/// Most items one service call may name.
+const MAX_ITEMS: usize = 1000;
+
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub code: String,
+    pub name: String,
+    pub provider_id: i64,
+    pub method: ServiceMethod,
+    pub protocol: Option<String>,
+    pub endpoint: Option<String>,
+    pub platform: Platform,
+    pub service_version: Option<String>,
+    pub status: ServiceStatus,
+    pub published_on: Option<NaiveDate>,
+    pub description: Option<String>,
+    pub input_description: Option<String>,
+    pub output_description: Option<String>,
+    pub standard: Option<String>,
+    pub conditions_of_use: Option<String>,
+    pub availability: Option<String>,
+    pub contact_id: Option<i64>,
+}
+
+pub struct DataService;
+
+impl Record for DataService {
+    type Entity = Entity;
+    type Active = ActiveModel;
+    type Fields = Fields;
+    const NAME: &'static str = "DataService";
+
+    fn fields(m: &Model) -> Fields {
+        Fields {
+            code: m.code.clone(),
+            name: m.name.clone(),
+            provider_id: m.provider_id,
+            method: m.method,
+            protocol: m.protocol.clone(),
+            endpoint: m.endpoint.clone(),
+            platform: m.platform,
+            service_version: m.service_version.clone(),
+            status: m.status,
+            published_on: m.published_on,
+            description: m.description.clone(),
+            input_description: m.input_description.clone(),
+            output_description: m.output_description.clone(),
+            standard: m.standard.clone(),
+            conditions_of_use: m.conditions_of_use.clone(),
+            availability: m.availability.clone(),
+            contact_id: m.contact_id,
+        }
+    }
+
+    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+        let long = |field: &str, v: Option<String>| text::optional(field, v.as_deref(), text::MAX_TEXT);
+        let mut f = Fields {
+            code: text::code("input.code", &f.code, 64)?,
+            name: text::required("input.name", &f.name, text::MAX_NAME)?,
+            protocol: text::optional("input.protocol", f.protocol.as_deref(), 100)?,
+            endpoint: text::optional("input.endpoint", f.endpoint.as_deref(), 2000)?,
+            service_version: text::optional("input.serviceVersion", f.service_version.as_deref(), 32)?,
+            description: long("input.description", f.description)?,
+            input_description: long("input.inputDescription", f.input_description)?,
+            output_description: long("input.outputDescription", f.output_description)?,
+            standard: long("input.standard", f.standard)?,
+            conditions_of_use: long("input.conditionsOfUse", f.conditions_of_use)?,
+            availability: long("input.availability", f.availability)?,
+            ..f
+        };
+        require::<organization::Entity>(txn, "input.providerId", "organization", f.provider_id).await?;
+        if let Some(contact) = f.contact_id {
+            let fp = require::<focal_point::Entity>(txn, "input.contactId", "focal point", contact).await?;
+            if fp.organization_id != f.provider_id {
+                return Err(Error::bad_input(
+                    "input.contactId",
+                    "the contact must be a focal point of the providing organization",
+                ));
+            }
+        }
+        // Publishing is dated (Art. 25); a service published without a date is published today.
+        if f.status == ServiceStatus::Published && f.published_on.is_none() {
+            f.published_on = Some(today());
+        }
+        refuse_duplicate::<Entity>(txn, eq(Column::Code, f.code.clone()), current.map(|m| m.id), || {
+            format!("a data service with code {} already exists", f.code)
+        })
+        .await?;
+        Ok(f)
+    }
+
+    fn assign(a: &mut ActiveModel, f: Fields) {
+        a.name_folded = Set(text::fold(&f.name));
+        a.code = Set(f.code);
+        a.name = Set(f.name);
+        a.provider_id = Set(f.provider_id);
+        a.method = Set(f.method);
+        a.protocol = Set(f.protocol);
+        a.endpoint = Set(f.endpoint);
+        a.platform = Set(f.platform);
+        a.service_version = Set(f.service_version);
+        a.status = Set(f.status);
+        a.published_on = Set(f.published_on);
+        a.description = Set(f.description);
+        a.input_description = Set(f.input_description);
+        a.output_description = Set(f.output_description);
+        a.standard = Set(f.standard);
+        a.conditions_of_use = Set(f.conditions_of_use);
+        a.availability = Set(f.availability);
+        a.contact_id = Set(f.contact_id);
+    }
+
+    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+        Ok(vec![(
+            count::<share::Entity>(txn, eq(share::Column::ServiceId, m.id)).await?,
+            "share(s)",
+        )])
+    }
+}
+
+/// Creates a service and the list of items it provides, in one transaction.
+pub async fn create(db: &DatabaseConnection, fields: Fields, items: Vec<i64>) -> Result<Model> {
+    let txn = db.begin().await?;
+    let model = create_in::<DataService>(&txn, fields).await?;
+    set_items(&txn, model.id, items).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Updates a service; `items`, when given, replaces the list of items it provides.
+pub async fn update(
+    db: &DatabaseConnection,
+    id: i64,
+    expected_version: Option<i32>,
+    patch: impl FnOnce(&mut Fields) + Send,
+    items: Option<Vec<i64>>,
+) -> Result<Model> {
+    let txn = db.begin().await?;
+    let current = find::<DataService>(&txn, id).await?;
+    let model = update_in::<DataService>(&txn, current, expected_version, patch).await?;
+    if let Some(items) = items {
+        set_items(&txn, id, items).await?;
+    }
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Replaces the items a service provides. An item still shared through this service cannot be
+/// dropped from it.
+async fn set_items(txn: &DatabaseTransaction, service_id: i64, mut items: Vec<i64>) -> Result<()> {
+    items.sort_unstable();
+    items.dedup();
+    if items.len() > MAX_ITEMS {
+        return Err(Error::LimitExceeded(format!(
+            "a service lists at most {MAX_ITEMS} items per call"
+        )));
+    }
+    let found = count::<data_item::Entity>(txn, sea_orm::Condition::all().add(data_item::Column::Id.is_in(items.clone()))).await?;
+    if found as usize != items.len() {
+        return Err(Error::bad_input("input.itemIds", "some of these ids name no data item"));
+    }
+    let dropped_but_shared = count::<share::Entity>(
+        txn,
+        eq(share::Column::ServiceId, service_id).add(share::Column::DataItemId.is_not_in(items.clone())),
+    )
+    .await?;
+    if dropped_but_shared > 0 {
+        return Err(Error::conflict(format!(
+            "{dropped_but_shared} share(s) go through this service for items the new list drops"
+        )));
+    }
+    link::Entity::delete_many()
+        .filter(link::Column::ServiceId.eq(service_id))
+        .exec(txn)
+        .await?;
+    if !items.is_empty() {
+        let now = Utc::now();
+        let rows = items.into_iter().map(|item| {
+            link::Model {
+                service_id,
+                data_item_id: item,
+                created_at: now,
+            }
+            .into_active_model()
+        });
+        link::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! Derivations: lineage edges "derived item is made from source item".
+
+use entity::data_item;
+use entity::derivation::{ActiveModel, Column, Entity, Model};
+use sea_orm::{ColumnTrait, DatabaseTransaction, Set};
+
+use super::{Record, eq, refuse_duplicate, require, text};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub source_item_id: i64,
+    pub derived_item_id: i64,
+    pub transformation: Option<String>,
+}
+
+pub struct Derivation;
+
+impl Record for Derivation {
+    type Entity = Entity;
+    type Active = ActiveModel;
+    type Fields = Fields;
+    const NAME: &'static str = "Derivation";
+
+    fn fields(m: &Model) -> Fields {
+        Fields {
+            source_item_id: m.source_item_id,
+            derived_item_id: m.derived_item_id,
+            transformation: m.transformation.clone(),
+        }
+    }
+
+    /// A derivation across organizations with no share behind it is stored all the same: the
+    /// catalogue records what happens, and `complianceIssues` reports the undocumented flow.
+    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+        let f = Fields {
+            transformation: text::optional("input.transformation", f.transformation.as_deref(), text::MAX_TEXT)?,
+            ..f
+        };
+        if f.source_item_id == f.derived_item_id {
+            return Err(Error::bad_input(
+                "input.derivedItemId",
+                "an item cannot be derived from itself",
+            ));
+        }
+        require::<data_item::Entity>(txn, "input.sourceItemId", "data item", f.source_item_id).await?;
+        require::<data_item::Entity>(txn, "input.derivedItemId", "data item", f.derived_item_id).await?;
+        refuse_duplicate::<Entity>(
+            txn,
+            eq(Column::SourceItemId, f.source_item_id).add(Column::DerivedItemId.eq(f.derived_item_id)),
+            current.map(|m| m.id),
+            || "this derivation is already recorded".to_owned(),
+        )
+        .await?;
+        Ok(f)
+    }
+
+    fn assign(a: &mut ActiveModel, f: Fields) {
+        a.source_item_id = Set(f.source_item_id);
+        a.derived_item_id = Set(f.derived_item_id);
+        a.transformation = Set(f.transformation);
+    }
+
+    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
+        Ok(Vec::new())
+    }
+}

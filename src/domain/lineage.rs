@@ -1,0 +1,594 @@
+//! Lineage and sharing-graph walks, computed in the database with recursive CTEs.
+//!
+//! Every walk is bounded twice: by depth (hops) and by a node budget (rows the walk may
+//! produce). A walk that reaches its budget stops and says so (`truncated`); what it returns is
+//! then a lower bound, complete for every depth below the one it was cut in (both databases
+//! expand recursive CTEs breadth-first). Cycles are safe: a node can come back only at a greater
+//! depth, and depth is bounded.
+//!
+//! The CTE deduplicates on `(node, depth, parent)`: it keeps the parent so that shortest paths
+//! can be rebuilt without a second walk.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use entity::enums::{EdgeKind, SharingMode};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
+
+use super::sql::{CHUNK, placeholders, statement};
+use super::today;
+use crate::error::Result;
+
+/// Limits of one walk.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    /// Most hops from the root.
+    pub depth: u32,
+    /// Most rows the walk may produce.
+    pub max_nodes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Towards what is derived from the root and who receives it.
+    Downstream,
+    /// Towards what the root is derived from.
+    Upstream,
+}
+
+/// How a node was first reached.
+#[derive(Debug, Clone, Copy)]
+pub struct Step {
+    pub degree: u32,
+    /// The node it was reached from on a shortest path.
+    pub parent: i64,
+}
+
+/// The items a walk reached.
+#[derive(Debug, Clone)]
+pub struct ItemWalk {
+    pub direction: Direction,
+    pub roots: Vec<i64>,
+    /// Reached items other than the roots.
+    pub steps: HashMap<i64, Step>,
+    /// Every derivation edge the walk crossed, as (source, derived).
+    pub edges: BTreeSet<(i64, i64)>,
+    pub truncated: bool,
+}
+
+impl ItemWalk {
+    /// Reached items ordered by (degree, id): the order walk results are paged in.
+    pub fn ordered(&self) -> Vec<(i64, u32)> {
+        let mut v: Vec<(i64, u32)> = self.steps.iter().map(|(id, s)| (*id, s.degree)).collect();
+        v.sort_by_key(|(id, degree)| (*degree, *id));
+        v
+    }
+
+    /// A shortest path from a root to `id`, both included.
+    pub fn path(&self, id: i64) -> Vec<i64> {
+        let mut path = vec![id];
+        let mut at = id;
+        while let Some(step) = self.steps.get(&at) {
+            at = step.parent;
+            path.push(at);
+            if path.len() > self.steps.len() + 1 {
+                break; // cannot happen with min-depth parents; guards against a bad row
+            }
+        }
+        path.reverse();
+        path
+    }
+
+    /// The hops of a path in the direction data flows, as (source item, derived item).
+    pub fn flow_hops(&self, path: &[i64]) -> Vec<(i64, i64)> {
+        path.windows(2)
+            .map(|w| match self.direction {
+                Direction::Downstream => (w[0], w[1]),
+                Direction::Upstream => (w[1], w[0]),
+            })
+            .collect()
+    }
+}
+
+fn active_share_sql() -> &'static str {
+    "s.status = 'ACTIVE' AND (s.valid_until IS NULL OR s.valid_until >= ?)"
+}
+
+fn day_value(day: NaiveDate) -> Value {
+    Value::from(day)
+}
+
+async fn rows_i64(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>, cols: usize) -> Result<Vec<Vec<i64>>> {
+    let stmt = statement(db.get_database_backend(), sql, values);
+    let rows = db.query_all_raw(stmt).await?;
+    rows.iter()
+        .map(|r| (0..cols).map(|i| r.try_get_by_index::<i64>(i).map_err(Into::into)).collect())
+        .collect()
+}
+
+/// Walks derivations from `roots` in one direction.
+pub async fn walk_items(
+    db: &impl ConnectionTrait,
+    roots: &[i64],
+    direction: Direction,
+    bounds: Bounds,
+) -> Result<ItemWalk> {
+    let mut walk = ItemWalk {
+        direction,
+        roots: roots.to_vec(),
+        steps: HashMap::new(),
+        edges: BTreeSet::new(),
+        truncated: false,
+    };
+    if roots.is_empty() || bounds.depth == 0 {
+        return Ok(walk);
+    }
+    let (from, to) = match direction {
+        Direction::Downstream => ("source_item_id", "derived_item_id"),
+        Direction::Upstream => ("derived_item_id", "source_item_id"),
+    };
+    let sqlite = db.get_database_backend() == DatabaseBackend::Sqlite;
+    // SQLite stops adding rows at a LIMIT inside the recursive select; PostgreSQL stops
+    // iterating when the outer query has its rows.
+    let (inner_limit, outer_limit) = if sqlite { ("LIMIT ?", "") } else { ("", "LIMIT ?") };
+    let sql = format!(
+        "WITH RECURSIVE walk(id, depth, parent) AS (
+            SELECT id, CAST(0 AS BIGINT), id FROM data_items WHERE id IN ({roots})
+            UNION
+            SELECT d.{to}, w.depth + 1, w.id
+            FROM walk w JOIN derivations d ON d.{from} = w.id
+            WHERE w.depth < ?
+            {inner_limit}
+        )
+        SELECT id, depth, parent FROM walk {outer_limit}",
+        roots = placeholders(roots.len()),
+    );
+    let mut values: Vec<Value> = roots.iter().map(|r| Value::from(*r)).collect();
+    values.push(Value::from(i64::from(bounds.depth)));
+    values.push(Value::from(i64::from(bounds.max_nodes)));
+    let rows = rows_i64(db, &sql, values, 3).await?;
+    walk.truncated = rows.len() as u64 >= u64::from(bounds.max_nodes);
+
+    let root_set: HashSet<i64> = roots.iter().copied().collect();
+    for row in rows {
+        let (id, depth, parent) = (row[0], row[1] as u32, row[2]);
+        if depth == 0 {
+            continue;
+        }
+        walk.edges.insert(match direction {
+            Direction::Downstream => (parent, id),
+            Direction::Upstream => (id, parent),
+        });
+        if root_set.contains(&id) {
+            continue;
+        }
+        let better = walk.steps.get(&id).is_none_or(|s| depth < s.degree);
+        if better {
+            walk.steps.insert(id, Step { degree: depth, parent });
+        }
+    }
+    Ok(walk)
+}
+
+/// Runs `sql_for(chunk)` over `ids` in chunks and concatenates the rows.
+async fn chunked(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    cols: usize,
+    sql_for: impl Fn(&str) -> (String, Vec<Value>),
+) -> Result<Vec<Vec<i64>>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let (sql, mut values) = sql_for(&placeholders(chunk.len()));
+        let mut all: Vec<Value> = chunk.iter().map(|i| Value::from(*i)).collect();
+        // The chunk's ids are the first placeholders of every statement built here.
+        all.append(&mut values);
+        out.extend(rows_i64(db, &sql, all, cols).await?);
+    }
+    Ok(out)
+}
+
+/// Owners of items, by item id.
+pub async fn owners(db: &impl ConnectionTrait, items: &[i64]) -> Result<HashMap<i64, i64>> {
+    let rows = chunked(db, items, 2, |ph| {
+        (format!("SELECT id, owner_id FROM data_items WHERE id IN ({ph})"), vec![])
+    })
+    .await?;
+    Ok(rows.into_iter().map(|r| (r[0], r[1])).collect())
+}
+
+/// Active shares of items, as (share id, item, consumer).
+pub async fn active_shares_of(db: &impl ConnectionTrait, items: &[i64]) -> Result<Vec<(i64, i64, i64)>> {
+    let day = today();
+    let rows = chunked(db, items, 3, |ph| {
+        (
+            format!(
+                "SELECT s.id, s.data_item_id, s.consumer_id FROM shares s WHERE s.data_item_id IN ({ph}) AND {} ORDER BY s.id",
+                active_share_sql()
+            ),
+            vec![day_value(day)],
+        )
+    })
+    .await?;
+    Ok(rows.into_iter().map(|r| (r[0], r[1], r[2])).collect())
+}
+
+/// The edge kinds along each path: a hop into another organization is `SHARED_WITH` then
+/// `DERIVED_FROM` when an active share documents it, `DERIVED_FROM` alone otherwise.
+pub async fn path_kinds(
+    db: &impl ConnectionTrait,
+    walk: &ItemWalk,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<EdgeKind>>> {
+    let paths: Vec<(i64, Vec<(i64, i64)>)> = ids.iter().map(|id| (*id, walk.flow_hops(&walk.path(*id)))).collect();
+    let mut items: Vec<i64> = paths.iter().flat_map(|(_, hops)| hops.iter().flat_map(|(a, b)| [*a, *b])).collect();
+    items.sort_unstable();
+    items.dedup();
+    let owner = owners(db, &items).await?;
+    let shared: HashSet<(i64, i64)> = active_shares_of(db, &items)
+        .await?
+        .into_iter()
+        .map(|(_, item, consumer)| (item, consumer))
+        .collect();
+    Ok(paths
+        .into_iter()
+        .map(|(id, hops)| {
+            let mut kinds = Vec::new();
+            for (src, dst) in hops {
+                let (source_owner, target_owner) = (owner.get(&src), owner.get(&dst));
+                if source_owner != target_owner && target_owner.is_some_and(|o| shared.contains(&(src, *o))) {
+                    kinds.push(EdgeKind::SharedWith);
+                }
+                kinds.push(EdgeKind::DerivedFrom);
+            }
+            (id, kinds)
+        })
+        .collect())
+}
+
+/// An organization that receives the root item or data derived from it.
+#[derive(Debug, Clone)]
+pub struct Impacted {
+    pub organization: i64,
+    pub degree: u32,
+    /// Items from the root to the item it receives or holds.
+    pub path: Vec<i64>,
+    /// `SHARED_WITH` (it receives the last item through `share`) or `DERIVED_FROM` (it owns
+    /// the last item, derived from the root).
+    pub via: EdgeKind,
+    pub share: Option<i64>,
+}
+
+/// Organizations downstream of an item, each with a shortest path, ordered by (degree, id).
+pub async fn impact(db: &impl ConnectionTrait, root: i64, bounds: Bounds) -> Result<(Vec<Impacted>, bool)> {
+    let walk = walk_items(db, &[root], Direction::Downstream, bounds).await?;
+    let mut items: Vec<(i64, u32)> = vec![(root, 0)];
+    items.extend(walk.ordered());
+    let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+    let degree: HashMap<i64, u32> = items.iter().copied().collect();
+    let owner = owners(db, &ids).await?;
+    let root_owner = owner.get(&root).copied();
+
+    let mut best: HashMap<i64, Impacted> = HashMap::new();
+    let mut offer = |candidate: Impacted| {
+        if Some(candidate.organization) == root_owner {
+            return;
+        }
+        let better = best
+            .get(&candidate.organization)
+            .is_none_or(|b| (candidate.degree, candidate.path.len()) < (b.degree, b.path.len()));
+        if better {
+            best.insert(candidate.organization, candidate);
+        }
+    };
+    for (id, d) in &items {
+        if *id != root
+            && let Some(o) = owner.get(id)
+        {
+            offer(Impacted { organization: *o, degree: *d, path: walk.path(*id), via: EdgeKind::DerivedFrom, share: None });
+        }
+    }
+    for (share, item, consumer) in active_shares_of(db, &ids).await? {
+        let d = degree.get(&item).copied().unwrap_or(0) + 1;
+        if d > bounds.depth {
+            continue;
+        }
+        let path = if item == root { vec![root] } else { walk.path(item) };
+        offer(Impacted { organization: consumer, degree: d, path, via: EdgeKind::SharedWith, share: Some(share) });
+    }
+    let mut out: Vec<Impacted> = best.into_values().collect();
+    out.sort_by_key(|i| (i.degree, i.organization));
+    Ok((out, walk.truncated))
+}
+
+/// Share counts on one provider → consumer edge.
+#[derive(Debug, Clone, Default)]
+pub struct OrgEdge {
+    pub provider: i64,
+    pub consumer: i64,
+    pub open: u64,
+    pub default: u64,
+    pub on_request: u64,
+}
+
+/// Organizations joined by active shares around one organization.
+#[derive(Debug, Clone)]
+pub struct OrgGraph {
+    /// (organization, degree), ordered by (degree, id).
+    pub nodes: Vec<(i64, u32)>,
+    pub edges: Vec<OrgEdge>,
+    pub truncated: bool,
+}
+
+/// The sharing graph around `root`: organizations reachable over active shares in either
+/// direction, and the share counts per mode between them.
+pub async fn sharing_graph(db: &impl ConnectionTrait, root: i64, bounds: Bounds) -> Result<OrgGraph> {
+    let day = today();
+    let active = active_share_sql();
+    let (sql, values) = if db.get_database_backend() == DatabaseBackend::Sqlite {
+        (
+            format!(
+                "WITH RECURSIVE g(id, depth) AS (
+                    SELECT CAST(? AS BIGINT), CAST(0 AS BIGINT)
+                    UNION
+                    SELECT s.consumer_id, g.depth + 1 FROM g JOIN shares s ON s.provider_id = g.id WHERE g.depth < ? AND {active}
+                    UNION
+                    SELECT s.provider_id, g.depth + 1 FROM g JOIN shares s ON s.consumer_id = g.id WHERE g.depth < ? AND {active}
+                    LIMIT ?
+                )
+                SELECT id, depth FROM g"
+            ),
+            vec![
+                Value::from(root),
+                Value::from(i64::from(bounds.depth)),
+                day_value(day),
+                Value::from(i64::from(bounds.depth)),
+                day_value(day),
+                Value::from(i64::from(bounds.max_nodes)),
+            ],
+        )
+    } else {
+        // PostgreSQL allows one reference to the CTE in its recursive term: walk a union of
+        // both edge directions.
+        (
+            format!(
+                "WITH RECURSIVE g(id, depth) AS (
+                    SELECT CAST(? AS BIGINT), CAST(0 AS BIGINT)
+                    UNION
+                    SELECT e.other, g.depth + 1 FROM g JOIN (
+                        SELECT s.provider_id AS me, s.consumer_id AS other FROM shares s WHERE {active}
+                        UNION ALL
+                        SELECT s.consumer_id, s.provider_id FROM shares s WHERE {active}
+                    ) e ON e.me = g.id
+                    WHERE g.depth < ?
+                )
+                SELECT id, depth FROM g LIMIT ?"
+            ),
+            vec![
+                Value::from(root),
+                day_value(day),
+                day_value(day),
+                Value::from(i64::from(bounds.depth)),
+                Value::from(i64::from(bounds.max_nodes)),
+            ],
+        )
+    };
+    let rows = rows_i64(db, &sql, values, 2).await?;
+    let truncated = rows.len() as u64 >= u64::from(bounds.max_nodes);
+    let mut degree: HashMap<i64, u32> = HashMap::new();
+    for r in rows {
+        let d = r[1] as u32;
+        degree.entry(r[0]).and_modify(|x| *x = (*x).min(d)).or_insert(d);
+    }
+    let mut nodes: Vec<(i64, u32)> = degree.into_iter().collect();
+    nodes.sort_by_key(|(id, d)| (*d, *id));
+
+    let ids: Vec<i64> = nodes.iter().map(|(id, _)| *id).collect();
+    let members: HashSet<i64> = ids.iter().copied().collect();
+    let mut edges: HashMap<(i64, i64), OrgEdge> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT s.provider_id, s.consumer_id, s.mode, COUNT(*) FROM shares s
+             WHERE s.provider_id IN ({}) AND {active}
+             GROUP BY s.provider_id, s.consumer_id, s.mode",
+            placeholders(chunk.len())
+        );
+        let mut values: Vec<Value> = chunk.iter().map(|i| Value::from(*i)).collect();
+        values.push(day_value(day));
+        let stmt = statement(db.get_database_backend(), &sql, values);
+        for row in db.query_all_raw(stmt).await? {
+            let provider: i64 = row.try_get_by_index(0)?;
+            let consumer: i64 = row.try_get_by_index(1)?;
+            if !members.contains(&consumer) {
+                continue;
+            }
+            let mode: String = row.try_get_by_index(2)?;
+            let n: i64 = row.try_get_by_index(3)?;
+            let e = edges.entry((provider, consumer)).or_insert_with(|| OrgEdge {
+                provider,
+                consumer,
+                ..Default::default()
+            });
+            match mode.as_str() {
+                m if m == mode_name(SharingMode::Open) => e.open += n as u64,
+                m if m == mode_name(SharingMode::Default) => e.default += n as u64,
+                m if m == mode_name(SharingMode::OnRequest) => e.on_request += n as u64,
+                _ => {}
+            }
+        }
+    }
+    let mut edges: Vec<OrgEdge> = edges.into_values().collect();
+    edges.sort_by_key(|e| (e.provider, e.consumer));
+    Ok(OrgGraph { nodes, edges, truncated })
+}
+
+fn mode_name(mode: SharingMode) -> &'static str {
+    match mode {
+        SharingMode::Open => "OPEN",
+        SharingMode::Default => "DEFAULT",
+        SharingMode::OnRequest => "ON_REQUEST",
+        SharingMode::NotShared => "NOT_SHARED",
+    }
+}
+
+/// A node of a lineage drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeRef {
+    Organization(i64),
+    Database(i64),
+    DataItem(i64),
+    DataService(i64),
+}
+
+/// A lineage drawing: typed nodes (with the hop count of the item they hang on) and edges.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub nodes: Vec<(NodeRef, u32)>,
+    pub edges: Vec<(EdgeKind, NodeRef, NodeRef)>,
+    pub truncated: bool,
+}
+
+struct GraphBuilder {
+    max: usize,
+    nodes: HashMap<NodeRef, u32>,
+    edges: BTreeSet<(EdgeKind, NodeRef, NodeRef)>,
+    truncated: bool,
+}
+
+impl GraphBuilder {
+    /// Adds a node (keeping its smallest degree); false when the budget is spent.
+    fn node(&mut self, n: NodeRef, degree: u32) -> bool {
+        if let Some(d) = self.nodes.get_mut(&n) {
+            *d = (*d).min(degree);
+            return true;
+        }
+        if self.nodes.len() >= self.max {
+            self.truncated = true;
+            return false;
+        }
+        self.nodes.insert(n, degree);
+        true
+    }
+
+    fn edge(&mut self, kind: EdgeKind, from: NodeRef, to: NodeRef) {
+        if self.nodes.contains_key(&from) && self.nodes.contains_key(&to) {
+            self.edges.insert((kind, from, to));
+        }
+    }
+}
+
+/// The items a lineage drawing starts from.
+pub async fn root_items(db: &impl ConnectionTrait, root: NodeRef, limit: u32) -> Result<(Vec<i64>, bool)> {
+    let (sql, value) = match root {
+        NodeRef::DataItem(id) => return Ok((vec![id], false)),
+        NodeRef::Database(id) => ("SELECT id FROM data_items WHERE database_id = ? ORDER BY id LIMIT ?", id),
+        NodeRef::Organization(id) => ("SELECT id FROM data_items WHERE owner_id = ? ORDER BY id LIMIT ?", id),
+        NodeRef::DataService(id) => (
+            "SELECT data_item_id FROM data_service_items WHERE service_id = ? ORDER BY data_item_id LIMIT ?",
+            id,
+        ),
+    };
+    let rows = rows_i64(db, sql, vec![Value::from(value), Value::from(i64::from(limit) + 1)], 1).await?;
+    let mut ids: Vec<i64> = rows.into_iter().map(|r| r[0]).collect();
+    let truncated = ids.len() > limit as usize;
+    ids.truncate(limit as usize);
+    Ok((ids, truncated))
+}
+
+/// Builds a lineage drawing around `root`.
+pub async fn lineage(
+    db: &impl ConnectionTrait,
+    root: NodeRef,
+    directions: &[Direction],
+    kinds: &[EdgeKind],
+    bounds: Bounds,
+) -> Result<Graph> {
+    let want = |k: EdgeKind| kinds.contains(&k);
+    let mut g = GraphBuilder {
+        max: bounds.max_nodes as usize,
+        nodes: HashMap::new(),
+        edges: BTreeSet::new(),
+        truncated: false,
+    };
+    let (roots, cut) = root_items(db, root, bounds.max_nodes).await?;
+    g.truncated |= cut;
+    g.node(root, 0);
+    for r in &roots {
+        g.node(NodeRef::DataItem(*r), 0);
+    }
+
+    // Items, by walking derivations.
+    if want(EdgeKind::DerivedFrom) {
+        for dir in directions {
+            let walk = walk_items(db, &roots, *dir, bounds).await?;
+            g.truncated |= walk.truncated;
+            for (id, degree) in walk.ordered() {
+                if !g.node(NodeRef::DataItem(id), degree) {
+                    break;
+                }
+            }
+            for (source, derived) in &walk.edges {
+                g.edge(EdgeKind::DerivedFrom, NodeRef::DataItem(*source), NodeRef::DataItem(*derived));
+            }
+        }
+    }
+    let mut items: Vec<(i64, u32)> = g
+        .nodes
+        .iter()
+        .filter_map(|(n, d)| match n {
+            NodeRef::DataItem(id) => Some((*id, *d)),
+            _ => None,
+        })
+        .collect();
+    items.sort_by_key(|(id, d)| (*d, *id));
+    let item_ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+    let degree: HashMap<i64, u32> = items.iter().copied().collect();
+
+    if want(EdgeKind::SharedWith) && directions.contains(&Direction::Downstream) {
+        for (_, item, consumer) in active_shares_of(db, &item_ids).await? {
+            let d = degree[&item] + 1;
+            if g.node(NodeRef::Organization(consumer), d) {
+                g.edge(EdgeKind::SharedWith, NodeRef::DataItem(item), NodeRef::Organization(consumer));
+            }
+        }
+    }
+    if want(EdgeKind::Contains) || want(EdgeKind::Owns) {
+        let rows = chunked(db, &item_ids, 3, |ph| {
+            (format!("SELECT i.id, i.database_id, i.owner_id FROM data_items i WHERE i.id IN ({ph}) ORDER BY i.id"), vec![])
+        })
+        .await?;
+        for r in rows {
+            let (item, database, owner) = (r[0], r[1], r[2]);
+            let d = degree[&item];
+            let (item_n, db_n, org_n) = (NodeRef::DataItem(item), NodeRef::Database(database), NodeRef::Organization(owner));
+            if want(EdgeKind::Contains) && g.node(db_n, d) {
+                g.edge(EdgeKind::Contains, db_n, item_n);
+                if want(EdgeKind::Owns) && g.node(org_n, d) {
+                    g.edge(EdgeKind::Owns, org_n, db_n);
+                }
+            }
+        }
+    }
+    if want(EdgeKind::Provides) {
+        let rows = chunked(db, &item_ids, 2, |ph| {
+            (
+                format!("SELECT l.data_item_id, l.service_id FROM data_service_items l WHERE l.data_item_id IN ({ph}) ORDER BY l.service_id"),
+                vec![],
+            )
+        })
+        .await?;
+        for r in rows {
+            let (item, service) = (r[0], r[1]);
+            if g.node(NodeRef::DataService(service), degree[&item]) {
+                g.edge(EdgeKind::Provides, NodeRef::DataService(service), NodeRef::DataItem(item));
+            }
+        }
+    }
+    let mut nodes: Vec<(NodeRef, u32)> = g.nodes.into_iter().collect();
+    nodes.sort_by_key(|(n, d)| (*d, *n));
+    Ok(Graph {
+        nodes,
+        edges: g.edges.into_iter().collect(),
+        truncated: g.truncated,
+    })
+}
