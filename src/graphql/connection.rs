@@ -7,6 +7,9 @@ use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, InputObject, InputType, Object, OutputType};
 
 use super::data_item::DataItemOrderField;
+use super::data_service::DataServiceOrderField;
+use super::derivation::DerivationOrderField;
+use super::share::ShareOrderField;
 use super::database::DatabaseOrderField;
 use super::filter::{OrderField, SortDirection, WhereInput};
 use super::focal_point::FocalPointOrderField;
@@ -29,7 +32,10 @@ const MAX_SORT_KEYS: usize = 3;
     concrete(name = "InformationSystemOrder", params(InformationSystemOrderField)),
     concrete(name = "DatabaseOrder", params(DatabaseOrderField)),
     concrete(name = "DataItemOrder", params(DataItemOrderField)),
-    concrete(name = "SharingPolicyOrder", params(SharingPolicyOrderField))
+    concrete(name = "SharingPolicyOrder", params(SharingPolicyOrderField)),
+    concrete(name = "DataServiceOrder", params(DataServiceOrderField)),
+    concrete(name = "ShareOrder", params(ShareOrderField)),
+    concrete(name = "DerivationOrder", params(DerivationOrderField))
 )]
 pub struct OrderBy<F: InputType> {
     pub field: F,
@@ -186,4 +192,42 @@ pub async fn related<E: Listable>(
     by_id::<E>(ctx, id)
         .await?
         .ok_or_else(|| Error::not_found(name, id))
+}
+
+/// Pages a list already sorted by `(degree, id)` (walk results): the cursor holds the key of
+/// its row, so pages stay stable as long as the walk's results do.
+pub fn page_sorted<T>(
+    ctx: &Context<'_>,
+    items: Vec<T>,
+    key: impl Fn(&T) -> (u32, i64),
+    args: PageArgs,
+) -> Result<(Vec<(String, T)>, bool, bool)> {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let window = args.window(limits.default_page_size, limits.max_page_size)?;
+    let encode = |k: (u32, i64)| URL_SAFE_NO_PAD.encode(format!("w:{}:{}", k.0, k.1));
+    let decode = |field: &str, c: &str| -> Result<(u32, i64)> {
+        let invalid = || Error::bad_input(field, format!("{field} is not a valid cursor for this list"));
+        let text = URL_SAFE_NO_PAD.decode(c).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(invalid)?;
+        let mut parts = text.split(':');
+        match (parts.next(), parts.next().and_then(|d| d.parse().ok()), parts.next().and_then(|i| i.parse().ok())) {
+            (Some("w"), Some(d), Some(i)) => Ok((d, i)),
+            _ => Err(invalid()),
+        }
+    };
+    let after = window.after.as_deref().map(|c| decode("after", c)).transpose()?;
+    let before = window.before.as_deref().map(|c| decode("before", c)).transpose()?;
+    let in_range: Vec<T> = items
+        .into_iter()
+        .filter(|t| after.is_none_or(|a| key(t) > a) && before.is_none_or(|b| key(t) < b))
+        .collect();
+    let limit = window.limit as usize;
+    let total = in_range.len();
+    let (page, has_previous, has_next): (Vec<T>, bool, bool) = if window.backward {
+        let skip = total.saturating_sub(limit);
+        (in_range.into_iter().skip(skip).collect(), skip > 0, before.is_some())
+    } else {
+        (in_range.into_iter().take(limit).collect(), after.is_some(), total > limit)
+    };
+    Ok((page.into_iter().map(|t| (encode(key(&t)), t)).collect(), has_previous, has_next))
 }

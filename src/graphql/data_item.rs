@@ -3,10 +3,19 @@
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::data_item::{Column, Entity, Model};
-use entity::{database as db_entity, sharing_policy as policy_entity};
+use entity::{
+    data_service as service_entity, database as db_entity, derivation as derivation_entity,
+    share as share_entity, sharing_policy as policy_entity,
+};
 
 use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
+use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere, ITEM_SERVICES};
 use super::database::Database;
+use super::derivation::{self, Derivation, DerivationOrderField, DerivationWhere};
+use super::lineage::{self, HopConnection, ImpactConnection, WALK_COST};
+use super::share::{Share, ShareOrderField, ShareWhere};
+use crate::domain::lineage::Direction;
+use crate::store::page::PageArgs;
 use super::filter::{
     self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
@@ -87,6 +96,125 @@ impl DataItem {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
         let scope = Scope::children(policy_entity::Column::DataItemId, self.0.id);
         list(ctx, scope, args, SharingPolicyOrderField::ConsumerType).await
+    }
+
+    /// Shares of this item.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn shares(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Share>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(share_entity::Column::DataItemId, self.0.id);
+        list(ctx, scope, args, ShareOrderField::CreatedAt).await
+    }
+    /// Data services that provide this item.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn services(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataServiceWhere>,
+        order_by: Option<Vec<OrderBy<DataServiceOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataService>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::<service_entity::Entity>::linked(&ITEM_SERVICES, self.0.id);
+        list(ctx, scope, args, DataServiceOrderField::Name).await
+    }
+    /// Derivations this item is made by: one per source item.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn derived_from(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DerivationWhere>,
+        order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Derivation>> {
+        let fk = derivation_entity::Column::DerivedItemId;
+        derivation::of_item(ctx, fk, self.0.id, filter, order_by, first, after, last, before).await
+    }
+    /// Derivations made from this item: one per derived item.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn derived_into(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DerivationWhere>,
+        order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Derivation>> {
+        let fk = derivation_entity::Column::SourceItemId;
+        derivation::of_item(ctx, fk, self.0.id, filter, order_by, first, after, last, before).await
+    }
+    /// Items derived from this one, transitively, up to `depth` hops (default 3), by degree.
+    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn downstream(
+        &self,
+        ctx: &Context<'_>,
+        depth: Option<i32>,
+        max_nodes: Option<i32>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<HopConnection> {
+        let bounds = lineage::bounds(ctx, depth, max_nodes)?;
+        let page = PageArgs { first, after, last, before };
+        lineage::hops(ctx, self.0.id, Direction::Downstream, bounds, page).await
+    }
+    /// Items this one is derived from, transitively, up to `depth` hops (default 3), by degree.
+    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn upstream(
+        &self,
+        ctx: &Context<'_>,
+        depth: Option<i32>,
+        max_nodes: Option<i32>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<HopConnection> {
+        let bounds = lineage::bounds(ctx, depth, max_nodes)?;
+        let page = PageArgs { first, after, last, before };
+        lineage::hops(ctx, self.0.id, Direction::Upstream, bounds, page).await
+    }
+    /// Organizations that receive this item or data derived from it, transitively, each with a
+    /// shortest path, by degree.
+    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn impact(
+        &self,
+        ctx: &Context<'_>,
+        depth: Option<i32>,
+        max_nodes: Option<i32>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<ImpactConnection> {
+        let bounds = lineage::bounds(ctx, depth, max_nodes)?;
+        let page = PageArgs { first, after, last, before };
+        lineage::impact(ctx, self.0.id, bounds, page).await
     }
 }
 

@@ -5,8 +5,8 @@
 use async_graphql::{Enum, ID, InputObject, InputType};
 use chrono::{DateTime, Utc};
 use entity::enums::{
-    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, Readiness,
-    SharingMode, UpdateFrequency,
+    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, IssueKind,
+    Platform, Readiness, ServiceMethod, ServiceStatus, ShareStatus, SharingMode, UpdateFrequency,
 };
 use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, Value};
@@ -45,7 +45,12 @@ pub struct StringFilter {
     concrete(name = "DatabaseStatusFilter", params(DatabaseStatus)),
     concrete(name = "UpdateFrequencyFilter", params(UpdateFrequency)),
     concrete(name = "FocalPointScopeFilter", params(FocalPointScope)),
-    concrete(name = "ReadinessFilter", params(Readiness))
+    concrete(name = "ReadinessFilter", params(Readiness)),
+    concrete(name = "ServiceMethodFilter", params(ServiceMethod)),
+    concrete(name = "PlatformFilter", params(Platform)),
+    concrete(name = "ServiceStatusFilter", params(ServiceStatus)),
+    concrete(name = "ShareStatusFilter", params(ShareStatus)),
+    concrete(name = "IssueKindFilter", params(IssueKind))
 )]
 pub struct EnumFilter<T: InputType> {
     /// Exactly this value.

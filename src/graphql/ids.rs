@@ -15,16 +15,22 @@ pub enum Kind {
     Database,
     DataItem,
     SharingPolicy,
+    DataService,
+    Share,
+    Derivation,
 }
 
 impl Kind {
-    const ALL: [Kind; 6] = [
+    const ALL: [Kind; 9] = [
         Kind::Organization,
         Kind::FocalPoint,
         Kind::InformationSystem,
         Kind::Database,
         Kind::DataItem,
         Kind::SharingPolicy,
+        Kind::DataService,
+        Kind::Share,
+        Kind::Derivation,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +41,9 @@ impl Kind {
             Kind::Database => "Database",
             Kind::DataItem => "DataItem",
             Kind::SharingPolicy => "SharingPolicy",
+            Kind::DataService => "DataService",
+            Kind::Share => "Share",
+            Kind::Derivation => "Derivation",
         }
     }
 }

@@ -1,18 +1,23 @@
 //! The GraphQL API: one file per domain type (its object, inputs, queries and mutations), and
 //! the shared mechanisms they use (ids, filters, paging, loaders, error codes).
 
+pub mod compliance;
 pub mod connection;
 pub mod data_item;
+pub mod data_service;
 pub mod database;
+pub mod derivation;
 pub mod errors;
 pub mod filter;
 pub mod focal_point;
 pub mod ids;
 pub mod information_system;
+pub mod lineage;
 pub mod loader;
 pub mod mutation;
 pub mod node;
 pub mod organization;
+pub mod share;
 pub mod sharing_policy;
 
 use std::sync::Arc;
@@ -32,6 +37,11 @@ pub struct Query(
     database::DatabaseQuery,
     data_item::DataItemQuery,
     sharing_policy::SharingPolicyQuery,
+    data_service::DataServiceQuery,
+    share::ShareQuery,
+    derivation::DerivationQuery,
+    lineage::LineageQuery,
+    compliance::ComplianceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,6 +52,9 @@ pub struct Mutation(
     database::DatabaseMutation,
     data_item::DataItemMutation,
     sharing_policy::SharingPolicyMutation,
+    data_service::DataServiceMutation,
+    share::ShareMutation,
+    derivation::DerivationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

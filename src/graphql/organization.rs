@@ -4,10 +4,16 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Simp
 use chrono::{DateTime, Utc};
 use entity::enums::{AdministrativeLevel, ConsumerType};
 use entity::organization::{Column, Entity, Model};
-use entity::{database as db_entity, focal_point as fp_entity, information_system as is_entity};
+use entity::{
+    data_service as service_entity, database as db_entity, focal_point as fp_entity,
+    information_system as is_entity, share as share_entity,
+};
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
+use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere};
 use super::database::{Database, DatabaseOrderField, DatabaseWhere};
+use super::lineage::{self, SharingGraph, WALK_COST};
+use super::share::{Share, ShareOrderField, ShareWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
@@ -159,6 +165,70 @@ impl Organization {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
         let scope = Scope::children(fp_entity::Column::OrganizationId, self.0.id);
         list(ctx, scope, args, FocalPointOrderField::FullName).await
+    }
+
+    /// Data-sharing services this organization provides.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn data_services(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataServiceWhere>,
+        order_by: Option<Vec<OrderBy<DataServiceOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataService>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(service_entity::Column::ProviderId, self.0.id);
+        list(ctx, scope, args, DataServiceOrderField::Name).await
+    }
+    /// Shares of this organization's items with others.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn shares_provided(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Share>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(share_entity::Column::ProviderId, self.0.id);
+        list(ctx, scope, args, ShareOrderField::CreatedAt).await
+    }
+    /// Shares this organization receives.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn shares_received(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Share>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(share_entity::Column::ConsumerId, self.0.id);
+        list(ctx, scope, args, ShareOrderField::CreatedAt).await
+    }
+    /// Organizations joined to this one by active shares, in either direction, up to `depth`
+    /// hops (default 1), with share counts per mode: a dashboard's sharing graph.
+    #[graphql(complexity = "WALK_COST + child_complexity")]
+    async fn sharing_graph(
+        &self,
+        ctx: &Context<'_>,
+        depth: Option<i32>,
+        max_nodes: Option<i32>,
+    ) -> Result<SharingGraph> {
+        let bounds = lineage::bounds(ctx, Some(depth.unwrap_or(1)), max_nodes)?;
+        lineage::sharing_graph(ctx, self.0.id, bounds).await
     }
 }
 

@@ -1,0 +1,365 @@
+//! `DataService`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::data_service::{Column, Entity, Model};
+use entity::enums::{Platform, ServiceMethod, ServiceStatus};
+use entity::{data_item as item_entity, focal_point as fp_entity, organization as org_entity, share as share_entity};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::focal_point::FocalPoint;
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt};
+use super::organization::Organization;
+use super::share::{Share, ShareOrderField, ShareWhere};
+use crate::domain::data_service as rules;
+use crate::error::Result;
+use crate::store::page::Link;
+
+/// Items a service provides, through the link table.
+pub static SERVICE_ITEMS: Link = Link {
+    table: "data_service_items",
+    parent: "service_id",
+    child: "data_item_id",
+};
+
+/// Services providing an item, through the same link table read the other way.
+pub static ITEM_SERVICES: Link = Link {
+    table: "data_service_items",
+    parent: "data_item_id",
+    child: "service_id",
+};
+
+/// A data-sharing service (dịch vụ chia sẻ dữ liệu): an API or channel through which an
+/// organization provides data items, with the description Decree 47/2020 Art. 24.3 requires.
+pub struct DataService(pub Model);
+
+impl From<Model> for DataService {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl DataService {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::DataService, self.0.id)
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn method(&self) -> ServiceMethod {
+        self.0.method
+    }
+    /// Technical protocol, e.g. REST/JSON, SOAP, SFTP.
+    async fn protocol(&self) -> Option<&str> {
+        self.0.protocol.as_deref()
+    }
+    /// Where the service is reached.
+    async fn endpoint(&self) -> Option<&str> {
+        self.0.endpoint.as_deref()
+    }
+    async fn platform(&self) -> Platform {
+        self.0.platform
+    }
+    /// The service's own version (e.g. `v2`), not the record's `version`.
+    async fn service_version(&self) -> Option<&str> {
+        self.0.service_version.as_deref()
+    }
+    async fn status(&self) -> ServiceStatus {
+        self.0.status
+    }
+    /// When it was published (Art. 25).
+    async fn published_on(&self) -> Option<NaiveDate> {
+        self.0.published_on
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// What a call takes (thông tin đầu vào).
+    async fn input_description(&self) -> Option<&str> {
+        self.0.input_description.as_deref()
+    }
+    /// What a call returns (thông tin đầu ra).
+    async fn output_description(&self) -> Option<&str> {
+        self.0.output_description.as_deref()
+    }
+    /// Technical standard and data format (tiêu chuẩn, định dạng).
+    async fn standard(&self) -> Option<&str> {
+        self.0.standard.as_deref()
+    }
+    /// Conditions of use (điều kiện sử dụng).
+    async fn conditions_of_use(&self) -> Option<&str> {
+        self.0.conditions_of_use.as_deref()
+    }
+    /// Availability commitment (khả năng đáp ứng), e.g. "24/7, 99.5%".
+    async fn availability(&self) -> Option<&str> {
+        self.0.availability.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The organization providing the service.
+    async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?))
+    }
+    /// The focal point to contact about the service.
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<FocalPoint>> {
+        match self.0.contact_id {
+            Some(id) => Ok(by_id::<fp_entity::Entity>(ctx, id).await?.map(FocalPoint)),
+            None => Ok(None),
+        }
+    }
+    /// The data items the service provides.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataItem>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::<item_entity::Entity>::linked(&SERVICE_ITEMS, self.0.id);
+        list(ctx, scope, args, DataItemOrderField::Name).await
+    }
+    /// Shares that go through this service.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn shares(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Share>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(share_entity::Column::ServiceId, self.0.id);
+        list(ctx, scope, args, ShareOrderField::CreatedAt).await
+    }
+}
+
+/// Filter for data services.
+#[derive(InputObject, Debug, Default)]
+pub struct DataServiceWhere {
+    pub code: Option<StringFilter>,
+    pub name: Option<StringFilter>,
+    pub provider_id: Option<IdFilter>,
+    pub method: Option<EnumFilter<ServiceMethod>>,
+    pub platform: Option<EnumFilter<Platform>>,
+    pub status: Option<EnumFilter<ServiceStatus>>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<DataServiceWhere>>,
+}
+
+impl WhereInput for DataServiceWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::text("where.code", Column::Code, None, &self.code)?)
+            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
+            .add(filter::id("where.providerId", Column::ProviderId, Kind::Organization, &self.provider_id)?)
+            .add(filter::enumeration("where.method", Column::Method, &self.method)?)
+            .add(filter::enumeration("where.platform", Column::Platform, &self.platform)?)
+            .add(filter::enumeration("where.status", Column::Status, &self.status)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields data services can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataServiceOrderField {
+    Name,
+    Code,
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for DataServiceOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::Name => Column::NameFolded,
+            Self::Code => Column::Code,
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct DataServiceQuery;
+
+#[Object]
+impl DataServiceQuery {
+    /// All data-sharing services.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn data_services(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataServiceWhere>,
+        order_by: Option<Vec<OrderBy<DataServiceOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataService>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, DataServiceOrderField::Name).await
+    }
+
+    /// One data service by `id` or `code`; `null` when there is none.
+    async fn data_service(&self, ctx: &Context<'_>, id: Option<ID>, code: Option<String>) -> Result<Option<DataService>> {
+        let found = Lookup::new(id, code, Kind::DataService)?.find::<Entity>(ctx, Column::Code).await?;
+        Ok(found.map(DataService))
+    }
+}
+
+/// A new data service.
+#[derive(InputObject)]
+pub struct CreateDataServiceInput {
+    pub code: String,
+    pub name: String,
+    pub provider_id: ID,
+    pub method: ServiceMethod,
+    pub protocol: Option<String>,
+    pub endpoint: Option<String>,
+    pub platform: Platform,
+    pub service_version: Option<String>,
+    #[graphql(default_with = "ServiceStatus::Draft")]
+    pub status: ServiceStatus,
+    pub published_on: Option<NaiveDate>,
+    pub description: Option<String>,
+    pub input_description: Option<String>,
+    pub output_description: Option<String>,
+    pub standard: Option<String>,
+    pub conditions_of_use: Option<String>,
+    pub availability: Option<String>,
+    pub contact_id: Option<ID>,
+    /// The data items the service provides.
+    #[graphql(default)]
+    pub item_ids: Vec<ID>,
+}
+
+/// Changes to a data service: omitted fields keep their value, `null` clears a field;
+/// `itemIds`, when given, replaces the list of items.
+#[derive(InputObject)]
+pub struct UpdateDataServiceInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub method: Option<ServiceMethod>,
+    pub protocol: MaybeUndefined<String>,
+    pub endpoint: MaybeUndefined<String>,
+    pub platform: Option<Platform>,
+    pub service_version: MaybeUndefined<String>,
+    pub status: Option<ServiceStatus>,
+    pub published_on: MaybeUndefined<NaiveDate>,
+    pub description: MaybeUndefined<String>,
+    pub input_description: MaybeUndefined<String>,
+    pub output_description: MaybeUndefined<String>,
+    pub standard: MaybeUndefined<String>,
+    pub conditions_of_use: MaybeUndefined<String>,
+    pub availability: MaybeUndefined<String>,
+    pub contact_id: MaybeUndefined<ID>,
+    pub item_ids: Option<Vec<ID>>,
+}
+
+/// The data service a mutation wrote.
+#[derive(SimpleObject)]
+pub struct DataServicePayload {
+    pub data_service: DataService,
+}
+
+fn decode_items(ids: &[ID]) -> Result<Vec<i64>> {
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| ids::decode_as(&format!("input.itemIds.{i}"), id, Kind::DataItem))
+        .collect()
+}
+
+#[derive(Default)]
+pub struct DataServiceMutation;
+
+#[Object]
+impl DataServiceMutation {
+    async fn create_data_service(&self, ctx: &Context<'_>, input: CreateDataServiceInput) -> Result<DataServicePayload> {
+        let items = decode_items(&input.item_ids)?;
+        let fields = rules::Fields {
+            code: input.code,
+            name: input.name,
+            provider_id: ids::decode_as("input.providerId", &input.provider_id, Kind::Organization)?,
+            method: input.method,
+            protocol: input.protocol,
+            endpoint: input.endpoint,
+            platform: input.platform,
+            service_version: input.service_version,
+            status: input.status,
+            published_on: input.published_on,
+            description: input.description,
+            input_description: input.input_description,
+            output_description: input.output_description,
+            standard: input.standard,
+            conditions_of_use: input.conditions_of_use,
+            availability: input.availability,
+            contact_id: decode_opt("input.contactId", &input.contact_id, Kind::FocalPoint)?,
+        };
+        let model = rules::create(ctx.data_unchecked(), fields, items).await?;
+        Ok(DataServicePayload { data_service: DataService(model) })
+    }
+
+    async fn update_data_service(&self, ctx: &Context<'_>, input: UpdateDataServiceInput) -> Result<DataServicePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::DataService)?;
+        let contact_id = decode_maybe("input.contactId", input.contact_id, Kind::FocalPoint)?;
+        let items = input.item_ids.as_deref().map(decode_items).transpose()?;
+        let patch_fields = |f: &mut rules::Fields| {
+            patch(&mut f.code, input.code);
+            patch(&mut f.name, input.name);
+            patch(&mut f.method, input.method);
+            patch_opt(&mut f.protocol, input.protocol);
+            patch_opt(&mut f.endpoint, input.endpoint);
+            patch(&mut f.platform, input.platform);
+            patch_opt(&mut f.service_version, input.service_version);
+            patch(&mut f.status, input.status);
+            patch_opt(&mut f.published_on, input.published_on);
+            patch_opt(&mut f.description, input.description);
+            patch_opt(&mut f.input_description, input.input_description);
+            patch_opt(&mut f.output_description, input.output_description);
+            patch_opt(&mut f.standard, input.standard);
+            patch_opt(&mut f.conditions_of_use, input.conditions_of_use);
+            patch_opt(&mut f.availability, input.availability);
+            patch_opt(&mut f.contact_id, contact_id);
+        };
+        let model = rules::update(ctx.data_unchecked(), id, input.expected_version, patch_fields, items).await?;
+        Ok(DataServicePayload { data_service: DataService(model) })
+    }
+
+    /// Deletes a data service no share goes through.
+    async fn delete_data_service(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        delete::<rules::DataService>(ctx, input, Kind::DataService).await
+    }
+}

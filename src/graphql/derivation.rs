@@ -1,0 +1,190 @@
+//! `Derivation`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::data_item as item_entity;
+use entity::derivation::{Column, Entity, Model};
+
+use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
+use super::data_item::DataItem;
+use super::filter::{self, DateTimeFilter, IdFilter, OrderField, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch_opt};
+use crate::domain::{self, derivation as rules};
+use crate::error::Result;
+
+/// A lineage edge (dẫn xuất): `derived` is made from `source`, possibly in another
+/// organization that received `source` through a share.
+pub struct Derivation(pub Model);
+
+impl From<Model> for Derivation {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl Derivation {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Derivation, self.0.id)
+    }
+    /// How the source is transformed into the derived item.
+    async fn transformation(&self) -> Option<&str> {
+        self.0.transformation.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The item data comes from.
+    async fn source(&self, ctx: &Context<'_>) -> Result<DataItem> {
+        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.source_item_id, "DataItem").await?))
+    }
+    /// The item made from it.
+    async fn derived(&self, ctx: &Context<'_>) -> Result<DataItem> {
+        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.derived_item_id, "DataItem").await?))
+    }
+}
+
+/// Filter for derivations.
+#[derive(InputObject, Debug, Default)]
+pub struct DerivationWhere {
+    pub source_item_id: Option<IdFilter>,
+    pub derived_item_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<DerivationWhere>>,
+}
+
+impl WhereInput for DerivationWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::id("where.sourceItemId", Column::SourceItemId, Kind::DataItem, &self.source_item_id)?)
+            .add(filter::id("where.derivedItemId", Column::DerivedItemId, Kind::DataItem, &self.derived_item_id)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields derivations can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DerivationOrderField {
+    CreatedAt,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for DerivationOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+/// Resolves a list of derivations hanging on an item (`fk` names which end).
+#[allow(clippy::too_many_arguments)]
+pub async fn of_item(
+    ctx: &Context<'_>,
+    fk: Column,
+    item: i64,
+    filter: Option<DerivationWhere>,
+    order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<Conn<Derivation>> {
+    let args = ListArgs::new(filter, order_by, first, after, last, before);
+    list(ctx, Scope::children(fk, item), args, DerivationOrderField::CreatedAt).await
+}
+
+#[derive(Default)]
+pub struct DerivationQuery;
+
+#[Object]
+impl DerivationQuery {
+    /// All derivations.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn derivations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DerivationWhere>,
+        order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Derivation>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, DerivationOrderField::CreatedAt).await
+    }
+
+    /// One derivation by id; `null` when there is none.
+    async fn derivation(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Derivation>> {
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::Derivation).await?.map(Derivation))
+    }
+}
+
+/// A new derivation.
+#[derive(InputObject)]
+pub struct CreateDerivationInput {
+    pub source_item_id: ID,
+    pub derived_item_id: ID,
+    pub transformation: Option<String>,
+}
+
+/// Changes to a derivation's note; to link other items, delete it and create another.
+#[derive(InputObject)]
+pub struct UpdateDerivationInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub transformation: MaybeUndefined<String>,
+}
+
+/// The derivation a mutation wrote.
+#[derive(SimpleObject)]
+pub struct DerivationPayload {
+    pub derivation: Derivation,
+}
+
+#[derive(Default)]
+pub struct DerivationMutation;
+
+#[Object]
+impl DerivationMutation {
+    /// Records that one item is made from another. A flow from another organization's item with
+    /// no active share behind it is recorded all the same and listed by `complianceIssues`.
+    async fn create_derivation(&self, ctx: &Context<'_>, input: CreateDerivationInput) -> Result<DerivationPayload> {
+        let fields = rules::Fields {
+            source_item_id: ids::decode_as("input.sourceItemId", &input.source_item_id, Kind::DataItem)?,
+            derived_item_id: ids::decode_as("input.derivedItemId", &input.derived_item_id, Kind::DataItem)?,
+            transformation: input.transformation,
+        };
+        let model = domain::create::<rules::Derivation>(ctx.data_unchecked(), fields).await?;
+        Ok(DerivationPayload { derivation: Derivation(model) })
+    }
+
+    async fn update_derivation(&self, ctx: &Context<'_>, input: UpdateDerivationInput) -> Result<DerivationPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Derivation)?;
+        let model = domain::update::<rules::Derivation>(ctx.data_unchecked(), id, input.expected_version, |f| {
+            patch_opt(&mut f.transformation, input.transformation);
+        })
+        .await?;
+        Ok(DerivationPayload { derivation: Derivation(model) })
+    }
+
+    async fn delete_derivation(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        delete::<rules::Derivation>(ctx, input, Kind::Derivation).await
+    }
+}

@@ -1,0 +1,375 @@
+//! Lineage and sharing-graph walks in the API: `DataItem.downstream/upstream/impact`,
+//! `Organization.sharingGraph`, `Query.lineage`. The walks themselves are in
+//! [`crate::domain::lineage`]; this file bounds them by the configured limits and pages them.
+
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use entity::enums::EdgeKind;
+use entity::{data_item as item_entity, organization as org_entity, share as share_entity};
+use sea_orm::DatabaseConnection;
+
+use super::connection::{by_id, page_sorted, related};
+use super::data_item::DataItem;
+use super::ids::{self, Kind};
+use super::node::{Node, load_node};
+use super::organization::Organization;
+use super::share::Share;
+use crate::config::Limits;
+use crate::domain::lineage::{self as walks, Bounds, Direction, NodeRef};
+use crate::error::{Error, Result};
+use crate::store::page::PageArgs;
+
+/// Query cost charged for a walk field, on top of its selection: a walk reads up to the node
+/// budget, so a query must not ask for many of them.
+pub const WALK_COST: usize = 5_000;
+
+/// Which way a lineage walk goes.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineageDirection {
+    /// Towards the sources the root is derived from.
+    Upstream,
+    /// Towards what is derived from the root and who receives it.
+    Downstream,
+    Both,
+}
+
+/// The bounds of a walk from client arguments and the configured limits.
+pub fn bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) -> Result<Bounds> {
+    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let depth = match depth {
+        None => limits.walk_default_depth,
+        Some(d) if d < 1 => return Err(Error::bad_input("depth", "depth must be at least 1")),
+        Some(d) if d as u32 > limits.walk_max_depth => {
+            return Err(Error::LimitExceeded(format!(
+                "depth is {d}; walks go at most {} hops",
+                limits.walk_max_depth
+            )));
+        }
+        Some(d) => d as u32,
+    };
+    let max_nodes = match max_nodes {
+        None => limits.walk_max_nodes,
+        Some(n) if n < 1 => return Err(Error::bad_input("maxNodes", "maxNodes must be at least 1")),
+        Some(n) if n as u32 > limits.walk_max_nodes => {
+            return Err(Error::LimitExceeded(format!(
+                "maxNodes is {n}; a walk visits at most {} nodes",
+                limits.walk_max_nodes
+            )));
+        }
+        Some(n) => n as u32,
+    };
+    Ok(Bounds { depth, max_nodes })
+}
+
+/// What a walk's list says about the walk itself.
+#[derive(SimpleObject)]
+pub struct WalkInfo {
+    /// Distinct results of the walk. When `truncated`, a lower bound.
+    pub total_count: i64,
+    /// The walk reached its node budget and stopped: results are complete for every degree below
+    /// the last one reached, and may miss some at that degree and beyond.
+    pub truncated: bool,
+}
+
+/// An item reached by a walk.
+pub struct LineageHop {
+    item: i64,
+    degree: u32,
+    path: Vec<i64>,
+    kinds: Vec<EdgeKind>,
+}
+
+#[Object]
+impl LineageHop {
+    async fn item(&self, ctx: &Context<'_>) -> Result<DataItem> {
+        Ok(DataItem(related::<item_entity::Entity>(ctx, self.item, "DataItem").await?))
+    }
+    /// Hops from the root.
+    async fn degree(&self) -> i32 {
+        self.degree as i32
+    }
+    /// The edges crossed on a shortest path from the root, in data-flow order: `DERIVED_FROM`
+    /// per derivation, preceded by `SHARED_WITH` where an active share carried the data into
+    /// another organization.
+    async fn edge_kinds(&self) -> &[EdgeKind] {
+        &self.kinds
+    }
+    /// The items on that path, root first, this item last.
+    async fn path(&self, ctx: &Context<'_>) -> Result<Vec<DataItem>> {
+        items(ctx, &self.path).await
+    }
+}
+
+async fn items(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<DataItem>> {
+    let loaded = futures_util::future::try_join_all(ids.iter().map(|id| related::<item_entity::Entity>(ctx, *id, "DataItem"))).await?;
+    Ok(loaded.into_iter().map(DataItem).collect())
+}
+
+pub type HopConnection = Connection<String, LineageHop, WalkInfo>;
+
+/// Resolves `DataItem.downstream` / `upstream`.
+pub async fn hops(
+    ctx: &Context<'_>,
+    root: i64,
+    direction: Direction,
+    bounds: Bounds,
+    page: PageArgs,
+) -> Result<HopConnection> {
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let walk = walks::walk_items(db, &[root], direction, bounds).await?;
+    let ordered = walk.ordered();
+    let total = ordered.len() as i64;
+    let (rows, has_previous, has_next) = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
+    let ids: Vec<i64> = rows.iter().map(|(_, (id, _))| *id).collect();
+    let mut kinds = walks::path_kinds(db, &walk, &ids).await?;
+    let mut conn = Connection::with_additional_fields(
+        has_previous,
+        has_next,
+        WalkInfo { total_count: total, truncated: walk.truncated },
+    );
+    conn.edges.extend(rows.into_iter().map(|(cursor, (id, degree))| {
+        let hop = LineageHop { item: id, degree, path: walk.path(id), kinds: kinds.remove(&id).unwrap_or_default() };
+        Edge::new(cursor, hop)
+    }));
+    Ok(conn)
+}
+
+/// An organization that receives an item, or data derived from it.
+pub struct ImpactedOrganization(walks::Impacted);
+
+#[Object]
+impl ImpactedOrganization {
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?))
+    }
+    /// Hops from the item: a share adds one hop to the item it carries.
+    async fn degree(&self) -> i32 {
+        self.0.degree as i32
+    }
+    /// `SHARED_WITH`: it receives the last item of `path` through `share`; `DERIVED_FROM`: it
+    /// owns the last item of `path`, made from the root.
+    async fn via(&self) -> EdgeKind {
+        self.0.via
+    }
+    /// A shortest chain of items from the root to what this organization receives or holds.
+    async fn path(&self, ctx: &Context<'_>) -> Result<Vec<DataItem>> {
+        items(ctx, &self.0.path).await
+    }
+    /// The share it receives the data through, for `via: SHARED_WITH`.
+    async fn share(&self, ctx: &Context<'_>) -> Result<Option<Share>> {
+        match self.0.share {
+            Some(id) => Ok(by_id::<share_entity::Entity>(ctx, id).await?.map(Share)),
+            None => Ok(None),
+        }
+    }
+}
+
+pub type ImpactConnection = Connection<String, ImpactedOrganization, WalkInfo>;
+
+/// Resolves `DataItem.impact`.
+pub async fn impact(ctx: &Context<'_>, root: i64, bounds: Bounds, page: PageArgs) -> Result<ImpactConnection> {
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let (orgs, truncated) = walks::impact(db, root, bounds).await?;
+    let total = orgs.len() as i64;
+    let (rows, has_previous, has_next) = page_sorted(ctx, orgs, |i| (i.degree, i.organization), page)?;
+    let mut conn = Connection::with_additional_fields(has_previous, has_next, WalkInfo { total_count: total, truncated });
+    conn.edges.extend(rows.into_iter().map(|(cursor, i)| Edge::new(cursor, ImpactedOrganization(i))));
+    Ok(conn)
+}
+
+/// An organization in a sharing graph.
+pub struct SharingGraphNode {
+    organization: i64,
+    degree: u32,
+}
+
+#[Object]
+impl SharingGraphNode {
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.organization, "Organization").await?))
+    }
+    /// Share hops from the root organization, in either direction.
+    async fn degree(&self) -> i32 {
+        self.degree as i32
+    }
+}
+
+/// Active shares from one organization to another, counted per mode.
+pub struct SharingGraphEdge(walks::OrgEdge);
+
+#[Object]
+impl SharingGraphEdge {
+    async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.provider, "Organization").await?))
+    }
+    async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.consumer, "Organization").await?))
+    }
+    async fn open(&self) -> i64 {
+        self.0.open as i64
+    }
+    async fn default(&self) -> i64 {
+        self.0.default as i64
+    }
+    async fn on_request(&self) -> i64 {
+        self.0.on_request as i64
+    }
+    async fn total(&self) -> i64 {
+        (self.0.open + self.0.default + self.0.on_request) as i64
+    }
+}
+
+/// Organizations joined by active shares around one organization, for dashboards.
+#[derive(SimpleObject)]
+pub struct SharingGraph {
+    /// The organizations, root first, by degree.
+    pub nodes: Vec<SharingGraphNode>,
+    /// Provider → consumer edges between them.
+    pub edges: Vec<SharingGraphEdge>,
+    pub truncated: bool,
+}
+
+/// Resolves `Organization.sharingGraph`.
+pub async fn sharing_graph(ctx: &Context<'_>, root: i64, bounds: Bounds) -> Result<SharingGraph> {
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let g = walks::sharing_graph(db, root, bounds).await?;
+    Ok(SharingGraph {
+        nodes: g.nodes.into_iter().map(|(organization, degree)| SharingGraphNode { organization, degree }).collect(),
+        edges: g.edges.into_iter().map(SharingGraphEdge).collect(),
+        truncated: g.truncated,
+    })
+}
+
+/// The type of a lineage node.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineageNodeKind {
+    Organization,
+    Database,
+    DataItem,
+    DataService,
+}
+
+/// A node of a lineage drawing.
+pub struct LineageNode {
+    node: NodeRef,
+    degree: u32,
+}
+
+impl LineageNode {
+    fn kind_and_id(&self) -> (LineageNodeKind, Kind, i64) {
+        match self.node {
+            NodeRef::Organization(id) => (LineageNodeKind::Organization, Kind::Organization, id),
+            NodeRef::Database(id) => (LineageNodeKind::Database, Kind::Database, id),
+            NodeRef::DataItem(id) => (LineageNodeKind::DataItem, Kind::DataItem, id),
+            NodeRef::DataService(id) => (LineageNodeKind::DataService, Kind::DataService, id),
+        }
+    }
+}
+
+#[Object]
+impl LineageNode {
+    /// The node's global id (the same as `node.id`).
+    async fn id(&self) -> ID {
+        let (_, kind, id) = self.kind_and_id();
+        ids::encode(kind, id)
+    }
+    async fn kind(&self) -> LineageNodeKind {
+        self.kind_and_id().0
+    }
+    /// Hops from the root of the item it hangs on.
+    async fn degree(&self) -> i32 {
+        self.degree as i32
+    }
+    /// The object itself.
+    async fn node(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
+        let (_, kind, id) = self.kind_and_id();
+        load_node(ctx, kind, id).await
+    }
+}
+
+/// An edge of a lineage drawing, in the direction data or ownership goes: `OWNS`
+/// organization → database, `CONTAINS` database → item, `PROVIDES` service → item,
+/// `SHARED_WITH` item → organization, `DERIVED_FROM` source item → derived item.
+#[derive(SimpleObject)]
+pub struct LineageEdge {
+    pub kind: EdgeKind,
+    pub source: ID,
+    pub target: ID,
+}
+
+/// A lineage drawing: typed nodes and edges, ready for a graph layout.
+#[derive(SimpleObject)]
+pub struct LineageGraph {
+    pub nodes: Vec<LineageNode>,
+    pub edges: Vec<LineageEdge>,
+    /// The node budget was reached: the drawing is partial.
+    pub truncated: bool,
+}
+
+fn node_id(n: NodeRef) -> ID {
+    match n {
+        NodeRef::Organization(id) => ids::encode(Kind::Organization, id),
+        NodeRef::Database(id) => ids::encode(Kind::Database, id),
+        NodeRef::DataItem(id) => ids::encode(Kind::DataItem, id),
+        NodeRef::DataService(id) => ids::encode(Kind::DataService, id),
+    }
+}
+
+#[derive(Default)]
+pub struct LineageQuery;
+
+#[Object]
+impl LineageQuery {
+    /// The lineage around any organization, database, data item or data service, as a drawing.
+    /// Data items are reached over derivations (`DERIVED_FROM`) up to `depth` hops; the other
+    /// kinds in `edgeKinds` hang their nodes on those items. At most `maxNodes` nodes.
+    #[graphql(complexity = "WALK_COST + child_complexity")]
+    async fn lineage(
+        &self,
+        ctx: &Context<'_>,
+        root: ID,
+        #[graphql(default_with = "LineageDirection::Both")] direction: LineageDirection,
+        depth: Option<i32>,
+        edge_kinds: Option<Vec<EdgeKind>>,
+        max_nodes: Option<i32>,
+    ) -> Result<LineageGraph> {
+        let bounds = bounds(ctx, depth, max_nodes)?;
+        let (kind, id) = ids::decode("root", &root)?;
+        let root = match kind {
+            Kind::Organization => NodeRef::Organization(id),
+            Kind::Database => NodeRef::Database(id),
+            Kind::DataItem => NodeRef::DataItem(id),
+            Kind::DataService => NodeRef::DataService(id),
+            other => {
+                return Err(Error::bad_input(
+                    "root",
+                    format!("lineage starts at an organization, database, data item or data service, not a {}", other.name()),
+                ));
+            }
+        };
+        if load_node(ctx, kind, id).await?.is_none() {
+            return Err(Error::not_found(kind.name(), node_id(root).0));
+        }
+        let directions: &[Direction] = match direction {
+            LineageDirection::Upstream => &[Direction::Upstream],
+            LineageDirection::Downstream => &[Direction::Downstream],
+            LineageDirection::Both => &[Direction::Upstream, Direction::Downstream],
+        };
+        let kinds = edge_kinds.unwrap_or_else(|| {
+            vec![EdgeKind::Owns, EdgeKind::Contains, EdgeKind::Provides, EdgeKind::SharedWith, EdgeKind::DerivedFrom]
+        });
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let g = walks::lineage(db, root, directions, &kinds, bounds).await?;
+        Ok(LineageGraph {
+            nodes: g.nodes.into_iter().map(|(node, degree)| LineageNode { node, degree }).collect(),
+            edges: g
+                .edges
+                .into_iter()
+                .map(|(kind, from, to)| LineageEdge { kind, source: node_id(from), target: node_id(to) })
+                .collect(),
+            truncated: g.truncated,
+        })
+    }
+}

@@ -1,0 +1,281 @@
+//! `Share`: its object, inputs, queries and mutations.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{ShareStatus, SharingMode};
+use entity::share::{Column, Entity, Model};
+use entity::{data_item as item_entity, data_service as service_entity, organization as org_entity};
+use sea_orm::{ColumnTrait, Condition};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::data_item::DataItem;
+use super::data_service::DataService;
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt};
+use super::organization::Organization;
+use crate::domain::{self, share as rules, today};
+use crate::error::{Error, Result};
+
+/// The edge "provider shares data item with consumer" (chia sẻ): under which mode, through
+/// which service, for what purpose and on what legal basis, for how long.
+pub struct Share(pub Model);
+
+impl From<Model> for Share {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl Share {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Share, self.0.id)
+    }
+    async fn mode(&self) -> SharingMode {
+        self.0.mode
+    }
+    /// `EXPIRED` once an `ACTIVE` share's `validUntil` has passed (Vietnam's calendar day).
+    async fn status(&self) -> ShareStatus {
+        self.0.effective_status(today())
+    }
+    /// Why the share was suspended or revoked.
+    async fn status_reason(&self) -> Option<&str> {
+        self.0.status_reason.as_deref()
+    }
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+    async fn legal_basis(&self) -> Option<&str> {
+        self.0.legal_basis.as_deref()
+    }
+    async fn valid_from(&self) -> Option<NaiveDate> {
+        self.0.valid_from
+    }
+    async fn valid_until(&self) -> Option<NaiveDate> {
+        self.0.valid_until
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The data item shared.
+    async fn data_item(&self, ctx: &Context<'_>) -> Result<DataItem> {
+        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.data_item_id, "DataItem").await?))
+    }
+    /// The organization that owns the item and shares it.
+    async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?))
+    }
+    /// The organization that receives it.
+    async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.consumer_id, "Organization").await?))
+    }
+    /// The service the data goes through, if recorded.
+    async fn service(&self, ctx: &Context<'_>) -> Result<Option<DataService>> {
+        match self.0.service_id {
+            Some(id) => Ok(by_id::<service_entity::Entity>(ctx, id).await?.map(DataService)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Filter for shares.
+#[derive(InputObject, Debug, Default)]
+pub struct ShareWhere {
+    pub mode: Option<EnumFilter<SharingMode>>,
+    /// By status as clients see it: `EXPIRED` and `ACTIVE` follow from `validUntil`.
+    pub status: Option<EnumFilter<ShareStatus>>,
+    pub data_item_id: Option<IdFilter>,
+    pub provider_id: Option<IdFilter>,
+    pub consumer_id: Option<IdFilter>,
+    /// Either side of the share: the provider or the consumer.
+    pub counterparty_id: Option<IdFilter>,
+    pub service_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<ShareWhere>>,
+}
+
+/// The condition for shares that clients see with `status`.
+fn status_condition(status: ShareStatus) -> Condition {
+    let day = today();
+    match status {
+        ShareStatus::Active => rules::active_on(day),
+        ShareStatus::Expired => Condition::all()
+            .add(Column::Status.eq(ShareStatus::Active))
+            .add(Column::ValidUntil.lt(day)),
+        other => Condition::all().add(Column::Status.eq(other)),
+    }
+}
+
+impl WhereInput for ShareWhere {
+    fn fields(&self) -> Result<Condition> {
+        let mut cond = Condition::all()
+            .add(filter::enumeration("where.mode", Column::Mode, &self.mode)?)
+            .add(filter::id("where.dataItemId", Column::DataItemId, Kind::DataItem, &self.data_item_id)?)
+            .add(filter::id("where.providerId", Column::ProviderId, Kind::Organization, &self.provider_id)?)
+            .add(filter::id("where.consumerId", Column::ConsumerId, Kind::Organization, &self.consumer_id)?)
+            .add(filter::id("where.serviceId", Column::ServiceId, Kind::DataService, &self.service_id)?)
+            .add(filter::time(Column::CreatedAt, &self.created_at))
+            .add(filter::time(Column::UpdatedAt, &self.updated_at));
+        if let Some(f) = &self.counterparty_id {
+            cond = cond.add(
+                Condition::any()
+                    .add(filter::id("where.counterpartyId", Column::ProviderId, Kind::Organization, &Some(f.clone()))?)
+                    .add(filter::id("where.counterpartyId", Column::ConsumerId, Kind::Organization, &Some(f.clone()))?),
+            );
+        }
+        if let Some(f) = &self.status {
+            if let Some(s) = f.eq {
+                cond = cond.add(status_condition(s));
+            }
+            if let Some(list) = &f.in_ {
+                if list.len() > 4 {
+                    return Err(Error::bad_input("where.status.in", "name each status at most once"));
+                }
+                cond = cond.add(list.iter().fold(Condition::any(), |any, s| any.add(status_condition(*s))));
+            }
+        }
+        Ok(cond)
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields shares can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareOrderField {
+    CreatedAt,
+    UpdatedAt,
+    Mode,
+}
+
+impl OrderField<Entity> for ShareOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::CreatedAt => Column::CreatedAt,
+            Self::UpdatedAt => Column::UpdatedAt,
+            Self::Mode => Column::Mode,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct ShareQuery;
+
+#[Object]
+impl ShareQuery {
+    /// All shares.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn shares(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Share>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, ShareOrderField::CreatedAt).await
+    }
+
+    /// One share by id; `null` when there is none.
+    async fn share(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Share>> {
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::Share).await?.map(Share))
+    }
+}
+
+/// A new share.
+#[derive(InputObject)]
+pub struct CreateShareInput {
+    pub data_item_id: ID,
+    pub consumer_id: ID,
+    /// Omitted: the mode the item's policy gives the consumer's type.
+    pub mode: Option<SharingMode>,
+    pub service_id: Option<ID>,
+    pub purpose: Option<String>,
+    pub legal_basis: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// Changes to a share: omitted fields keep their value, `null` clears a field. The item and the
+/// consumer of a share do not change; a revoked share does not change at all.
+#[derive(InputObject)]
+pub struct UpdateShareInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub mode: Option<SharingMode>,
+    pub service_id: MaybeUndefined<ID>,
+    pub purpose: MaybeUndefined<String>,
+    pub legal_basis: MaybeUndefined<String>,
+    pub valid_from: MaybeUndefined<NaiveDate>,
+    pub valid_until: MaybeUndefined<NaiveDate>,
+    /// `ACTIVE`, `SUSPENDED` or `REVOKED` (with `statusReason`).
+    pub status: Option<ShareStatus>,
+    pub status_reason: MaybeUndefined<String>,
+}
+
+/// The share a mutation wrote.
+#[derive(SimpleObject)]
+pub struct SharePayload {
+    pub share: Share,
+}
+
+#[derive(Default)]
+pub struct ShareMutation;
+
+#[Object]
+impl ShareMutation {
+    async fn create_share(&self, ctx: &Context<'_>, input: CreateShareInput) -> Result<SharePayload> {
+        let fields = rules::Fields {
+            data_item_id: ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?,
+            consumer_id: ids::decode_as("input.consumerId", &input.consumer_id, Kind::Organization)?,
+            mode: input.mode,
+            service_id: decode_opt("input.serviceId", &input.service_id, Kind::DataService)?,
+            purpose: input.purpose,
+            legal_basis: input.legal_basis,
+            valid_from: input.valid_from,
+            valid_until: input.valid_until,
+            status: ShareStatus::Active,
+            status_reason: None,
+            provider_id: 0,
+        };
+        let model = domain::create::<rules::Share>(ctx.data_unchecked(), fields).await?;
+        Ok(SharePayload { share: Share(model) })
+    }
+
+    async fn update_share(&self, ctx: &Context<'_>, input: UpdateShareInput) -> Result<SharePayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Share)?;
+        let service_id = decode_maybe("input.serviceId", input.service_id, Kind::DataService)?;
+        let model = domain::update::<rules::Share>(ctx.data_unchecked(), id, input.expected_version, |f| {
+            if input.mode.is_some() {
+                f.mode = input.mode;
+            }
+            patch_opt(&mut f.service_id, service_id);
+            patch_opt(&mut f.purpose, input.purpose);
+            patch_opt(&mut f.legal_basis, input.legal_basis);
+            patch_opt(&mut f.valid_from, input.valid_from);
+            patch_opt(&mut f.valid_until, input.valid_until);
+            patch(&mut f.status, input.status);
+            patch_opt(&mut f.status_reason, input.status_reason);
+        })
+        .await?;
+        Ok(SharePayload { share: Share(model) })
+    }
+
+    async fn delete_share(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        delete::<rules::Share>(ctx, input, Kind::Share).await
+    }
+}
