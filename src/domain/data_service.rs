@@ -162,7 +162,7 @@ pub async fn update(
 
 /// Replaces the items a service provides. An item still shared through this service cannot be
 /// dropped from it.
-async fn set_items(txn: &DatabaseTransaction, service_id: i64, mut items: Vec<i64>) -> Result<()> {
+pub async fn set_items(txn: &DatabaseTransaction, service_id: i64, mut items: Vec<i64>) -> Result<()> {
     items.sort_unstable();
     items.dedup();
     if items.len() > MAX_ITEMS {

@@ -13,14 +13,17 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::enums::{
-    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, Readiness,
-    SharingMode, UpdateFrequency,
+    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, Platform,
+    Readiness, ServiceMethod, ServiceStatus, ShareStatus, SharingMode, UpdateFrequency,
 };
 use entity::organization;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Deserialize;
 
-use super::{create_in, data_item, database, focal_point, information_system, sharing_policy};
+use super::{
+    create_in, data_item, data_service, database, derivation, focal_point, information_system, share,
+    sharing_policy,
+};
 use crate::error::{Error, Result};
 
 const DATA: &str = include_str!("demo/nam_dong.json");
@@ -33,6 +36,55 @@ struct Demo {
     focal_points: Vec<Focal>,
     information_systems: Vec<System>,
     databases: Vec<Db>,
+    data_services: Vec<Service>,
+    shares: Vec<ShareRow>,
+    derivations: Vec<DerivationRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Service {
+    code: String,
+    name: String,
+    provider: String,
+    method: ServiceMethod,
+    platform: Platform,
+    protocol: Option<String>,
+    endpoint: Option<String>,
+    service_version: Option<String>,
+    status: ServiceStatus,
+    published_on: Option<NaiveDate>,
+    input_description: Option<String>,
+    output_description: Option<String>,
+    standard: Option<String>,
+    conditions_of_use: Option<String>,
+    availability: Option<String>,
+    /// A focal point of the provider, by full name.
+    contact: Option<String>,
+    /// Items as `DATABASE-CODE/ITEM-CODE`.
+    items: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ShareRow {
+    item: String,
+    consumer: String,
+    service: Option<String>,
+    purpose: Option<String>,
+    legal_basis: Option<String>,
+    valid_from: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+    status: Option<ShareStatus>,
+    status_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DerivationRow {
+    source: String,
+    derived: String,
+    transformation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,8 +208,10 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
         .await?;
         orgs.insert(o.code, m.id);
     }
+    let mut focal_points: HashMap<String, i64> = HashMap::new();
     for f in demo.focal_points {
-        create_in::<focal_point::FocalPoint>(
+        let name = f.full_name.clone();
+        let m = create_in::<focal_point::FocalPoint>(
             &txn,
             focal_point::Fields {
                 organization_id: orgs[&f.organization],
@@ -172,6 +226,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
             },
         )
         .await?;
+        focal_points.insert(name, m.id);
     }
     let mut systems: HashMap<String, i64> = HashMap::new();
     for s in demo.information_systems {
@@ -192,7 +247,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
         .await?;
         systems.insert(s.code, m.id);
     }
+    let mut items: HashMap<String, i64> = HashMap::new();
     for d in demo.databases {
+        let db_code = d.code.clone();
         let dbm = create_in::<database::Database>(
             &txn,
             database::Fields {
@@ -228,6 +285,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 },
             )
             .await?;
+            items.insert(format!("{db_code}/{}", it.code), item.id);
             let basis_key = it.basis.clone().unwrap_or_else(|| {
                 if it.personal {
                     "personal"
@@ -266,6 +324,75 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
             }
         }
     }
+
+    let mut services: HashMap<String, i64> = HashMap::new();
+    for sv in demo.data_services {
+        let m = create_in::<data_service::DataService>(
+            &txn,
+            data_service::Fields {
+                code: sv.code.clone(),
+                name: sv.name,
+                provider_id: orgs[&sv.provider],
+                method: sv.method,
+                protocol: sv.protocol,
+                endpoint: sv.endpoint,
+                platform: sv.platform,
+                service_version: sv.service_version,
+                status: sv.status,
+                published_on: sv.published_on,
+                description: None,
+                input_description: sv.input_description,
+                output_description: sv.output_description,
+                standard: sv.standard,
+                conditions_of_use: sv.conditions_of_use,
+                availability: sv.availability,
+                contact_id: sv.contact.as_ref().map(|c| focal_points[c]),
+            },
+        )
+        .await?;
+        data_service::set_items(&txn, m.id, sv.items.iter().map(|i| items[i]).collect()).await?;
+        services.insert(sv.code, m.id);
+    }
+    for sh in demo.shares {
+        let item = sh.item.clone();
+        create_in::<share::Share>(
+            &txn,
+            share::Fields {
+                data_item_id: items[&sh.item],
+                consumer_id: orgs[&sh.consumer],
+                mode: None,
+                service_id: sh.service.as_ref().map(|s| services[s]),
+                purpose: sh.purpose,
+                legal_basis: sh.legal_basis,
+                valid_from: sh.valid_from,
+                valid_until: sh.valid_until,
+                status: sh.status.unwrap_or(ShareStatus::Active),
+                status_reason: sh.status_reason,
+                provider_id: 0,
+            },
+        )
+        .await
+        .map_err(|e| in_demo(&item, e))?;
+    }
+    for dv in demo.derivations {
+        create_in::<derivation::Derivation>(
+            &txn,
+            derivation::Fields {
+                source_item_id: items[&dv.source],
+                derived_item_id: items[&dv.derived],
+                transformation: dv.transformation,
+            },
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(true)
+}
+
+/// Names the demo row a rule refused (a mistake in the bundled data, caught by the tests).
+fn in_demo(what: &str, err: Error) -> Error {
+    match err {
+        Error::BadInput { message, .. } => Error::bad_input("demo", format!("demo {what}: {message}")),
+        other => other,
+    }
 }
