@@ -119,14 +119,29 @@ pub struct Limits {
     )]
     pub max_batch: usize,
     /// Hops a lineage walk takes when the client names no depth.
-    #[arg(long, env = "SHAREGRAPH_WALK_DEFAULT_DEPTH", default_value_t = 3, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_WALK_DEFAULT_DEPTH",
+        default_value_t = 3,
+        global = true
+    )]
     pub walk_default_depth: u32,
     /// Most hops a client may ask a lineage or sharing-graph walk for.
-    #[arg(long, env = "SHAREGRAPH_WALK_MAX_DEPTH", default_value_t = 20, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_WALK_MAX_DEPTH",
+        default_value_t = 20,
+        global = true
+    )]
     pub walk_max_depth: u32,
     /// Node budget of a walk: rows it may visit before it stops and reports `truncated`
     /// (also the most a client may ask for with `maxNodes`).
-    #[arg(long, env = "SHAREGRAPH_WALK_MAX_NODES", default_value_t = 10_000, global = true)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_WALK_MAX_NODES",
+        default_value_t = 10_000,
+        global = true
+    )]
     pub walk_max_nodes: u32,
     /// Seconds a request may run before it is answered with a timeout.
     #[arg(

@@ -200,7 +200,9 @@ pub enum Readiness {
 }
 
 /// How a data-sharing service delivers data (phương thức chia sẻ, Decree 47/2020 Art. 23).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -217,7 +219,9 @@ pub enum ServiceMethod {
 }
 
 /// The platform a service is connected through (nền tảng kết nối).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -234,7 +238,9 @@ pub enum Platform {
 }
 
 /// Publication state of a data-sharing service (trạng thái dịch vụ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -255,7 +261,9 @@ pub enum ServiceStatus {
 
 /// State of a share (trạng thái chia sẻ). `EXPIRED` is never stored: an `ACTIVE` share whose
 /// `validUntil` has passed reads as `EXPIRED`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -304,7 +312,10 @@ pub enum IssueKind {
 }
 
 impl IssueKind {
-    pub const ALL: [IssueKind; 2] = [IssueKind::UndocumentedFlow, IssueKind::EmptyPublishedService];
+    pub const ALL: [IssueKind; 2] = [
+        IssueKind::UndocumentedFlow,
+        IssueKind::EmptyPublishedService,
+    ];
 
     pub fn tag(self) -> &'static str {
         match self {
@@ -313,4 +324,3 @@ impl IssueKind {
         }
     }
 }
-

@@ -1,5 +1,5 @@
 //! The edge "provider shares data item with consumer" (chia sẻ).
-use crate::enums::{SharingMode, ShareStatus};
+use crate::enums::{ShareStatus, SharingMode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

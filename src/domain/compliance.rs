@@ -25,7 +25,10 @@ pub struct IssueFilter {
 }
 
 fn union_sql(filter: &IssueFilter) -> (String, Vec<Value>) {
-    let kinds = filter.kinds.clone().unwrap_or_else(|| IssueKind::ALL.to_vec());
+    let kinds = filter
+        .kinds
+        .clone()
+        .unwrap_or_else(|| IssueKind::ALL.to_vec());
     let mut parts = Vec::new();
     let mut values = Vec::new();
     for kind in IssueKind::ALL.into_iter().filter(|k| kinds.contains(k)) {
@@ -72,20 +75,35 @@ pub async fn count(db: &impl ConnectionTrait, filter: &IssueFilter) -> Result<u6
     let row = db
         .query_one_raw(statement(db.get_database_backend(), &sql, values))
         .await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) as u64)
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0) as u64)
 }
 
 /// One page of issues, ordered by kind then subject.
-pub async fn list(db: &impl ConnectionTrait, filter: &IssueFilter, offset: u64, limit: u64) -> Result<Vec<Issue>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &IssueFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Issue>> {
     let (union, mut values) = union_sql(filter);
-    let sql = format!("SELECT kind, subject, org FROM ({union}) issues ORDER BY kind, subject LIMIT ? OFFSET ?");
+    let sql = format!(
+        "SELECT kind, subject, org FROM ({union}) issues ORDER BY kind, subject LIMIT ? OFFSET ?"
+    );
     values.push(Value::from(limit as i64));
     values.push(Value::from(offset as i64));
-    let rows = db.query_all_raw(statement(db.get_database_backend(), &sql, values)).await?;
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
     rows.iter()
         .map(|r| {
             let tag: String = r.try_get_by_index(0)?;
-            let kind = IssueKind::ALL.into_iter().find(|k| k.tag() == tag).unwrap_or(IssueKind::UndocumentedFlow);
+            let kind = IssueKind::ALL
+                .into_iter()
+                .find(|k| k.tag() == tag)
+                .unwrap_or(IssueKind::UndocumentedFlow);
             Ok(Issue {
                 kind,
                 subject: r.try_get_by_index(1)?,

@@ -5,7 +5,7 @@ use entity::{database, sharing_policy};
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::sharing_policy::check_mode;
-use super::{Record, count, share, eq, refuse_duplicate, require, text};
+use super::{Record, count, eq, refuse_duplicate, require, share, text};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -112,7 +112,11 @@ impl Record for DataItem {
     async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
         use entity::{data_service_item as link, derivation, share as share_entity};
         Ok(vec![
-            (count::<share_entity::Entity>(txn, eq(share_entity::Column::DataItemId, m.id)).await?, "share(s)"),
+            (
+                count::<share_entity::Entity>(txn, eq(share_entity::Column::DataItemId, m.id))
+                    .await?,
+                "share(s)",
+            ),
             (
                 count::<derivation::Entity>(
                     txn,
@@ -123,7 +127,10 @@ impl Record for DataItem {
                 .await?,
                 "derivation(s)",
             ),
-            (count::<link::Entity>(txn, eq(link::Column::DataItemId, m.id)).await?, "data service(s) providing it"),
+            (
+                count::<link::Entity>(txn, eq(link::Column::DataItemId, m.id)).await?,
+                "data service(s) providing it",
+            ),
         ])
     }
 }

@@ -6,11 +6,13 @@ use entity::data_service::{ActiveModel, Column, Entity, Model};
 use entity::enums::{Platform, ServiceMethod, ServiceStatus};
 use entity::{data_item, data_service_item as link, focal_point, organization, share};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, Set, TransactionTrait,
 };
 
-use super::{Record, count, create_in, eq, find, refuse_duplicate, require, text, today, update_in};
+use super::{
+    Record, count, create_in, eq, find, refuse_duplicate, require, text, today, update_in,
+};
 use crate::error::{Error, Result};
 
 /// Most items one service call may name.
@@ -67,14 +69,23 @@ impl Record for DataService {
         }
     }
 
-    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
-        let long = |field: &str, v: Option<String>| text::optional(field, v.as_deref(), text::MAX_TEXT);
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
+        let long =
+            |field: &str, v: Option<String>| text::optional(field, v.as_deref(), text::MAX_TEXT);
         let mut f = Fields {
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
             protocol: text::optional("input.protocol", f.protocol.as_deref(), 100)?,
             endpoint: text::optional("input.endpoint", f.endpoint.as_deref(), 2000)?,
-            service_version: text::optional("input.serviceVersion", f.service_version.as_deref(), 32)?,
+            service_version: text::optional(
+                "input.serviceVersion",
+                f.service_version.as_deref(),
+                32,
+            )?,
             description: long("input.description", f.description)?,
             input_description: long("input.inputDescription", f.input_description)?,
             output_description: long("input.outputDescription", f.output_description)?,
@@ -83,9 +94,11 @@ impl Record for DataService {
             availability: long("input.availability", f.availability)?,
             ..f
         };
-        require::<organization::Entity>(txn, "input.providerId", "organization", f.provider_id).await?;
+        require::<organization::Entity>(txn, "input.providerId", "organization", f.provider_id)
+            .await?;
         if let Some(contact) = f.contact_id {
-            let fp = require::<focal_point::Entity>(txn, "input.contactId", "focal point", contact).await?;
+            let fp = require::<focal_point::Entity>(txn, "input.contactId", "focal point", contact)
+                .await?;
             if fp.organization_id != f.provider_id {
                 return Err(Error::bad_input(
                     "input.contactId",
@@ -97,9 +110,12 @@ impl Record for DataService {
         if f.status == ServiceStatus::Published && f.published_on.is_none() {
             f.published_on = Some(today());
         }
-        refuse_duplicate::<Entity>(txn, eq(Column::Code, f.code.clone()), current.map(|m| m.id), || {
-            format!("a data service with code {} already exists", f.code)
-        })
+        refuse_duplicate::<Entity>(
+            txn,
+            eq(Column::Code, f.code.clone()),
+            current.map(|m| m.id),
+            || format!("a data service with code {} already exists", f.code),
+        )
         .await?;
         Ok(f)
     }
@@ -162,7 +178,11 @@ pub async fn update(
 
 /// Replaces the items a service provides. An item still shared through this service cannot be
 /// dropped from it.
-pub async fn set_items(txn: &DatabaseTransaction, service_id: i64, mut items: Vec<i64>) -> Result<()> {
+pub async fn set_items(
+    txn: &DatabaseTransaction,
+    service_id: i64,
+    mut items: Vec<i64>,
+) -> Result<()> {
     items.sort_unstable();
     items.dedup();
     if items.len() > MAX_ITEMS {
@@ -170,13 +190,21 @@ pub async fn set_items(txn: &DatabaseTransaction, service_id: i64, mut items: Ve
             "a service lists at most {MAX_ITEMS} items per call"
         )));
     }
-    let found = count::<data_item::Entity>(txn, sea_orm::Condition::all().add(data_item::Column::Id.is_in(items.clone()))).await?;
+    let found = count::<data_item::Entity>(
+        txn,
+        sea_orm::Condition::all().add(data_item::Column::Id.is_in(items.clone())),
+    )
+    .await?;
     if found as usize != items.len() {
-        return Err(Error::bad_input("input.itemIds", "some of these ids name no data item"));
+        return Err(Error::bad_input(
+            "input.itemIds",
+            "some of these ids name no data item",
+        ));
     }
     let dropped_but_shared = count::<share::Entity>(
         txn,
-        eq(share::Column::ServiceId, service_id).add(share::Column::DataItemId.is_not_in(items.clone())),
+        eq(share::Column::ServiceId, service_id)
+            .add(share::Column::DataItemId.is_not_in(items.clone())),
     )
     .await?;
     if dropped_but_shared > 0 {
@@ -198,7 +226,9 @@ pub async fn set_items(txn: &DatabaseTransaction, service_id: i64, mut items: Ve
             }
             .into_active_model()
         });
-        link::Entity::insert_many(rows).exec_without_returning(txn).await?;
+        link::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }

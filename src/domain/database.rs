@@ -6,7 +6,7 @@ use entity::{data_item, information_system, organization};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
 
-use super::{Record, share, count, eq, refuse_duplicate, require, text};
+use super::{Record, count, eq, refuse_duplicate, require, share, text};
 use crate::error::Result;
 
 #[derive(Debug, Clone)]

@@ -21,8 +21,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Transac
 use serde::Deserialize;
 
 use super::{
-    create_in, data_item, data_service, database, derivation, focal_point, information_system, share,
-    sharing_policy,
+    create_in, data_item, data_service, database, derivation, focal_point, information_system,
+    share, sharing_policy,
 };
 use crate::error::{Error, Result};
 
@@ -392,7 +392,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
 /// Names the demo row a rule refused (a mistake in the bundled data, caught by the tests).
 fn in_demo(what: &str, err: Error) -> Error {
     match err {
-        Error::BadInput { message, .. } => Error::bad_input("demo", format!("demo {what}: {message}")),
+        Error::BadInput { message, .. } => {
+            Error::bad_input("demo", format!("demo {what}: {message}"))
+        }
         other => other,
     }
 }

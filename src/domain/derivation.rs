@@ -32,9 +32,17 @@ impl Record for Derivation {
 
     /// A derivation across organizations with no share behind it is stored all the same: the
     /// catalogue records what happens, and `complianceIssues` reports the undocumented flow.
-    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
         let f = Fields {
-            transformation: text::optional("input.transformation", f.transformation.as_deref(), text::MAX_TEXT)?,
+            transformation: text::optional(
+                "input.transformation",
+                f.transformation.as_deref(),
+                text::MAX_TEXT,
+            )?,
             ..f
         };
         if f.source_item_id == f.derived_item_id {
@@ -43,11 +51,14 @@ impl Record for Derivation {
                 "an item cannot be derived from itself",
             ));
         }
-        require::<data_item::Entity>(txn, "input.sourceItemId", "data item", f.source_item_id).await?;
-        require::<data_item::Entity>(txn, "input.derivedItemId", "data item", f.derived_item_id).await?;
+        require::<data_item::Entity>(txn, "input.sourceItemId", "data item", f.source_item_id)
+            .await?;
+        require::<data_item::Entity>(txn, "input.derivedItemId", "data item", f.derived_item_id)
+            .await?;
         refuse_duplicate::<Entity>(
             txn,
-            eq(Column::SourceItemId, f.source_item_id).add(Column::DerivedItemId.eq(f.derived_item_id)),
+            eq(Column::SourceItemId, f.source_item_id)
+                .add(Column::DerivedItemId.eq(f.derived_item_id)),
             current.map(|m| m.id),
             || "this derivation is already recorded".to_owned(),
         )

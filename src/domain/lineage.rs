@@ -98,11 +98,20 @@ fn day_value(day: NaiveDate) -> Value {
     Value::from(day)
 }
 
-async fn rows_i64(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>, cols: usize) -> Result<Vec<Vec<i64>>> {
+async fn rows_i64(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+    cols: usize,
+) -> Result<Vec<Vec<i64>>> {
     let stmt = statement(db.get_database_backend(), sql, values);
     let rows = db.query_all_raw(stmt).await?;
     rows.iter()
-        .map(|r| (0..cols).map(|i| r.try_get_by_index::<i64>(i).map_err(Into::into)).collect())
+        .map(|r| {
+            (0..cols)
+                .map(|i| r.try_get_by_index::<i64>(i).map_err(Into::into))
+                .collect()
+        })
         .collect()
 }
 
@@ -130,7 +139,11 @@ pub async fn walk_items(
     let sqlite = db.get_database_backend() == DatabaseBackend::Sqlite;
     // SQLite stops adding rows at a LIMIT inside the recursive select; PostgreSQL stops
     // iterating when the outer query has its rows.
-    let (inner_limit, outer_limit) = if sqlite { ("LIMIT ?", "") } else { ("", "LIMIT ?") };
+    let (inner_limit, outer_limit) = if sqlite {
+        ("LIMIT ?", "")
+    } else {
+        ("", "LIMIT ?")
+    };
     let sql = format!(
         "WITH RECURSIVE walk(id, depth, parent) AS (
             SELECT id, CAST(0 AS BIGINT), id FROM data_items WHERE id IN ({roots})
@@ -164,7 +177,13 @@ pub async fn walk_items(
         }
         let better = walk.steps.get(&id).is_none_or(|s| depth < s.degree);
         if better {
-            walk.steps.insert(id, Step { degree: depth, parent });
+            walk.steps.insert(
+                id,
+                Step {
+                    degree: depth,
+                    parent,
+                },
+            );
         }
     }
     Ok(walk)
@@ -191,14 +210,20 @@ async fn chunked(
 /// Owners of items, by item id.
 pub async fn owners(db: &impl ConnectionTrait, items: &[i64]) -> Result<HashMap<i64, i64>> {
     let rows = chunked(db, items, 2, |ph| {
-        (format!("SELECT id, owner_id FROM data_items WHERE id IN ({ph})"), vec![])
+        (
+            format!("SELECT id, owner_id FROM data_items WHERE id IN ({ph})"),
+            vec![],
+        )
     })
     .await?;
     Ok(rows.into_iter().map(|r| (r[0], r[1])).collect())
 }
 
 /// Active shares of items, as (share id, item, consumer).
-pub async fn active_shares_of(db: &impl ConnectionTrait, items: &[i64]) -> Result<Vec<(i64, i64, i64)>> {
+pub async fn active_shares_of(
+    db: &impl ConnectionTrait,
+    items: &[i64],
+) -> Result<Vec<(i64, i64, i64)>> {
     let day = today();
     let rows = chunked(db, items, 3, |ph| {
         (
@@ -220,8 +245,14 @@ pub async fn path_kinds(
     walk: &ItemWalk,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<EdgeKind>>> {
-    let paths: Vec<(i64, Vec<(i64, i64)>)> = ids.iter().map(|id| (*id, walk.flow_hops(&walk.path(*id)))).collect();
-    let mut items: Vec<i64> = paths.iter().flat_map(|(_, hops)| hops.iter().flat_map(|(a, b)| [*a, *b])).collect();
+    let paths: Vec<(i64, Vec<(i64, i64)>)> = ids
+        .iter()
+        .map(|id| (*id, walk.flow_hops(&walk.path(*id))))
+        .collect();
+    let mut items: Vec<i64> = paths
+        .iter()
+        .flat_map(|(_, hops)| hops.iter().flat_map(|(a, b)| [*a, *b]))
+        .collect();
     items.sort_unstable();
     items.dedup();
     let owner = owners(db, &items).await?;
@@ -236,7 +267,9 @@ pub async fn path_kinds(
             let mut kinds = Vec::new();
             for (src, dst) in hops {
                 let (source_owner, target_owner) = (owner.get(&src), owner.get(&dst));
-                if source_owner != target_owner && target_owner.is_some_and(|o| shared.contains(&(src, *o))) {
+                if source_owner != target_owner
+                    && target_owner.is_some_and(|o| shared.contains(&(src, *o)))
+                {
                     kinds.push(EdgeKind::SharedWith);
                 }
                 kinds.push(EdgeKind::DerivedFrom);
@@ -260,7 +293,11 @@ pub struct Impacted {
 }
 
 /// Organizations downstream of an item, each with a shortest path, ordered by (degree, id).
-pub async fn impact(db: &impl ConnectionTrait, root: i64, bounds: Bounds) -> Result<(Vec<Impacted>, bool)> {
+pub async fn impact(
+    db: &impl ConnectionTrait,
+    root: i64,
+    bounds: Bounds,
+) -> Result<(Vec<Impacted>, bool)> {
     let walk = walk_items(db, &[root], Direction::Downstream, bounds).await?;
     let mut items: Vec<(i64, u32)> = vec![(root, 0)];
     items.extend(walk.ordered());
@@ -285,7 +322,13 @@ pub async fn impact(db: &impl ConnectionTrait, root: i64, bounds: Bounds) -> Res
         if *id != root
             && let Some(o) = owner.get(id)
         {
-            offer(Impacted { organization: *o, degree: *d, path: walk.path(*id), via: EdgeKind::DerivedFrom, share: None });
+            offer(Impacted {
+                organization: *o,
+                degree: *d,
+                path: walk.path(*id),
+                via: EdgeKind::DerivedFrom,
+                share: None,
+            });
         }
     }
     for (share, item, consumer) in active_shares_of(db, &ids).await? {
@@ -293,8 +336,18 @@ pub async fn impact(db: &impl ConnectionTrait, root: i64, bounds: Bounds) -> Res
         if d > bounds.depth {
             continue;
         }
-        let path = if item == root { vec![root] } else { walk.path(item) };
-        offer(Impacted { organization: consumer, degree: d, path, via: EdgeKind::SharedWith, share: Some(share) });
+        let path = if item == root {
+            vec![root]
+        } else {
+            walk.path(item)
+        };
+        offer(Impacted {
+            organization: consumer,
+            degree: d,
+            path,
+            via: EdgeKind::SharedWith,
+            share: Some(share),
+        });
     }
     let mut out: Vec<Impacted> = best.into_values().collect();
     out.sort_by_key(|i| (i.degree, i.organization));
@@ -322,7 +375,11 @@ pub struct OrgGraph {
 
 /// The sharing graph around `root`: organizations reachable over active shares in either
 /// direction, and the share counts per mode between them.
-pub async fn sharing_graph(db: &impl ConnectionTrait, root: i64, bounds: Bounds) -> Result<OrgGraph> {
+pub async fn sharing_graph(
+    db: &impl ConnectionTrait,
+    root: i64,
+    bounds: Bounds,
+) -> Result<OrgGraph> {
     let day = today();
     let active = active_share_sql();
     let (sql, values) = if db.get_database_backend() == DatabaseBackend::Sqlite {
@@ -378,7 +435,10 @@ pub async fn sharing_graph(db: &impl ConnectionTrait, root: i64, bounds: Bounds)
     let mut degree: HashMap<i64, u32> = HashMap::new();
     for r in rows {
         let d = r[1] as u32;
-        degree.entry(r[0]).and_modify(|x| *x = (*x).min(d)).or_insert(d);
+        degree
+            .entry(r[0])
+            .and_modify(|x| *x = (*x).min(d))
+            .or_insert(d);
     }
     let mut nodes: Vec<(i64, u32)> = degree.into_iter().collect();
     nodes.sort_by_key(|(id, d)| (*d, *id));
@@ -404,11 +464,13 @@ pub async fn sharing_graph(db: &impl ConnectionTrait, root: i64, bounds: Bounds)
             }
             let mode: String = row.try_get_by_index(2)?;
             let n: i64 = row.try_get_by_index(3)?;
-            let e = edges.entry((provider, consumer)).or_insert_with(|| OrgEdge {
-                provider,
-                consumer,
-                ..Default::default()
-            });
+            let e = edges
+                .entry((provider, consumer))
+                .or_insert_with(|| OrgEdge {
+                    provider,
+                    consumer,
+                    ..Default::default()
+                });
             match mode.as_str() {
                 m if m == mode_name(SharingMode::Open) => e.open += n as u64,
                 m if m == mode_name(SharingMode::Default) => e.default += n as u64,
@@ -419,7 +481,11 @@ pub async fn sharing_graph(db: &impl ConnectionTrait, root: i64, bounds: Bounds)
     }
     let mut edges: Vec<OrgEdge> = edges.into_values().collect();
     edges.sort_by_key(|e| (e.provider, e.consumer));
-    Ok(OrgGraph { nodes, edges, truncated })
+    Ok(OrgGraph {
+        nodes,
+        edges,
+        truncated,
+    })
 }
 
 fn mode_name(mode: SharingMode) -> &'static str {
@@ -478,17 +544,33 @@ impl GraphBuilder {
 }
 
 /// The items a lineage drawing starts from.
-pub async fn root_items(db: &impl ConnectionTrait, root: NodeRef, limit: u32) -> Result<(Vec<i64>, bool)> {
+pub async fn root_items(
+    db: &impl ConnectionTrait,
+    root: NodeRef,
+    limit: u32,
+) -> Result<(Vec<i64>, bool)> {
     let (sql, value) = match root {
         NodeRef::DataItem(id) => return Ok((vec![id], false)),
-        NodeRef::Database(id) => ("SELECT id FROM data_items WHERE database_id = ? ORDER BY id LIMIT ?", id),
-        NodeRef::Organization(id) => ("SELECT id FROM data_items WHERE owner_id = ? ORDER BY id LIMIT ?", id),
+        NodeRef::Database(id) => (
+            "SELECT id FROM data_items WHERE database_id = ? ORDER BY id LIMIT ?",
+            id,
+        ),
+        NodeRef::Organization(id) => (
+            "SELECT id FROM data_items WHERE owner_id = ? ORDER BY id LIMIT ?",
+            id,
+        ),
         NodeRef::DataService(id) => (
             "SELECT data_item_id FROM data_service_items WHERE service_id = ? ORDER BY data_item_id LIMIT ?",
             id,
         ),
     };
-    let rows = rows_i64(db, sql, vec![Value::from(value), Value::from(i64::from(limit) + 1)], 1).await?;
+    let rows = rows_i64(
+        db,
+        sql,
+        vec![Value::from(value), Value::from(i64::from(limit) + 1)],
+        1,
+    )
+    .await?;
     let mut ids: Vec<i64> = rows.into_iter().map(|r| r[0]).collect();
     let truncated = ids.len() > limit as usize;
     ids.truncate(limit as usize);
@@ -528,7 +610,11 @@ pub async fn lineage(
                 }
             }
             for (source, derived) in &walk.edges {
-                g.edge(EdgeKind::DerivedFrom, NodeRef::DataItem(*source), NodeRef::DataItem(*derived));
+                g.edge(
+                    EdgeKind::DerivedFrom,
+                    NodeRef::DataItem(*source),
+                    NodeRef::DataItem(*derived),
+                );
             }
         }
     }
@@ -544,11 +630,33 @@ pub async fn lineage(
     let item_ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
     let degree: HashMap<i64, u32> = items.iter().copied().collect();
 
+    // Derivations between items already drawn, found by no walk (a cycle closing at the depth
+    // bound, or a link between two branches): the drawing shows them too.
+    if want(EdgeKind::DerivedFrom) {
+        let members: HashSet<i64> = item_ids.iter().copied().collect();
+        let rows = chunked(db, &item_ids, 2, |ph| {
+            (format!("SELECT source_item_id, derived_item_id FROM derivations WHERE source_item_id IN ({ph})"), vec![])
+        })
+        .await?;
+        for r in rows {
+            if members.contains(&r[1]) {
+                g.edge(
+                    EdgeKind::DerivedFrom,
+                    NodeRef::DataItem(r[0]),
+                    NodeRef::DataItem(r[1]),
+                );
+            }
+        }
+    }
     if want(EdgeKind::SharedWith) && directions.contains(&Direction::Downstream) {
         for (_, item, consumer) in active_shares_of(db, &item_ids).await? {
             let d = degree[&item] + 1;
             if g.node(NodeRef::Organization(consumer), d) {
-                g.edge(EdgeKind::SharedWith, NodeRef::DataItem(item), NodeRef::Organization(consumer));
+                g.edge(
+                    EdgeKind::SharedWith,
+                    NodeRef::DataItem(item),
+                    NodeRef::Organization(consumer),
+                );
             }
         }
     }
@@ -560,7 +668,11 @@ pub async fn lineage(
         for r in rows {
             let (item, database, owner) = (r[0], r[1], r[2]);
             let d = degree[&item];
-            let (item_n, db_n, org_n) = (NodeRef::DataItem(item), NodeRef::Database(database), NodeRef::Organization(owner));
+            let (item_n, db_n, org_n) = (
+                NodeRef::DataItem(item),
+                NodeRef::Database(database),
+                NodeRef::Organization(owner),
+            );
             if want(EdgeKind::Contains) && g.node(db_n, d) {
                 g.edge(EdgeKind::Contains, db_n, item_n);
                 if want(EdgeKind::Owns) && g.node(org_n, d) {
@@ -580,7 +692,11 @@ pub async fn lineage(
         for r in rows {
             let (item, service) = (r[0], r[1]);
             if g.node(NodeRef::DataService(service), degree[&item]) {
-                g.edge(EdgeKind::Provides, NodeRef::DataService(service), NodeRef::DataItem(item));
+                g.edge(
+                    EdgeKind::Provides,
+                    NodeRef::DataService(service),
+                    NodeRef::DataItem(item),
+                );
             }
         }
     }

@@ -3,7 +3,7 @@
 use entity::enums::{AdministrativeLevel, ConsumerType};
 use entity::organization::{ActiveModel, Column, Entity, Model};
 use entity::{data_service, database, focal_point, information_system, share};
-use sea_orm::{Condition, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::{Record, count, eq, refuse_duplicate, require, text};
 use crate::error::{Error, Result};
@@ -179,7 +179,8 @@ impl Record for Organization {
                 "focal point(s)",
             ),
             (
-                count::<data_service::Entity>(txn, eq(data_service::Column::ProviderId, m.id)).await?,
+                count::<data_service::Entity>(txn, eq(data_service::Column::ProviderId, m.id))
+                    .await?,
                 "data service(s)",
             ),
             (

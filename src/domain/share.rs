@@ -1,13 +1,11 @@
 //! Shares: "provider shares data item X with consumer Y", and the rules that make one lawful.
 
 use chrono::NaiveDate;
-use entity::enums::{ConsumerType, SharingMode, ShareStatus, ServiceStatus};
+use entity::enums::{ConsumerType, ServiceStatus, ShareStatus, SharingMode};
 use entity::share::{ActiveModel, Column, Entity, Model};
 use entity::{data_item, data_service, data_service_item, organization, sharing_policy};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::{Record, count, require, text, today};
 use crate::error::{Error, Result};
@@ -91,11 +89,23 @@ impl Record for Share {
         }
     }
 
-    async fn validate(txn: &DatabaseTransaction, current: Option<&Model>, f: Fields) -> Result<Fields> {
+    async fn validate(
+        txn: &DatabaseTransaction,
+        current: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
         let mut f = Fields {
             purpose: text::optional("input.purpose", f.purpose.as_deref(), text::MAX_TEXT)?,
-            legal_basis: text::optional("input.legalBasis", f.legal_basis.as_deref(), text::MAX_TEXT)?,
-            status_reason: text::optional("input.statusReason", f.status_reason.as_deref(), text::MAX_TEXT)?,
+            legal_basis: text::optional(
+                "input.legalBasis",
+                f.legal_basis.as_deref(),
+                text::MAX_TEXT,
+            )?,
+            status_reason: text::optional(
+                "input.statusReason",
+                f.status_reason.as_deref(),
+                text::MAX_TEXT,
+            )?,
             ..f
         };
         if let Some(current) = current {
@@ -119,17 +129,26 @@ impl Record for Share {
             ));
         }
         if f.status == ShareStatus::Revoked && f.status_reason.is_none() {
-            return Err(Error::bad_input("input.statusReason", "a revocation states its reason"));
+            return Err(Error::bad_input(
+                "input.statusReason",
+                "a revocation states its reason",
+            ));
         }
         if let (Some(from), Some(until)) = (f.valid_from, f.valid_until)
             && until < from
         {
-            return Err(Error::bad_input("input.validUntil", "validUntil is before validFrom"));
+            return Err(Error::bad_input(
+                "input.validUntil",
+                "validUntil is before validFrom",
+            ));
         }
 
-        let item = require::<data_item::Entity>(txn, "input.dataItemId", "data item", f.data_item_id).await?;
+        let item =
+            require::<data_item::Entity>(txn, "input.dataItemId", "data item", f.data_item_id)
+                .await?;
         let consumer =
-            require::<organization::Entity>(txn, "input.consumerId", "organization", f.consumer_id).await?;
+            require::<organization::Entity>(txn, "input.consumerId", "organization", f.consumer_id)
+                .await?;
         f.provider_id = item.owner_id;
         if consumer.id == item.owner_id {
             return Err(Error::bad_input(
@@ -165,9 +184,13 @@ impl Record for Share {
 
         if let Some(service_id) = f.service_id {
             let service =
-                require::<data_service::Entity>(txn, "input.serviceId", "data service", service_id).await?;
+                require::<data_service::Entity>(txn, "input.serviceId", "data service", service_id)
+                    .await?;
             if service.status == ServiceStatus::Retired {
-                return Err(Error::bad_input("input.serviceId", "the service is retired"));
+                return Err(Error::bad_input(
+                    "input.serviceId",
+                    "the service is retired",
+                ));
             }
             let provides = count::<data_service_item::Entity>(
                 txn,
@@ -223,7 +246,11 @@ impl Record for Share {
 
 /// Moves the shares of `items` to a new provider (the items changed owner). Refused when that
 /// would make an organization share with itself.
-pub async fn move_provider(txn: &DatabaseTransaction, items: Vec<i64>, provider: i64) -> Result<()> {
+pub async fn move_provider(
+    txn: &DatabaseTransaction,
+    items: Vec<i64>,
+    provider: i64,
+) -> Result<()> {
     if items.is_empty() {
         return Ok(());
     }

@@ -40,7 +40,11 @@ mod tests {
 
     #[test]
     fn renumbers_for_postgres_only() {
-        let pg = statement(DatabaseBackend::Postgres, "a = ? AND b IN (?, ?)", vec![1.into(), 2.into(), 3.into()]);
+        let pg = statement(
+            DatabaseBackend::Postgres,
+            "a = ? AND b IN (?, ?)",
+            vec![1.into(), 2.into(), 3.into()],
+        );
         assert_eq!(pg.sql, "a = $1 AND b IN ($2, $3)");
         let lite = statement(DatabaseBackend::Sqlite, "a = ?", vec![1.into()]);
         assert_eq!(lite.sql, "a = ?");

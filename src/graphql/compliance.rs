@@ -4,7 +4,9 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use entity::enums::IssueKind;
-use entity::{data_service as service_entity, derivation as derivation_entity, organization as org_entity};
+use entity::{
+    data_service as service_entity, derivation as derivation_entity, organization as org_entity,
+};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -29,21 +31,27 @@ impl ComplianceIssue {
     }
     /// The organization expected to act: the derived item's owner, or the service's provider.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?,
+        ))
     }
     /// For `UNDOCUMENTED_FLOW`: the derivation with no share behind it.
     async fn derivation(&self, ctx: &Context<'_>) -> Result<Option<Derivation>> {
         if self.0.kind != IssueKind::UndocumentedFlow {
             return Ok(None);
         }
-        Ok(by_id::<derivation_entity::Entity>(ctx, self.0.subject).await?.map(Derivation))
+        Ok(by_id::<derivation_entity::Entity>(ctx, self.0.subject)
+            .await?
+            .map(Derivation))
     }
     /// For `EMPTY_PUBLISHED_SERVICE`: the service.
     async fn data_service(&self, ctx: &Context<'_>) -> Result<Option<DataService>> {
         if self.0.kind != IssueKind::EmptyPublishedService {
             return Ok(None);
         }
-        Ok(by_id::<service_entity::Entity>(ctx, self.0.subject).await?.map(DataService))
+        Ok(by_id::<service_entity::Entity>(ctx, self.0.subject)
+            .await?
+            .map(DataService))
     }
     /// What is wrong and what to do, in words.
     async fn message(&self) -> &'static str {
@@ -85,8 +93,13 @@ impl ComplianceQuery {
         after: Option<String>,
     ) -> Result<Connection<String, ComplianceIssue, IssueCount>> {
         let limits = ctx.data_unchecked::<Arc<Limits>>();
-        let window = PageArgs { first, after: None, last: None, before: None }
-            .window(limits.default_page_size, limits.max_page_size)?;
+        let window = PageArgs {
+            first,
+            after: None,
+            last: None,
+            before: None,
+        }
+        .window(limits.default_page_size, limits.max_page_size)?;
         let offset = match after {
             None => 0,
             Some(c) => URL_SAFE_NO_PAD
@@ -94,11 +107,15 @@ impl ComplianceQuery {
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
                 .and_then(|t| t.strip_prefix("o:").and_then(|n| n.parse::<u64>().ok()))
-                .ok_or_else(|| Error::bad_input("after", "after is not a valid cursor for this list"))?,
+                .ok_or_else(|| {
+                    Error::bad_input("after", "after is not a valid cursor for this list")
+                })?,
         };
         let filter = filter.unwrap_or_default();
         let issue_filter = IssueFilter {
-            kinds: filter.kind.map(|k| k.eq.into_iter().chain(k.in_.unwrap_or_default()).collect()),
+            kinds: filter
+                .kind
+                .map(|k| k.eq.into_iter().chain(k.in_.unwrap_or_default()).collect()),
             organization: filter
                 .organization_id
                 .as_ref()
@@ -111,12 +128,15 @@ impl ComplianceQuery {
         let mut conn = Connection::with_additional_fields(
             offset > 0,
             offset + (issues.len() as u64) < total,
-            IssueCount { total_count: total as i64 },
+            IssueCount {
+                total_count: total as i64,
+            },
         );
-        conn.edges.extend(issues.into_iter().enumerate().map(|(i, issue)| {
-            let cursor = URL_SAFE_NO_PAD.encode(format!("o:{}", offset + i as u64 + 1));
-            Edge::new(cursor, ComplianceIssue(issue))
-        }));
+        conn.edges
+            .extend(issues.into_iter().enumerate().map(|(i, issue)| {
+                let cursor = URL_SAFE_NO_PAD.encode(format!("o:{}", offset + i as u64 + 1));
+                Edge::new(cursor, ComplianceIssue(issue))
+            }));
         Ok(conn)
     }
 }

@@ -8,18 +8,18 @@ use async_graphql::{Context, InputObject, InputType, Object, OutputType};
 
 use super::data_item::DataItemOrderField;
 use super::data_service::DataServiceOrderField;
-use super::derivation::DerivationOrderField;
-use super::share::ShareOrderField;
 use super::database::DatabaseOrderField;
+use super::derivation::DerivationOrderField;
 use super::filter::{OrderField, SortDirection, WhereInput};
 use super::focal_point::FocalPointOrderField;
 use super::information_system::InformationSystemOrderField;
 use super::loader::{CountKey, PageKey, RequestLoader, Scope};
 use super::organization::OrganizationOrderField;
+use super::share::ShareOrderField;
 use super::sharing_policy::SharingPolicyOrderField;
 use crate::config::Limits;
 use crate::error::{Error, Result};
-use crate::store::page::{Direction, ListQuery, Listable, PageArgs};
+use crate::store::page::{Direction, ListQuery, Listable, Page, PageArgs};
 
 /// Most sort keys one `orderBy` may name.
 const MAX_SORT_KEYS: usize = 3;
@@ -201,22 +201,43 @@ pub fn page_sorted<T>(
     items: Vec<T>,
     key: impl Fn(&T) -> (u32, i64),
     args: PageArgs,
-) -> Result<(Vec<(String, T)>, bool, bool)> {
+) -> Result<Page<T>> {
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     let limits = ctx.data_unchecked::<Arc<Limits>>();
     let window = args.window(limits.default_page_size, limits.max_page_size)?;
     let encode = |k: (u32, i64)| URL_SAFE_NO_PAD.encode(format!("w:{}:{}", k.0, k.1));
     let decode = |field: &str, c: &str| -> Result<(u32, i64)> {
-        let invalid = || Error::bad_input(field, format!("{field} is not a valid cursor for this list"));
-        let text = URL_SAFE_NO_PAD.decode(c).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(invalid)?;
+        let invalid = || {
+            Error::bad_input(
+                field,
+                format!("{field} is not a valid cursor for this list"),
+            )
+        };
+        let text = URL_SAFE_NO_PAD
+            .decode(c)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(invalid)?;
         let mut parts = text.split(':');
-        match (parts.next(), parts.next().and_then(|d| d.parse().ok()), parts.next().and_then(|i| i.parse().ok())) {
+        match (
+            parts.next(),
+            parts.next().and_then(|d| d.parse().ok()),
+            parts.next().and_then(|i| i.parse().ok()),
+        ) {
             (Some("w"), Some(d), Some(i)) => Ok((d, i)),
             _ => Err(invalid()),
         }
     };
-    let after = window.after.as_deref().map(|c| decode("after", c)).transpose()?;
-    let before = window.before.as_deref().map(|c| decode("before", c)).transpose()?;
+    let after = window
+        .after
+        .as_deref()
+        .map(|c| decode("after", c))
+        .transpose()?;
+    let before = window
+        .before
+        .as_deref()
+        .map(|c| decode("before", c))
+        .transpose()?;
     let in_range: Vec<T> = items
         .into_iter()
         .filter(|t| after.is_none_or(|a| key(t) > a) && before.is_none_or(|b| key(t) < b))
@@ -225,9 +246,21 @@ pub fn page_sorted<T>(
     let total = in_range.len();
     let (page, has_previous, has_next): (Vec<T>, bool, bool) = if window.backward {
         let skip = total.saturating_sub(limit);
-        (in_range.into_iter().skip(skip).collect(), skip > 0, before.is_some())
+        (
+            in_range.into_iter().skip(skip).collect(),
+            skip > 0,
+            before.is_some(),
+        )
     } else {
-        (in_range.into_iter().take(limit).collect(), after.is_some(), total > limit)
+        (
+            in_range.into_iter().take(limit).collect(),
+            after.is_some(),
+            total > limit,
+        )
     };
-    Ok((page.into_iter().map(|t| (encode(key(&t)), t)).collect(), has_previous, has_next))
+    Ok(Page {
+        rows: page.into_iter().map(|t| (encode(key(&t)), t)).collect(),
+        has_previous_page: has_previous,
+        has_next_page: has_next,
+    })
 }

@@ -12,21 +12,21 @@ use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
 use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere, ITEM_SERVICES};
 use super::database::Database;
 use super::derivation::{self, Derivation, DerivationOrderField, DerivationWhere};
-use super::lineage::{self, HopConnection, ImpactConnection, WALK_COST};
-use super::share::{Share, ShareOrderField, ShareWhere};
-use crate::domain::lineage::Direction;
-use crate::store::page::PageArgs;
 use super::filter::{
     self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
 use super::ids::{self, Kind};
+use super::lineage::{self, HopConnection, ImpactConnection, WALK_COST};
 use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
 };
+use super::share::{Share, ShareOrderField, ShareWhere};
 use super::sharing_policy::{SharingPolicy, SharingPolicyOrderField, SharingPolicyWhere};
+use crate::domain::lineage::Direction;
 use crate::domain::{self, data_item as rules};
 use crate::error::Result;
+use crate::store::page::PageArgs;
 
 /// A category of data inside a database (hạng mục dữ liệu), e.g. "Thông tin hộ nghèo", with
 /// its sharing policy per kind of consumer.
@@ -146,7 +146,10 @@ impl DataItem {
         before: Option<String>,
     ) -> Result<Conn<Derivation>> {
         let fk = derivation_entity::Column::DerivedItemId;
-        derivation::of_item(ctx, fk, self.0.id, filter, order_by, first, after, last, before).await
+        derivation::of_item(
+            ctx, fk, self.0.id, filter, order_by, first, after, last, before,
+        )
+        .await
     }
     /// Derivations made from this item: one per derived item.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
@@ -162,7 +165,10 @@ impl DataItem {
         before: Option<String>,
     ) -> Result<Conn<Derivation>> {
         let fk = derivation_entity::Column::SourceItemId;
-        derivation::of_item(ctx, fk, self.0.id, filter, order_by, first, after, last, before).await
+        derivation::of_item(
+            ctx, fk, self.0.id, filter, order_by, first, after, last, before,
+        )
+        .await
     }
     /// Items derived from this one, transitively, up to `depth` hops (default 3), by degree.
     #[graphql(complexity = "WALK_COST + child_complexity")]
@@ -178,7 +184,12 @@ impl DataItem {
         before: Option<String>,
     ) -> Result<HopConnection> {
         let bounds = lineage::bounds(ctx, depth, max_nodes)?;
-        let page = PageArgs { first, after, last, before };
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         lineage::hops(ctx, self.0.id, Direction::Downstream, bounds, page).await
     }
     /// Items this one is derived from, transitively, up to `depth` hops (default 3), by degree.
@@ -195,7 +206,12 @@ impl DataItem {
         before: Option<String>,
     ) -> Result<HopConnection> {
         let bounds = lineage::bounds(ctx, depth, max_nodes)?;
-        let page = PageArgs { first, after, last, before };
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         lineage::hops(ctx, self.0.id, Direction::Upstream, bounds, page).await
     }
     /// Organizations that receive this item or data derived from it, transitively, each with a
@@ -213,7 +229,12 @@ impl DataItem {
         before: Option<String>,
     ) -> Result<ImpactConnection> {
         let bounds = lineage::bounds(ctx, depth, max_nodes)?;
-        let page = PageArgs { first, after, last, before };
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         lineage::impact(ctx, self.0.id, bounds, page).await
     }
 }

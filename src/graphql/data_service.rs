@@ -4,15 +4,22 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Simp
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::data_service::{Column, Entity, Model};
 use entity::enums::{Platform, ServiceMethod, ServiceStatus};
-use entity::{data_item as item_entity, focal_point as fp_entity, organization as org_entity, share as share_entity};
+use entity::{
+    data_item as item_entity, focal_point as fp_entity, organization as org_entity,
+    share as share_entity,
+};
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
 use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
-use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
+};
 use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt};
+use super::mutation::{
+    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
+};
 use super::organization::Organization;
 use super::share::{Share, ShareOrderField, ShareWhere};
 use crate::domain::data_service as rules;
@@ -113,7 +120,9 @@ impl DataService {
     }
     /// The organization providing the service.
     async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?,
+        ))
     }
     /// The focal point to contact about the service.
     async fn contact(&self, ctx: &Context<'_>) -> Result<Option<FocalPoint>> {
@@ -176,11 +185,33 @@ impl WhereInput for DataServiceWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
-            .add(filter::text("where.name", Column::Name, Some(Column::NameFolded), &self.name)?)
-            .add(filter::id("where.providerId", Column::ProviderId, Kind::Organization, &self.provider_id)?)
-            .add(filter::enumeration("where.method", Column::Method, &self.method)?)
-            .add(filter::enumeration("where.platform", Column::Platform, &self.platform)?)
-            .add(filter::enumeration("where.status", Column::Status, &self.status)?)
+            .add(filter::text(
+                "where.name",
+                Column::Name,
+                Some(Column::NameFolded),
+                &self.name,
+            )?)
+            .add(filter::id(
+                "where.providerId",
+                Column::ProviderId,
+                Kind::Organization,
+                &self.provider_id,
+            )?)
+            .add(filter::enumeration(
+                "where.method",
+                Column::Method,
+                &self.method,
+            )?)
+            .add(filter::enumeration(
+                "where.platform",
+                Column::Platform,
+                &self.platform,
+            )?)
+            .add(filter::enumeration(
+                "where.status",
+                Column::Status,
+                &self.status,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -232,8 +263,15 @@ impl DataServiceQuery {
     }
 
     /// One data service by `id` or `code`; `null` when there is none.
-    async fn data_service(&self, ctx: &Context<'_>, id: Option<ID>, code: Option<String>) -> Result<Option<DataService>> {
-        let found = Lookup::new(id, code, Kind::DataService)?.find::<Entity>(ctx, Column::Code).await?;
+    async fn data_service(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        code: Option<String>,
+    ) -> Result<Option<DataService>> {
+        let found = Lookup::new(id, code, Kind::DataService)?
+            .find::<Entity>(ctx, Column::Code)
+            .await?;
         Ok(found.map(DataService))
     }
 }
@@ -307,12 +345,20 @@ pub struct DataServiceMutation;
 
 #[Object]
 impl DataServiceMutation {
-    async fn create_data_service(&self, ctx: &Context<'_>, input: CreateDataServiceInput) -> Result<DataServicePayload> {
+    async fn create_data_service(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDataServiceInput,
+    ) -> Result<DataServicePayload> {
         let items = decode_items(&input.item_ids)?;
         let fields = rules::Fields {
             code: input.code,
             name: input.name,
-            provider_id: ids::decode_as("input.providerId", &input.provider_id, Kind::Organization)?,
+            provider_id: ids::decode_as(
+                "input.providerId",
+                &input.provider_id,
+                Kind::Organization,
+            )?,
             method: input.method,
             protocol: input.protocol,
             endpoint: input.endpoint,
@@ -329,10 +375,16 @@ impl DataServiceMutation {
             contact_id: decode_opt("input.contactId", &input.contact_id, Kind::FocalPoint)?,
         };
         let model = rules::create(ctx.data_unchecked(), fields, items).await?;
-        Ok(DataServicePayload { data_service: DataService(model) })
+        Ok(DataServicePayload {
+            data_service: DataService(model),
+        })
     }
 
-    async fn update_data_service(&self, ctx: &Context<'_>, input: UpdateDataServiceInput) -> Result<DataServicePayload> {
+    async fn update_data_service(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDataServiceInput,
+    ) -> Result<DataServicePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::DataService)?;
         let contact_id = decode_maybe("input.contactId", input.contact_id, Kind::FocalPoint)?;
         let items = input.item_ids.as_deref().map(decode_items).transpose()?;
@@ -354,12 +406,25 @@ impl DataServiceMutation {
             patch_opt(&mut f.availability, input.availability);
             patch_opt(&mut f.contact_id, contact_id);
         };
-        let model = rules::update(ctx.data_unchecked(), id, input.expected_version, patch_fields, items).await?;
-        Ok(DataServicePayload { data_service: DataService(model) })
+        let model = rules::update(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            patch_fields,
+            items,
+        )
+        .await?;
+        Ok(DataServicePayload {
+            data_service: DataService(model),
+        })
     }
 
     /// Deletes a data service no share goes through.
-    async fn delete_data_service(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn delete_data_service(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         delete::<rules::DataService>(ctx, input, Kind::DataService).await
     }
 }

@@ -44,11 +44,15 @@ impl Derivation {
     }
     /// The item data comes from.
     async fn source(&self, ctx: &Context<'_>) -> Result<DataItem> {
-        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.source_item_id, "DataItem").await?))
+        Ok(DataItem(
+            related::<item_entity::Entity>(ctx, self.0.source_item_id, "DataItem").await?,
+        ))
     }
     /// The item made from it.
     async fn derived(&self, ctx: &Context<'_>) -> Result<DataItem> {
-        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.derived_item_id, "DataItem").await?))
+        Ok(DataItem(
+            related::<item_entity::Entity>(ctx, self.0.derived_item_id, "DataItem").await?,
+        ))
     }
 }
 
@@ -65,8 +69,18 @@ pub struct DerivationWhere {
 impl WhereInput for DerivationWhere {
     fn fields(&self) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
-            .add(filter::id("where.sourceItemId", Column::SourceItemId, Kind::DataItem, &self.source_item_id)?)
-            .add(filter::id("where.derivedItemId", Column::DerivedItemId, Kind::DataItem, &self.derived_item_id)?)
+            .add(filter::id(
+                "where.sourceItemId",
+                Column::SourceItemId,
+                Kind::DataItem,
+                &self.source_item_id,
+            )?)
+            .add(filter::id(
+                "where.derivedItemId",
+                Column::DerivedItemId,
+                Kind::DataItem,
+                &self.derived_item_id,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }
@@ -105,7 +119,13 @@ pub async fn of_item(
     before: Option<String>,
 ) -> Result<Conn<Derivation>> {
     let args = ListArgs::new(filter, order_by, first, after, last, before);
-    list(ctx, Scope::children(fk, item), args, DerivationOrderField::CreatedAt).await
+    list(
+        ctx,
+        Scope::children(fk, item),
+        args,
+        DerivationOrderField::CreatedAt,
+    )
+    .await
 }
 
 #[derive(Default)]
@@ -132,7 +152,9 @@ impl DerivationQuery {
 
     /// One derivation by id; `null` when there is none.
     async fn derivation(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Derivation>> {
-        Ok(find_by_id::<Entity>(ctx, &id, Kind::Derivation).await?.map(Derivation))
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::Derivation)
+            .await?
+            .map(Derivation))
     }
 }
 
@@ -165,26 +187,55 @@ pub struct DerivationMutation;
 impl DerivationMutation {
     /// Records that one item is made from another. A flow from another organization's item with
     /// no active share behind it is recorded all the same and listed by `complianceIssues`.
-    async fn create_derivation(&self, ctx: &Context<'_>, input: CreateDerivationInput) -> Result<DerivationPayload> {
+    async fn create_derivation(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDerivationInput,
+    ) -> Result<DerivationPayload> {
         let fields = rules::Fields {
-            source_item_id: ids::decode_as("input.sourceItemId", &input.source_item_id, Kind::DataItem)?,
-            derived_item_id: ids::decode_as("input.derivedItemId", &input.derived_item_id, Kind::DataItem)?,
+            source_item_id: ids::decode_as(
+                "input.sourceItemId",
+                &input.source_item_id,
+                Kind::DataItem,
+            )?,
+            derived_item_id: ids::decode_as(
+                "input.derivedItemId",
+                &input.derived_item_id,
+                Kind::DataItem,
+            )?,
             transformation: input.transformation,
         };
         let model = domain::create::<rules::Derivation>(ctx.data_unchecked(), fields).await?;
-        Ok(DerivationPayload { derivation: Derivation(model) })
-    }
-
-    async fn update_derivation(&self, ctx: &Context<'_>, input: UpdateDerivationInput) -> Result<DerivationPayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::Derivation)?;
-        let model = domain::update::<rules::Derivation>(ctx.data_unchecked(), id, input.expected_version, |f| {
-            patch_opt(&mut f.transformation, input.transformation);
+        Ok(DerivationPayload {
+            derivation: Derivation(model),
         })
-        .await?;
-        Ok(DerivationPayload { derivation: Derivation(model) })
     }
 
-    async fn delete_derivation(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn update_derivation(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDerivationInput,
+    ) -> Result<DerivationPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Derivation)?;
+        let model = domain::update::<rules::Derivation>(
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch_opt(&mut f.transformation, input.transformation);
+            },
+        )
+        .await?;
+        Ok(DerivationPayload {
+            derivation: Derivation(model),
+        })
+    }
+
+    async fn delete_derivation(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         delete::<rules::Derivation>(ctx, input, Kind::Derivation).await
     }
 }

@@ -51,7 +51,9 @@ pub fn bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) -> 
     };
     let max_nodes = match max_nodes {
         None => limits.walk_max_nodes,
-        Some(n) if n < 1 => return Err(Error::bad_input("maxNodes", "maxNodes must be at least 1")),
+        Some(n) if n < 1 => {
+            return Err(Error::bad_input("maxNodes", "maxNodes must be at least 1"));
+        }
         Some(n) if n as u32 > limits.walk_max_nodes => {
             return Err(Error::LimitExceeded(format!(
                 "maxNodes is {n}; a walk visits at most {} nodes",
@@ -84,7 +86,9 @@ pub struct LineageHop {
 #[Object]
 impl LineageHop {
     async fn item(&self, ctx: &Context<'_>) -> Result<DataItem> {
-        Ok(DataItem(related::<item_entity::Entity>(ctx, self.item, "DataItem").await?))
+        Ok(DataItem(
+            related::<item_entity::Entity>(ctx, self.item, "DataItem").await?,
+        ))
     }
     /// Hops from the root.
     async fn degree(&self) -> i32 {
@@ -103,7 +107,11 @@ impl LineageHop {
 }
 
 async fn items(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<DataItem>> {
-    let loaded = futures_util::future::try_join_all(ids.iter().map(|id| related::<item_entity::Entity>(ctx, *id, "DataItem"))).await?;
+    let loaded = futures_util::future::try_join_all(
+        ids.iter()
+            .map(|id| related::<item_entity::Entity>(ctx, *id, "DataItem")),
+    )
+    .await?;
     Ok(loaded.into_iter().map(DataItem).collect())
 }
 
@@ -121,18 +129,27 @@ pub async fn hops(
     let walk = walks::walk_items(db, &[root], direction, bounds).await?;
     let ordered = walk.ordered();
     let total = ordered.len() as i64;
-    let (rows, has_previous, has_next) = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
-    let ids: Vec<i64> = rows.iter().map(|(_, (id, _))| *id).collect();
+    let page = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
+    let ids: Vec<i64> = page.rows.iter().map(|(_, (id, _))| *id).collect();
     let mut kinds = walks::path_kinds(db, &walk, &ids).await?;
     let mut conn = Connection::with_additional_fields(
-        has_previous,
-        has_next,
-        WalkInfo { total_count: total, truncated: walk.truncated },
+        page.has_previous_page,
+        page.has_next_page,
+        WalkInfo {
+            total_count: total,
+            truncated: walk.truncated,
+        },
     );
-    conn.edges.extend(rows.into_iter().map(|(cursor, (id, degree))| {
-        let hop = LineageHop { item: id, degree, path: walk.path(id), kinds: kinds.remove(&id).unwrap_or_default() };
-        Edge::new(cursor, hop)
-    }));
+    conn.edges
+        .extend(page.rows.into_iter().map(|(cursor, (id, degree))| {
+            let hop = LineageHop {
+                item: id,
+                degree,
+                path: walk.path(id),
+                kinds: kinds.remove(&id).unwrap_or_default(),
+            };
+            Edge::new(cursor, hop)
+        }));
     Ok(conn)
 }
 
@@ -142,7 +159,9 @@ pub struct ImpactedOrganization(walks::Impacted);
 #[Object]
 impl ImpactedOrganization {
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?,
+        ))
     }
     /// Hops from the item: a share adds one hop to the item it carries.
     async fn degree(&self) -> i32 {
@@ -169,13 +188,29 @@ impl ImpactedOrganization {
 pub type ImpactConnection = Connection<String, ImpactedOrganization, WalkInfo>;
 
 /// Resolves `DataItem.impact`.
-pub async fn impact(ctx: &Context<'_>, root: i64, bounds: Bounds, page: PageArgs) -> Result<ImpactConnection> {
+pub async fn impact(
+    ctx: &Context<'_>,
+    root: i64,
+    bounds: Bounds,
+    page: PageArgs,
+) -> Result<ImpactConnection> {
     let db = ctx.data_unchecked::<DatabaseConnection>();
     let (orgs, truncated) = walks::impact(db, root, bounds).await?;
     let total = orgs.len() as i64;
-    let (rows, has_previous, has_next) = page_sorted(ctx, orgs, |i| (i.degree, i.organization), page)?;
-    let mut conn = Connection::with_additional_fields(has_previous, has_next, WalkInfo { total_count: total, truncated });
-    conn.edges.extend(rows.into_iter().map(|(cursor, i)| Edge::new(cursor, ImpactedOrganization(i))));
+    let page = page_sorted(ctx, orgs, |i| (i.degree, i.organization), page)?;
+    let mut conn = Connection::with_additional_fields(
+        page.has_previous_page,
+        page.has_next_page,
+        WalkInfo {
+            total_count: total,
+            truncated,
+        },
+    );
+    conn.edges.extend(
+        page.rows
+            .into_iter()
+            .map(|(cursor, i)| Edge::new(cursor, ImpactedOrganization(i))),
+    );
     Ok(conn)
 }
 
@@ -188,7 +223,9 @@ pub struct SharingGraphNode {
 #[Object]
 impl SharingGraphNode {
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.organization, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.organization, "Organization").await?,
+        ))
     }
     /// Share hops from the root organization, in either direction.
     async fn degree(&self) -> i32 {
@@ -202,10 +239,14 @@ pub struct SharingGraphEdge(walks::OrgEdge);
 #[Object]
 impl SharingGraphEdge {
     async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.provider, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.provider, "Organization").await?,
+        ))
     }
     async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.consumer, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.consumer, "Organization").await?,
+        ))
     }
     async fn open(&self) -> i64 {
         self.0.open as i64
@@ -236,7 +277,14 @@ pub async fn sharing_graph(ctx: &Context<'_>, root: i64, bounds: Bounds) -> Resu
     let db = ctx.data_unchecked::<DatabaseConnection>();
     let g = walks::sharing_graph(db, root, bounds).await?;
     Ok(SharingGraph {
-        nodes: g.nodes.into_iter().map(|(organization, degree)| SharingGraphNode { organization, degree }).collect(),
+        nodes: g
+            .nodes
+            .into_iter()
+            .map(|(organization, degree)| SharingGraphNode {
+                organization,
+                degree,
+            })
+            .collect(),
         edges: g.edges.into_iter().map(SharingGraphEdge).collect(),
         truncated: g.truncated,
     })
@@ -330,7 +378,7 @@ impl LineageQuery {
         &self,
         ctx: &Context<'_>,
         root: ID,
-        #[graphql(default_with = "LineageDirection::Both")] direction: LineageDirection,
+        #[graphql(desc = "Default: BOTH.")] direction: Option<LineageDirection>,
         depth: Option<i32>,
         edge_kinds: Option<Vec<EdgeKind>>,
         max_nodes: Option<i32>,
@@ -345,29 +393,46 @@ impl LineageQuery {
             other => {
                 return Err(Error::bad_input(
                     "root",
-                    format!("lineage starts at an organization, database, data item or data service, not a {}", other.name()),
+                    format!(
+                        "lineage starts at an organization, database, data item or data service, not a {}",
+                        other.name()
+                    ),
                 ));
             }
         };
         if load_node(ctx, kind, id).await?.is_none() {
             return Err(Error::not_found(kind.name(), node_id(root).0));
         }
-        let directions: &[Direction] = match direction {
+        let directions: &[Direction] = match direction.unwrap_or(LineageDirection::Both) {
             LineageDirection::Upstream => &[Direction::Upstream],
             LineageDirection::Downstream => &[Direction::Downstream],
             LineageDirection::Both => &[Direction::Upstream, Direction::Downstream],
         };
         let kinds = edge_kinds.unwrap_or_else(|| {
-            vec![EdgeKind::Owns, EdgeKind::Contains, EdgeKind::Provides, EdgeKind::SharedWith, EdgeKind::DerivedFrom]
+            vec![
+                EdgeKind::Owns,
+                EdgeKind::Contains,
+                EdgeKind::Provides,
+                EdgeKind::SharedWith,
+                EdgeKind::DerivedFrom,
+            ]
         });
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let g = walks::lineage(db, root, directions, &kinds, bounds).await?;
         Ok(LineageGraph {
-            nodes: g.nodes.into_iter().map(|(node, degree)| LineageNode { node, degree }).collect(),
+            nodes: g
+                .nodes
+                .into_iter()
+                .map(|(node, degree)| LineageNode { node, degree })
+                .collect(),
             edges: g
                 .edges
                 .into_iter()
-                .map(|(kind, from, to)| LineageEdge { kind, source: node_id(from), target: node_id(to) })
+                .map(|(kind, from, to)| LineageEdge {
+                    kind,
+                    source: node_id(from),
+                    target: node_id(to),
+                })
                 .collect(),
             truncated: g.truncated,
         })

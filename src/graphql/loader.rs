@@ -157,21 +157,33 @@ impl<E: EntityTrait> Clone for Scope<E> {
             By::Fk(c) => By::Fk(*c),
             By::Link(l) => By::Link(l),
         };
-        Self { by, parent: self.parent }
+        Self {
+            by,
+            parent: self.parent,
+        }
     }
 }
 
 impl<E: EntityTrait> Scope<E> {
     pub fn all() -> Self {
-        Self { by: By::Table, parent: 0 }
+        Self {
+            by: By::Table,
+            parent: 0,
+        }
     }
 
     pub fn children(fk: E::Column, parent: i64) -> Self {
-        Self { by: By::Fk(fk), parent }
+        Self {
+            by: By::Fk(fk),
+            parent,
+        }
     }
 
     pub fn linked(link: &'static Link, parent: i64) -> Self {
-        Self { by: By::Link(link), parent }
+        Self {
+            by: By::Link(link),
+            parent,
+        }
     }
 
     /// Names the relation, for grouping keys that one statement can answer.
@@ -291,8 +303,12 @@ impl<E: Listable> Loader<CountKey<E>> for Loaders {
                     let n = page::count_all::<E, _>(&self.db, condition).await?;
                     HashMap::from([(first.scope.parent, n)])
                 }
-                By::Fk(fk) => page::count_children::<E, _>(&self.db, condition, *fk, &parents).await?,
-                By::Link(link) => page::count_linked::<E, _>(&self.db, condition, link, &parents).await?,
+                By::Fk(fk) => {
+                    page::count_children::<E, _>(&self.db, condition, *fk, &parents).await?
+                }
+                By::Link(link) => {
+                    page::count_linked::<E, _>(&self.db, condition, link, &parents).await?
+                }
             };
             for key in group {
                 let n = counts.get(&key.scope.parent).copied().unwrap_or(0);

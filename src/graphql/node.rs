@@ -2,20 +2,20 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    data_item, data_service, database, derivation, focal_point, information_system, organization, share,
-    sharing_policy,
+    data_item, data_service, database, derivation, focal_point, information_system, organization,
+    share, sharing_policy,
 };
 
 use super::connection::by_id;
 use super::data_item::DataItem;
 use super::data_service::DataService;
-use super::derivation::Derivation;
-use super::share::Share;
 use super::database::Database;
+use super::derivation::Derivation;
 use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
 use super::organization::Organization;
+use super::share::Share;
 use super::sharing_policy::SharingPolicy;
 use crate::error::{Error, Result};
 
@@ -45,17 +45,33 @@ async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
 /// Loads any object by its type and row id, through the request's loaders.
 pub async fn load_node(ctx: &Context<'_>, kind: Kind, n: i64) -> Result<Option<Node>> {
     Ok(match kind {
-        Kind::Organization => by_id::<organization::Entity>(ctx, n).await?.map(|m| Node::Organization(m.into())),
-        Kind::FocalPoint => by_id::<focal_point::Entity>(ctx, n).await?.map(|m| Node::FocalPoint(m.into())),
-        Kind::InformationSystem => {
-            by_id::<information_system::Entity>(ctx, n).await?.map(|m| Node::InformationSystem(m.into()))
-        }
-        Kind::Database => by_id::<database::Entity>(ctx, n).await?.map(|m| Node::Database(m.into())),
-        Kind::DataItem => by_id::<data_item::Entity>(ctx, n).await?.map(|m| Node::DataItem(m.into())),
-        Kind::SharingPolicy => by_id::<sharing_policy::Entity>(ctx, n).await?.map(|m| Node::SharingPolicy(m.into())),
-        Kind::DataService => by_id::<data_service::Entity>(ctx, n).await?.map(|m| Node::DataService(m.into())),
-        Kind::Share => by_id::<share::Entity>(ctx, n).await?.map(|m| Node::Share(m.into())),
-        Kind::Derivation => by_id::<derivation::Entity>(ctx, n).await?.map(|m| Node::Derivation(m.into())),
+        Kind::Organization => by_id::<organization::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::Organization(m.into())),
+        Kind::FocalPoint => by_id::<focal_point::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::FocalPoint(m.into())),
+        Kind::InformationSystem => by_id::<information_system::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::InformationSystem(m.into())),
+        Kind::Database => by_id::<database::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::Database(m.into())),
+        Kind::DataItem => by_id::<data_item::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::DataItem(m.into())),
+        Kind::SharingPolicy => by_id::<sharing_policy::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::SharingPolicy(m.into())),
+        Kind::DataService => by_id::<data_service::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::DataService(m.into())),
+        Kind::Share => by_id::<share::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::Share(m.into())),
+        Kind::Derivation => by_id::<derivation::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::Derivation(m.into())),
     })
 }
 

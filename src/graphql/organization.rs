@@ -12,8 +12,6 @@ use entity::{
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
 use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere};
 use super::database::{Database, DatabaseOrderField, DatabaseWhere};
-use super::lineage::{self, SharingGraph, WALK_COST};
-use super::share::{Share, ShareOrderField, ShareWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
@@ -22,10 +20,12 @@ use super::ids::{self, Kind};
 use super::information_system::{
     InformationSystem, InformationSystemOrderField, InformationSystemWhere,
 };
+use super::lineage::{self, SharingGraph, WALK_COST};
 use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
 };
+use super::share::{Share, ShareOrderField, ShareWhere};
 use crate::domain::{self, organization as rules};
 use crate::error::Result;
 

@@ -4,7 +4,9 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Simp
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{ShareStatus, SharingMode};
 use entity::share::{Column, Entity, Model};
-use entity::{data_item as item_entity, data_service as service_entity, organization as org_entity};
+use entity::{
+    data_item as item_entity, data_service as service_entity, organization as org_entity,
+};
 use sea_orm::{ColumnTrait, Condition};
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
@@ -13,7 +15,9 @@ use super::data_service::DataService;
 use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt};
+use super::mutation::{
+    DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt,
+};
 use super::organization::Organization;
 use crate::domain::{self, share as rules, today};
 use crate::error::{Error, Result};
@@ -67,20 +71,28 @@ impl Share {
     }
     /// The data item shared.
     async fn data_item(&self, ctx: &Context<'_>) -> Result<DataItem> {
-        Ok(DataItem(related::<item_entity::Entity>(ctx, self.0.data_item_id, "DataItem").await?))
+        Ok(DataItem(
+            related::<item_entity::Entity>(ctx, self.0.data_item_id, "DataItem").await?,
+        ))
     }
     /// The organization that owns the item and shares it.
     async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?,
+        ))
     }
     /// The organization that receives it.
     async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(related::<org_entity::Entity>(ctx, self.0.consumer_id, "Organization").await?))
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.consumer_id, "Organization").await?,
+        ))
     }
     /// The service the data goes through, if recorded.
     async fn service(&self, ctx: &Context<'_>) -> Result<Option<DataService>> {
         match self.0.service_id {
-            Some(id) => Ok(by_id::<service_entity::Entity>(ctx, id).await?.map(DataService)),
+            Some(id) => Ok(by_id::<service_entity::Entity>(ctx, id)
+                .await?
+                .map(DataService)),
             None => Ok(None),
         }
     }
@@ -119,17 +131,47 @@ impl WhereInput for ShareWhere {
     fn fields(&self) -> Result<Condition> {
         let mut cond = Condition::all()
             .add(filter::enumeration("where.mode", Column::Mode, &self.mode)?)
-            .add(filter::id("where.dataItemId", Column::DataItemId, Kind::DataItem, &self.data_item_id)?)
-            .add(filter::id("where.providerId", Column::ProviderId, Kind::Organization, &self.provider_id)?)
-            .add(filter::id("where.consumerId", Column::ConsumerId, Kind::Organization, &self.consumer_id)?)
-            .add(filter::id("where.serviceId", Column::ServiceId, Kind::DataService, &self.service_id)?)
+            .add(filter::id(
+                "where.dataItemId",
+                Column::DataItemId,
+                Kind::DataItem,
+                &self.data_item_id,
+            )?)
+            .add(filter::id(
+                "where.providerId",
+                Column::ProviderId,
+                Kind::Organization,
+                &self.provider_id,
+            )?)
+            .add(filter::id(
+                "where.consumerId",
+                Column::ConsumerId,
+                Kind::Organization,
+                &self.consumer_id,
+            )?)
+            .add(filter::id(
+                "where.serviceId",
+                Column::ServiceId,
+                Kind::DataService,
+                &self.service_id,
+            )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at));
         if let Some(f) = &self.counterparty_id {
             cond = cond.add(
                 Condition::any()
-                    .add(filter::id("where.counterpartyId", Column::ProviderId, Kind::Organization, &Some(f.clone()))?)
-                    .add(filter::id("where.counterpartyId", Column::ConsumerId, Kind::Organization, &Some(f.clone()))?),
+                    .add(filter::id(
+                        "where.counterpartyId",
+                        Column::ProviderId,
+                        Kind::Organization,
+                        &Some(f.clone()),
+                    )?)
+                    .add(filter::id(
+                        "where.counterpartyId",
+                        Column::ConsumerId,
+                        Kind::Organization,
+                        &Some(f.clone()),
+                    )?),
             );
         }
         if let Some(f) = &self.status {
@@ -138,9 +180,15 @@ impl WhereInput for ShareWhere {
             }
             if let Some(list) = &f.in_ {
                 if list.len() > 4 {
-                    return Err(Error::bad_input("where.status.in", "name each status at most once"));
+                    return Err(Error::bad_input(
+                        "where.status.in",
+                        "name each status at most once",
+                    ));
                 }
-                cond = cond.add(list.iter().fold(Condition::any(), |any, s| any.add(status_condition(*s))));
+                cond = cond.add(
+                    list.iter()
+                        .fold(Condition::any(), |any, s| any.add(status_condition(*s))),
+                );
             }
         }
         Ok(cond)
@@ -192,7 +240,9 @@ impl ShareQuery {
 
     /// One share by id; `null` when there is none.
     async fn share(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Share>> {
-        Ok(find_by_id::<Entity>(ctx, &id, Kind::Share).await?.map(Share))
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::Share)
+            .await?
+            .map(Share))
     }
 }
 
@@ -238,10 +288,18 @@ pub struct ShareMutation;
 
 #[Object]
 impl ShareMutation {
-    async fn create_share(&self, ctx: &Context<'_>, input: CreateShareInput) -> Result<SharePayload> {
+    async fn create_share(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateShareInput,
+    ) -> Result<SharePayload> {
         let fields = rules::Fields {
             data_item_id: ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?,
-            consumer_id: ids::decode_as("input.consumerId", &input.consumer_id, Kind::Organization)?,
+            consumer_id: ids::decode_as(
+                "input.consumerId",
+                &input.consumer_id,
+                Kind::Organization,
+            )?,
             mode: input.mode,
             service_id: decode_opt("input.serviceId", &input.service_id, Kind::DataService)?,
             purpose: input.purpose,
@@ -253,26 +311,35 @@ impl ShareMutation {
             provider_id: 0,
         };
         let model = domain::create::<rules::Share>(ctx.data_unchecked(), fields).await?;
-        Ok(SharePayload { share: Share(model) })
+        Ok(SharePayload {
+            share: Share(model),
+        })
     }
 
-    async fn update_share(&self, ctx: &Context<'_>, input: UpdateShareInput) -> Result<SharePayload> {
+    async fn update_share(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateShareInput,
+    ) -> Result<SharePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Share)?;
         let service_id = decode_maybe("input.serviceId", input.service_id, Kind::DataService)?;
-        let model = domain::update::<rules::Share>(ctx.data_unchecked(), id, input.expected_version, |f| {
-            if input.mode.is_some() {
-                f.mode = input.mode;
-            }
-            patch_opt(&mut f.service_id, service_id);
-            patch_opt(&mut f.purpose, input.purpose);
-            patch_opt(&mut f.legal_basis, input.legal_basis);
-            patch_opt(&mut f.valid_from, input.valid_from);
-            patch_opt(&mut f.valid_until, input.valid_until);
-            patch(&mut f.status, input.status);
-            patch_opt(&mut f.status_reason, input.status_reason);
+        let model =
+            domain::update::<rules::Share>(ctx.data_unchecked(), id, input.expected_version, |f| {
+                if input.mode.is_some() {
+                    f.mode = input.mode;
+                }
+                patch_opt(&mut f.service_id, service_id);
+                patch_opt(&mut f.purpose, input.purpose);
+                patch_opt(&mut f.legal_basis, input.legal_basis);
+                patch_opt(&mut f.valid_from, input.valid_from);
+                patch_opt(&mut f.valid_until, input.valid_until);
+                patch(&mut f.status, input.status);
+                patch_opt(&mut f.status_reason, input.status_reason);
+            })
+            .await?;
+        Ok(SharePayload {
+            share: Share(model),
         })
-        .await?;
-        Ok(SharePayload { share: Share(model) })
     }
 
     async fn delete_share(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {

@@ -331,7 +331,10 @@ impl<E: Listable> ListQuery<E> {
         let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
         for row in rows {
             let parent: i64 = row.try_get("", "sg_parent")?;
-            grouped.entry(parent).or_default().push(E::Model::from_query_result(&row, "")?);
+            grouped
+                .entry(parent)
+                .or_default()
+                .push(E::Model::from_query_result(&row, "")?);
         }
         Ok(parents
             .iter()
@@ -355,7 +358,8 @@ pub async fn count_linked<E: Listable, C: ConnectionTrait>(
     stmt.clear_selects();
     stmt.inner_join(
         Alias::new(link.table),
-        Expr::col((Alias::new(link.table), Alias::new(link.child))).equals((E::default(), E::id_column())),
+        Expr::col((Alias::new(link.table), Alias::new(link.child)))
+            .equals((E::default(), E::id_column())),
     )
     .expr_as(Expr::col(parent_col.clone()), "parent")
     .expr_as(Expr::col(Asterisk).count(), "n")

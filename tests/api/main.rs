@@ -8,6 +8,8 @@ mod catalogue;
 mod demo;
 mod filters;
 mod graphql_http;
+mod lineage;
 mod paging;
+mod sharing;
 mod statements;
 mod validation;
