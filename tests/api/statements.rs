@@ -2,17 +2,22 @@
 
 use sea_orm::TransactionTrait;
 use serde_json::json;
-use sharegraph::domain::{self, data_item, database, organization, sharing_policy};
+use sharegraph::domain::{
+    self, data_item, data_service, database, organization, share, sharing_policy,
+};
 
 use crate::support::TestApp;
 use entity::enums::{
-    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, SharingMode, UpdateFrequency,
+    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, Platform, ServiceMethod,
+    ServiceStatus, ShareStatus, SharingMode, UpdateFrequency,
 };
 
 const ORGS: usize = 55;
 
 async fn seed(app: &TestApp) {
     let txn = app.db.begin().await.unwrap();
+    let mut org_ids = Vec::new();
+    let mut items_of: Vec<Vec<i64>> = Vec::new();
     for o in 0..ORGS {
         let org = domain::create_in::<organization::Organization>(
             &txn,
@@ -32,6 +37,8 @@ async fn seed(app: &TestApp) {
         )
         .await
         .unwrap();
+        org_ids.push(org.id);
+        items_of.push(Vec::new());
         for d in 0..2 {
             let db = domain::create_in::<database::Database>(
                 &txn,
@@ -70,6 +77,7 @@ async fn seed(app: &TestApp) {
                 )
                 .await
                 .unwrap();
+                items_of[o].push(item.id);
                 for (consumer, mode) in [
                     (ConsumerType::StateAgency, SharingMode::Default),
                     (ConsumerType::Enterprise, SharingMode::OnRequest),
@@ -89,6 +97,57 @@ async fn seed(app: &TestApp) {
                     .unwrap();
                 }
             }
+        }
+    }
+    // Each organization publishes one service with its items, each shared with the next
+    // organization through it.
+    for (o, org) in org_ids.iter().enumerate() {
+        let service = domain::create_in::<data_service::DataService>(
+            &txn,
+            data_service::Fields {
+                code: format!("SV-{o}"),
+                name: format!("Dịch vụ chia sẻ {o}"),
+                provider_id: *org,
+                method: ServiceMethod::OnlineService,
+                protocol: None,
+                endpoint: None,
+                platform: Platform::Lgsp,
+                service_version: None,
+                status: ServiceStatus::Published,
+                published_on: None,
+                description: None,
+                input_description: None,
+                output_description: None,
+                standard: None,
+                conditions_of_use: None,
+                availability: None,
+                contact_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        data_service::set_items(&txn, service.id, items_of[o].clone())
+            .await
+            .unwrap();
+        for item in &items_of[o] {
+            domain::create_in::<share::Share>(
+                &txn,
+                share::Fields {
+                    data_item_id: *item,
+                    consumer_id: org_ids[(o + 1) % ORGS],
+                    mode: None,
+                    service_id: Some(service.id),
+                    purpose: None,
+                    legal_basis: None,
+                    valid_from: None,
+                    valid_until: None,
+                    status: ShareStatus::Active,
+                    status_reason: None,
+                    provider_id: 0,
+                },
+            )
+            .await
+            .unwrap();
         }
     }
     txn.commit().await.unwrap();
@@ -145,4 +204,35 @@ async fn nested_listing_costs_one_statement_per_level() {
     let statements = app.take_statement_count();
     // organizations (page + count), databases (page + count), owners, items (page + count), databases by id.
     assert!(statements <= 8, "{statements} statements");
+}
+
+#[tokio::test]
+async fn sharing_graph_listing_costs_one_statement_per_level() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let query = r#"{
+        organizations(first: 100) { nodes {
+            dataServices(first: 10) { nodes {
+                items(first: 10) { nodes {
+                    shares(first: 10) { nodes { mode consumer { code } } }
+                } }
+            } }
+        } }
+    }"#;
+    app.take_statement_count();
+    let data = app.ok(query, json!({})).await;
+    let statements = app.take_statement_count();
+    let consumers: usize = data["organizations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["dataServices"]["nodes"].as_array().unwrap())
+        .flat_map(|s| s["items"]["nodes"].as_array().unwrap())
+        .map(|i| i["shares"]["nodes"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(consumers, ORGS * 4);
+    assert_eq!(
+        statements, 5,
+        "organizations, services, items, shares, consumers"
+    );
 }
