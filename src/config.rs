@@ -27,6 +27,15 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+    /// Fill an empty database with a synthetic national-scale catalogue (for benchmarks).
+    Generate {
+        /// About how many data items to create.
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        /// Seed: the same seed gives the same catalogue.
+        #[arg(long, default_value_t = 47)]
+        seed: u64,
+    },
 }
 
 /// Log line format.
@@ -143,6 +152,14 @@ pub struct Limits {
         global = true
     )]
     pub walk_max_nodes: u32,
+    /// Most edges a sharing graph returns (the heaviest first); also its default.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_WALK_MAX_EDGES",
+        default_value_t = 2_000,
+        global = true
+    )]
+    pub walk_max_edges: usize,
     /// Seconds a request may run before it is answered with a timeout.
     #[arg(
         long,

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sharegraph::config::{Cli, Command};
-use sharegraph::{app, domain, graphql, telemetry};
+use sharegraph::{app, domain, generate, graphql, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,6 +23,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::ExportSchema => {
             print!("{}", graphql::sdl());
+        }
+        Command::Generate { items, seed } => {
+            let db = app::open_database(&config).await?;
+            let started = std::time::Instant::now();
+            let counts = generate::generate(&db, items, seed).await?;
+            println!("{counts:?} in {:.1} s", started.elapsed().as_secs_f64());
         }
         Command::Migrate => {
             app::open_database(&config).await?;

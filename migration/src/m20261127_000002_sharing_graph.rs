@@ -145,8 +145,28 @@ impl MigrationTrait for Migration {
             )
             .await?;
         index(manager, "shares", &["data_item_id", "consumer_id"], false).await?;
-        index(manager, "shares", &["provider_id", "consumer_id"], false).await?;
-        index(manager, "shares", &["consumer_id", "provider_id"], false).await?;
+        // Covering indexes for sharing-graph walks and their per-mode counts: the walk and the
+        // aggregation read only the index.
+        index(
+            manager,
+            "shares",
+            &[
+                "provider_id",
+                "consumer_id",
+                "mode",
+                "status",
+                "valid_until",
+            ],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "shares",
+            &["consumer_id", "provider_id", "status", "valid_until"],
+            false,
+        )
+        .await?;
         index(manager, "shares", &["service_id"], false).await?;
         index(manager, "shares", &["mode"], false).await?;
         index(manager, "shares", &["status"], false).await?;

@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use entity::enums::{EdgeKind, SharingMode};
+use entity::enums::EdgeKind;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
 
 use super::sql::{CHUNK, placeholders, statement};
@@ -369,7 +369,11 @@ pub struct OrgEdge {
 pub struct OrgGraph {
     /// (organization, degree), ordered by (degree, id).
     pub nodes: Vec<(i64, u32)>,
+    /// The heaviest edges (most shares) first, at most the edge budget.
     pub edges: Vec<OrgEdge>,
+    /// Edges between the nodes, before the edge budget.
+    pub total_edges: usize,
+    /// The node budget was reached.
     pub truncated: bool,
 }
 
@@ -379,6 +383,7 @@ pub async fn sharing_graph(
     db: &impl ConnectionTrait,
     root: i64,
     bounds: Bounds,
+    max_edges: usize,
 ) -> Result<OrgGraph> {
     let day = today();
     let active = active_share_sql();
@@ -443,58 +448,47 @@ pub async fn sharing_graph(
     let mut nodes: Vec<(i64, u32)> = degree.into_iter().collect();
     nodes.sort_by_key(|(id, d)| (*d, *id));
 
+    // One grouped statement over the walked organizations, both ends bound: the heaviest
+    // edges come back, with the number of edges before the limit (a window over the groups).
     let ids: Vec<i64> = nodes.iter().map(|(id, _)| *id).collect();
-    let members: HashSet<i64> = ids.iter().copied().collect();
-    let mut edges: HashMap<(i64, i64), OrgEdge> = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT s.provider_id, s.consumer_id, s.mode, COUNT(*) FROM shares s
-             WHERE s.provider_id IN ({}) AND {active}
-             GROUP BY s.provider_id, s.consumer_id, s.mode",
-            placeholders(chunk.len())
-        );
-        let mut values: Vec<Value> = chunk.iter().map(|i| Value::from(*i)).collect();
-        values.push(day_value(day));
-        let stmt = statement(db.get_database_backend(), &sql, values);
-        for row in db.query_all_raw(stmt).await? {
-            let provider: i64 = row.try_get_by_index(0)?;
-            let consumer: i64 = row.try_get_by_index(1)?;
-            if !members.contains(&consumer) {
-                continue;
-            }
-            let mode: String = row.try_get_by_index(2)?;
-            let n: i64 = row.try_get_by_index(3)?;
-            let e = edges
-                .entry((provider, consumer))
-                .or_insert_with(|| OrgEdge {
-                    provider,
-                    consumer,
-                    ..Default::default()
-                });
-            match mode.as_str() {
-                m if m == mode_name(SharingMode::Open) => e.open += n as u64,
-                m if m == mode_name(SharingMode::Default) => e.default += n as u64,
-                m if m == mode_name(SharingMode::OnRequest) => e.on_request += n as u64,
-                _ => {}
-            }
-        }
-    }
-    let mut edges: Vec<OrgEdge> = edges.into_values().collect();
-    edges.sort_by_key(|e| (e.provider, e.consumer));
+    let sql = format!(
+        "SELECT s.provider_id, s.consumer_id,
+                SUM(CASE WHEN s.mode = 'OPEN' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN s.mode = 'DEFAULT' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN s.mode = 'ON_REQUEST' THEN 1 ELSE 0 END),
+                COUNT(*) OVER ()
+         FROM shares s
+         WHERE s.provider_id IN ({ph}) AND s.consumer_id IN ({ph}) AND {active}
+         GROUP BY s.provider_id, s.consumer_id
+         ORDER BY COUNT(*) DESC, s.provider_id, s.consumer_id
+         LIMIT ?",
+        ph = placeholders(ids.len())
+    );
+    let mut values: Vec<Value> = ids
+        .iter()
+        .chain(ids.iter())
+        .map(|i| Value::from(*i))
+        .collect();
+    values.push(day_value(day));
+    values.push(Value::from(max_edges as i64));
+    let rows = rows_i64(db, &sql, values, 6).await?;
+    let total_edges = rows.first().map_or(0, |r| r[5] as usize);
+    let edges = rows
+        .into_iter()
+        .map(|r| OrgEdge {
+            provider: r[0],
+            consumer: r[1],
+            open: r[2] as u64,
+            default: r[3] as u64,
+            on_request: r[4] as u64,
+        })
+        .collect();
     Ok(OrgGraph {
         nodes,
         edges,
+        total_edges,
         truncated,
     })
-}
-
-fn mode_name(mode: SharingMode) -> &'static str {
-    match mode {
-        SharingMode::Open => "OPEN",
-        SharingMode::Default => "DEFAULT",
-        SharingMode::OnRequest => "ON_REQUEST",
-        SharingMode::NotShared => "NOT_SHARED",
-    }
 }
 
 /// A node of a lineage drawing.

@@ -267,15 +267,41 @@ impl SharingGraphEdge {
 pub struct SharingGraph {
     /// The organizations, root first, by degree.
     pub nodes: Vec<SharingGraphNode>,
-    /// Provider → consumer edges between them.
+    /// Provider → consumer edges between them, the most shares first, at most `maxEdges`.
     pub edges: Vec<SharingGraphEdge>,
+    /// Edges between the organizations before `maxEdges` applied.
+    pub total_edges: i64,
+    /// The node budget was reached (some organizations are missing), or `maxEdges` cut the edges.
     pub truncated: bool,
 }
 
 /// Resolves `Organization.sharingGraph`.
-pub async fn sharing_graph(ctx: &Context<'_>, root: i64, bounds: Bounds) -> Result<SharingGraph> {
+pub async fn sharing_graph(
+    ctx: &Context<'_>,
+    root: i64,
+    bounds: Bounds,
+    max_edges: Option<i32>,
+) -> Result<SharingGraph> {
+    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let max_edges = match max_edges {
+        None => limits.walk_max_edges,
+        Some(n) if n < 0 => {
+            return Err(Error::bad_input(
+                "maxEdges",
+                "maxEdges must not be negative",
+            ));
+        }
+        Some(n) if n as usize > limits.walk_max_edges => {
+            return Err(Error::LimitExceeded(format!(
+                "maxEdges is {n}; a sharing graph returns at most {} edges",
+                limits.walk_max_edges
+            )));
+        }
+        Some(n) => n as usize,
+    };
     let db = ctx.data_unchecked::<DatabaseConnection>();
-    let g = walks::sharing_graph(db, root, bounds).await?;
+    let g = walks::sharing_graph(db, root, bounds, max_edges).await?;
+    let cut = g.edges.len() < g.total_edges;
     Ok(SharingGraph {
         nodes: g
             .nodes
@@ -286,7 +312,8 @@ pub async fn sharing_graph(ctx: &Context<'_>, root: i64, bounds: Bounds) -> Resu
             })
             .collect(),
         edges: g.edges.into_iter().map(SharingGraphEdge).collect(),
-        truncated: g.truncated,
+        total_edges: g.total_edges as i64,
+        truncated: g.truncated || cut,
     })
 }
 

@@ -219,16 +219,18 @@ impl Organization {
         list(ctx, scope, args, ShareOrderField::CreatedAt).await
     }
     /// Organizations joined to this one by active shares, in either direction, up to `depth`
-    /// hops (default 1), with share counts per mode: a dashboard's sharing graph.
+    /// hops (default 1), with share counts per mode: a dashboard's sharing graph. At most
+    /// `maxNodes` organizations and `maxEdges` edges (the heaviest).
     #[graphql(complexity = "WALK_COST + child_complexity")]
     async fn sharing_graph(
         &self,
         ctx: &Context<'_>,
         depth: Option<i32>,
         max_nodes: Option<i32>,
+        max_edges: Option<i32>,
     ) -> Result<SharingGraph> {
         let bounds = lineage::bounds(ctx, Some(depth.unwrap_or(1)), max_nodes)?;
-        lineage::sharing_graph(ctx, self.0.id, bounds).await
+        lineage::sharing_graph(ctx, self.0.id, bounds, max_edges).await
     }
 }
 

@@ -1,0 +1,309 @@
+//! Lineage benchmark: p50/p95 latencies through the real GraphQL endpoint of a running
+//! `sharegraph serve`, over a synthetic national-scale catalogue, and the server's memory.
+//!
+//! ```sh
+//! cargo bench --bench lineage -- --items 100000 --db sqlite
+//! cargo bench --bench lineage -- --items 1000000 --db postgres --runs 50
+//! ```
+//!
+//! The catalogue is generated once per (size, seed) and kept (`target/bench/*.db` for SQLite,
+//! database `sg_bench_<items>_<seed>` on PostgreSQL at `BENCH_PG_URL`, default
+//! `postgres://postgres@127.0.0.1:5432`), so later runs measure without regenerating.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+use sharegraph::config::Config;
+
+struct Args {
+    items: usize,
+    seed: u64,
+    postgres: bool,
+    runs: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        items: 100_000,
+        seed: 47,
+        postgres: false,
+        runs: 30,
+    };
+    let argv: Vec<String> = std::env::args().collect();
+    let mut i = 1;
+    while i < argv.len() {
+        let value = argv.get(i + 1).cloned().unwrap_or_default();
+        match argv[i].as_str() {
+            "--items" => a.items = value.parse().expect("--items N"),
+            "--seed" => a.seed = value.parse().expect("--seed N"),
+            "--runs" => a.runs = value.parse().expect("--runs N"),
+            "--db" => a.postgres = value == "postgres",
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    a
+}
+
+async fn prepare(a: &Args) -> String {
+    let url = if a.postgres {
+        let base = std::env::var("BENCH_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("sg_bench_{}_{}", a.items, a.seed);
+        let admin = Database::connect(format!("{base}/postgres"))
+            .await
+            .expect("connect to PostgreSQL");
+        let exists = admin
+            .query_one_raw(Statement::from_string(
+                admin.get_database_backend(),
+                format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+            ))
+            .await
+            .unwrap()
+            .is_some();
+        if !exists {
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+        }
+        format!("{base}/{name}")
+    } else {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
+        std::fs::create_dir_all(dir).unwrap();
+        format!("sqlite://{dir}/sg-{}-{}.db?mode=rwc", a.items, a.seed)
+    };
+    let config = Config::with_database(url.clone());
+    let db = sharegraph::app::open_database(&config)
+        .await
+        .expect("open bench database");
+    let have = scalar(&db, "SELECT COUNT(*) FROM data_items").await;
+    if have == 0 {
+        let started = Instant::now();
+        let counts = sharegraph::generate::generate(&db, a.items, a.seed)
+            .await
+            .expect("generate");
+        println!(
+            "generated {counts:?} in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!("reusing a catalogue of {have} items");
+    }
+    db.close().await.ok();
+    url
+}
+
+async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+fn global_id(kind: &str, id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}
+
+fn start_server(url: &str) -> (Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("SHAREGRAPH_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SHAREGRAPH_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start sharegraph");
+    (child, port)
+}
+
+fn rss_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+async fn post(client: &HttpClient, port: u16, query: &str) -> (Duration, Value) {
+    let body = json!({ "query": query }).to_string();
+    let req = hyper::Request::post(format!("http://127.0.0.1:{port}/graphql"))
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .unwrap();
+    let started = Instant::now();
+    let resp = client.request(req).await.expect("request");
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let elapsed = started.elapsed();
+    (
+        elapsed,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let url = prepare(&a).await;
+    let config = Config::with_database(url.clone());
+    let db = sharegraph::app::open_database(&config).await.unwrap();
+    let hot = scalar(&db, "SELECT data_item_id FROM shares GROUP BY data_item_id ORDER BY COUNT(*) DESC, data_item_id LIMIT 1").await;
+    let hot_shares = scalar(
+        &db,
+        &format!("SELECT COUNT(*) FROM shares WHERE data_item_id = {hot}"),
+    )
+    .await;
+    let deep = scalar(&db, "SELECT MAX(derived_item_id) FROM derivations").await;
+    let province = scalar(
+        &db,
+        "SELECT MIN(id) FROM organizations WHERE level = 'PROVINCE'",
+    )
+    .await;
+    db.close().await.ok();
+
+    let (mut server, port) = start_server(&url);
+    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    let ready = Instant::now();
+    loop {
+        let req = hyper::Request::get(format!("http://127.0.0.1:{port}/readyz"))
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        if let Ok(r) = client.request(req).await
+            && r.status().is_success()
+        {
+            break;
+        }
+        assert!(
+            ready.elapsed() < Duration::from_secs(60),
+            "server did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rss_start = rss_kib(server.id(), "VmRSS:");
+
+    let item = global_id("DataItem", hot);
+    let deep_item = global_id("DataItem", deep);
+    let prov = global_id("Organization", province);
+    let cases = [
+        (
+            "downstream depth 10 (hot master item)",
+            format!(r#"{{ dataItem(id: "{item}") {{ downstream(depth: 10, first: 20) {{ totalCount truncated nodes {{ degree edgeKinds item {{ code }} }} }} }} }}"#),
+        ),
+        (
+            "upstream depth 10 (hot master item)",
+            format!(r#"{{ dataItem(id: "{item}") {{ upstream(depth: 10, first: 20) {{ totalCount truncated nodes {{ degree item {{ code }} }} }} }} }}"#),
+        ),
+        (
+            "upstream depth 10 (a derived item)",
+            format!(r#"{{ dataItem(id: "{deep_item}") {{ upstream(depth: 10, first: 20) {{ totalCount truncated nodes {{ degree item {{ code }} }} }} }} }}"#),
+        ),
+        (
+            "lineage BOTH depth 4, maxNodes 5000",
+            format!(r#"{{ lineage(root: "{item}", direction: BOTH, depth: 4, maxNodes: 5000) {{ truncated nodes {{ id kind degree }} edges {{ kind source target }} }} }}"#),
+        ),
+        (
+            "sharingGraph depth 2 (a province)",
+            format!(r#"{{ organization(id: "{prov}") {{ sharingGraph(depth: 2) {{ truncated nodes {{ degree organization {{ code }} }} edges {{ total }} }} }} }}"#),
+        ),
+        (
+            "nested page orgs→databases→items→policies, 20 per level",
+            "{ organizations(first: 20) { nodes { code databases(first: 20) { nodes { code items(first: 20) { nodes { code policies(first: 20) { nodes { consumerType mode } } } } } } } } }".to_owned(),
+        ),
+    ];
+
+    println!(
+        "\n{} items on {}, hot item {hot} shared {hot_shares} times; {} runs each after 3 warm-ups",
+        a.items,
+        if a.postgres { "PostgreSQL" } else { "SQLite" },
+        a.runs
+    );
+    println!("| query | p50 ms | p95 ms | result |");
+    println!("|---|---|---|---|");
+    for (name, query) in &cases {
+        let mut times = Vec::with_capacity(a.runs);
+        let mut last = Value::Null;
+        for i in 0..a.runs + 3 {
+            let (t, body) = post(&client, port, query).await;
+            if let Some(errors) = body.get("errors") {
+                panic!("{name}: {errors}");
+            }
+            if i >= 3 {
+                times.push(t);
+            }
+            last = body;
+        }
+        times.sort();
+        println!(
+            "| {name} | {:.1} | {:.1} | {} |",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            summary(&last)
+        );
+    }
+    let rss_end = rss_kib(server.id(), "VmRSS:");
+    let peak = rss_kib(server.id(), "VmHWM:");
+    println!(
+        "\nserver RSS: {:.1} MB after start, {:.1} MB at the end, {:.1} MB peak",
+        rss_start as f64 / 1024.0,
+        rss_end as f64 / 1024.0,
+        peak as f64 / 1024.0
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// A short description of what a query returned, so the table shows the work done.
+fn summary(body: &Value) -> String {
+    let data = &body["data"];
+    if let Some(w) = data["dataItem"].as_object().and_then(|o| o.values().next()) {
+        return format!("{} items, truncated: {}", w["totalCount"], w["truncated"]);
+    }
+    if let Some(l) = data.get("lineage") {
+        return format!(
+            "{} nodes, {} edges, truncated: {}",
+            l["nodes"].as_array().map_or(0, Vec::len),
+            l["edges"].as_array().map_or(0, Vec::len),
+            l["truncated"]
+        );
+    }
+    if let Some(g) = data["organization"].get("sharingGraph") {
+        return format!(
+            "{} organizations, {} edges, truncated: {}",
+            g["nodes"].as_array().map_or(0, Vec::len),
+            g["edges"].as_array().map_or(0, Vec::len),
+            g["truncated"]
+        );
+    }
+    let rows = body.to_string().matches("\"mode\"").count();
+    format!("{rows} policies")
+}
