@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use entity::enums::EdgeKind;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
 
-use super::sql::{CHUNK, placeholders, statement};
+use super::sql::{id_list, ids_value, statement};
 use super::today;
 use crate::error::Result;
 
@@ -154,9 +154,9 @@ pub async fn walk_items(
             {inner_limit}
         )
         SELECT id, depth, parent FROM walk {outer_limit}",
-        roots = placeholders(roots.len()),
+        roots = id_list(db.get_database_backend()),
     );
-    let mut values: Vec<Value> = roots.iter().map(|r| Value::from(*r)).collect();
+    let mut values: Vec<Value> = vec![ids_value(roots)];
     values.push(Value::from(i64::from(bounds.depth)));
     values.push(Value::from(i64::from(bounds.max_nodes)));
     let rows = rows_i64(db, &sql, values, 3).await?;
@@ -189,27 +189,26 @@ pub async fn walk_items(
     Ok(walk)
 }
 
-/// Runs `sql_for(chunk)` over `ids` in chunks and concatenates the rows.
-async fn chunked(
+/// Runs `sql_for(ids)`, where `ids` is the id-list subquery to put in an `IN (...)`, with
+/// the id list bound first and `values` after it.
+async fn for_ids(
     db: &impl ConnectionTrait,
     ids: &[i64],
     cols: usize,
     sql_for: impl Fn(&str) -> (String, Vec<Value>),
 ) -> Result<Vec<Vec<i64>>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        let (sql, mut values) = sql_for(&placeholders(chunk.len()));
-        let mut all: Vec<Value> = chunk.iter().map(|i| Value::from(*i)).collect();
-        // The chunk's ids are the first placeholders of every statement built here.
-        all.append(&mut values);
-        out.extend(rows_i64(db, &sql, all, cols).await?);
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let (sql, mut values) = sql_for(id_list(db.get_database_backend()));
+    let mut all = vec![ids_value(ids)];
+    all.append(&mut values);
+    rows_i64(db, &sql, all, cols).await
 }
 
 /// Owners of items, by item id.
 pub async fn owners(db: &impl ConnectionTrait, items: &[i64]) -> Result<HashMap<i64, i64>> {
-    let rows = chunked(db, items, 2, |ph| {
+    let rows = for_ids(db, items, 2, |ph| {
         (
             format!("SELECT id, owner_id FROM data_items WHERE id IN ({ph})"),
             vec![],
@@ -225,7 +224,7 @@ pub async fn active_shares_of(
     items: &[i64],
 ) -> Result<Vec<(i64, i64, i64)>> {
     let day = today();
-    let rows = chunked(db, items, 3, |ph| {
+    let rows = for_ids(db, items, 3, |ph| {
         (
             format!(
                 "SELECT s.id, s.data_item_id, s.consumer_id FROM shares s WHERE s.data_item_id IN ({ph}) AND {} ORDER BY s.id",
@@ -458,17 +457,13 @@ pub async fn sharing_graph(
                 SUM(CASE WHEN s.mode = 'ON_REQUEST' THEN 1 ELSE 0 END),
                 COUNT(*) OVER ()
          FROM shares s
-         WHERE s.provider_id IN ({ph}) AND s.consumer_id IN ({ph}) AND {active}
+         WHERE s.provider_id IN ({list}) AND s.consumer_id IN ({list}) AND {active}
          GROUP BY s.provider_id, s.consumer_id
          ORDER BY COUNT(*) DESC, s.provider_id, s.consumer_id
          LIMIT ?",
-        ph = placeholders(ids.len())
+        list = id_list(db.get_database_backend())
     );
-    let mut values: Vec<Value> = ids
-        .iter()
-        .chain(ids.iter())
-        .map(|i| Value::from(*i))
-        .collect();
+    let mut values: Vec<Value> = vec![ids_value(&ids), ids_value(&ids)];
     values.push(day_value(day));
     values.push(Value::from(max_edges as i64));
     let rows = rows_i64(db, &sql, values, 6).await?;
@@ -628,7 +623,7 @@ pub async fn lineage(
     // bound, or a link between two branches): the drawing shows them too.
     if want(EdgeKind::DerivedFrom) {
         let members: HashSet<i64> = item_ids.iter().copied().collect();
-        let rows = chunked(db, &item_ids, 2, |ph| {
+        let rows = for_ids(db, &item_ids, 2, |ph| {
             (format!("SELECT source_item_id, derived_item_id FROM derivations WHERE source_item_id IN ({ph})"), vec![])
         })
         .await?;
@@ -655,7 +650,7 @@ pub async fn lineage(
         }
     }
     if want(EdgeKind::Contains) || want(EdgeKind::Owns) {
-        let rows = chunked(db, &item_ids, 3, |ph| {
+        let rows = for_ids(db, &item_ids, 3, |ph| {
             (format!("SELECT i.id, i.database_id, i.owner_id FROM data_items i WHERE i.id IN ({ph}) ORDER BY i.id"), vec![])
         })
         .await?;
@@ -676,7 +671,7 @@ pub async fn lineage(
         }
     }
     if want(EdgeKind::Provides) {
-        let rows = chunked(db, &item_ids, 2, |ph| {
+        let rows = for_ids(db, &item_ids, 2, |ph| {
             (
                 format!("SELECT l.data_item_id, l.service_id FROM data_service_items l WHERE l.data_item_id IN ({ph}) ORDER BY l.service_id"),
                 vec![],

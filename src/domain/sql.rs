@@ -25,14 +25,22 @@ pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Sta
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// `?, ?, ?` for `n` values.
-pub fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
+/// A subquery yielding the ids of a JSON array bound as one `?`: `x IN (<this>)` takes any
+/// number of ids in one statement whose text never changes, so there is no bound-parameter
+/// limit to chunk around and one cached prepared statement serves every call.
+pub fn id_list(backend: DatabaseBackend) -> &'static str {
+    match backend {
+        DatabaseBackend::Postgres => {
+            "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(? AS json))"
+        }
+        _ => "SELECT value FROM json_each(?)",
+    }
 }
 
-/// Largest number of ids bound in one `IN (...)` list: below SQLite's and PostgreSQL's limits on
-/// bound parameters, with room for the others in the same statement.
-pub const CHUNK: usize = 5000;
+/// The value bound for an [`id_list`].
+pub fn ids_value(ids: &[i64]) -> Value {
+    Value::from(serde_json::to_string(ids).expect("ids serialize"))
+}
 
 #[cfg(test)]
 mod tests {
