@@ -21,6 +21,10 @@ use crate::domain::lineage::{self as walks, Bounds, Direction, NodeRef};
 use crate::error::{Error, Result};
 use crate::store::page::PageArgs;
 
+/// Node budget of a sharing graph when the client names none: more organizations than a
+/// dashboard can draw would only cost time.
+pub const SHARING_GRAPH_DEFAULT_NODES: i32 = 1_000;
+
 /// Query cost charged for a walk field, on top of its selection: a walk reads up to the node
 /// budget, so a query must not ask for many of them.
 pub const WALK_COST: usize = 5_000;

@@ -220,7 +220,7 @@ impl Organization {
     }
     /// Organizations joined to this one by active shares, in either direction, up to `depth`
     /// hops (default 1), with share counts per mode: a dashboard's sharing graph. At most
-    /// `maxNodes` organizations and `maxEdges` edges (the heaviest).
+    /// `maxNodes` organizations (default 1,000) and `maxEdges` edges (the heaviest).
     #[graphql(complexity = "WALK_COST + child_complexity")]
     async fn sharing_graph(
         &self,
@@ -229,6 +229,7 @@ impl Organization {
         max_nodes: Option<i32>,
         max_edges: Option<i32>,
     ) -> Result<SharingGraph> {
+        let max_nodes = max_nodes.or(Some(lineage::SHARING_GRAPH_DEFAULT_NODES));
         let bounds = lineage::bounds(ctx, Some(depth.unwrap_or(1)), max_nodes)?;
         lineage::sharing_graph(ctx, self.0.id, bounds, max_edges).await
     }

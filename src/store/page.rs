@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, Order, Query, WindowStatement,
+    Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, Order, Query, UnionType, WindowStatement,
 };
 use sea_orm::{
     ColumnTrait, ColumnType, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
@@ -240,47 +240,70 @@ impl<E: Listable> ListQuery<E> {
         Ok(self.finish(rows))
     }
 
-    /// One page per parent, children found by the foreign key `fk`, in one statement.
+    /// One page per parent, children found by the foreign key `fk`.
+    ///
+    /// Each parent's page is its own `ORDER BY ... LIMIT` branch of one `UNION ALL`, so it reads
+    /// just its page from the `(fk, sort key)` index however many children the parent has (a
+    /// ministry with thousands of databases costs what a commune with three does). One
+    /// statement answers up to [`BRANCHES`] parents; SQLite caps compound selects at 500.
     pub async fn fetch_children<C: ConnectionTrait>(
         &self,
         db: &C,
         fk: E::Column,
         parents: &[i64],
     ) -> Result<HashMap<i64, Page<E::Model>>, DbErr> {
-        if parents.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let mut window = WindowStatement::partition_by(fk);
-        for (col, order) in self.sql_order() {
-            window.order_by(col, order);
-        }
-        let mut inner = E::find()
-            .filter(self.condition.clone())
-            .filter(self.range_condition())
-            .filter(fk.is_in(parents.iter().copied()))
-            .into_query();
-        inner.expr_window_as(Func::cust("ROW_NUMBER"), window, "sg_rn");
-        let outer = Query::select()
-            .column(Asterisk)
-            .from_subquery(inner, Alias::new("sg_page"))
-            .and_where(Expr::col("sg_rn").lte((self.limit + 1) as i64))
-            .order_by("sg_rn", Order::Asc)
-            .to_owned();
-        let stmt = db.get_database_backend().build(&outer);
-        let rows = E::Model::find_by_statement(stmt).all(db).await?;
-
-        let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
-        for row in rows {
-            if let Some(parent) = as_i64(&row.get(fk)) {
-                grouped.entry(parent).or_default().push(row);
+        let mut grouped: HashMap<i64, Vec<(i64, E::Model)>> = HashMap::new();
+        for chunk in parents.chunks(BRANCHES) {
+            let mut union: Option<sea_orm::sea_query::SelectStatement> = None;
+            for (i, parent) in chunk.iter().enumerate() {
+                let mut page = E::find()
+                    .filter(self.condition.clone())
+                    .filter(self.range_condition())
+                    .filter(fk.eq(*parent));
+                for (col, order) in self.sql_order() {
+                    page = page.order_by(col, order);
+                }
+                let page = page.limit(self.limit + 1).into_query();
+                // Numbers the page's rows in its own order: the union does not keep it.
+                let mut window = WindowStatement::new();
+                for (col, order) in self.sql_order() {
+                    window.order_by_expr(Expr::col(Alias::new(col.as_str())), order);
+                }
+                let branch = Query::select()
+                    .column(Asterisk)
+                    .expr_window_as(Func::cust("ROW_NUMBER"), window, "sg_rn")
+                    .from_subquery(page, Alias::new(format!("sg_b{i}")))
+                    .to_owned();
+                union = Some(match union {
+                    None => branch,
+                    Some(mut u) => {
+                        u.union(UnionType::All, branch);
+                        u
+                    }
+                });
+            }
+            let Some(union) = union else { continue };
+            for row in db.query_all(&union).await? {
+                let rn: i64 = row.try_get("", "sg_rn")?;
+                let model = E::Model::from_query_result(&row, "")?;
+                if let Some(parent) = as_i64(&model.get(fk)) {
+                    grouped.entry(parent).or_default().push((rn, model));
+                }
             }
         }
         Ok(parents
             .iter()
-            .map(|p| (*p, self.finish(grouped.remove(p).unwrap_or_default())))
+            .map(|p| {
+                let mut rows = grouped.remove(p).unwrap_or_default();
+                rows.sort_by_key(|(rn, _)| *rn);
+                (*p, self.finish(rows.into_iter().map(|(_, m)| m).collect()))
+            })
             .collect())
     }
 }
+
+/// Parents answered by one statement of per-parent pages.
+const BRANCHES: usize = 400;
 
 /// A many-to-many link table: rows of the listed entity are children of `parent` through it.
 #[derive(Debug)]
