@@ -389,6 +389,32 @@ async fn services_derivations_and_compliance_issues() {
         .await;
     assert_eq!(code(&err), "CONFLICT");
 
+    // A service's contact is one of its provider's focal points.
+    let other_fp = app
+        .ok(
+            "mutation($input: CreateFocalPointInput!) { createFocalPoint(input: $input) { focalPoint { id } } }",
+            json!({ "input": { "organizationId": w.consumer, "scope": "INTERNAL", "fullName": "Võ Thị Hằng" } }),
+        )
+        .await["createFocalPoint"]["focalPoint"]["id"]
+        .clone();
+    let err = app
+        .err(
+            "mutation($input: UpdateDataServiceInput!) { updateDataService(input: $input) { dataService { id } } }",
+            json!({ "input": { "id": w.service, "contactId": other_fp } }),
+        )
+        .await;
+    assert_eq!(err["extensions"]["field"], "input.contactId");
+    // Nothing is shared through a retired service.
+    app.ok(
+        "mutation($input: UpdateDataServiceInput!) { updateDataService(input: $input) { dataService { status } } }",
+        json!({ "input": { "id": w.service, "status": "RETIRED" } }),
+    )
+    .await;
+    let err = app
+        .err(CREATE_SHARE, json!({ "input": { "dataItemId": w.x, "consumerId": w.consumer, "serviceId": w.service } }))
+        .await;
+    assert_eq!(err["extensions"]["field"], "input.serviceId");
+
     let db2 = create_db(&app, "ND-YTE", "Cơ sở dữ liệu y tế", &w.consumer).await;
     let bhyt = create_item(&app, &db2, "BHYT", "Người tham gia bảo hiểm y tế").await;
     let create = "mutation($input: CreateDerivationInput!) { createDerivation(input: $input) { derivation { id source { code } derived { code } } } }";
