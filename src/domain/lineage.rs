@@ -409,27 +409,23 @@ pub async fn sharing_graph(
             ],
         )
     } else {
-        // PostgreSQL allows one reference to the CTE in its recursive term: walk a union of
-        // both edge directions.
+        // PostgreSQL allows one reference to the CTE in its recursive term: one join takes both
+        // directions (an OR of the two covering indexes), the far end picked per row.
         (
             format!(
                 "WITH RECURSIVE g(id, depth) AS (
                     SELECT CAST(? AS BIGINT), CAST(0 AS BIGINT)
                     UNION
-                    SELECT e.other, g.depth + 1 FROM g JOIN (
-                        SELECT s.provider_id AS me, s.consumer_id AS other FROM shares s WHERE {active}
-                        UNION ALL
-                        SELECT s.consumer_id, s.provider_id FROM shares s WHERE {active}
-                    ) e ON e.me = g.id
-                    WHERE g.depth < ?
+                    SELECT CASE WHEN s.provider_id = g.id THEN s.consumer_id ELSE s.provider_id END, g.depth + 1
+                    FROM g JOIN shares s ON (s.provider_id = g.id OR s.consumer_id = g.id)
+                    WHERE g.depth < ? AND {active}
                 )
                 SELECT id, depth FROM g LIMIT ?"
             ),
             vec![
                 Value::from(root),
-                day_value(day),
-                day_value(day),
                 Value::from(i64::from(bounds.depth)),
+                day_value(day),
                 Value::from(i64::from(bounds.max_nodes)),
             ],
         )

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, Order, Query, UnionType, WindowStatement,
+    Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, Order, Query, SelectStatement,
+    UnionType, WindowStatement,
 };
 use sea_orm::{
     ColumnTrait, ColumnType, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
@@ -242,10 +243,11 @@ impl<E: Listable> ListQuery<E> {
 
     /// One page per parent, children found by the foreign key `fk`.
     ///
-    /// Each parent's page is its own `ORDER BY ... LIMIT` branch of one `UNION ALL`, so it reads
-    /// just its page from the `(fk, sort key)` index however many children the parent has (a
-    /// ministry with thousands of databases costs what a commune with three does). One
-    /// statement answers up to [`BRANCHES`] parents; SQLite caps compound selects at 500.
+    /// Each parent's page is read on its own with `ORDER BY ... LIMIT` from the `(fk, sort key)`
+    /// index, however many children the parent has (a ministry with thousands of databases costs
+    /// what a commune with three does): on PostgreSQL as one `LATERAL` join over the list of
+    /// parents, on SQLite (no `LATERAL`) as a `UNION ALL` of one branch per parent, up to
+    /// [`BRANCHES`] parents a statement (SQLite caps compound selects at 500).
     pub async fn fetch_children<C: ConnectionTrait>(
         &self,
         db: &C,
@@ -253,41 +255,51 @@ impl<E: Listable> ListQuery<E> {
         parents: &[i64],
     ) -> Result<HashMap<i64, Page<E::Model>>, DbErr> {
         let mut grouped: HashMap<i64, Vec<(i64, E::Model)>> = HashMap::new();
-        for chunk in parents.chunks(BRANCHES) {
-            let mut union: Option<sea_orm::sea_query::SelectStatement> = None;
-            for (i, parent) in chunk.iter().enumerate() {
-                let mut page = E::find()
-                    .filter(self.condition.clone())
-                    .filter(self.range_condition())
-                    .filter(fk.eq(*parent));
-                for (col, order) in self.sql_order() {
-                    page = page.order_by(col, order);
-                }
-                let page = page.limit(self.limit + 1).into_query();
-                // Numbers the page's rows in its own order: the union does not keep it.
-                let mut window = WindowStatement::new();
-                for (col, order) in self.sql_order() {
-                    window.order_by_expr(Expr::col(Alias::new(col.as_str())), order);
-                }
-                let branch = Query::select()
-                    .column(Asterisk)
-                    .expr_window_as(Func::cust("ROW_NUMBER"), window, "sg_rn")
-                    .from_subquery(page, Alias::new(format!("sg_b{i}")))
-                    .to_owned();
-                union = Some(match union {
-                    None => branch,
-                    Some(mut u) => {
-                        u.union(UnionType::All, branch);
-                        u
-                    }
-                });
-            }
-            let Some(union) = union else { continue };
-            for row in db.query_all(&union).await? {
+        let mut collect = |rows: Vec<sea_orm::QueryResult>| -> Result<(), DbErr> {
+            for row in rows {
                 let rn: i64 = row.try_get("", "sg_rn")?;
                 let model = E::Model::from_query_result(&row, "")?;
                 if let Some(parent) = as_i64(&model.get(fk)) {
                     grouped.entry(parent).or_default().push((rn, model));
+                }
+            }
+            Ok(())
+        };
+        let backend = db.get_database_backend();
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            if !parents.is_empty() {
+                let parent = Expr::cust("CAST(sg_parent.v AS BIGINT)");
+                let page = self.numbered_page(fk.into_expr().eq(parent), "sg_page");
+                let built = backend.build(&page);
+                let mut values = built.values.map(|v| v.0).unwrap_or_default();
+                let sql = format!(
+                    "SELECT sg_rows.* FROM json_array_elements_text(CAST(${} AS json)) AS sg_parent(v) \
+                     CROSS JOIN LATERAL ({}) AS sg_rows",
+                    values.len() + 1,
+                    built.sql
+                );
+                values.push(Value::from(
+                    serde_json::to_string(parents).expect("ids serialize"),
+                ));
+                let stmt = sea_orm::Statement::from_sql_and_values(backend, sql, values);
+                collect(db.query_all_raw(stmt).await?)?;
+            }
+        } else {
+            for chunk in parents.chunks(BRANCHES) {
+                let mut union: Option<SelectStatement> = None;
+                for (i, parent) in chunk.iter().enumerate() {
+                    let branch =
+                        self.numbered_page(fk.into_expr().eq(*parent), &format!("sg_b{i}"));
+                    union = Some(match union {
+                        None => branch,
+                        Some(mut u) => {
+                            u.union(UnionType::All, branch);
+                            u
+                        }
+                    });
+                }
+                if let Some(union) = union {
+                    collect(db.query_all(&union).await?)?;
                 }
             }
         }
@@ -299,6 +311,28 @@ impl<E: Listable> ListQuery<E> {
                 (*p, self.finish(rows.into_iter().map(|(_, m)| m).collect()))
             })
             .collect())
+    }
+
+    /// One parent's page (`parent` selects it), its rows numbered `sg_rn` in page order: the
+    /// numbering survives whatever the enclosing statement does to row order.
+    fn numbered_page(&self, parent: Expr, alias: &str) -> SelectStatement {
+        let mut page = E::find()
+            .filter(self.condition.clone())
+            .filter(self.range_condition())
+            .filter(parent);
+        for (col, order) in self.sql_order() {
+            page = page.order_by(col, order);
+        }
+        let page = page.limit(self.limit + 1).into_query();
+        let mut window = WindowStatement::new();
+        for (col, order) in self.sql_order() {
+            window.order_by_expr(Expr::col(Alias::new(col.as_str())), order);
+        }
+        Query::select()
+            .column(Asterisk)
+            .expr_window_as(Func::cust("ROW_NUMBER"), window, "sg_rn")
+            .from_subquery(page, Alias::new(alias))
+            .to_owned()
     }
 }
 
