@@ -246,8 +246,13 @@ impl<E: Listable> ListQuery<E> {
     /// Each parent's page is read on its own with `ORDER BY ... LIMIT` from the `(fk, sort key)`
     /// index, however many children the parent has (a ministry with thousands of databases costs
     /// what a commune with three does): on PostgreSQL as one `LATERAL` join over the list of
-    /// parents, on SQLite (no `LATERAL`) as a `UNION ALL` of one branch per parent, up to
-    /// [`BRANCHES`] parents a statement (SQLite caps compound selects at 500).
+    /// parents. SQLite has no `LATERAL`: for up to [`BRANCHES`] parents it runs a `UNION ALL` of
+    /// one branch per parent; for more (the deep levels of a nested listing, where parents are
+    /// many and their children few) one `ROW_NUMBER() OVER (PARTITION BY fk ...)` statement,
+    /// whose cost grows with the children of all parents but whose preparation does not grow
+    /// with their number (measured on 1M items: a 400-branch union took 85 ms to prepare, the
+    /// windowed statement 20 ms in all for 4,000 parents; the union took 3 ms where the window
+    /// took 149 ms over 20 ministries with thousands of databases each).
     pub async fn fetch_children<C: ConnectionTrait>(
         &self,
         db: &C,
@@ -284,23 +289,37 @@ impl<E: Listable> ListQuery<E> {
                 let stmt = sea_orm::Statement::from_sql_and_values(backend, sql, values);
                 collect(db.query_all_raw(stmt).await?)?;
             }
+        } else if parents.len() > BRANCHES {
+            let mut window = WindowStatement::partition_by(fk);
+            for (col, order) in self.sql_order() {
+                window.order_by(col, order);
+            }
+            let mut inner = E::find()
+                .filter(self.condition.clone())
+                .filter(self.range_condition())
+                .filter(fk.is_in(parents.iter().copied()))
+                .into_query();
+            inner.expr_window_as(Func::cust("ROW_NUMBER"), window, "sg_rn");
+            let outer = Query::select()
+                .column(Asterisk)
+                .from_subquery(inner, Alias::new("sg_page"))
+                .and_where(Expr::col("sg_rn").lte((self.limit + 1) as i64))
+                .to_owned();
+            collect(db.query_all(&outer).await?)?;
         } else {
-            for chunk in parents.chunks(BRANCHES) {
-                let mut union: Option<SelectStatement> = None;
-                for (i, parent) in chunk.iter().enumerate() {
-                    let branch =
-                        self.numbered_page(fk.into_expr().eq(*parent), &format!("sg_b{i}"));
-                    union = Some(match union {
-                        None => branch,
-                        Some(mut u) => {
-                            u.union(UnionType::All, branch);
-                            u
-                        }
-                    });
-                }
-                if let Some(union) = union {
-                    collect(db.query_all(&union).await?)?;
-                }
+            let mut union: Option<SelectStatement> = None;
+            for (i, parent) in parents.iter().enumerate() {
+                let branch = self.numbered_page(fk.into_expr().eq(*parent), &format!("sg_b{i}"));
+                union = Some(match union {
+                    None => branch,
+                    Some(mut u) => {
+                        u.union(UnionType::All, branch);
+                        u
+                    }
+                });
+            }
+            if let Some(union) = union {
+                collect(db.query_all(&union).await?)?;
             }
         }
         Ok(parents
@@ -336,8 +355,8 @@ impl<E: Listable> ListQuery<E> {
     }
 }
 
-/// Parents answered by one statement of per-parent pages.
-const BRANCHES: usize = 400;
+/// Most parents whose pages SQLite reads as a `UNION ALL` of per-parent branches.
+const BRANCHES: usize = 50;
 
 /// A many-to-many link table: rows of the listed entity are children of `parent` through it.
 #[derive(Debug)]
