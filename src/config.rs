@@ -100,6 +100,30 @@ pub struct Limits {
         global = true
     )]
     pub max_complexity: usize,
+    /// Most aliases in one query (async-graphql's complexity does not count `__typename`).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_ALIASES",
+        default_value_t = 100,
+        global = true
+    )]
+    pub max_aliases: usize,
+    /// Most root fields in one operation.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_ROOT_FIELDS",
+        default_value_t = 32,
+        global = true
+    )]
+    pub max_root_fields: usize,
+    /// Longest query text, in bytes.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_QUERY_BYTES",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub max_query_bytes: usize,
     /// Largest page (`first`/`last`) a list returns.
     #[arg(
         long,

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod focal_point;
 pub mod ids;
 pub mod information_system;
+pub mod limits;
 pub mod lineage;
 pub mod loader;
 pub mod mutation;
@@ -68,6 +69,7 @@ pub fn build(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
         .limit_recursive_depth(32)
         .limit_directives(8)
         .extension(errors::ErrorCodes)
+        .extension(limits::QueryShape(limits.clone()))
         .data(db)
         .data(limits)
         .finish()

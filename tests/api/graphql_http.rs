@@ -184,6 +184,65 @@ async fn limits_on_batches_bodies_depth_and_complexity() {
 }
 
 #[tokio::test]
+async fn limits_on_aliases_root_fields_and_query_text() {
+    let app = TestApp::spawn().await;
+    let hostile = |query: String| json!({ "query": query }).to_string();
+    // Ten thousand aliased __typename fields: exempt from complexity, refused all the same.
+    let many: String = (0..10_000).map(|i| format!("a{i}: __typename ")).collect();
+    let r = app
+        .http(post(&hostile(format!("{{ {many} }}")), GRAPHQL_RESPONSE))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&r.body["errors"][0]), "LIMIT_EXCEEDED", "{}", r.body);
+    let some: String = (0..150).map(|i| format!("a{i}: __typename ")).collect();
+    let r = app
+        .http(post(
+            &hostile(format!("{{ organizations {{ nodes {{ {some} }} }} }}")),
+            GRAPHQL_RESPONSE,
+        ))
+        .await;
+    assert_eq!(code(&r.body["errors"][0]), "LIMIT_EXCEEDED", "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aliases")
+    );
+    // Aliases inside fragments count too.
+    let r = app
+        .http(post(&hostile(format!("query {{ organizations {{ nodes {{ ...F }} }} }} fragment F on Organization {{ {some} }}")), GRAPHQL_RESPONSE))
+        .await;
+    assert_eq!(code(&r.body["errors"][0]), "LIMIT_EXCEEDED", "{}", r.body);
+    let roots: String = (0..40)
+        .map(|i| format!("o{i}: organizations {{ totalCount }} "))
+        .collect();
+    let r = app
+        .http(post(&hostile(format!("{{ {roots} }}")), GRAPHQL_RESPONSE))
+        .await;
+    assert_eq!(code(&r.body["errors"][0]), "LIMIT_EXCEEDED", "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("root fields")
+    );
+    // A fragment that spreads itself never runs.
+    let r = app
+        .http(post(&hostile("query { organizations { nodes { ...A } } } fragment A on Organization { parent { ...A } }".into()), GRAPHQL_RESPONSE))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.get("data").is_none());
+    // Within the limits, aliases work.
+    let ok = app
+        .ok(
+            "{ a: organizations { totalCount } b: organizations { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ok["a"]["totalCount"], 0);
+}
+
+#[tokio::test]
 async fn health_and_readiness() {
     let app = TestApp::spawn().await;
     let r = app
