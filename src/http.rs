@@ -11,6 +11,7 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response as HttpResponse};
@@ -182,7 +183,7 @@ async fn graphql_get(
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> HttpResponse {
     let Some(media) = negotiate(&headers) else {
         return (
@@ -220,6 +221,28 @@ async fn graphql_post(
             );
         }
     }
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return request_failure(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                "LIMIT_EXCEEDED",
+                &format!(
+                    "the request body is larger than {} bytes",
+                    state.limits.max_body_bytes
+                ),
+            );
+        }
+        Err(rejection) => {
+            return request_failure(
+                rejection.status(),
+                media,
+                "BAD_REQUEST",
+                &rejection.body_text(),
+            );
+        }
+    };
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(err) => {

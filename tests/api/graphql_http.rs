@@ -157,6 +157,7 @@ async fn limits_on_batches_bodies_depth_and_complexity() {
     );
     let r = app.http(post(&huge, GRAPHQL_RESPONSE)).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code(&r.body["errors"][0]), "LIMIT_EXCEEDED");
 
     let deep = format!(
         "{{ organizations {{ nodes {{ {} id {} }} }} }}",
