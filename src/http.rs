@@ -358,11 +358,3 @@ fn body(r: &Response) -> Body<'_> {
         extensions: &r.extensions,
     }
 }
-
-/// Used by tests and tools that hold a `ServerError` list.
-pub fn error_codes(errors: &[ServerError]) -> Vec<String> {
-    errors
-        .iter()
-        .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
-        .collect()
-}

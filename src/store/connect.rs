@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 /// Connection settings drawn from the configuration.
 #[derive(Debug, Clone)]
@@ -43,9 +43,4 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// A cheap round trip, for readiness checks.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await
-}
-
-/// Whether the connection speaks PostgreSQL (some statements differ).
-pub fn is_postgres(db: &DatabaseConnection) -> bool {
-    db.get_database_backend() == DatabaseBackend::Postgres
 }
