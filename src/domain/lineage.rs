@@ -693,3 +693,43 @@ pub async fn lineage(
         truncated: g.truncated,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(direction: Direction, steps: &[(i64, u32, i64)]) -> ItemWalk {
+        ItemWalk {
+            direction,
+            roots: vec![1],
+            steps: steps
+                .iter()
+                .map(|(id, degree, parent)| {
+                    (
+                        *id,
+                        Step {
+                            degree: *degree,
+                            parent: *parent,
+                        },
+                    )
+                })
+                .collect(),
+            edges: BTreeSet::new(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn paths_and_hops_follow_the_data() {
+        // 1 → 2 → 3, and 1 → 4.
+        let down = walk(Direction::Downstream, &[(2, 1, 1), (3, 2, 2), (4, 1, 1)]);
+        assert_eq!(down.ordered(), [(2, 1), (4, 1), (3, 2)]);
+        assert_eq!(down.path(3), [1, 2, 3]);
+        assert_eq!(down.flow_hops(&down.path(3)), [(1, 2), (2, 3)]);
+        // Upstream, the same path runs against the data: sources come later in the path.
+        let up = walk(Direction::Upstream, &[(2, 1, 1), (3, 2, 2)]);
+        assert_eq!(up.path(3), [1, 2, 3]);
+        assert_eq!(up.flow_hops(&up.path(3)), [(2, 1), (3, 2)]);
+        assert_eq!(up.path(1), [1]);
+    }
+}

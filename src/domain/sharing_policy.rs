@@ -210,3 +210,86 @@ pub async fn set_policies(
     txn.commit().await?;
     Ok(policies)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(master: bool, code_list: bool, personal: bool) -> ItemFields {
+        ItemFields {
+            database_id: 1,
+            owner_id: 1,
+            code: "X".into(),
+            name: "Thông tin hộ nghèo".into(),
+            description: None,
+            is_master_data: master,
+            is_shared_code_list: code_list,
+            is_personal_data: personal,
+        }
+    }
+
+    #[test]
+    fn the_decree_rules_on_modes() {
+        use ConsumerType as C;
+        use SharingMode as M;
+        let plain = item(false, false, false);
+        let basis = Some("Điều 10 Nghị định 47/2020/NĐ-CP");
+        // (item, consumer, mode, legal basis, allowed)
+        let cases = [
+            (&plain, C::StateAgency, M::Default, None, true),
+            (&plain, C::StateAgency, M::OnRequest, None, true),
+            (&plain, C::Enterprise, M::Default, None, false),
+            (&plain, C::Enterprise, M::OnRequest, None, true),
+            (&plain, C::Public, M::Open, None, true),
+            (&plain, C::Public, M::Default, None, false),
+            (&plain, C::Public, M::OnRequest, None, false),
+            (&plain, C::Public, M::NotShared, None, false),
+            (&plain, C::Public, M::NotShared, basis, true),
+            (&item(false, false, true), C::Public, M::Open, None, false),
+            (
+                &item(false, false, true),
+                C::StateAgency,
+                M::Open,
+                None,
+                false,
+            ),
+            (
+                &item(true, false, false),
+                C::StateAgency,
+                M::OnRequest,
+                None,
+                false,
+            ),
+            (
+                &item(true, false, false),
+                C::StateAgency,
+                M::NotShared,
+                basis,
+                false,
+            ),
+            (
+                &item(false, true, false),
+                C::StateAgency,
+                M::Open,
+                None,
+                true,
+            ),
+            (
+                &item(true, false, false),
+                C::Enterprise,
+                M::OnRequest,
+                None,
+                true,
+            ),
+        ];
+        for (item, consumer, mode, basis, allowed) in cases {
+            assert_eq!(
+                check_mode(item, consumer, mode, basis).is_ok(),
+                allowed,
+                "{consumer:?} {mode:?} master={} personal={}",
+                item.is_master_data,
+                item.is_personal_data
+            );
+        }
+    }
+}
