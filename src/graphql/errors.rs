@@ -74,16 +74,8 @@ fn classify(err: &mut ServerError) {
     } else if !err.path.is_empty() {
         // Raised by async-graphql while executing: argument values it could not accept.
         "BAD_USER_INPUT"
-    } else if err.message.starts_with("Query is nested too deep")
-        || err.message.starts_with("Query is too complex")
-        || err.message.contains("too many")
-        || err.message.contains("exceeds")
-    {
+    } else if super::limits::is_library_limit(&err.message) {
         "LIMIT_EXCEEDED"
-    } else if err.locations.is_empty() && err.message.contains("parse")
-        || err.message.starts_with(" -->")
-    {
-        "GRAPHQL_PARSE_FAILED"
     } else {
         "GRAPHQL_VALIDATION_FAILED"
     };

@@ -1,7 +1,8 @@
 //! Limits on the shape of a query that async-graphql's own depth and complexity limits miss:
 //! the length of the query text, the number of aliases (complexity exempts `__typename`, so ten
 //! thousand aliased `__typename` fields pass it), and the number of root fields. Each breach is
-//! answered `LIMIT_EXCEEDED` before anything runs.
+//! answered `LIMIT_EXCEEDED` before anything runs. Parse errors get their code here too, where
+//! they are known to be parse errors.
 
 use std::sync::Arc;
 
@@ -21,11 +22,29 @@ impl ExtensionFactory for QueryShape {
     }
 }
 
+/// How async-graphql and its parser word the limits they enforce (depth, complexity,
+/// directives, nesting while parsing and in fragments); they give them no code of their own.
+const LIBRARY_LIMITS: [&str; 5] = [
+    "Query is nested too deep",
+    "Query is too complex",
+    "The number of directives",
+    "The recursion depth of the query",
+    "recursion limit exceeded",
+];
+
+/// Whether an uncoded error from async-graphql is one of its limits.
+pub fn is_library_limit(message: &str) -> bool {
+    LIBRARY_LIMITS.iter().any(|m| message.starts_with(m))
+}
+
 fn exceeded(message: String) -> ServerError {
-    let mut err = ServerError::new(message, None);
+    with_code(ServerError::new(message, None), "LIMIT_EXCEEDED")
+}
+
+fn with_code(mut err: ServerError, code: &str) -> ServerError {
     err.extensions
         .get_or_insert_with(Default::default)
-        .set("code", Value::String("LIMIT_EXCEEDED".into()));
+        .set("code", Value::String(code.into()));
     err
 }
 
@@ -94,7 +113,15 @@ impl Extension for QueryShape {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
+        // Errors from parsing are parse errors, but for the nesting guards, which are limits.
+        let doc = next.run(ctx, query, variables).await.map_err(|err| {
+            let code = if is_library_limit(&err.message) {
+                "LIMIT_EXCEEDED"
+            } else {
+                "GRAPHQL_PARSE_FAILED"
+            };
+            with_code(err, code)
+        })?;
         check(&doc, &self.0)?;
         Ok(doc)
     }
