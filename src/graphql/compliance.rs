@@ -2,7 +2,6 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use entity::enums::IssueKind;
 use entity::{
     data_service as service_entity, derivation as derivation_entity, organization as org_entity,
@@ -10,7 +9,7 @@ use entity::{
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-use super::connection::{by_id, related};
+use super::connection::{by_id, invalid_cursor, opaque_cursor, read_cursor, related};
 use super::data_service::DataService;
 use super::derivation::Derivation;
 use super::filter::EnumFilter;
@@ -18,7 +17,7 @@ use super::ids::{self, Kind};
 use super::organization::Organization;
 use crate::config::Limits;
 use crate::domain::compliance::{self, Issue, IssueFilter};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::page::PageArgs;
 
 /// Something the catalogue records that the decree says should be documented or should not be.
@@ -102,14 +101,10 @@ impl ComplianceQuery {
         .window(limits.default_page_size, limits.max_page_size)?;
         let offset = match after {
             None => 0,
-            Some(c) => URL_SAFE_NO_PAD
-                .decode(&c)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .and_then(|t| t.strip_prefix("o:").and_then(|n| n.parse::<u64>().ok()))
-                .ok_or_else(|| {
-                    Error::bad_input("after", "after is not a valid cursor for this list")
-                })?,
+            Some(c) => read_cursor("after", &c)?
+                .strip_prefix("o:")
+                .and_then(|n| n.parse::<u64>().ok())
+                .ok_or_else(|| invalid_cursor("after"))?,
         };
         let filter = filter.unwrap_or_default();
         let issue_filter = IssueFilter {
@@ -134,7 +129,7 @@ impl ComplianceQuery {
         );
         conn.edges
             .extend(issues.into_iter().enumerate().map(|(i, issue)| {
-                let cursor = URL_SAFE_NO_PAD.encode(format!("o:{}", offset + i as u64 + 1));
+                let cursor = opaque_cursor(&format!("o:{}", offset + i as u64 + 1));
                 Edge::new(cursor, ComplianceIssue(issue))
             }));
         Ok(conn)

@@ -202,22 +202,11 @@ pub fn page_sorted<T>(
     key: impl Fn(&T) -> (u32, i64),
     args: PageArgs,
 ) -> Result<Page<T>> {
-    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     let limits = ctx.data_unchecked::<Arc<Limits>>();
     let window = args.window(limits.default_page_size, limits.max_page_size)?;
-    let encode = |k: (u32, i64)| URL_SAFE_NO_PAD.encode(format!("w:{}:{}", k.0, k.1));
+    let encode = |k: (u32, i64)| opaque_cursor(&format!("w:{}:{}", k.0, k.1));
     let decode = |field: &str, c: &str| -> Result<(u32, i64)> {
-        let invalid = || {
-            Error::bad_input(
-                field,
-                format!("{field} is not a valid cursor for this list"),
-            )
-        };
-        let text = URL_SAFE_NO_PAD
-            .decode(c)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(invalid)?;
+        let text = read_cursor(field, c)?;
         let mut parts = text.split(':');
         match (
             parts.next(),
@@ -225,7 +214,7 @@ pub fn page_sorted<T>(
             parts.next().and_then(|i| i.parse().ok()),
         ) {
             (Some("w"), Some(d), Some(i)) => Ok((d, i)),
-            _ => Err(invalid()),
+            _ => Err(invalid_cursor(field)),
         }
     };
     let after = window
@@ -263,4 +252,27 @@ pub fn page_sorted<T>(
         has_previous_page: has_previous,
         has_next_page: has_next,
     })
+}
+
+/// An opaque cursor for lists paged outside the keyset mechanism (walk results, issues).
+pub fn opaque_cursor(text: &str) -> String {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    URL_SAFE_NO_PAD.encode(text)
+}
+
+/// The text inside an [`opaque_cursor`]; `field` names the argument for the error.
+pub fn read_cursor(field: &str, cursor: &str) -> Result<String> {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| invalid_cursor(field))
+}
+
+pub fn invalid_cursor(field: &str) -> Error {
+    Error::bad_input(
+        field,
+        format!("{field} is not a valid cursor for this list"),
+    )
 }
