@@ -11,8 +11,6 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub database_id: i64,
-    /// Derived from the database during validation; what a client sends here is ignored.
-    pub owner_id: i64,
     pub code: String,
     pub name: String,
     pub description: Option<String>,
@@ -21,18 +19,24 @@ pub struct Fields {
     pub is_personal_data: bool,
 }
 
+/// Validated fields and the owner they imply: the owner of the item's database.
+pub struct Valid {
+    pub fields: Fields,
+    pub owner_id: i64,
+}
+
 pub struct DataItem;
 
 impl Record for DataItem {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Valid;
     const NAME: &'static str = "DataItem";
 
     fn fields(m: &Model) -> Fields {
         Fields {
             database_id: m.database_id,
-            owner_id: m.owner_id,
             code: m.code.clone(),
             name: m.name.clone(),
             description: m.description.clone(),
@@ -46,11 +50,10 @@ impl Record for DataItem {
         txn: &DatabaseTransaction,
         current: Option<&Model>,
         f: Fields,
-    ) -> Result<Fields> {
+    ) -> Result<Valid> {
         let database =
             require::<database::Entity>(txn, "input.databaseId", "database", f.database_id).await?;
         let f = Fields {
-            owner_id: database.owner_id,
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
             description: text::optional(
@@ -85,13 +88,22 @@ impl Record for DataItem {
                 })?;
             }
         }
-        Ok(f)
+        Ok(Valid {
+            fields: f,
+            owner_id: database.owner_id,
+        })
     }
 
-    fn assign(a: &mut ActiveModel, f: Fields) {
+    fn assign(
+        a: &mut ActiveModel,
+        Valid {
+            fields: f,
+            owner_id,
+        }: Valid,
+    ) {
         a.name_folded = Set(text::fold(&f.name));
         a.database_id = Set(f.database_id);
-        a.owner_id = Set(f.owner_id);
+        a.owner_id = Set(owner_id);
         a.code = Set(f.code);
         a.name = Set(f.name);
         a.description = Set(f.description);

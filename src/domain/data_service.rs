@@ -45,6 +45,7 @@ impl Record for DataService {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Fields;
     const NAME: &'static str = "DataService";
 
     fn fields(m: &Model) -> Fields {

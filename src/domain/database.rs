@@ -33,6 +33,7 @@ impl Record for Database {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Fields;
     const NAME: &'static str = "Database";
 
     fn fields(m: &Model) -> Fields {

@@ -275,7 +275,6 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 &txn,
                 data_item::Fields {
                     database_id: dbm.id,
-                    owner_id: 0,
                     code: it.code.clone(),
                     name: it.name,
                     description: it.description,
@@ -368,7 +367,6 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 valid_until: sh.valid_until,
                 status: sh.status.unwrap_or(ShareStatus::Active),
                 status_reason: sh.status_reason,
-                provider_id: 0,
             },
         )
         .await

@@ -20,6 +20,7 @@ impl Record for Derivation {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Fields;
     const NAME: &'static str = "Derivation";
 
     fn fields(m: &Model) -> Fields {

@@ -28,6 +28,7 @@ impl Record for FocalPoint {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Fields;
     const NAME: &'static str = "FocalPoint";
 
     fn fields(m: &Model) -> Fields {

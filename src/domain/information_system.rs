@@ -28,6 +28,7 @@ impl Record for InformationSystem {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Fields;
     const NAME: &'static str = "InformationSystem";
 
     fn fields(m: &Model) -> Fields {

@@ -39,6 +39,9 @@ pub trait Record: Send + Sync + 'static {
     type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send + Sync;
     /// The client-settable fields, all of them (updates patch a copy of the current ones).
     type Fields: Send;
+    /// The fields once validated, with whatever validation derives from other rows (an item's
+    /// owner, a share's provider and resolved mode); the plain `Fields` for most entities.
+    type Valid: Send;
     /// Name used in messages ("Organization not found").
     const NAME: &'static str;
 
@@ -49,10 +52,10 @@ pub trait Record: Send + Sync + 'static {
         txn: &DatabaseTransaction,
         current: Option<&Model<Self>>,
         fields: Self::Fields,
-    ) -> impl Future<Output = Result<Self::Fields>> + Send;
+    ) -> impl Future<Output = Result<Self::Valid>> + Send;
 
     /// Writes the fields into a new (`current` = `None`) or existing row.
-    fn assign(active: &mut Self::Active, fields: Self::Fields);
+    fn assign(active: &mut Self::Active, fields: Self::Valid);
 
     /// Keeps copies of this row's data elsewhere in step after an update (same transaction).
     fn after_update(

@@ -32,6 +32,7 @@ impl Record for Organization {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Fields;
     const NAME: &'static str = "Organization";
 
     fn fields(m: &Model) -> Fields {

@@ -23,8 +23,13 @@ pub struct Fields {
     pub valid_until: Option<NaiveDate>,
     pub status: ShareStatus,
     pub status_reason: Option<String>,
-    /// Derived from the item during validation.
+}
+
+/// Validated fields and what they imply: the provider (the item's owner) and the mode.
+pub struct Valid {
+    pub fields: Fields,
     pub provider_id: i64,
+    pub mode: SharingMode,
 }
 
 /// The condition "in force today": stored ACTIVE and not past `valid_until`.
@@ -71,6 +76,7 @@ impl Record for Share {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Valid;
     const NAME: &'static str = "Share";
 
     fn fields(m: &Model) -> Fields {
@@ -85,7 +91,6 @@ impl Record for Share {
             valid_until: m.valid_until,
             status: m.status,
             status_reason: m.status_reason.clone(),
-            provider_id: m.provider_id,
         }
     }
 
@@ -93,8 +98,8 @@ impl Record for Share {
         txn: &DatabaseTransaction,
         current: Option<&Model>,
         f: Fields,
-    ) -> Result<Fields> {
-        let mut f = Fields {
+    ) -> Result<Valid> {
+        let f = Fields {
             purpose: text::optional("input.purpose", f.purpose.as_deref(), text::MAX_TEXT)?,
             legal_basis: text::optional(
                 "input.legalBasis",
@@ -149,7 +154,6 @@ impl Record for Share {
         let consumer =
             require::<organization::Entity>(txn, "input.consumerId", "organization", f.consumer_id)
                 .await?;
-        f.provider_id = item.owner_id;
         if consumer.id == item.owner_id {
             return Err(Error::bad_input(
                 "input.consumerId",
@@ -180,7 +184,6 @@ impl Record for Share {
                 ));
             }
         };
-        f.mode = Some(mode);
 
         if let Some(service_id) = f.service_id {
             let service =
@@ -222,14 +225,25 @@ impl Record for Share {
                 ));
             }
         }
-        Ok(f)
+        Ok(Valid {
+            fields: f,
+            provider_id: item.owner_id,
+            mode,
+        })
     }
 
-    fn assign(a: &mut ActiveModel, f: Fields) {
+    fn assign(
+        a: &mut ActiveModel,
+        Valid {
+            fields: f,
+            provider_id,
+            mode,
+        }: Valid,
+    ) {
         a.data_item_id = Set(f.data_item_id);
-        a.provider_id = Set(f.provider_id);
+        a.provider_id = Set(provider_id);
         a.consumer_id = Set(f.consumer_id);
-        a.mode = Set(f.mode.expect("validate resolves the mode"));
+        a.mode = Set(mode);
         a.service_id = Set(f.service_id);
         a.purpose = Set(f.purpose);
         a.legal_basis = Set(f.legal_basis);

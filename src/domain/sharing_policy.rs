@@ -70,6 +70,7 @@ impl Record for SharingPolicy {
     type Entity = Entity;
     type Active = ActiveModel;
     type Fields = Fields;
+    type Valid = Fields;
     const NAME: &'static str = "SharingPolicy";
 
     fn fields(m: &Model) -> Fields {
@@ -218,7 +219,6 @@ mod tests {
     fn item(master: bool, code_list: bool, personal: bool) -> ItemFields {
         ItemFields {
             database_id: 1,
-            owner_id: 1,
             code: "X".into(),
             name: "Thông tin hộ nghèo".into(),
             description: None,

@@ -384,7 +384,6 @@ impl DataItemMutation {
     ) -> Result<DataItemPayload> {
         let fields = rules::Fields {
             database_id: ids::decode_as("input.databaseId", &input.database_id, Kind::Database)?,
-            owner_id: 0,
             code: input.code,
             name: input.name,
             description: input.description,

@@ -308,7 +308,6 @@ impl ShareMutation {
             valid_until: input.valid_until,
             status: ShareStatus::Active,
             status_reason: None,
-            provider_id: 0,
         };
         let model = domain::create::<rules::Share>(ctx.data_unchecked(), fields).await?;
         Ok(SharePayload {

@@ -66,7 +66,6 @@ async fn seed(app: &TestApp) {
                     &txn,
                     data_item::Fields {
                         database_id: db.id,
-                        owner_id: 0,
                         code: format!("ITEM-{i}"),
                         name: format!("Hạng mục {i}"),
                         description: None,
@@ -143,7 +142,6 @@ async fn seed(app: &TestApp) {
                     valid_until: None,
                     status: ShareStatus::Active,
                     status_reason: None,
-                    provider_id: 0,
                 },
             )
             .await
