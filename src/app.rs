@@ -7,6 +7,7 @@ use std::sync::Arc;
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
+use crate::access::rate_limit::RateLimits;
 use crate::config::{Config, Limits};
 use crate::store::connect::{self, DbSettings};
 use crate::{graphql, http};
@@ -35,7 +36,31 @@ pub async fn open_database_in(
 pub fn router(db: DatabaseConnection, limits: Limits) -> axum::Router {
     let limits = Arc::new(limits);
     let schema = graphql::build(db.clone(), limits.clone());
-    http::router(http::AppState { schema, db, limits })
+    let rate_limits = Arc::new(RateLimits::new(
+        limits.rate_limit_per_minute,
+        limits.anonymous_rate_limit_per_minute,
+    ));
+    forget_idle_clients(Arc::downgrade(&rate_limits));
+    http::router(http::AppState {
+        schema,
+        db,
+        limits,
+        rate_limits,
+    })
+}
+
+/// Drops the rate budgets of idle clients every minute, for as long as the router lives.
+fn forget_idle_clients(limits: std::sync::Weak<RateLimits>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match limits.upgrade() {
+                Some(l) => l.forget_idle(),
+                None => return,
+            }
+        }
+    });
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.
@@ -44,7 +69,9 @@ pub async fn serve(
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    // The peer address keys anonymous callers' rate budgets.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -27,6 +27,12 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Fill an empty database with a synthetic national-scale catalogue (for benchmarks).
     Generate {
         /// About how many data items to create.
@@ -36,6 +42,38 @@ pub enum Command {
         #[arg(long, default_value_t = 47)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (once: only its hash is kept).
+    Create {
+        /// Code of the organization the token acts for (optional for admins).
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Who holds it, e.g. "Nguyễn Văn A, Phòng TN&MT".
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by its number (see `token list`).
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Steward,
+    Viewer,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; exits 1 and names the first broken entry if it is broken.
+    Verify,
 }
 
 /// Log line format.
@@ -192,6 +230,26 @@ pub struct Limits {
         global = true
     )]
     pub request_timeout_secs: u64,
+    /// Requests per minute one token may make (0: unlimited).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_per_minute: u32,
+    /// Requests per minute one client address may make without a token (0: unlimited).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 120,
+        global = true
+    )]
+    pub anonymous_rate_limit_per_minute: u32,
+    /// Take an anonymous client's address from the last `X-Forwarded-For` entry (set this
+    /// only behind a proxy that appends it; otherwise clients could pick their own address).
+    #[arg(long, env = "SHAREGRAPH_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
 }
 
 impl Limits {

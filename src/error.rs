@@ -20,6 +20,9 @@ pub enum Error {
         message: String,
         current_version: Option<i32>,
     },
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// A configured limit (page size, depth, ...) was exceeded.
     #[error("{0}")]
     LimitExceeded(String),
@@ -58,6 +61,7 @@ impl Error {
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::Conflict { .. } => "CONFLICT",
+            Self::Forbidden(_) => "FORBIDDEN",
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
             Self::Internal(_) => "INTERNAL",
         }

@@ -5,6 +5,7 @@
 //! negotiation, 400 for requests that cannot be executed, 405 for mutations over GET and
 //! 415 for bodies that are not JSON.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use async_graphql::parser::types::OperationType;
@@ -12,8 +13,9 @@ use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError}
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response as HttpResponse};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
@@ -21,6 +23,8 @@ use serde_json::json;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::access::rate_limit::{Key, RateLimits};
+use crate::access::{Caller, token};
 use crate::config::Limits;
 use crate::graphql::{self, AppSchema, errors::is_request_error};
 use crate::store::connect;
@@ -33,12 +37,14 @@ pub struct AppState {
     pub schema: AppSchema,
     pub db: DatabaseConnection,
     pub limits: Arc<Limits>,
+    pub rate_limits: Arc<RateLimits>,
 }
 
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -66,6 +72,89 @@ async fn readyz(State(state): State<AppState>) -> HttpResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
+}
+
+/// Finds the caller of a request from its bearer token and spends one request of its rate
+/// budget; the GraphQL handlers then read the caller from the request's extensions.
+/// A malformed, unknown or revoked token is refused (401), never taken for the public.
+async fn authenticate(
+    State(state): State<AppState>,
+    mut request: axum::extract::Request,
+    next: Next,
+) -> HttpResponse {
+    let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
+    let address = client_address(&request, state.limits.trust_forwarded_for);
+    let header = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes());
+    let caller = match token::authenticate(&state.db, header).await {
+        Ok(Ok(caller)) => caller,
+        Ok(Err(refused)) => {
+            // Failed attempts spend the address's budget, which bounds token guessing.
+            let key = Key::of(&Caller::anonymous(), address);
+            if let Err(wait) = state.rate_limits.check(&key) {
+                return too_many_requests(media, wait);
+            }
+            let mut resp = request_failure(
+                StatusCode::UNAUTHORIZED,
+                media,
+                "UNAUTHENTICATED",
+                &refused.to_string(),
+            );
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            return resp;
+        }
+        Err(err) => {
+            tracing::error!(error = ?err, "could not check a token");
+            return request_failure(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                "INTERNAL",
+                "the service is unavailable; try again later",
+            );
+        }
+    };
+    if let Err(wait) = state.rate_limits.check(&Key::of(&caller, address)) {
+        return too_many_requests(media, wait);
+    }
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+fn too_many_requests(media: MediaType, wait: std::time::Duration) -> HttpResponse {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut resp = request_failure(
+        StatusCode::TOO_MANY_REQUESTS,
+        media,
+        "LIMIT_EXCEEDED",
+        &format!("too many requests; retry after {secs} s"),
+    );
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    resp
+}
+
+/// The client's address: the peer's, or behind a trusted proxy the last address it appended
+/// to `X-Forwarded-For`.
+fn client_address(request: &axum::extract::Request, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for
+        && let Some(ip) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(ip);
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 /// The media type a response is written in.
@@ -133,6 +222,7 @@ fn request_failure(
 
 async fn graphql_get(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> HttpResponse {
@@ -177,11 +267,12 @@ async fn graphql_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
-    execute(&state, media, BatchRequest::Single(request)).await
+    execute(&state, &caller, media, BatchRequest::Single(request)).await
 }
 
 async fn graphql_post(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> HttpResponse {
@@ -268,7 +359,7 @@ async fn graphql_post(
             );
         }
     }
-    execute(&state, media, batch).await
+    execute(&state, &caller, media, batch).await
 }
 
 fn is_mutation(request: &Request) -> bool {
@@ -282,14 +373,17 @@ fn is_mutation(request: &Request) -> bool {
     })
 }
 
-async fn execute(state: &AppState, media: MediaType, batch: BatchRequest) -> HttpResponse {
+async fn execute(
+    state: &AppState,
+    caller: &Caller,
+    media: MediaType,
+    batch: BatchRequest,
+) -> HttpResponse {
     let batch = match batch {
-        BatchRequest::Single(r) => {
-            BatchRequest::Single(r.data(graphql::request_loaders(&state.db)))
-        }
+        BatchRequest::Single(r) => BatchRequest::Single(graphql::prepare(r, &state.db, caller)),
         BatchRequest::Batch(rs) => BatchRequest::Batch(
             rs.into_iter()
-                .map(|r| r.data(graphql::request_loaders(&state.db)))
+                .map(|r| graphql::prepare(r, &state.db, caller))
                 .collect(),
         ),
     };

@@ -5,6 +5,7 @@
 //! resolvers, loaders), [`domain`] (catalogue rules and writes), [`store`] (connections,
 //! paging), with `entity` and `migration` as sibling crates.
 
+pub mod access;
 pub mod app;
 pub mod config;
 pub mod domain;

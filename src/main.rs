@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sharegraph::config::{Cli, Command};
+use sharegraph::access::{Role, token};
+use sharegraph::config::{AuditCommand, Cli, Command, RoleArg, TokenCommand};
 use sharegraph::{app, domain, generate, graphql, telemetry};
 
 #[tokio::main]
@@ -29,6 +30,60 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let started = std::time::Instant::now();
             let counts = generate::generate(&db, items, seed).await?;
             println!("{counts:?} in {:.1} s", started.elapsed().as_secs_f64());
+        }
+        Command::Token(cmd) => {
+            let db = app::open_database(&config).await?;
+            match cmd {
+                TokenCommand::Create { org, role, name } => {
+                    let role = match role {
+                        RoleArg::Admin => Role::Admin,
+                        RoleArg::Steward => Role::Steward,
+                        RoleArg::Viewer => Role::Viewer,
+                    };
+                    let issued = token::create(&db, &name, role, org.as_deref()).await?;
+                    eprintln!(
+                        "token {} created for {:?}; it is shown only now, keep it safe:",
+                        issued.row.id, issued.row.name
+                    );
+                    println!("{}", issued.token);
+                }
+                TokenCommand::List => {
+                    println!("id\trole\torganization\tcreated\trevoked\tname");
+                    for t in token::list(&db).await? {
+                        println!(
+                            "{}\t{:?}\t{}\t{}\t{}\t{}",
+                            t.id,
+                            t.role,
+                            t.organization_id
+                                .map(|o| o.to_string())
+                                .unwrap_or("-".into()),
+                            t.created_at.format("%Y-%m-%d %H:%M"),
+                            t.revoked_at
+                                .map(|r| r.format("%Y-%m-%d %H:%M").to_string())
+                                .unwrap_or("-".into()),
+                            t.name
+                        );
+                    }
+                }
+                TokenCommand::Revoke { id } => {
+                    let t = token::revoke(&db, id).await?;
+                    println!("token {} ({}) revoked", t.id, t.name);
+                }
+            }
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = app::open_database(&config).await?;
+            let verdict = domain::audit::verify(&db).await?;
+            match verdict.broken {
+                None => println!("audit log intact: {} entries", verdict.entries),
+                Some((seq, why)) => {
+                    println!(
+                        "audit log BROKEN at entry {seq}: {why} ({} entries before it are intact)",
+                        verdict.entries
+                    );
+                    return Err("the audit log has been tampered with".into());
+                }
+            }
         }
         Command::Migrate => {
             app::open_database(&config).await?;

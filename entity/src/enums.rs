@@ -324,3 +324,22 @@ impl IssueKind {
         }
     }
 }
+
+/// What a token's holder may do (DESIGN.md §4).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    /// Reads its organization's data as well as the public catalogue (xem).
+    #[sea_orm(string_value = "VIEWER")]
+    Viewer,
+    /// Keeps its organization's catalogue (cán bộ quản lý danh mục).
+    #[sea_orm(string_value = "STEWARD")]
+    Steward,
+    /// Reads and writes everything, and manages tokens (quản trị hệ thống).
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+}

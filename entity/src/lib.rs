@@ -1,6 +1,9 @@
 //! sea-orm entities of sharegraph. Relations are not declared here: the server loads every
 //! relation through batched loaders keyed by foreign-key columns, so the entities stay plain.
 
+pub mod api_token;
+pub mod audit_entry;
+pub mod audit_head;
 pub mod data_item;
 pub mod data_service;
 pub mod data_service_item;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_catalogue_core;
 mod m20261127_000002_sharing_graph;
+mod m20261127_000003_access;
 mod util;
 
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_catalogue_core::Migration),
             Box::new(m20261127_000002_sharing_graph::Migration),
+            Box::new(m20261127_000003_access::Migration),
         ]
     }
 }

@@ -6,6 +6,8 @@ use sea_orm::{ConnectionTrait, Value};
 
 use super::sql::statement;
 use super::today;
+use crate::access::Caller;
+use crate::access::visibility::{Reach, issue_reach};
 use crate::error::Result;
 
 /// One issue; `subject` is a derivation for flows and a data service for services.
@@ -24,7 +26,8 @@ pub struct IssueFilter {
     pub organization: Option<i64>,
 }
 
-fn union_sql(filter: &IssueFilter) -> (String, Vec<Value>) {
+fn union_sql(caller: &Caller, filter: &IssueFilter) -> (String, Vec<Value>) {
+    let reach = issue_reach(caller);
     let kinds = filter
         .kinds
         .clone()
@@ -60,6 +63,14 @@ fn union_sql(filter: &IssueFilter) -> (String, Vec<Value>) {
             part.push_str(&format!(" AND {org_col} = ?"));
             values.push(Value::from(org));
         }
+        match reach {
+            Reach::All => {}
+            Reach::Organization(org) => {
+                part.push_str(&format!(" AND {org_col} = ?"));
+                values.push(Value::from(org));
+            }
+            Reach::Nothing => part.push_str(" AND 1 = 0"),
+        }
         parts.push(part);
     }
     if parts.is_empty() {
@@ -69,8 +80,12 @@ fn union_sql(filter: &IssueFilter) -> (String, Vec<Value>) {
 }
 
 /// Counts the issues matching a filter.
-pub async fn count(db: &impl ConnectionTrait, filter: &IssueFilter) -> Result<u64> {
-    let (union, values) = union_sql(filter);
+pub async fn count(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    filter: &IssueFilter,
+) -> Result<u64> {
+    let (union, values) = union_sql(caller, filter);
     let sql = format!("SELECT COUNT(*) FROM ({union}) issues");
     let row = db
         .query_one_raw(statement(db.get_database_backend(), &sql, values))
@@ -84,11 +99,12 @@ pub async fn count(db: &impl ConnectionTrait, filter: &IssueFilter) -> Result<u6
 /// One page of issues, ordered by kind then subject.
 pub async fn list(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     filter: &IssueFilter,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Issue>> {
-    let (union, mut values) = union_sql(filter);
+    let (union, mut values) = union_sql(caller, filter);
     let sql = format!(
         "SELECT kind, subject, org FROM ({union}) issues ORDER BY kind, subject LIMIT ? OFFSET ?"
     );

@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFil
 
 use super::sharing_policy::check_mode;
 use super::{Record, count, eq, refuse_duplicate, require, share, text};
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -34,6 +35,10 @@ impl Record for DataItem {
     type Valid = Valid;
     const NAME: &'static str = "DataItem";
 
+    async fn owner(_: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        Ok(m.owner_id)
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             database_id: m.database_id,
@@ -48,11 +53,13 @@ impl Record for DataItem {
 
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Valid> {
         let database =
-            require::<database::Entity>(txn, "input.databaseId", "database", f.database_id).await?;
+            require::<database::Entity>(txn, caller, "input.databaseId", "database", f.database_id)
+                .await?;
         let f = Fields {
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
@@ -145,4 +152,13 @@ impl Record for DataItem {
             ),
         ])
     }
+}
+
+/// The organization that owns an item.
+pub async fn item_owner(txn: &DatabaseTransaction, item: i64) -> Result<i64> {
+    Entity::find_by_id(item)
+        .one(txn)
+        .await?
+        .map(|m| m.owner_id)
+        .ok_or_else(|| Error::not_found("DataItem", item))
 }

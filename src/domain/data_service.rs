@@ -7,12 +7,16 @@ use entity::enums::{Platform, ServiceMethod, ServiceStatus};
 use entity::{data_item, data_service_item as link, focal_point, organization, share};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::audit::Change;
+use super::write::Tx;
 use super::{
     Record, count, create_in, eq, find, refuse_duplicate, require, text, today, update_in,
 };
+use crate::access::Caller;
+use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
 
 /// Most items one service call may name.
@@ -48,6 +52,10 @@ impl Record for DataService {
     type Valid = Fields;
     const NAME: &'static str = "DataService";
 
+    async fn owner(_: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        Ok(m.provider_id)
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             code: m.code.clone(),
@@ -72,6 +80,7 @@ impl Record for DataService {
 
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
@@ -95,11 +104,23 @@ impl Record for DataService {
             availability: long("input.availability", f.availability)?,
             ..f
         };
-        require::<organization::Entity>(txn, "input.providerId", "organization", f.provider_id)
-            .await?;
+        require::<organization::Entity>(
+            txn,
+            caller,
+            "input.providerId",
+            "organization",
+            f.provider_id,
+        )
+        .await?;
         if let Some(contact) = f.contact_id {
-            let fp = require::<focal_point::Entity>(txn, "input.contactId", "focal point", contact)
-                .await?;
+            let fp = require::<focal_point::Entity>(
+                txn,
+                caller,
+                "input.contactId",
+                "focal point",
+                contact,
+            )
+            .await?;
             if fp.organization_id != f.provider_id {
                 return Err(Error::bad_input(
                     "input.contactId",
@@ -151,39 +172,44 @@ impl Record for DataService {
 }
 
 /// Creates a service and the list of items it provides, in one transaction.
-pub async fn create(db: &DatabaseConnection, fields: Fields, items: Vec<i64>) -> Result<Model> {
-    let txn = db.begin().await?;
-    let model = create_in::<DataService>(&txn, fields).await?;
-    set_items(&txn, model.id, items).await?;
-    txn.commit().await?;
+pub async fn create(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    fields: Fields,
+    items: Vec<i64>,
+) -> Result<Model> {
+    let mut tx = Tx::begin(db, caller).await?;
+    let model = create_in::<DataService>(&mut tx, fields).await?;
+    set_items(&mut tx, &model, items).await?;
+    tx.commit().await?;
     Ok(model)
 }
 
 /// Updates a service; `items`, when given, replaces the list of items it provides.
 pub async fn update(
     db: &DatabaseConnection,
+    caller: &Caller,
     id: i64,
     expected_version: Option<i32>,
     patch: impl FnOnce(&mut Fields) + Send,
     items: Option<Vec<i64>>,
 ) -> Result<Model> {
-    let txn = db.begin().await?;
-    let current = find::<DataService>(&txn, id).await?;
-    let model = update_in::<DataService>(&txn, current, expected_version, patch).await?;
+    let mut tx = Tx::begin(db, caller).await?;
+    let current = find::<DataService>(&tx, id).await?;
+    let model = update_in::<DataService>(&mut tx, current, expected_version, patch).await?;
     if let Some(items) = items {
-        set_items(&txn, id, items).await?;
+        set_items(&mut tx, &model, items).await?;
     }
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(model)
 }
 
 /// Replaces the items a service provides. An item still shared through this service cannot be
 /// dropped from it.
-pub async fn set_items(
-    txn: &DatabaseTransaction,
-    service_id: i64,
-    mut items: Vec<i64>,
-) -> Result<()> {
+pub async fn set_items(tx: &mut Tx<'_>, service: &Model, mut items: Vec<i64>) -> Result<()> {
+    tx.require_writer(service.provider_id)?;
+    let service_id = service.id;
+    let txn = &tx.txn;
     items.sort_unstable();
     items.dedup();
     if items.len() > MAX_ITEMS {
@@ -193,7 +219,9 @@ pub async fn set_items(
     }
     let found = count::<data_item::Entity>(
         txn,
-        sea_orm::Condition::all().add(data_item::Column::Id.is_in(items.clone())),
+        sea_orm::Condition::all()
+            .add(data_item::Column::Id.is_in(items.clone()))
+            .add(data_item::Entity::visible_to(tx.caller)),
     )
     .await?;
     if found as usize != items.len() {
@@ -213,10 +241,30 @@ pub async fn set_items(
             "{dropped_but_shared} share(s) go through this service for items the new list drops"
         )));
     }
+    let before: Vec<i64> = link::Entity::find()
+        .select_only()
+        .column(link::Column::DataItemId)
+        .filter(link::Column::ServiceId.eq(service_id))
+        .order_by_asc(link::Column::DataItemId)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if before == items {
+        return Ok(());
+    }
     link::Entity::delete_many()
         .filter(link::Column::ServiceId.eq(service_id))
         .exec(txn)
         .await?;
+    tx.record(Change {
+        action: "SET_ITEMS",
+        entity_type: DataService::NAME,
+        entity_id: service_id,
+        organization: Some(service.provider_id),
+        before: Some(serde_json::json!({ "itemIds": before })),
+        after: Some(serde_json::json!({ "itemIds": items })),
+    });
+    let txn = &tx.txn;
     if !items.is_empty() {
         let now = Utc::now();
         let rows = items.into_iter().map(|item| {

@@ -7,6 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use super::{Record, count, eq, refuse_duplicate, require, share, text};
+use crate::access::Caller;
 use crate::error::Result;
 
 #[derive(Debug, Clone)]
@@ -36,6 +37,10 @@ impl Record for Database {
     type Valid = Fields;
     const NAME: &'static str = "Database";
 
+    async fn owner(_: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        Ok(m.owner_id)
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             code: m.code.clone(),
@@ -57,6 +62,7 @@ impl Record for Database {
 
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
@@ -74,10 +80,12 @@ impl Record for Database {
             usage_rules: long("input.usageRules", f.usage_rules)?,
             ..f
         };
-        require::<organization::Entity>(txn, "input.ownerId", "organization", f.owner_id).await?;
+        require::<organization::Entity>(txn, caller, "input.ownerId", "organization", f.owner_id)
+            .await?;
         if let Some(system_id) = f.system_id {
             require::<information_system::Entity>(
                 txn,
+                caller,
                 "input.systemId",
                 "information system",
                 system_id,

@@ -17,13 +17,15 @@ use entity::enums::{
     Readiness, ServiceMethod, ServiceStatus, ShareStatus, SharingMode, UpdateFrequency,
 };
 use entity::organization;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
+use super::write::Tx;
 use super::{
     create_in, data_item, data_service, database, derivation, focal_point, information_system,
     share, sharing_policy,
 };
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 const DATA: &str = include_str!("demo/nam_dong.json");
@@ -185,12 +187,13 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
         return Ok(false);
     }
 
-    let txn = db.begin().await?;
+    let system = Caller::system();
+    let mut tx = Tx::begin(db, &system).await?;
     let mut orgs: HashMap<String, i64> = HashMap::new();
     for o in demo.organizations {
         let parent_id = o.parent.as_ref().map(|p| orgs[p]);
         let m = create_in::<super::organization::Organization>(
-            &txn,
+            &mut tx,
             super::organization::Fields {
                 code: o.code.clone(),
                 name: o.name,
@@ -212,7 +215,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
     for f in demo.focal_points {
         let name = f.full_name.clone();
         let m = create_in::<focal_point::FocalPoint>(
-            &txn,
+            &mut tx,
             focal_point::Fields {
                 organization_id: orgs[&f.organization],
                 scope: f.scope,
@@ -231,7 +234,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
     let mut systems: HashMap<String, i64> = HashMap::new();
     for s in demo.information_systems {
         let m = create_in::<information_system::InformationSystem>(
-            &txn,
+            &mut tx,
             information_system::Fields {
                 code: s.code.clone(),
                 name: s.name,
@@ -251,7 +254,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
     for d in demo.databases {
         let db_code = d.code.clone();
         let dbm = create_in::<database::Database>(
-            &txn,
+            &mut tx,
             database::Fields {
                 code: d.code,
                 name: d.name,
@@ -272,7 +275,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
         .await?;
         for it in d.items {
             let item = create_in::<data_item::DataItem>(
-                &txn,
+                &mut tx,
                 data_item::Fields {
                     database_id: dbm.id,
                     code: it.code.clone(),
@@ -304,7 +307,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 let legal_basis = (mode == SharingMode::NotShared)
                     .then(|| demo.not_shared_basis[&basis_key].clone());
                 create_in::<sharing_policy::SharingPolicy>(
-                    &txn,
+                    &mut tx,
                     sharing_policy::Fields {
                         data_item_id: item.id,
                         consumer_type: *consumer,
@@ -327,7 +330,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
     let mut services: HashMap<String, i64> = HashMap::new();
     for sv in demo.data_services {
         let m = create_in::<data_service::DataService>(
-            &txn,
+            &mut tx,
             data_service::Fields {
                 code: sv.code.clone(),
                 name: sv.name,
@@ -349,13 +352,13 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
             },
         )
         .await?;
-        data_service::set_items(&txn, m.id, sv.items.iter().map(|i| items[i]).collect()).await?;
+        data_service::set_items(&mut tx, &m, sv.items.iter().map(|i| items[i]).collect()).await?;
         services.insert(sv.code, m.id);
     }
     for sh in demo.shares {
         let item = sh.item.clone();
         create_in::<share::Share>(
-            &txn,
+            &mut tx,
             share::Fields {
                 data_item_id: items[&sh.item],
                 consumer_id: orgs[&sh.consumer],
@@ -374,7 +377,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
     }
     for dv in demo.derivations {
         create_in::<derivation::Derivation>(
-            &txn,
+            &mut tx,
             derivation::Fields {
                 source_item_id: items[&dv.source],
                 derived_item_id: items[&dv.derived],
@@ -383,7 +386,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
         )
         .await?;
     }
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(true)
 }
 

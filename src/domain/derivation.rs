@@ -4,7 +4,9 @@ use entity::data_item;
 use entity::derivation::{ActiveModel, Column, Entity, Model};
 use sea_orm::{ColumnTrait, DatabaseTransaction, Set};
 
+use super::data_item::item_owner;
 use super::{Record, eq, refuse_duplicate, require, text};
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -23,6 +25,11 @@ impl Record for Derivation {
     type Valid = Fields;
     const NAME: &'static str = "Derivation";
 
+    /// The owner of its item (the derived one: its keeper records where it comes from).
+    async fn owner(txn: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        item_owner(txn, m.derived_item_id).await
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             source_item_id: m.source_item_id,
@@ -35,6 +42,7 @@ impl Record for Derivation {
     /// catalogue records what happens, and `complianceIssues` reports the undocumented flow.
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
@@ -52,10 +60,22 @@ impl Record for Derivation {
                 "an item cannot be derived from itself",
             ));
         }
-        require::<data_item::Entity>(txn, "input.sourceItemId", "data item", f.source_item_id)
-            .await?;
-        require::<data_item::Entity>(txn, "input.derivedItemId", "data item", f.derived_item_id)
-            .await?;
+        require::<data_item::Entity>(
+            txn,
+            caller,
+            "input.sourceItemId",
+            "data item",
+            f.source_item_id,
+        )
+        .await?;
+        require::<data_item::Entity>(
+            txn,
+            caller,
+            "input.derivedItemId",
+            "data item",
+            f.derived_item_id,
+        )
+        .await?;
         refuse_duplicate::<Entity>(
             txn,
             eq(Column::SourceItemId, f.source_item_id)

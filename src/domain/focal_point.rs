@@ -7,6 +7,7 @@ use entity::{data_service, organization};
 use sea_orm::{DatabaseTransaction, Set};
 
 use super::{Record, count, eq, require, text};
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -31,6 +32,10 @@ impl Record for FocalPoint {
     type Valid = Fields;
     const NAME: &'static str = "FocalPoint";
 
+    async fn owner(_: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        Ok(m.organization_id)
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             organization_id: m.organization_id,
@@ -45,7 +50,12 @@ impl Record for FocalPoint {
         }
     }
 
-    async fn validate(txn: &DatabaseTransaction, _: Option<&Model>, f: Fields) -> Result<Fields> {
+    async fn validate(
+        txn: &DatabaseTransaction,
+        caller: &Caller,
+        _: Option<&Model>,
+        f: Fields,
+    ) -> Result<Fields> {
         let f = Fields {
             full_name: text::required("input.fullName", &f.full_name, text::MAX_NAME)?,
             position: text::optional("input.position", f.position.as_deref(), text::MAX_NAME)?,
@@ -56,6 +66,7 @@ impl Record for FocalPoint {
         };
         let org = require::<organization::Entity>(
             txn,
+            caller,
             "input.organizationId",
             "organization",
             f.organization_id,

@@ -7,6 +7,7 @@ use entity::{database, organization};
 use sea_orm::{DatabaseTransaction, Set};
 
 use super::{Record, count, eq, refuse_duplicate, require, text};
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -31,6 +32,10 @@ impl Record for InformationSystem {
     type Valid = Fields;
     const NAME: &'static str = "InformationSystem";
 
+    async fn owner(_: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        Ok(m.owner_id)
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             code: m.code.clone(),
@@ -47,6 +52,7 @@ impl Record for InformationSystem {
 
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
@@ -67,7 +73,8 @@ impl Record for InformationSystem {
             )?,
             ..f
         };
-        require::<organization::Entity>(txn, "input.ownerId", "organization", f.owner_id).await?;
+        require::<organization::Entity>(txn, caller, "input.ownerId", "organization", f.owner_id)
+            .await?;
         if f.readiness != Readiness::NotReviewed && f.readiness_reviewed_on.is_none() {
             return Err(Error::bad_input(
                 "input.readinessReviewedOn",

@@ -15,9 +15,21 @@ use chrono::NaiveDate;
 use entity::enums::EdgeKind;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
 
+use entity::{data_item, data_service, share};
+
 use super::sql::{id_list, ids_value, statement};
 use super::today;
+use crate::access::Caller;
+use crate::access::visibility::{Visible, visible_ids};
 use crate::error::Result;
+
+/// ` AND <column> IN (<ids of E the caller sees>)`, or nothing when the caller sees them all:
+/// how the walks keep to the caller's visibility (they stop at rows it may not see).
+fn only<E: Visible>(caller: &Caller, backend: DatabaseBackend, column: &str) -> String {
+    visible_ids::<E>(caller, backend)
+        .map(|ids| format!(" AND {column} IN ({ids})"))
+        .unwrap_or_default()
+}
 
 /// Limits of one walk.
 #[derive(Debug, Clone, Copy)]
@@ -118,6 +130,7 @@ async fn rows_i64(
 /// Walks derivations from `roots` in one direction.
 pub async fn walk_items(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     roots: &[i64],
     direction: Direction,
     bounds: Bounds,
@@ -150,11 +163,12 @@ pub async fn walk_items(
             UNION
             SELECT d.{to}, w.depth + 1, w.id
             FROM walk w JOIN derivations d ON d.{from} = w.id
-            WHERE w.depth < ?
+            WHERE w.depth < ?{visible}
             {inner_limit}
         )
         SELECT id, depth, parent FROM walk {outer_limit}",
         roots = id_list(db.get_database_backend()),
+        visible = only::<data_item::Entity>(caller, db.get_database_backend(), &format!("d.{to}")),
     );
     let mut values: Vec<Value> = vec![ids_value(roots)];
     values.push(Value::from(i64::from(bounds.depth)));
@@ -221,13 +235,15 @@ pub async fn owners(db: &impl ConnectionTrait, items: &[i64]) -> Result<HashMap<
 /// Active shares of items, as (share id, item, consumer).
 pub async fn active_shares_of(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     items: &[i64],
 ) -> Result<Vec<(i64, i64, i64)>> {
     let day = today();
+    let visible = only::<share::Entity>(caller, db.get_database_backend(), "s.id");
     let rows = for_ids(db, items, 3, |ph| {
         (
             format!(
-                "SELECT s.id, s.data_item_id, s.consumer_id FROM shares s WHERE s.data_item_id IN ({ph}) AND {} ORDER BY s.id",
+                "SELECT s.id, s.data_item_id, s.consumer_id FROM shares s WHERE s.data_item_id IN ({ph}) AND {}{visible} ORDER BY s.id",
                 active_share_sql()
             ),
             vec![day_value(day)],
@@ -241,6 +257,7 @@ pub async fn active_shares_of(
 /// `DERIVED_FROM` when an active share documents it, `DERIVED_FROM` alone otherwise.
 pub async fn path_kinds(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     walk: &ItemWalk,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<EdgeKind>>> {
@@ -255,7 +272,7 @@ pub async fn path_kinds(
     items.sort_unstable();
     items.dedup();
     let owner = owners(db, &items).await?;
-    let shared: HashSet<(i64, i64)> = active_shares_of(db, &items)
+    let shared: HashSet<(i64, i64)> = active_shares_of(db, caller, &items)
         .await?
         .into_iter()
         .map(|(_, item, consumer)| (item, consumer))
@@ -294,10 +311,11 @@ pub struct Impacted {
 /// Organizations downstream of an item, each with a shortest path, ordered by (degree, id).
 pub async fn impact(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     root: i64,
     bounds: Bounds,
 ) -> Result<(Vec<Impacted>, bool)> {
-    let walk = walk_items(db, &[root], Direction::Downstream, bounds).await?;
+    let walk = walk_items(db, caller, &[root], Direction::Downstream, bounds).await?;
     let mut items: Vec<(i64, u32)> = vec![(root, 0)];
     items.extend(walk.ordered());
     let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
@@ -330,7 +348,7 @@ pub async fn impact(
             });
         }
     }
-    for (share, item, consumer) in active_shares_of(db, &ids).await? {
+    for (share, item, consumer) in active_shares_of(db, caller, &ids).await? {
         let d = degree.get(&item).copied().unwrap_or(0) + 1;
         if d > bounds.depth {
             continue;
@@ -380,12 +398,17 @@ pub struct OrgGraph {
 /// direction, and the share counts per mode between them.
 pub async fn sharing_graph(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     root: i64,
     bounds: Bounds,
     max_edges: usize,
 ) -> Result<OrgGraph> {
     let day = today();
-    let active = active_share_sql();
+    let active = format!(
+        "{}{}",
+        active_share_sql(),
+        only::<share::Entity>(caller, db.get_database_backend(), "s.id")
+    );
     let (sql, values) = if db.get_database_backend() == DatabaseBackend::Sqlite {
         (
             format!(
@@ -531,27 +554,38 @@ impl GraphBuilder {
 /// The items a lineage drawing starts from.
 pub async fn root_items(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     root: NodeRef,
     limit: u32,
 ) -> Result<(Vec<i64>, bool)> {
+    let backend = db.get_database_backend();
     let (sql, value) = match root {
         NodeRef::DataItem(id) => return Ok((vec![id], false)),
         NodeRef::Database(id) => (
-            "SELECT id FROM data_items WHERE database_id = ? ORDER BY id LIMIT ?",
+            format!(
+                "SELECT id FROM data_items WHERE database_id = ?{} ORDER BY id LIMIT ?",
+                only::<data_item::Entity>(caller, backend, "id")
+            ),
             id,
         ),
         NodeRef::Organization(id) => (
-            "SELECT id FROM data_items WHERE owner_id = ? ORDER BY id LIMIT ?",
+            format!(
+                "SELECT id FROM data_items WHERE owner_id = ?{} ORDER BY id LIMIT ?",
+                only::<data_item::Entity>(caller, backend, "id")
+            ),
             id,
         ),
         NodeRef::DataService(id) => (
-            "SELECT data_item_id FROM data_service_items WHERE service_id = ? ORDER BY data_item_id LIMIT ?",
+            format!(
+                "SELECT data_item_id FROM data_service_items WHERE service_id = ?{} ORDER BY data_item_id LIMIT ?",
+                only::<data_item::Entity>(caller, backend, "data_item_id")
+            ),
             id,
         ),
     };
     let rows = rows_i64(
         db,
-        sql,
+        &sql,
         vec![Value::from(value), Value::from(i64::from(limit) + 1)],
         1,
     )
@@ -565,6 +599,7 @@ pub async fn root_items(
 /// Builds a lineage drawing around `root`.
 pub async fn lineage(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     root: NodeRef,
     directions: &[Direction],
     kinds: &[EdgeKind],
@@ -577,7 +612,7 @@ pub async fn lineage(
         edges: BTreeSet::new(),
         truncated: false,
     };
-    let (roots, cut) = root_items(db, root, bounds.max_nodes).await?;
+    let (roots, cut) = root_items(db, caller, root, bounds.max_nodes).await?;
     g.truncated |= cut;
     g.node(root, 0);
     for r in &roots {
@@ -587,7 +622,7 @@ pub async fn lineage(
     // Items, by walking derivations.
     if want(EdgeKind::DerivedFrom) {
         for dir in directions {
-            let walk = walk_items(db, &roots, *dir, bounds).await?;
+            let walk = walk_items(db, caller, &roots, *dir, bounds).await?;
             g.truncated |= walk.truncated;
             for (id, degree) in walk.ordered() {
                 if !g.node(NodeRef::DataItem(id), degree) {
@@ -634,7 +669,7 @@ pub async fn lineage(
         }
     }
     if want(EdgeKind::SharedWith) && directions.contains(&Direction::Downstream) {
-        for (_, item, consumer) in active_shares_of(db, &item_ids).await? {
+        for (_, item, consumer) in active_shares_of(db, caller, &item_ids).await? {
             let d = degree[&item] + 1;
             if g.node(NodeRef::Organization(consumer), d) {
                 g.edge(
@@ -667,9 +702,11 @@ pub async fn lineage(
         }
     }
     if want(EdgeKind::Provides) {
+        let visible =
+            only::<data_service::Entity>(caller, db.get_database_backend(), "l.service_id");
         let rows = for_ids(db, &item_ids, 2, |ph| {
             (
-                format!("SELECT l.data_item_id, l.service_id FROM data_service_items l WHERE l.data_item_id IN ({ph}) ORDER BY l.service_id"),
+                format!("SELECT l.data_item_id, l.service_id FROM data_service_items l WHERE l.data_item_id IN ({ph}){visible} ORDER BY l.service_id"),
                 vec![],
             )
         })

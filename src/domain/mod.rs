@@ -1,9 +1,10 @@
 //! Catalogue rules that are not GraphQL: validation, writes in one transaction, the demo data.
 //!
 //! Every entity implements [`Record`]; [`create`], [`update`] and [`delete`] are the one write
-//! path for all of them: a transaction, the entity's own checks, the optimistic version check,
-//! and the bookkeeping columns.
+//! path for all of them: a transaction ([`write::Tx`]), the caller's rights, the entity's own
+//! checks, the optimistic version check, the bookkeeping columns and the audit entry.
 
+pub mod audit;
 pub mod compliance;
 pub mod data_item;
 pub mod data_service;
@@ -18,6 +19,7 @@ pub mod share;
 pub mod sharing_policy;
 pub mod sql;
 pub mod text;
+pub mod write;
 
 use std::future::Future;
 
@@ -25,17 +27,21 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, ModelTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait, Value,
+    PaginatorTrait, QueryFilter, Value,
 };
 
+use crate::access::Caller;
+use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
 use crate::store::page::Listable;
+use audit::Change;
+use write::Tx;
 
 pub type Model<R> = <<R as Record>::Entity as EntityTrait>::Model;
 
 /// A catalogue entity that clients create, update and delete.
 pub trait Record: Send + Sync + 'static {
-    type Entity: Listable + EntityTrait<ActiveModel = Self::Active>;
+    type Entity: Visible + EntityTrait<ActiveModel = Self::Active>;
     type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send + Sync;
     /// The client-settable fields, all of them (updates patch a copy of the current ones).
     type Fields: Send;
@@ -47,9 +53,32 @@ pub trait Record: Send + Sync + 'static {
 
     fn fields(model: &Model<Self>) -> Self::Fields;
 
-    /// Checks and normalises fields; `current` is the stored row on update.
+    /// The organization whose stewards may write this row.
+    fn owner(
+        txn: &DatabaseTransaction,
+        model: &Model<Self>,
+    ) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Refuses a change the caller may not make: by default the row must belong, before and
+    /// after the change, to an organization the caller writes for.
+    fn authorize(
+        tx: &Tx<'_>,
+        before: Option<&Model<Self>>,
+        after: Option<&Model<Self>>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async move {
+            for row in [before, after].into_iter().flatten() {
+                tx.require_writer(Self::owner(&tx.txn, row).await?)?;
+            }
+            Ok(())
+        }
+    }
+
+    /// Checks and normalises fields; `current` is the stored row on update. Rows the fields
+    /// refer to must be visible to `caller`.
     fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model<Self>>,
         fields: Self::Fields,
     ) -> impl Future<Output = Result<Self::Valid>> + Send;
@@ -75,32 +104,60 @@ pub trait Record: Send + Sync + 'static {
 }
 
 /// Creates a row in its own transaction.
-pub async fn create<R: Record>(db: &DatabaseConnection, fields: R::Fields) -> Result<Model<R>>
+pub async fn create<R: Record>(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    fields: R::Fields,
+) -> Result<Model<R>>
 where
     Model<R>: IntoActiveModel<R::Active>,
 {
-    let txn = db.begin().await?;
-    let model = create_in::<R>(&txn, fields).await?;
-    txn.commit().await?;
+    let mut tx = Tx::begin(db, caller).await?;
+    let model = create_in::<R>(&mut tx, fields).await?;
+    tx.commit().await?;
     Ok(model)
 }
 
 /// Creates a row inside a caller's transaction.
-pub async fn create_in<R: Record>(txn: &DatabaseTransaction, fields: R::Fields) -> Result<Model<R>>
+pub async fn create_in<R: Record>(tx: &mut Tx<'_>, fields: R::Fields) -> Result<Model<R>>
 where
     Model<R>: IntoActiveModel<R::Active>,
 {
-    let fields = R::validate(txn, None, fields).await?;
+    let fields = R::validate(&tx.txn, tx.caller, None, fields).await?;
     let mut active = <R::Active as ActiveModelTrait>::default();
     R::assign(&mut active, fields);
     stamp::<R>(&mut active, 1, true);
-    Ok(active.insert(txn).await?)
+    let model = active.insert(&tx.txn).await?;
+    R::authorize(tx, None, Some(&model)).await?;
+    record::<R>(tx, "CREATE", None, Some(&model)).await?;
+    Ok(model)
+}
+
+/// Notes a change to one row for the audit log, under the organization that owns it.
+async fn record<R: Record>(
+    tx: &mut Tx<'_>,
+    action: &'static str,
+    before: Option<&Model<R>>,
+    after: Option<&Model<R>>,
+) -> Result<()> {
+    let row = after.or(before).expect("a change has a row");
+    let organization = R::owner(&tx.txn, row).await?;
+    tx.record(Change {
+        action,
+        entity_type: R::NAME,
+        entity_id: id::<R>(row),
+        organization: Some(organization),
+        before: before.map(audit::snapshot),
+        after: after.map(audit::snapshot),
+    });
+    Ok(())
 }
 
 /// Updates a row: loads it, checks the version the client based its change on, applies the
 /// patch to the current fields, validates, and writes `version + 1`.
 pub async fn update<R: Record>(
     db: &DatabaseConnection,
+    caller: &Caller,
     id: i64,
     expected_version: Option<i32>,
     patch: impl FnOnce(&mut R::Fields) + Send,
@@ -108,16 +165,16 @@ pub async fn update<R: Record>(
 where
     Model<R>: IntoActiveModel<R::Active>,
 {
-    let txn = db.begin().await?;
-    let current = find::<R>(&txn, id).await?;
-    let model = update_in::<R>(&txn, current, expected_version, patch).await?;
-    txn.commit().await?;
+    let mut tx = Tx::begin(db, caller).await?;
+    let current = find::<R>(&tx, id).await?;
+    let model = update_in::<R>(&mut tx, current, expected_version, patch).await?;
+    tx.commit().await?;
     Ok(model)
 }
 
 /// Updates a loaded row inside a caller's transaction.
 pub async fn update_in<R: Record>(
-    txn: &DatabaseTransaction,
+    tx: &mut Tx<'_>,
     current: Model<R>,
     expected_version: Option<i32>,
     patch: impl FnOnce(&mut R::Fields) + Send,
@@ -125,32 +182,39 @@ pub async fn update_in<R: Record>(
 where
     Model<R>: IntoActiveModel<R::Active>,
 {
+    // Refused before anything else is checked: a caller learns nothing of rows it may not
+    // change (the full check follows once the change is known).
+    tx.require_writer(R::owner(&tx.txn, &current).await?)?;
     check_version::<R>(&current, expected_version)?;
     let mut fields = R::fields(&current);
     patch(&mut fields);
-    let fields = R::validate(txn, Some(&current), fields).await?;
+    let fields = R::validate(&tx.txn, tx.caller, Some(&current), fields).await?;
     let version = version::<R>(&current) + 1;
     let mut active = current.clone().into_active_model();
     R::assign(&mut active, fields);
     stamp::<R>(&mut active, version, false);
-    let updated = active.update(txn).await?;
-    R::after_update(txn, &current, &updated).await?;
+    let updated = active.update(&tx.txn).await?;
+    R::authorize(tx, Some(&current), Some(&updated)).await?;
+    R::after_update(&tx.txn, &current, &updated).await?;
+    record::<R>(tx, "UPDATE", Some(&current), Some(&updated)).await?;
     Ok(updated)
 }
 
 /// Deletes a row nothing refers to any more; returns what was deleted.
 pub async fn delete<R: Record>(
     db: &DatabaseConnection,
+    caller: &Caller,
     id: i64,
     expected_version: Option<i32>,
 ) -> Result<Model<R>>
 where
     Model<R>: IntoActiveModel<R::Active>,
 {
-    let txn = db.begin().await?;
-    let current = find::<R>(&txn, id).await?;
+    let mut tx = Tx::begin(db, caller).await?;
+    let current = find::<R>(&tx, id).await?;
+    R::authorize(&tx, Some(&current), None).await?;
     check_version::<R>(&current, expected_version)?;
-    let refs: Vec<String> = R::references(&txn, &current)
+    let refs: Vec<String> = R::references(&tx.txn, &current)
         .await?
         .into_iter()
         .filter(|(n, _)| *n > 0)
@@ -163,8 +227,9 @@ where
             refs.join(", ")
         )));
     }
-    current.clone().delete(&txn).await?;
-    txn.commit().await?;
+    record::<R>(&mut tx, "DELETE", Some(&current), None).await?;
+    current.clone().delete(&tx.txn).await?;
+    tx.commit().await?;
     Ok(current)
 }
 
@@ -173,11 +238,16 @@ pub fn today() -> chrono::NaiveDate {
     (Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
 
-/// Loads a row by id or answers `NOT_FOUND`.
-pub async fn find<R: Record>(db: &impl ConnectionTrait, id: i64) -> Result<Model<R>> {
+/// Loads a row the writer may see by id, or answers `NOT_FOUND` (as for a row that does not
+/// exist: a caller learns nothing of rows hidden from it).
+pub async fn find<R: Record>(tx: &Tx<'_>, id: i64) -> Result<Model<R>>
+where
+    R::Entity: Visible,
+{
     R::Entity::find()
         .filter(R::Entity::id_column().eq(id))
-        .one(db)
+        .filter(R::Entity::visible_to(tx.caller))
+        .one(&tx.txn)
         .await?
         .ok_or_else(|| Error::not_found(R::NAME, id))
 }
@@ -203,15 +273,18 @@ pub async fn count<E: Listable>(db: &impl ConnectionTrait, cond: Condition) -> R
     Ok(PaginatorTrait::count(E::find().filter(cond), db).await?)
 }
 
-/// Checks that a referenced row exists; `field` names the input that referenced it.
-pub async fn require<E: Listable>(
+/// Checks that a referenced row exists and is visible to the caller; `field` names the input
+/// that referenced it.
+pub async fn require<E: Visible>(
     db: &impl ConnectionTrait,
+    caller: &Caller,
     field: &str,
     what: &str,
     id: i64,
 ) -> Result<E::Model> {
     E::find()
         .filter(E::id_column().eq(id))
+        .filter(E::visible_to(caller))
         .one(db)
         .await?
         .ok_or_else(|| Error::bad_input(field, format!("{field}: no {what} has this id")))

@@ -5,7 +5,9 @@ use entity::organization::{ActiveModel, Column, Entity, Model};
 use entity::{data_service, database, focal_point, information_system, share};
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
+use super::write::Tx;
 use super::{Record, count, eq, refuse_duplicate, require, text};
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 /// Deepest hierarchy walked when checking for cycles; real hierarchies are under ten deep.
@@ -35,6 +37,26 @@ impl Record for Organization {
     type Valid = Fields;
     const NAME: &'static str = "Organization";
 
+    async fn owner(_: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        Ok(m.id)
+    }
+
+    /// A steward keeps its own organization's record; adding and removing organizations, and
+    /// moving one in the hierarchy or changing what kind of body it is, are an admin's.
+    async fn authorize(tx: &Tx<'_>, before: Option<&Model>, after: Option<&Model>) -> Result<()> {
+        match (before, after) {
+            (Some(b), Some(a))
+                if b.parent_id == a.parent_id
+                    && b.level == a.level
+                    && b.consumer_type == a.consumer_type
+                    && b.code == a.code =>
+            {
+                tx.require_writer(b.id)
+            }
+            _ => tx.require_admin(),
+        }
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             code: m.code.clone(),
@@ -53,6 +75,7 @@ impl Record for Organization {
 
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
@@ -102,7 +125,7 @@ impl Record for Organization {
 
         if let Some(parent_id) = f.parent_id {
             let parent =
-                require::<Entity>(txn, "input.parentId", "organization", parent_id).await?;
+                require::<Entity>(txn, caller, "input.parentId", "organization", parent_id).await?;
             if let Some(id) = id {
                 refuse_cycle(txn, id, &parent).await?;
             }

@@ -8,6 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::{Record, count, require, text, today};
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -79,6 +80,10 @@ impl Record for Share {
     type Valid = Valid;
     const NAME: &'static str = "Share";
 
+    async fn owner(_: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        Ok(m.provider_id)
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             data_item_id: m.data_item_id,
@@ -96,6 +101,7 @@ impl Record for Share {
 
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Valid> {
@@ -148,12 +154,22 @@ impl Record for Share {
             ));
         }
 
-        let item =
-            require::<data_item::Entity>(txn, "input.dataItemId", "data item", f.data_item_id)
-                .await?;
-        let consumer =
-            require::<organization::Entity>(txn, "input.consumerId", "organization", f.consumer_id)
-                .await?;
+        let item = require::<data_item::Entity>(
+            txn,
+            caller,
+            "input.dataItemId",
+            "data item",
+            f.data_item_id,
+        )
+        .await?;
+        let consumer = require::<organization::Entity>(
+            txn,
+            caller,
+            "input.consumerId",
+            "organization",
+            f.consumer_id,
+        )
+        .await?;
         if consumer.id == item.owner_id {
             return Err(Error::bad_input(
                 "input.consumerId",
@@ -186,9 +202,14 @@ impl Record for Share {
         };
 
         if let Some(service_id) = f.service_id {
-            let service =
-                require::<data_service::Entity>(txn, "input.serviceId", "data service", service_id)
-                    .await?;
+            let service = require::<data_service::Entity>(
+                txn,
+                caller,
+                "input.serviceId",
+                "data service",
+                service_id,
+            )
+            .await?;
             if service.status == ServiceStatus::Retired {
                 return Err(Error::bad_input(
                     "input.serviceId",

@@ -6,11 +6,12 @@ use entity::enums::{ConsumerType, SharingMode};
 use entity::sharing_policy::{ActiveModel, Column, Entity, Model};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 
-use super::data_item::{DataItem, Fields as ItemFields};
+use super::data_item::{DataItem, Fields as ItemFields, item_owner};
+use super::write::Tx;
 use super::{Record, eq, refuse_duplicate, require, text};
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -73,6 +74,11 @@ impl Record for SharingPolicy {
     type Valid = Fields;
     const NAME: &'static str = "SharingPolicy";
 
+    /// The owner of its item.
+    async fn owner(txn: &DatabaseTransaction, m: &Model) -> Result<i64> {
+        item_owner(txn, m.data_item_id).await
+    }
+
     fn fields(m: &Model) -> Fields {
         Fields {
             data_item_id: m.data_item_id,
@@ -85,6 +91,7 @@ impl Record for SharingPolicy {
 
     async fn validate(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
@@ -109,9 +116,14 @@ impl Record for SharingPolicy {
                 "a policy cannot move to another data item; delete it and create one there",
             ));
         }
-        let item =
-            require::<data_item::Entity>(txn, "input.dataItemId", "data item", f.data_item_id)
-                .await?;
+        let item = require::<data_item::Entity>(
+            txn,
+            caller,
+            "input.dataItemId",
+            "data item",
+            f.data_item_id,
+        )
+        .await?;
         check_mode(
             &DataItem::fields(&item),
             f.consumer_type,
@@ -149,6 +161,7 @@ pub struct PolicyEntry {
 /// types not named keep their policies. Returns the item's policies after the change.
 pub async fn set_policies(
     db: &DatabaseConnection,
+    caller: &Caller,
     data_item_id: i64,
     entries: Vec<PolicyEntry>,
 ) -> Result<Vec<Model>> {
@@ -169,11 +182,18 @@ pub async fn set_policies(
             ));
         }
     }
-    let txn = db.begin().await?;
-    require::<data_item::Entity>(&txn, "input.dataItemId", "data item", data_item_id).await?;
+    let mut tx = Tx::begin(db, caller).await?;
+    require::<data_item::Entity>(
+        &tx.txn,
+        caller,
+        "input.dataItemId",
+        "data item",
+        data_item_id,
+    )
+    .await?;
     let existing = Entity::find()
         .filter(Column::DataItemId.eq(data_item_id))
-        .all(&txn)
+        .all(&tx.txn)
         .await?;
     for (i, e) in entries.into_iter().enumerate() {
         let fields = Fields {
@@ -193,12 +213,12 @@ pub async fn set_policies(
         };
         match existing.iter().find(|p| p.consumer_type == e.consumer_type) {
             Some(current) => {
-                super::update_in::<SharingPolicy>(&txn, current.clone(), None, |f| *f = fields)
+                super::update_in::<SharingPolicy>(&mut tx, current.clone(), None, |f| *f = fields)
                     .await
                     .map_err(at)?;
             }
             None => {
-                super::create_in::<SharingPolicy>(&txn, fields)
+                super::create_in::<SharingPolicy>(&mut tx, fields)
                     .await
                     .map_err(at)?;
             }
@@ -206,9 +226,9 @@ pub async fn set_policies(
     }
     let policies = Entity::find()
         .filter(Column::DataItemId.eq(data_item_id))
-        .all(&txn)
+        .all(&tx.txn)
         .await?;
-    txn.commit().await?;
+    tx.commit().await?;
     Ok(policies)
 }
 

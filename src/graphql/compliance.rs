@@ -15,6 +15,7 @@ use super::derivation::Derivation;
 use super::filter::EnumFilter;
 use super::ids::{self, Kind};
 use super::organization::Organization;
+use crate::access::Caller;
 use crate::config::Limits;
 use crate::domain::compliance::{self, Issue, IssueFilter};
 use crate::error::Result;
@@ -118,8 +119,15 @@ impl ComplianceQuery {
                 .transpose()?,
         };
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let total = compliance::count(db, &issue_filter).await?;
-        let issues = compliance::list(db, &issue_filter, offset, window.limit).await?;
+        let total = compliance::count(db, ctx.data_unchecked::<Caller>(), &issue_filter).await?;
+        let issues = compliance::list(
+            db,
+            ctx.data_unchecked::<Caller>(),
+            &issue_filter,
+            offset,
+            window.limit,
+        )
+        .await?;
         let mut conn = Connection::with_additional_fields(
             offset > 0,
             offset + (issues.len() as u64) < total,

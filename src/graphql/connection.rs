@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, InputObject, InputType, Object, OutputType};
 
+use super::audit::AuditEntryOrderField;
 use super::data_item::DataItemOrderField;
 use super::data_service::DataServiceOrderField;
 use super::database::DatabaseOrderField;
@@ -17,9 +18,10 @@ use super::loader::{CountKey, PageKey, RequestLoader, Scope};
 use super::organization::OrganizationOrderField;
 use super::share::ShareOrderField;
 use super::sharing_policy::SharingPolicyOrderField;
+use crate::access::visibility::Visible;
 use crate::config::Limits;
 use crate::error::{Error, Result};
-use crate::store::page::{Direction, ListQuery, Listable, Page, PageArgs};
+use crate::store::page::{Direction, ListQuery, Page, PageArgs};
 
 /// Most sort keys one `orderBy` may name.
 const MAX_SORT_KEYS: usize = 3;
@@ -35,7 +37,8 @@ const MAX_SORT_KEYS: usize = 3;
     concrete(name = "SharingPolicyOrder", params(SharingPolicyOrderField)),
     concrete(name = "DataServiceOrder", params(DataServiceOrderField)),
     concrete(name = "ShareOrder", params(ShareOrderField)),
-    concrete(name = "DerivationOrder", params(DerivationOrderField))
+    concrete(name = "DerivationOrder", params(DerivationOrderField)),
+    concrete(name = "AuditEntryOrder", params(AuditEntryOrderField))
 )]
 pub struct OrderBy<F: InputType> {
     pub field: F,
@@ -55,7 +58,7 @@ trait CountSource: Send + Sync {
 }
 
 #[async_graphql::async_trait::async_trait]
-impl<E: Listable> CountSource for CountKey<E> {
+impl<E: Visible> CountSource for CountKey<E> {
     async fn count(&self, loaders: &RequestLoader) -> Result<u64> {
         Ok(loaders.load_one(self.clone()).await?.unwrap_or(0))
     }
@@ -113,7 +116,7 @@ pub async fn list<E, W, F, N>(
     default_order: F,
 ) -> Result<Conn<N>>
 where
-    E: Listable,
+    E: Visible,
     W: WhereInput,
     F: OrderField<E> + InputType,
     N: From<E::Model> + OutputType,
@@ -177,14 +180,14 @@ fn direction(d: SortDirection) -> Direction {
 }
 
 /// Loads one row by id through the request's loader.
-pub async fn by_id<E: Listable>(ctx: &Context<'_>, id: i64) -> Result<Option<E::Model>> {
+pub async fn by_id<E: Visible>(ctx: &Context<'_>, id: i64) -> Result<Option<E::Model>> {
     let loaders = ctx.data_unchecked::<RequestLoader>();
     Ok(loaders.load_one(super::loader::ById::<E>::new(id)).await?)
 }
 
 /// Loads a row a foreign key points at; the key is enforced by the database, so a miss means
 /// the row was deleted while this request ran.
-pub async fn related<E: Listable>(
+pub async fn related<E: Visible>(
     ctx: &Context<'_>,
     id: i64,
     name: &'static str,

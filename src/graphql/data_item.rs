@@ -391,7 +391,9 @@ impl DataItemMutation {
             is_shared_code_list: input.is_shared_code_list,
             is_personal_data: input.is_personal_data,
         };
-        let model = domain::create::<rules::DataItem>(ctx.data_unchecked(), fields).await?;
+        let model =
+            domain::create::<rules::DataItem>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
+                .await?;
         Ok(DataItemPayload {
             data_item: DataItem(model),
         })
@@ -405,6 +407,7 @@ impl DataItemMutation {
         let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
         let database_id = decode_opt("input.databaseId", &input.database_id, Kind::Database)?;
         let model = domain::update::<rules::DataItem>(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,

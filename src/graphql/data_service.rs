@@ -374,7 +374,8 @@ impl DataServiceMutation {
             availability: input.availability,
             contact_id: decode_opt("input.contactId", &input.contact_id, Kind::FocalPoint)?,
         };
-        let model = rules::create(ctx.data_unchecked(), fields, items).await?;
+        let model =
+            rules::create(ctx.data_unchecked(), ctx.data_unchecked(), fields, items).await?;
         Ok(DataServicePayload {
             data_service: DataService(model),
         })
@@ -407,6 +408,7 @@ impl DataServiceMutation {
             patch_opt(&mut f.contact_id, contact_id);
         };
         let model = rules::update(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,

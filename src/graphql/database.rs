@@ -311,7 +311,9 @@ impl DatabaseMutation {
             usage_rules: input.usage_rules,
             status: input.status,
         };
-        let model = domain::create::<rules::Database>(ctx.data_unchecked(), fields).await?;
+        let model =
+            domain::create::<rules::Database>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
+                .await?;
         Ok(DatabasePayload {
             database: Database(model),
         })
@@ -326,6 +328,7 @@ impl DatabaseMutation {
         let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
         let system_id = decode_maybe("input.systemId", input.system_id, Kind::InformationSystem)?;
         let model = domain::update::<rules::Database>(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,

@@ -205,7 +205,9 @@ impl DerivationMutation {
             )?,
             transformation: input.transformation,
         };
-        let model = domain::create::<rules::Derivation>(ctx.data_unchecked(), fields).await?;
+        let model =
+            domain::create::<rules::Derivation>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
+                .await?;
         Ok(DerivationPayload {
             derivation: Derivation(model),
         })
@@ -218,6 +220,7 @@ impl DerivationMutation {
     ) -> Result<DerivationPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Derivation)?;
         let model = domain::update::<rules::Derivation>(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,

@@ -223,7 +223,9 @@ impl FocalPointMutation {
             term_start: input.term_start,
             term_end: input.term_end,
         };
-        let model = domain::create::<rules::FocalPoint>(ctx.data_unchecked(), fields).await?;
+        let model =
+            domain::create::<rules::FocalPoint>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
+                .await?;
         Ok(FocalPointPayload {
             focal_point: FocalPoint(model),
         })
@@ -241,6 +243,7 @@ impl FocalPointMutation {
             Kind::Organization,
         )?;
         let model = domain::update::<rules::FocalPoint>(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,

@@ -249,8 +249,12 @@ impl InformationSystemMutation {
             readiness_reviewed_on: input.readiness_reviewed_on,
             readiness_notes: input.readiness_notes,
         };
-        let model =
-            domain::create::<rules::InformationSystem>(ctx.data_unchecked(), fields).await?;
+        let model = domain::create::<rules::InformationSystem>(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            fields,
+        )
+        .await?;
         Ok(InformationSystemPayload {
             information_system: InformationSystem(model),
         })
@@ -264,6 +268,7 @@ impl InformationSystemMutation {
         let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
         let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
         let model = domain::update::<rules::InformationSystem>(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,

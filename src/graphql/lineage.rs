@@ -16,6 +16,7 @@ use super::ids::{self, Kind};
 use super::node::{Node, load_node};
 use super::organization::Organization;
 use super::share::Share;
+use crate::access::Caller;
 use crate::config::Limits;
 use crate::domain::lineage::{self as walks, Bounds, Direction, NodeRef};
 use crate::error::{Error, Result};
@@ -130,12 +131,19 @@ pub async fn hops(
     page: PageArgs,
 ) -> Result<HopConnection> {
     let db = ctx.data_unchecked::<DatabaseConnection>();
-    let walk = walks::walk_items(db, &[root], direction, bounds).await?;
+    let walk = walks::walk_items(
+        db,
+        ctx.data_unchecked::<Caller>(),
+        &[root],
+        direction,
+        bounds,
+    )
+    .await?;
     let ordered = walk.ordered();
     let total = ordered.len() as i64;
     let page = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
     let ids: Vec<i64> = page.rows.iter().map(|(_, (id, _))| *id).collect();
-    let mut kinds = walks::path_kinds(db, &walk, &ids).await?;
+    let mut kinds = walks::path_kinds(db, ctx.data_unchecked::<Caller>(), &walk, &ids).await?;
     let mut conn = Connection::with_additional_fields(
         page.has_previous_page,
         page.has_next_page,
@@ -199,7 +207,7 @@ pub async fn impact(
     page: PageArgs,
 ) -> Result<ImpactConnection> {
     let db = ctx.data_unchecked::<DatabaseConnection>();
-    let (orgs, truncated) = walks::impact(db, root, bounds).await?;
+    let (orgs, truncated) = walks::impact(db, ctx.data_unchecked::<Caller>(), root, bounds).await?;
     let total = orgs.len() as i64;
     let page = page_sorted(ctx, orgs, |i| (i.degree, i.organization), page)?;
     let mut conn = Connection::with_additional_fields(
@@ -304,7 +312,8 @@ pub async fn sharing_graph(
         Some(n) => n as usize,
     };
     let db = ctx.data_unchecked::<DatabaseConnection>();
-    let g = walks::sharing_graph(db, root, bounds, max_edges).await?;
+    let g =
+        walks::sharing_graph(db, ctx.data_unchecked::<Caller>(), root, bounds, max_edges).await?;
     let cut = g.edges.len() < g.total_edges;
     Ok(SharingGraph {
         nodes: g
@@ -449,7 +458,15 @@ impl LineageQuery {
             ]
         });
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let g = walks::lineage(db, root, directions, &kinds, bounds).await?;
+        let g = walks::lineage(
+            db,
+            ctx.data_unchecked::<Caller>(),
+            root,
+            directions,
+            &kinds,
+            bounds,
+        )
+        .await?;
         Ok(LineageGraph {
             nodes: g
                 .nodes

@@ -8,8 +8,9 @@
 //! - [`CountKey`]: `totalCount` of the same lists, one grouped statement per batch, and only
 //!   when a client asks for it.
 //!
-//! A `Loaders` value is created per request, so a later per-caller visibility scope can live
-//! in it and no cached row outlives its request.
+//! A `Loaders` value is created per request and holds the request's [`Caller`]: every
+//! statement it runs adds the caller's visibility condition ([`Visible`]), so no resolver can
+//! read a row its caller may not see, and no cached row outlives its request.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -22,6 +23,8 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use sea_orm::{IdenStatic, ModelTrait, Value};
 
+use crate::access::Caller;
+use crate::access::visibility::Visible;
 use crate::store::page::{self, Link, ListQuery, Listable, Page};
 
 pub type LoadError = Arc<DbErr>;
@@ -44,10 +47,10 @@ pub struct RequestLoader {
 }
 
 impl RequestLoader {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: DatabaseConnection, caller: Caller) -> Self {
         let activity = Arc::new(AtomicU64::new(0));
         let watched = activity.clone();
-        let loader = DataLoader::new(Loaders::new(db), move |batch| {
+        let loader = DataLoader::new(Loaders { db, caller }, move |batch| {
             let watched = watched.clone();
             tokio::spawn(async move {
                 for _ in 0..MAX_WAIT_ROUNDS {
@@ -77,15 +80,10 @@ impl RequestLoader {
     }
 }
 
-/// The loaders proper, sharing one connection pool.
+/// The loaders proper, sharing one connection pool, reading as one caller.
 pub struct Loaders {
     db: DatabaseConnection,
-}
-
-impl Loaders {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
-    }
+    caller: Caller,
 }
 
 /// A row by primary key.
@@ -114,7 +112,7 @@ impl<E> Hash for ById<E> {
     }
 }
 
-impl<E: Listable> Loader<ById<E>> for Loaders {
+impl<E: Visible> Loader<ById<E>> for Loaders {
     type Value = E::Model;
     type Error = LoadError;
 
@@ -122,6 +120,7 @@ impl<E: Listable> Loader<ById<E>> for Loaders {
         let id_col = E::id_column();
         let rows = E::find()
             .filter(id_col.is_in(keys.iter().map(|k| k.0)))
+            .filter(E::visible_to(&self.caller))
             .all(&self.db)
             .await?;
         Ok(rows
@@ -226,7 +225,7 @@ impl<E: Listable> Hash for PageKey<E> {
     }
 }
 
-impl<E: Listable> Loader<PageKey<E>> for Loaders {
+impl<E: Visible> Loader<PageKey<E>> for Loaders {
     type Value = Page<E::Model>;
     type Error = LoadError;
 
@@ -238,13 +237,14 @@ impl<E: Listable> Loader<PageKey<E>> for Loaders {
         for group in group_by(keys, |k| (k.scope.relation(), k.query.fingerprint.clone())) {
             let first = &group[0];
             let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
+            let query = first.query.and(E::visible_to(&self.caller));
             let mut pages = match &first.scope.by {
                 By::Table => {
-                    let page = first.query.fetch_all(&self.db).await?;
+                    let page = query.fetch_all(&self.db).await?;
                     HashMap::from([(first.scope.parent, page)])
                 }
-                By::Fk(fk) => first.query.fetch_children(&self.db, *fk, &parents).await?,
-                By::Link(link) => first.query.fetch_linked(&self.db, link, &parents).await?,
+                By::Fk(fk) => query.fetch_children(&self.db, *fk, &parents).await?,
+                By::Link(link) => query.fetch_linked(&self.db, link, &parents).await?,
             };
             for key in group {
                 let page = pages.remove(&key.scope.parent).unwrap_or_default();
@@ -288,7 +288,7 @@ impl<E: Listable> Hash for CountKey<E> {
     }
 }
 
-impl<E: Listable> Loader<CountKey<E>> for Loaders {
+impl<E: Visible> Loader<CountKey<E>> for Loaders {
     type Value = u64;
     type Error = LoadError;
 
@@ -296,7 +296,7 @@ impl<E: Listable> Loader<CountKey<E>> for Loaders {
         let mut out = HashMap::with_capacity(keys.len());
         for group in group_by(keys, |k| (k.scope.relation(), k.filter_key.clone())) {
             let first = &group[0];
-            let condition = (*first.condition).clone();
+            let condition = (*first.condition).clone().add(E::visible_to(&self.caller));
             let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
             let counts = match &first.scope.by {
                 By::Table => {

@@ -1,6 +1,7 @@
 //! The GraphQL API: one file per domain type (its object, inputs, queries and mutations), and
 //! the shared mechanisms they use (ids, filters, paging, loaders, error codes).
 
+pub mod audit;
 pub mod compliance;
 pub mod connection;
 pub mod data_item;
@@ -20,12 +21,14 @@ pub mod node;
 pub mod organization;
 pub mod share;
 pub mod sharing_policy;
+pub mod viewer;
 
 use std::sync::Arc;
 
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
+use crate::access::Caller;
 use crate::config::Limits;
 use loader::RequestLoader;
 
@@ -43,6 +46,8 @@ pub struct Query(
     derivation::DerivationQuery,
     lineage::LineageQuery,
     compliance::ComplianceQuery,
+    viewer::ViewerQuery,
+    audit::AuditQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -75,9 +80,16 @@ pub fn build(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
         .finish()
 }
 
-/// The per-request loaders: created fresh for each request so that nothing cached outlives it.
-pub fn request_loaders(db: &DatabaseConnection) -> RequestLoader {
-    RequestLoader::new(db.clone())
+/// Gives a request its caller and its own loaders, which read as that caller: created fresh
+/// for each request so that nothing cached outlives it or crosses to another caller.
+pub fn prepare(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    caller: &Caller,
+) -> async_graphql::Request {
+    request
+        .data(RequestLoader::new(db.clone(), caller.clone()))
+        .data(caller.clone())
 }
 
 /// The schema as SDL, stable across runs (sorted), as checked in at `schema.graphql`.

@@ -5,9 +5,10 @@ use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter};
 
 use super::connection::by_id;
 use super::ids::{self, Kind};
+use crate::access::Caller;
+use crate::access::visibility::Visible;
 use crate::domain::{self, Model, Record};
 use crate::error::{Error, Result};
-use crate::store::page::Listable;
 
 /// Deletes the object with this id.
 #[derive(InputObject)]
@@ -33,14 +34,20 @@ where
     Model<R>: IntoActiveModel<R::Active>,
 {
     let id = ids::decode_as("input.id", &input.id, kind)?;
-    domain::delete::<R>(ctx.data_unchecked(), id, input.expected_version).await?;
+    domain::delete::<R>(
+        ctx.data_unchecked(),
+        ctx.data_unchecked(),
+        id,
+        input.expected_version,
+    )
+    .await?;
     Ok(DeletePayload {
         deleted_id: input.id,
     })
 }
 
 /// Resolves a single-object lookup by global id; `None` when nothing has it.
-pub async fn find_by_id<E: Listable>(
+pub async fn find_by_id<E: Visible>(
     ctx: &Context<'_>,
     id: &ID,
     kind: Kind,
@@ -93,7 +100,7 @@ impl Lookup {
     }
 
     /// The row, or `None` when nothing has this id or code.
-    pub async fn find<E: Listable>(
+    pub async fn find<E: Visible>(
         self,
         ctx: &Context<'_>,
         code_column: E::Column,
@@ -102,7 +109,11 @@ impl Lookup {
             Self::Id(id) => by_id::<E>(ctx, id).await,
             Self::Code(code) => {
                 let db = ctx.data_unchecked::<DatabaseConnection>();
-                Ok(E::find().filter(code_column.eq(code)).one(db).await?)
+                Ok(E::find()
+                    .filter(code_column.eq(code))
+                    .filter(E::visible_to(ctx.data_unchecked::<Caller>()))
+                    .one(db)
+                    .await?)
             }
         }
     }

@@ -406,7 +406,12 @@ impl OrganizationMutation {
             website: input.website,
             description: input.description,
         };
-        let model = domain::create::<rules::Organization>(ctx.data_unchecked(), fields).await?;
+        let model = domain::create::<rules::Organization>(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            fields,
+        )
+        .await?;
         Ok(OrganizationPayload {
             organization: Organization(model),
         })
@@ -420,6 +425,7 @@ impl OrganizationMutation {
         let id = ids::decode_as("input.id", &input.id, Kind::Organization)?;
         let parent_id = decode_maybe("input.parentId", input.parent_id, Kind::Organization)?;
         let model = domain::update::<rules::Organization>(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,

@@ -309,7 +309,9 @@ impl ShareMutation {
             status: ShareStatus::Active,
             status_reason: None,
         };
-        let model = domain::create::<rules::Share>(ctx.data_unchecked(), fields).await?;
+        let model =
+            domain::create::<rules::Share>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
+                .await?;
         Ok(SharePayload {
             share: Share(model),
         })
@@ -322,8 +324,12 @@ impl ShareMutation {
     ) -> Result<SharePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Share)?;
         let service_id = decode_maybe("input.serviceId", input.service_id, Kind::DataService)?;
-        let model =
-            domain::update::<rules::Share>(ctx.data_unchecked(), id, input.expected_version, |f| {
+        let model = domain::update::<rules::Share>(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
                 if input.mode.is_some() {
                     f.mode = input.mode;
                 }
@@ -334,8 +340,9 @@ impl ShareMutation {
                 patch_opt(&mut f.valid_until, input.valid_until);
                 patch(&mut f.status, input.status);
                 patch_opt(&mut f.status_reason, input.status_reason);
-            })
-            .await?;
+            },
+        )
+        .await?;
         Ok(SharePayload {
             share: Share(model),
         })

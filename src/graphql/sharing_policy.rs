@@ -219,7 +219,12 @@ impl SharingPolicyMutation {
             conditions: input.conditions,
             legal_basis: input.legal_basis,
         };
-        let model = domain::create::<rules::SharingPolicy>(ctx.data_unchecked(), fields).await?;
+        let model = domain::create::<rules::SharingPolicy>(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            fields,
+        )
+        .await?;
         Ok(SharingPolicyPayload {
             sharing_policy: SharingPolicy(model),
         })
@@ -232,6 +237,7 @@ impl SharingPolicyMutation {
     ) -> Result<SharingPolicyPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
         let model = domain::update::<rules::SharingPolicy>(
+            ctx.data_unchecked(),
             ctx.data_unchecked(),
             id,
             input.expected_version,
@@ -273,7 +279,9 @@ impl SharingPolicyMutation {
                 legal_basis: p.legal_basis,
             })
             .collect();
-        let policies = rules::set_policies(ctx.data_unchecked(), item_id, entries).await?;
+        let policies =
+            rules::set_policies(ctx.data_unchecked(), ctx.data_unchecked(), item_id, entries)
+                .await?;
         let item = related::<item_entity::Entity>(ctx, item_id, "DataItem").await?;
         Ok(SetSharingPoliciesPayload {
             data_item: DataItem(item),

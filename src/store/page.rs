@@ -169,6 +169,19 @@ impl<E: Listable> ListQuery<E> {
         })
     }
 
+    /// The same query over fewer rows: `extra` is added to the filter (a caller's visibility).
+    pub fn and(&self, extra: Condition) -> Self {
+        Self {
+            condition: self.condition.clone().add(extra),
+            order: self.order.clone(),
+            limit: self.limit,
+            backward: self.backward,
+            after: self.after.clone(),
+            before: self.before.clone(),
+            fingerprint: self.fingerprint.clone(),
+        }
+    }
+
     /// All sort keys including the id tie-breaker, in reading order.
     fn keys(&self) -> Vec<(E::Column, Direction)> {
         let mut keys = self.order.clone();

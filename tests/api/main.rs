@@ -4,6 +4,7 @@
 
 mod support;
 
+mod access;
 mod catalogue;
 mod demo;
 mod filters;

@@ -9,12 +9,15 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
+use sharegraph::access::{Role, token};
 use sharegraph::config::Config;
 use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    /// The token requests carry unless a test says otherwise: an admin's.
+    pub admin: String,
     statements: Arc<AtomicUsize>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -60,7 +63,17 @@ async fn sweep_stale_schemas(admin: &DatabaseConnection) {
 }
 
 impl TestApp {
+    /// An app with rate limits off (tests send many requests quickly).
     pub async fn spawn() -> Self {
+        Self::spawn_with(|limits| {
+            limits.rate_limit_per_minute = 0;
+            limits.anonymous_rate_limit_per_minute = 0;
+        })
+        .await
+    }
+
+    /// An app whose limits `configure` adjusts.
+    pub async fn spawn_with(configure: impl FnOnce(&mut sharegraph::config::Limits)) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let (config, schema, dir) = match postgres_url() {
             Some(url) => {
@@ -100,10 +113,17 @@ impl TestApp {
             }
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let router = sharegraph::app::router(db.clone(), config.limits.clone());
+        let mut limits = config.limits.clone();
+        configure(&mut limits);
+        let router = sharegraph::app::router(db.clone(), limits);
+        let admin = token::create(&db, "test admin", Role::Admin, None)
+            .await
+            .expect("admin token")
+            .token;
         Self {
             router,
             db,
+            admin,
             statements,
             _dir: dir,
         }
@@ -145,27 +165,46 @@ impl TestApp {
         }
     }
 
-    /// POSTs a GraphQL request and returns the whole response body.
-    pub async fn post(&self, query: &str, variables: Value) -> Value {
-        let body = json!({ "query": query, "variables": variables });
-        let req = Request::post("/graphql")
-            .header("content-type", "application/json")
-            .header("accept", "application/graphql-response+json")
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        self.http(req).await.body
+    /// A new token; `org` is an organization's code.
+    pub async fn token(&self, role: Role, org: Option<&str>) -> String {
+        token::create(&self.db, "test token", role, org)
+            .await
+            .expect("token")
+            .token
     }
 
-    /// Runs a query that must succeed and returns its `data`.
+    /// POSTs a GraphQL request with `token` (`None`: anonymously).
+    pub async fn post_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables });
+        let mut req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("accept", "application/graphql-response+json");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        self.http(req.body(Body::from(body.to_string())).unwrap())
+            .await
+            .body
+    }
+
+    /// Runs a query as the admin that must succeed and returns its `data`.
     pub async fn ok(&self, query: &str, variables: Value) -> Value {
-        let body = self.post(query, variables).await;
+        self.ok_as(Some(&self.admin), query, variables).await
+    }
+
+    pub async fn ok_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.post_as(token, query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
     }
 
-    /// Runs a query that must fail and returns its first error.
+    /// Runs a query as the admin that must fail and returns its first error.
     pub async fn err(&self, query: &str, variables: Value) -> Value {
-        let body = self.post(query, variables).await;
+        self.err_as(Some(&self.admin), query, variables).await
+    }
+
+    pub async fn err_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.post_as(token, query, variables).await;
         let errors = body["errors"]
             .as_array()
             .unwrap_or_else(|| panic!("expected errors: {body:#}"));

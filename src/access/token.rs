@@ -1,0 +1,140 @@
+//! Bearer tokens: created at random and shown once; only their SHA-256 is stored, so a leaked
+//! database does not leak credentials. 32 random bytes make a brute-force search hopeless, so
+//! a plain (unsalted, fast) hash is enough and lets a request be authenticated by one indexed
+//! lookup.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::Utc;
+use entity::api_token::{ActiveModel, Column, Entity, Model};
+use entity::organization;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use sha2::{Digest, Sha256};
+
+use super::{Caller, Member, Role};
+use crate::error::{Error, Result};
+
+/// Every token starts with this, so that secret scanners and people can recognise one.
+pub const PREFIX: &str = "sg_";
+
+/// Why a presented token was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Refused {
+    #[error("the Authorization header must be `Bearer <token>`")]
+    Malformed,
+    #[error("unknown token")]
+    Unknown,
+    #[error("this token has been revoked")]
+    Revoked,
+}
+
+/// A new token and its stored row; the token text exists only here.
+pub struct Issued {
+    pub token: String,
+    pub row: Model,
+}
+
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a token for `role`, acting for the organization with code `org_code`.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    name: &str,
+    role: Role,
+    org_code: Option<&str>,
+) -> Result<Issued> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(Error::bad_input(
+            "name",
+            "a token needs a name of 1 to 200 characters",
+        ));
+    }
+    let organization = match org_code {
+        Some(code) => Some(
+            organization::Entity::find()
+                .filter(organization::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .ok_or_else(|| Error::bad_input("org", format!("no organization has code {code}")))?
+                .id,
+        ),
+        None if role == Role::Admin => None,
+        None => {
+            return Err(Error::bad_input(
+                "org",
+                "viewer and steward tokens act for an organization: pass its code",
+            ));
+        }
+    };
+    let token = format!(
+        "{PREFIX}{}",
+        URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+    );
+    let row = ActiveModel {
+        name: Set(name.to_owned()),
+        role: Set(role),
+        organization_id: Set(organization),
+        token_hash: Set(hash(&token)),
+        created_at: Set(Utc::now()),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Issued { token, row })
+}
+
+/// All tokens, newest last.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Model>> {
+    Ok(Entity::find().order_by_asc(Column::Id).all(db).await?)
+}
+
+/// Revokes a token; revoking one twice is harmless.
+pub async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<Model> {
+    let row = Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("Token", id))?;
+    if row.revoked_at.is_some() {
+        return Ok(row);
+    }
+    let mut active: ActiveModel = row.into();
+    active.revoked_at = Set(Some(Utc::now()));
+    Ok(active.update(db).await?)
+}
+
+/// The caller an `Authorization` header value stands for; no header is the public.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    header: Option<&[u8]>,
+) -> Result<Result<Caller, Refused>> {
+    let Some(header) = header else {
+        return Ok(Ok(Caller::anonymous()));
+    };
+    let token = std::str::from_utf8(header)
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| t.starts_with(PREFIX) && t.len() < 100 && !t.contains(char::is_whitespace));
+    let Some(token) = token else {
+        return Ok(Err(Refused::Malformed));
+    };
+    let row = Entity::find()
+        .filter(Column::TokenHash.eq(hash(token)))
+        .one(db)
+        .await?;
+    Ok(match row {
+        None => Err(Refused::Unknown),
+        Some(r) if r.revoked_at.is_some() => Err(Refused::Revoked),
+        Some(r) => Ok(Caller::member(Member {
+            token_id: Some(r.id),
+            name: r.name,
+            role: r.role,
+            organization: r.organization_id,
+        })),
+    })
+}

@@ -1,0 +1,186 @@
+//! What each caller may read, per entity, as SQL conditions: the one place visibility is
+//! decided. Every read applies them below the resolvers: the request loaders (rows by id,
+//! pages, counts), lookups by code, and the lineage walks (through [`visible_ids`]). An entity
+//! without a [`Visible`] implementation cannot be loaded at all, so a new type cannot leak by
+//! a forgotten check.
+//!
+//! Rows a caller may not see are absent: not returned, not counted, and not crossed by walks.
+
+use entity::enums::{ServiceStatus, SharingMode};
+use entity::{
+    audit_entry, data_item, data_service, database, derivation, focal_point, information_system,
+    organization, share, sharing_policy,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ActiveEnum, ColumnTrait, Condition, DatabaseBackend};
+
+use super::{Caller, Role};
+use crate::store::page::Listable;
+
+/// An entity with a visibility rule.
+pub trait Visible: Listable {
+    /// The rows `caller` may read. Admins read everything (an empty condition).
+    fn visible_to(caller: &Caller) -> Condition;
+}
+
+fn nothing() -> Condition {
+    Condition::all().add(Expr::cust("1 = 0"))
+}
+
+fn everything() -> Condition {
+    Condition::all()
+}
+
+/// Everything for admins, `public` for the rest, plus `own(org)` for an organization's members.
+fn rule(caller: &Caller, public: Condition, own: impl FnOnce(i64) -> Condition) -> Condition {
+    if caller.is_admin() {
+        return everything();
+    }
+    match caller.organization() {
+        Some(org) => Condition::any().add(public).add(own(org)),
+        None => public,
+    }
+}
+
+/// `SELECT id FROM <E> WHERE <visible to caller>`, for `IN (...)` conditions.
+fn ids_of<E: Visible>(caller: &Caller) -> SelectStatement {
+    Query::select()
+        .column((E::default(), E::id_column()))
+        .from(E::default())
+        .cond_where(E::visible_to(caller))
+        .to_owned()
+}
+
+/// The visible ids of `E` as an SQL subquery with its values written in, for the hand-written
+/// SQL of the lineage walks; `None` when the caller sees every row (no restriction to add).
+pub fn visible_ids<E: Visible>(caller: &Caller, backend: DatabaseBackend) -> Option<String> {
+    (!caller.is_admin()).then(|| backend.build(&ids_of::<E>(caller)).to_string())
+}
+
+impl Visible for organization::Entity {
+    fn visible_to(_: &Caller) -> Condition {
+        everything()
+    }
+}
+
+impl Visible for focal_point::Entity {
+    fn visible_to(_: &Caller) -> Condition {
+        everything()
+    }
+}
+
+impl Visible for information_system::Entity {
+    /// Information systems are the agencies' infrastructure, not part of the published
+    /// catalogue (DESIGN.md §4).
+    fn visible_to(caller: &Caller) -> Condition {
+        rule(caller, nothing(), |org| {
+            Condition::all().add(information_system::Column::OwnerId.eq(org))
+        })
+    }
+}
+
+impl Visible for database::Entity {
+    fn visible_to(_: &Caller) -> Condition {
+        everything()
+    }
+}
+
+impl Visible for data_item::Entity {
+    /// Published unless shared with no one (every policy `NOT_SHARED`, or none at all).
+    fn visible_to(caller: &Caller) -> Condition {
+        let published = Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(sharing_policy::Entity)
+                .and_where(
+                    Expr::col((sharing_policy::Entity, sharing_policy::Column::DataItemId))
+                        .equals((data_item::Entity, data_item::Column::Id)),
+                )
+                .and_where(
+                    Expr::col((sharing_policy::Entity, sharing_policy::Column::Mode))
+                        .ne(SharingMode::NotShared.to_value()),
+                )
+                .to_owned(),
+        );
+        rule(caller, Condition::all().add(published), |org| {
+            Condition::all().add(data_item::Column::OwnerId.eq(org))
+        })
+    }
+}
+
+impl Visible for sharing_policy::Entity {
+    /// The policies of visible items.
+    fn visible_to(caller: &Caller) -> Condition {
+        if caller.is_admin() {
+            return everything();
+        }
+        Condition::all().add(
+            sharing_policy::Column::DataItemId.in_subquery(ids_of::<data_item::Entity>(caller)),
+        )
+    }
+}
+
+impl Visible for data_service::Entity {
+    /// Published services (and deprecated ones, still running) are public.
+    fn visible_to(caller: &Caller) -> Condition {
+        let public = Condition::all().add(
+            data_service::Column::Status
+                .is_in([ServiceStatus::Published, ServiceStatus::Deprecated]),
+        );
+        rule(caller, public, |org| {
+            Condition::all().add(data_service::Column::ProviderId.eq(org))
+        })
+    }
+}
+
+impl Visible for share::Entity {
+    /// Shares belong to the two organizations they join.
+    fn visible_to(caller: &Caller) -> Condition {
+        rule(caller, nothing(), |org| {
+            Condition::any()
+                .add(share::Column::ProviderId.eq(org))
+                .add(share::Column::ConsumerId.eq(org))
+        })
+    }
+}
+
+impl Visible for derivation::Entity {
+    /// A derivation is seen by whoever sees both its items.
+    fn visible_to(caller: &Caller) -> Condition {
+        if caller.is_admin() {
+            return everything();
+        }
+        Condition::all()
+            .add(derivation::Column::SourceItemId.in_subquery(ids_of::<data_item::Entity>(caller)))
+            .add(derivation::Column::DerivedItemId.in_subquery(ids_of::<data_item::Entity>(caller)))
+    }
+}
+
+impl Visible for audit_entry::Entity {
+    /// Admins read the whole log; stewards their own organization's entries.
+    fn visible_to(caller: &Caller) -> Condition {
+        match (&caller.member, caller.organization()) {
+            (Some(m), _) if m.role == Role::Admin => everything(),
+            (Some(m), Some(org)) if m.role == Role::Steward => {
+                Condition::all().add(audit_entry::Column::OrganizationId.eq(org))
+            }
+            _ => nothing(),
+        }
+    }
+}
+
+/// Whose compliance issues a caller reads: they name an organization that should act, and
+/// say what its shares lack, so they belong to that organization (and admins).
+pub enum Reach {
+    All,
+    Organization(i64),
+    Nothing,
+}
+
+pub fn issue_reach(caller: &Caller) -> Reach {
+    match (caller.is_admin(), caller.organization()) {
+        (true, _) => Reach::All,
+        (false, Some(org)) => Reach::Organization(org),
+        (false, None) => Reach::Nothing,
+    }
+}

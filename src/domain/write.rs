@@ -1,0 +1,65 @@
+//! The write transaction every mutation runs in: it knows who writes (and refuses callers who
+//! may write nothing before any work), checks each changed row against the caller's rights,
+//! and appends the audit entries of its changes before it commits.
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+
+use super::audit::{self, Change};
+use crate::access::Caller;
+use crate::error::{Error, Result};
+
+pub struct Tx<'c> {
+    pub txn: DatabaseTransaction,
+    pub caller: &'c Caller,
+    changes: Vec<Change>,
+}
+
+impl<'c> Tx<'c> {
+    /// Starts a write as `caller`; anonymous callers and viewers are refused here.
+    pub async fn begin(db: &DatabaseConnection, caller: &'c Caller) -> Result<Self> {
+        if !caller.may_write_anything() {
+            return Err(Error::Forbidden(match caller.member {
+                None => "changing the catalogue needs a steward's or an admin's token".into(),
+                Some(_) => "a viewer's token reads only; ask for a steward's token".into(),
+            }));
+        }
+        let txn = db.begin().await?;
+        audit::claim_head(&txn).await?;
+        Ok(Self {
+            txn,
+            caller,
+            changes: Vec::new(),
+        })
+    }
+
+    /// Refuses unless the caller may write `organization`'s catalogue.
+    pub fn require_writer(&self, organization: i64) -> Result<()> {
+        if self.caller.may_write(organization) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "you may change only your own organization's catalogue".into(),
+            ))
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<()> {
+        if self.caller.is_admin() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden("only an admin may do this".into()))
+        }
+    }
+
+    /// Notes a change for the audit log.
+    pub fn record(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    /// Writes the audit entries and commits, all or nothing.
+    pub async fn commit(self) -> Result<()> {
+        audit::append(&self.txn, self.caller, self.changes).await?;
+        self.txn.commit().await?;
+        Ok(())
+    }
+}

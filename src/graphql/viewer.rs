@@ -1,0 +1,76 @@
+//! `viewer`: who the caller is and what it may do, so that clients can shape their screens.
+
+use async_graphql::{Context, ID, Object};
+use entity::enums::Role;
+use entity::organization as org_entity;
+
+use super::connection::by_id;
+use super::ids::{self, Kind};
+use super::organization::Organization;
+use crate::access::Caller;
+use crate::error::Result;
+
+/// The caller of this request.
+pub struct Viewer(Caller);
+
+#[Object]
+impl Viewer {
+    /// Whether the request carried a valid token (otherwise it reads as the public).
+    async fn authenticated(&self) -> bool {
+        self.0.member.is_some()
+    }
+    /// The token's role; `null` for the public.
+    async fn role(&self) -> Option<Role> {
+        self.0.role()
+    }
+    /// The token's name.
+    async fn name(&self) -> Option<&str> {
+        self.0.member.as_ref().map(|m| m.name.as_str())
+    }
+    /// The organization the caller acts for.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        Ok(match self.0.organization() {
+            Some(id) => by_id::<org_entity::Entity>(ctx, id)
+                .await?
+                .map(Organization),
+            None => None,
+        })
+    }
+    /// Reads the private data of its organization (its shares, internal items, systems).
+    async fn reads_own_organization(&self) -> bool {
+        self.0.organization().is_some()
+    }
+    /// Reads everything.
+    async fn reads_everything(&self) -> bool {
+        self.0.is_admin()
+    }
+    /// May change the catalogue of some organization.
+    async fn can_write(&self) -> bool {
+        self.0.may_write_anything()
+    }
+    /// May change this organization's catalogue.
+    async fn can_write_organization(&self, id: ID) -> Result<bool> {
+        Ok(self
+            .0
+            .may_write(ids::decode_as("id", &id, Kind::Organization)?))
+    }
+    /// May read the audit log (admins: all of it; stewards: their organization's entries).
+    async fn can_read_audit_log(&self) -> bool {
+        matches!(self.0.role(), Some(Role::Admin | Role::Steward))
+    }
+    /// May manage tokens.
+    async fn can_manage_tokens(&self) -> bool {
+        self.0.is_admin()
+    }
+}
+
+#[derive(Default)]
+pub struct ViewerQuery;
+
+#[Object]
+impl ViewerQuery {
+    /// Who you are, as far as this request goes, and what you may do.
+    async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
+        Viewer(ctx.data_unchecked::<Caller>().clone())
+    }
+}

@@ -1,0 +1,859 @@
+//! Who may see and do what (DESIGN.md §4): tokens, the `viewer` field, and a table-driven
+//! authorization matrix over every entity, every read path and every mutation, for five
+//! callers: the public, a viewer of A, a steward of A, a steward of B, and an admin.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+use sharegraph::access::Role;
+
+use crate::support::{TestApp, code, create_db, create_item, create_org};
+
+const A: &str = "000.00.31.H57";
+const B: &str = "000.00.32.H57";
+const C: &str = "000.00.33.H57";
+
+/// The callers of the matrix, in column order.
+const CALLERS: [&str; 5] = [
+    "anonymous",
+    "viewer of A",
+    "steward of A",
+    "steward of B",
+    "admin",
+];
+
+struct Callers {
+    tokens: [Option<String>; 5],
+}
+
+impl Callers {
+    async fn new(app: &TestApp) -> Self {
+        Self {
+            tokens: [
+                None,
+                Some(app.token(Role::Viewer, Some(A)).await),
+                Some(app.token(Role::Steward, Some(A)).await),
+                Some(app.token(Role::Steward, Some(B)).await),
+                Some(app.admin.clone()),
+            ],
+        }
+    }
+}
+
+/// The rows of organization A (and a few around it) the matrix reads and writes.
+struct Fixture {
+    province: String,
+    org_a: String,
+    org_b: String,
+    org_c: String,
+    focal_point: String,
+    system: String,
+    database: String,
+    published_item: String,
+    internal_item: String,
+    b_item: String,
+    public_policy: String,
+    internal_policy: String,
+    draft_service: String,
+    published_service: String,
+    share_ab: String,
+    share_ac: String,
+    derivation: String,
+}
+
+async fn id_of(app: &TestApp, mutation: &str, input: Value, path: &[&str]) -> String {
+    let data = app.ok(mutation, json!({ "input": input })).await;
+    let mut v = &data;
+    for p in path {
+        v = &v[p];
+    }
+    v.as_str()
+        .unwrap_or_else(|| panic!("no id in {data}"))
+        .to_owned()
+}
+
+async fn set_policy(app: &TestApp, item: &str, consumer: &str, mode: &str) -> String {
+    id_of(
+        app,
+        "mutation($input: CreateSharingPolicyInput!) { createSharingPolicy(input: $input) { sharingPolicy { id } } }",
+        json!({ "dataItemId": item, "consumerType": consumer, "mode": mode,
+                "legalBasis": "Luật Đất đai 2024, Điều 60" }),
+        &["createSharingPolicy", "sharingPolicy", "id"],
+    )
+    .await
+}
+
+/// A published item of A (open to the public), new for each call.
+async fn fresh_published_item(app: &TestApp, fx: &Fixture, n: &str) -> String {
+    let item = create_item(
+        app,
+        &fx.database,
+        &format!("PUB{n}"),
+        &format!("Thửa đất {n}"),
+    )
+    .await;
+    set_policy(app, &item, "PUBLIC", "OPEN").await;
+    set_policy(app, &item, "STATE_AGENCY", "DEFAULT").await;
+    item
+}
+
+async fn share(app: &TestApp, item: &str, consumer: &str) -> String {
+    id_of(
+        app,
+        "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+        json!({ "dataItemId": item, "consumerId": consumer, "purpose": "Giải quyết thủ tục hành chính" }),
+        &["createShare", "share", "id"],
+    )
+    .await
+}
+
+async fn derivation(app: &TestApp, source: &str, derived: &str) -> String {
+    id_of(
+        app,
+        "mutation($input: CreateDerivationInput!) { createDerivation(input: $input) { derivation { id } } }",
+        json!({ "sourceItemId": source, "derivedItemId": derived }),
+        &["createDerivation", "derivation", "id"],
+    )
+    .await
+}
+
+async fn service(app: &TestApp, org: &str, code: &str, status: &str) -> String {
+    id_of(
+        app,
+        "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id } } }",
+        json!({ "code": code, "name": format!("Dịch vụ {code}"), "providerId": org,
+                "method": "ONLINE_SERVICE", "platform": "LGSP", "status": status }),
+        &["createDataService", "dataService", "id"],
+    )
+    .await
+}
+
+async fn focal_point(app: &TestApp, org: &str) -> String {
+    id_of(
+        app,
+        "mutation($input: CreateFocalPointInput!) { createFocalPoint(input: $input) { focalPoint { id } } }",
+        json!({ "organizationId": org, "scope": "INTERNAL", "fullName": "Hồ Thị Lài" }),
+        &["createFocalPoint", "focalPoint", "id"],
+    )
+    .await
+}
+
+async fn system(app: &TestApp, org: &str, code: &str) -> String {
+    id_of(
+        app,
+        "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
+        json!({ "ownerId": org, "code": code, "name": "Hệ thống thông tin đất đai" }),
+        &["createInformationSystem", "informationSystem", "id"],
+    )
+    .await
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let province = create_org(
+        app,
+        "000.00.00.H57",
+        "UBND tỉnh Thừa Thiên Huế",
+        "PROVINCE",
+        None,
+    )
+    .await;
+    let org_a = create_org(
+        app,
+        A,
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "DISTRICT",
+        Some(&province),
+    )
+    .await;
+    let org_b = create_org(
+        app,
+        B,
+        "Phòng Tư pháp huyện Nam Đông",
+        "DISTRICT",
+        Some(&province),
+    )
+    .await;
+    let org_c = create_org(
+        app,
+        C,
+        "Phòng Y tế huyện Nam Đông",
+        "DISTRICT",
+        Some(&province),
+    )
+    .await;
+    let database = create_db(app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &org_a).await;
+    let published_item = create_item(app, &database, "THUADAT", "Thửa đất").await;
+    let public_policy = set_policy(app, &published_item, "PUBLIC", "OPEN").await;
+    set_policy(app, &published_item, "STATE_AGENCY", "DEFAULT").await;
+    let internal_item = create_item(app, &database, "GHICHU", "Ghi chú nội bộ").await;
+    let internal_policy = set_policy(app, &internal_item, "STATE_AGENCY", "NOT_SHARED").await;
+    let b_db = create_db(app, "DB-HOTICH", "Cơ sở dữ liệu hộ tịch", &org_b).await;
+    let b_item = create_item(app, &b_db, "KHAISINH", "Khai sinh").await;
+    set_policy(app, &b_item, "STATE_AGENCY", "DEFAULT").await;
+    Fixture {
+        focal_point: focal_point(app, &org_a).await,
+        system: system(app, &org_a, "HT-DATDAI").await,
+        draft_service: service(app, &org_a, "DV-NHAP", "DRAFT").await,
+        published_service: service(app, &org_a, "DV-CONGBO", "PUBLISHED").await,
+        share_ab: share(app, &published_item, &org_b).await,
+        share_ac: share(app, &published_item, &org_c).await,
+        derivation: derivation(app, &internal_item, &published_item).await,
+        province,
+        org_a,
+        org_b,
+        org_c,
+        database,
+        published_item,
+        internal_item,
+        b_item,
+        public_policy,
+        internal_policy,
+    }
+}
+
+/// One row and how to reach it: its list field, its lookup field, and a nested list on a
+/// parent that holds it.
+struct ReadCase {
+    what: &'static str,
+    id: String,
+    list: &'static str,
+    lookup: &'static str,
+    /// A query with `$parent` whose `.nodes` and `.totalCount` are at `nested_path`.
+    nested: &'static str,
+    parent: String,
+    nested_path: &'static [&'static str],
+    /// Seen by each caller, in [`CALLERS`] order.
+    seen: [bool; 5],
+}
+
+const ALL: [bool; 5] = [true; 5];
+const OWN: [bool; 5] = [false, true, true, false, true];
+
+fn read_cases(fx: &Fixture) -> Vec<ReadCase> {
+    vec![
+        ReadCase {
+            what: "organization A",
+            id: fx.org_a.clone(),
+            list: "organizations",
+            lookup: "organization",
+            nested: "query($parent: ID!) { organization(id: $parent) { children(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.province.clone(),
+            nested_path: &["organization", "children"],
+            seen: ALL,
+        },
+        ReadCase {
+            what: "focal point of A",
+            id: fx.focal_point.clone(),
+            list: "focalPoints",
+            lookup: "focalPoint",
+            nested: "query($parent: ID!) { organization(id: $parent) { focalPoints(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.org_a.clone(),
+            nested_path: &["organization", "focalPoints"],
+            seen: ALL,
+        },
+        ReadCase {
+            what: "information system of A",
+            id: fx.system.clone(),
+            list: "informationSystems",
+            lookup: "informationSystem",
+            nested: "query($parent: ID!) { organization(id: $parent) { informationSystems(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.org_a.clone(),
+            nested_path: &["organization", "informationSystems"],
+            seen: OWN,
+        },
+        ReadCase {
+            what: "database of A",
+            id: fx.database.clone(),
+            list: "databases",
+            lookup: "database",
+            nested: "query($parent: ID!) { organization(id: $parent) { databases(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.org_a.clone(),
+            nested_path: &["organization", "databases"],
+            seen: ALL,
+        },
+        ReadCase {
+            what: "published item of A",
+            id: fx.published_item.clone(),
+            list: "dataItems",
+            lookup: "dataItem",
+            nested: "query($parent: ID!) { database(id: $parent) { items(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.database.clone(),
+            nested_path: &["database", "items"],
+            seen: ALL,
+        },
+        ReadCase {
+            what: "internal item of A",
+            id: fx.internal_item.clone(),
+            list: "dataItems",
+            lookup: "dataItem",
+            nested: "query($parent: ID!) { database(id: $parent) { items(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.database.clone(),
+            nested_path: &["database", "items"],
+            seen: OWN,
+        },
+        ReadCase {
+            what: "policy of a published item",
+            id: fx.public_policy.clone(),
+            list: "sharingPolicies",
+            lookup: "sharingPolicy",
+            nested: "query($parent: ID!) { dataItem(id: $parent) { policies(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.published_item.clone(),
+            nested_path: &["dataItem", "policies"],
+            seen: ALL,
+        },
+        ReadCase {
+            what: "policy of an internal item",
+            id: fx.internal_policy.clone(),
+            list: "sharingPolicies",
+            lookup: "sharingPolicy",
+            nested: "query($parent: ID!) { database(id: $parent) { items(first: 100) { nodes { policies(first: 100) { totalCount nodes { id } } } } } }",
+            parent: fx.database.clone(),
+            nested_path: &["database", "items", "nodes", "*", "policies"],
+            seen: OWN,
+        },
+        ReadCase {
+            what: "draft service of A",
+            id: fx.draft_service.clone(),
+            list: "dataServices",
+            lookup: "dataService",
+            nested: "query($parent: ID!) { organization(id: $parent) { dataServices(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.org_a.clone(),
+            nested_path: &["organization", "dataServices"],
+            seen: OWN,
+        },
+        ReadCase {
+            what: "published service of A",
+            id: fx.published_service.clone(),
+            list: "dataServices",
+            lookup: "dataService",
+            nested: "query($parent: ID!) { organization(id: $parent) { dataServices(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.org_a.clone(),
+            nested_path: &["organization", "dataServices"],
+            seen: ALL,
+        },
+        ReadCase {
+            what: "share A → B",
+            id: fx.share_ab.clone(),
+            list: "shares",
+            lookup: "share",
+            nested: "query($parent: ID!) { organization(id: $parent) { sharesProvided(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.org_a.clone(),
+            nested_path: &["organization", "sharesProvided"],
+            seen: [false, true, true, true, true],
+        },
+        ReadCase {
+            what: "share A → C",
+            id: fx.share_ac.clone(),
+            list: "shares",
+            lookup: "share",
+            nested: "query($parent: ID!) { dataItem(id: $parent) { shares(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.published_item.clone(),
+            nested_path: &["dataItem", "shares"],
+            seen: OWN,
+        },
+        ReadCase {
+            what: "derivation from an internal item",
+            id: fx.derivation.clone(),
+            list: "derivations",
+            lookup: "derivation",
+            nested: "query($parent: ID!) { dataItem(id: $parent) { derivedFrom(first: 100) { totalCount nodes { id } } } }",
+            parent: fx.published_item.clone(),
+            nested_path: &["dataItem", "derivedFrom"],
+            seen: OWN,
+        },
+    ]
+}
+
+/// Collects the connections at `path` (`*` walks a list) into (ids, totalCount sum).
+fn connections(v: &Value, path: &[&str]) -> (Vec<String>, i64) {
+    match path.split_first() {
+        None => {
+            let ids = v["nodes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("no nodes in {v}"))
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_owned())
+                .collect();
+            (ids, v["totalCount"].as_i64().unwrap())
+        }
+        Some((&"*", rest)) => {
+            let mut all = (Vec::new(), 0);
+            for item in v.as_array().unwrap() {
+                let (ids, n) = connections(item, rest);
+                all.0.extend(ids);
+                all.1 += n;
+            }
+            all
+        }
+        Some((key, rest)) => connections(&v[*key], rest),
+    }
+}
+
+#[tokio::test]
+async fn every_read_path_shows_each_caller_only_what_it_may_see() {
+    let app = TestApp::spawn().await;
+    let fx = fixture(&app).await;
+    let callers = Callers::new(&app).await;
+    let mut failures = Vec::new();
+    for case in read_cases(&fx) {
+        let parent = case.parent.clone();
+        for (c, token) in callers.tokens.iter().enumerate() {
+            let token = token.as_deref();
+            let expect = case.seen[c];
+            let check = |failures: &mut Vec<String>, path: &str, seen: bool| {
+                if seen != expect {
+                    failures.push(format!(
+                        "{} by {} through {path}: seen {seen}, expected {expect}",
+                        case.what, CALLERS[c]
+                    ));
+                }
+            };
+            // The root list, and its totalCount (hidden rows are not counted).
+            let q = format!(
+                "{{ {}(first: 100) {{ totalCount nodes {{ id }} }} }}",
+                case.list
+            );
+            let data = app.ok_as(token, &q, json!({})).await;
+            let (ids, total) = connections(&data[case.list], &[]);
+            check(&mut failures, "the root list", ids.contains(&case.id));
+            if total as usize != ids.len() {
+                failures.push(format!(
+                    "{} by {}: root totalCount {total} but {} rows",
+                    case.what,
+                    CALLERS[c],
+                    ids.len()
+                ));
+            }
+            // node(id:) and nodes(ids:)
+            let data = app
+                .ok_as(
+                    token,
+                    "query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }",
+                    json!({ "id": case.id }),
+                )
+                .await;
+            check(&mut failures, "node", !data["node"].is_null());
+            check(&mut failures, "nodes", !data["nodes"][0].is_null());
+            // The singular lookup.
+            let q = format!("query($id: ID!) {{ {}(id: $id) {{ id }} }}", case.lookup);
+            let data = app.ok_as(token, &q, json!({ "id": case.id })).await;
+            check(&mut failures, "the lookup", !data[case.lookup].is_null());
+            // A nested list on a parent, and its totalCount.
+            let data = app
+                .ok_as(token, case.nested, json!({ "parent": parent }))
+                .await;
+            let (ids, total) = connections(&data, case.nested_path);
+            check(&mut failures, "the nested list", ids.contains(&case.id));
+            if total as usize != ids.len() {
+                failures.push(format!(
+                    "{} by {}: nested totalCount {total} but {} rows",
+                    case.what,
+                    CALLERS[c],
+                    ids.len()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every mutation, each aimed at organization A's catalogue.
+#[derive(Debug, Clone, Copy)]
+enum Write {
+    CreateOrganization,
+    UpdateOrganization,
+    MoveOrganization,
+    DeleteOrganization,
+    CreateFocalPoint,
+    UpdateFocalPoint,
+    DeleteFocalPoint,
+    CreateInformationSystem,
+    UpdateInformationSystem,
+    DeleteInformationSystem,
+    CreateDatabase,
+    UpdateDatabase,
+    DeleteDatabase,
+    CreateDataItem,
+    UpdateDataItem,
+    UpdateInternalDataItem,
+    DeleteDataItem,
+    CreateSharingPolicy,
+    UpdateSharingPolicy,
+    DeleteSharingPolicy,
+    SetSharingPolicies,
+    CreateDataService,
+    UpdateDataService,
+    UpdateDraftDataService,
+    DeleteDataService,
+    CreateShare,
+    UpdateShare,
+    DeleteShare,
+    CreateDerivation,
+    UpdateDerivation,
+    DeleteDerivation,
+}
+
+const OK: &str = "OK";
+const F: &str = "FORBIDDEN";
+const NF: &str = "NOT_FOUND";
+/// Stewards of A and admins.
+const STEWARD: [&str; 5] = [F, F, OK, F, OK];
+/// Stewards of A and admins; hidden from B, so B is told it does not exist.
+const STEWARD_HIDDEN: [&str; 5] = [F, F, OK, NF, OK];
+const ADMIN: [&str; 5] = [F, F, F, F, OK];
+
+impl Write {
+    const ALL: [Write; 31] = [
+        Write::CreateOrganization,
+        Write::UpdateOrganization,
+        Write::MoveOrganization,
+        Write::DeleteOrganization,
+        Write::CreateFocalPoint,
+        Write::UpdateFocalPoint,
+        Write::DeleteFocalPoint,
+        Write::CreateInformationSystem,
+        Write::UpdateInformationSystem,
+        Write::DeleteInformationSystem,
+        Write::CreateDatabase,
+        Write::UpdateDatabase,
+        Write::DeleteDatabase,
+        Write::CreateDataItem,
+        Write::UpdateDataItem,
+        Write::UpdateInternalDataItem,
+        Write::DeleteDataItem,
+        Write::CreateSharingPolicy,
+        Write::UpdateSharingPolicy,
+        Write::DeleteSharingPolicy,
+        Write::SetSharingPolicies,
+        Write::CreateDataService,
+        Write::UpdateDataService,
+        Write::UpdateDraftDataService,
+        Write::DeleteDataService,
+        Write::CreateShare,
+        Write::UpdateShare,
+        Write::DeleteShare,
+        Write::CreateDerivation,
+        Write::UpdateDerivation,
+        Write::DeleteDerivation,
+    ];
+
+    fn expected(self) -> [&'static str; 5] {
+        use Write::*;
+        match self {
+            CreateOrganization | MoveOrganization | DeleteOrganization => ADMIN,
+            UpdateInformationSystem
+            | DeleteInformationSystem
+            | UpdateInternalDataItem
+            | DeleteDataItem
+            | UpdateDraftDataService
+            | DeleteDataService
+            | UpdateDerivation => STEWARD_HIDDEN,
+            _ => STEWARD,
+        }
+    }
+
+    /// The mutation and its input for attempt `n`, after preparing what it needs (as admin).
+    async fn prepare(self, app: &TestApp, fx: &Fixture, n: usize) -> (&'static str, Value) {
+        use Write::*;
+        let delete = |m: &'static str, id: String| (m, json!({ "input": { "id": id } }));
+        match self {
+            CreateOrganization => (
+                "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }",
+                json!({ "input": { "code": format!("000.31.{n:02}.H57"), "name": format!("Xã Hương Phú {n}"),
+                                   "level": "COMMUNE", "parentId": fx.org_a } }),
+            ),
+            UpdateOrganization => (
+                "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }",
+                json!({ "input": { "id": fx.org_a, "phone": format!("0234 3886 {n:03}") } }),
+            ),
+            MoveOrganization => (
+                "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }",
+                json!({ "input": { "id": fx.org_a, "parentId": fx.org_c, "phone": format!("{n}") } }),
+            ),
+            DeleteOrganization => {
+                let org = create_org(
+                    app,
+                    &format!("000.32.{n:02}.H57"),
+                    "Xã Thượng Quảng",
+                    "COMMUNE",
+                    Some(&fx.org_a),
+                )
+                .await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteOrganization(input: $input) { deletedId } }",
+                    org,
+                )
+            }
+            CreateFocalPoint => (
+                "mutation($input: CreateFocalPointInput!) { createFocalPoint(input: $input) { focalPoint { id } } }",
+                json!({ "input": { "organizationId": fx.org_a, "scope": "INTERNAL", "fullName": format!("Lê Văn Tám {n}") } }),
+            ),
+            UpdateFocalPoint => (
+                "mutation($input: UpdateFocalPointInput!) { updateFocalPoint(input: $input) { focalPoint { id } } }",
+                json!({ "input": { "id": fx.focal_point, "position": format!("Chuyên viên {n}") } }),
+            ),
+            DeleteFocalPoint => {
+                let fp = focal_point(app, &fx.org_a).await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteFocalPoint(input: $input) { deletedId } }",
+                    fp,
+                )
+            }
+            CreateInformationSystem => (
+                "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
+                json!({ "input": { "ownerId": fx.org_a, "code": format!("HT-{n}"), "name": "Hệ thống một cửa điện tử" } }),
+            ),
+            UpdateInformationSystem => (
+                "mutation($input: UpdateInformationSystemInput!) { updateInformationSystem(input: $input) { informationSystem { id } } }",
+                json!({ "input": { "id": fx.system, "operator": format!("Trung tâm {n}") } }),
+            ),
+            DeleteInformationSystem => {
+                let s = system(app, &fx.org_a, &format!("HT-X{n}")).await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteInformationSystem(input: $input) { deletedId } }",
+                    s,
+                )
+            }
+            CreateDatabase => (
+                "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }",
+                json!({ "input": { "ownerId": fx.org_a, "code": format!("DB-{n}"), "name": "Cơ sở dữ liệu môi trường", "kind": "LOCAL" } }),
+            ),
+            UpdateDatabase => (
+                "mutation($input: UpdateDatabaseInput!) { updateDatabase(input: $input) { database { id } } }",
+                json!({ "input": { "id": fx.database, "purpose": format!("Quản lý đất đai {n}") } }),
+            ),
+            DeleteDatabase => {
+                let d = create_db(app, &format!("DB-X{n}"), "Cơ sở dữ liệu tạm", &fx.org_a).await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteDatabase(input: $input) { deletedId } }",
+                    d,
+                )
+            }
+            CreateDataItem => (
+                "mutation($input: CreateDataItemInput!) { createDataItem(input: $input) { dataItem { id } } }",
+                json!({ "input": { "databaseId": fx.database, "code": format!("MUC{n}"), "name": "Biến động đất đai" } }),
+            ),
+            UpdateDataItem => (
+                "mutation($input: UpdateDataItemInput!) { updateDataItem(input: $input) { dataItem { id } } }",
+                json!({ "input": { "id": fx.published_item, "description": format!("Mô tả {n}") } }),
+            ),
+            UpdateInternalDataItem => (
+                "mutation($input: UpdateDataItemInput!) { updateDataItem(input: $input) { dataItem { id } } }",
+                json!({ "input": { "id": fx.internal_item, "description": format!("Mô tả {n}") } }),
+            ),
+            DeleteDataItem => {
+                let item = create_item(app, &fx.database, &format!("XOA{n}"), "Mục tạm").await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteDataItem(input: $input) { deletedId } }",
+                    item,
+                )
+            }
+            CreateSharingPolicy => {
+                let item =
+                    create_item(app, &fx.database, &format!("CS{n}"), "Mục có chính sách").await;
+                set_policy(app, &item, "PUBLIC", "OPEN").await;
+                (
+                    "mutation($input: CreateSharingPolicyInput!) { createSharingPolicy(input: $input) { sharingPolicy { id } } }",
+                    json!({ "input": { "dataItemId": item, "consumerType": "ENTERPRISE", "mode": "ON_REQUEST" } }),
+                )
+            }
+            UpdateSharingPolicy => (
+                "mutation($input: UpdateSharingPolicyInput!) { updateSharingPolicy(input: $input) { sharingPolicy { id } } }",
+                json!({ "input": { "id": fx.public_policy, "conditions": format!("Ghi rõ nguồn {n}") } }),
+            ),
+            DeleteSharingPolicy => {
+                let item = fresh_published_item(app, fx, &format!("D{n}")).await;
+                let policy = set_policy(app, &item, "ENTERPRISE", "ON_REQUEST").await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteSharingPolicy(input: $input) { deletedId } }",
+                    policy,
+                )
+            }
+            SetSharingPolicies => (
+                "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { policies { id } } }",
+                json!({ "input": { "dataItemId": fx.published_item, "policies": [
+                    { "consumerType": "INDIVIDUAL", "mode": if n.is_multiple_of(2) { "ON_REQUEST" } else { "OPEN" } } ] } }),
+            ),
+            CreateDataService => (
+                "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id } } }",
+                json!({ "input": { "code": format!("DV-{n}"), "name": "Dịch vụ tra cứu", "providerId": fx.org_a,
+                                   "method": "ONLINE_SERVICE", "platform": "LGSP" } }),
+            ),
+            UpdateDataService => (
+                "mutation($input: UpdateDataServiceInput!) { updateDataService(input: $input) { dataService { id } } }",
+                json!({ "input": { "id": fx.published_service, "availability": format!("24/7 ({n})") } }),
+            ),
+            UpdateDraftDataService => (
+                "mutation($input: UpdateDataServiceInput!) { updateDataService(input: $input) { dataService { id } } }",
+                json!({ "input": { "id": fx.draft_service, "availability": format!("Giờ hành chính ({n})") } }),
+            ),
+            DeleteDataService => {
+                let s = service(app, &fx.org_a, &format!("DV-X{n}"), "DRAFT").await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteDataService(input: $input) { deletedId } }",
+                    s,
+                )
+            }
+            CreateShare => {
+                let item = fresh_published_item(app, fx, &format!("S{n}")).await;
+                (
+                    "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+                    json!({ "input": { "dataItemId": item, "consumerId": fx.org_b } }),
+                )
+            }
+            UpdateShare => (
+                "mutation($input: UpdateShareInput!) { updateShare(input: $input) { share { id } } }",
+                json!({ "input": { "id": fx.share_ab, "purpose": format!("Chứng thực {n}") } }),
+            ),
+            DeleteShare => {
+                let item = fresh_published_item(app, fx, &format!("X{n}")).await;
+                let s = share(app, &item, &fx.org_b).await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteShare(input: $input) { deletedId } }",
+                    s,
+                )
+            }
+            CreateDerivation => {
+                let item = fresh_published_item(app, fx, &format!("V{n}")).await;
+                (
+                    "mutation($input: CreateDerivationInput!) { createDerivation(input: $input) { derivation { id } } }",
+                    json!({ "input": { "sourceItemId": fx.b_item, "derivedItemId": item } }),
+                )
+            }
+            UpdateDerivation => (
+                "mutation($input: UpdateDerivationInput!) { updateDerivation(input: $input) { derivation { id } } }",
+                json!({ "input": { "id": fx.derivation, "transformation": format!("Tổng hợp {n}") } }),
+            ),
+            DeleteDerivation => {
+                let item = fresh_published_item(app, fx, &format!("W{n}")).await;
+                let d = derivation(app, &fx.published_item, &item).await;
+                delete(
+                    "mutation($input: DeleteInput!) { deleteDerivation(input: $input) { deletedId } }",
+                    d,
+                )
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_mutation_is_allowed_exactly_to_the_right_callers() {
+    let app = TestApp::spawn().await;
+    let fx = fixture(&app).await;
+    let callers = Callers::new(&app).await;
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for write in Write::ALL {
+        for (c, token) in callers.tokens.iter().enumerate() {
+            n += 1;
+            let (mutation, vars) = write.prepare(&app, &fx, n).await;
+            let audit_before = audit_count(&app).await;
+            let body = app.post_as(token.as_deref(), mutation, vars).await;
+            let got = match body["errors"].as_array() {
+                None => OK,
+                Some(errors) => code(&errors[0]),
+            };
+            let expected = write.expected()[c];
+            if got != expected {
+                failures.push(format!(
+                    "{write:?} by {}: {got}, expected {expected}: {body}",
+                    CALLERS[c]
+                ));
+            }
+            // A refused write leaves no trace; an accepted one leaves its audit entries.
+            let written = audit_count(&app).await - audit_before;
+            if (got == OK) != (written > 0) {
+                failures.push(format!(
+                    "{write:?} by {}: {got} with {written} audit entries",
+                    CALLERS[c]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+async fn audit_count(app: &TestApp) -> i64 {
+    app.ok("{ auditLog(first: 1) { totalCount } }", json!({}))
+        .await["auditLog"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn tokens_are_checked_and_the_viewer_says_who_calls() {
+    let app = TestApp::spawn().await;
+    let fx = fixture(&app).await;
+    let steward = app.token(Role::Steward, Some(A)).await;
+    let query = "{ viewer { authenticated role name organization { code name } canWrite canReadAuditLog canManageTokens } }";
+    let data = app.ok_as(Some(&steward), query, json!({})).await;
+    assert_eq!(data["viewer"]["role"], "STEWARD");
+    assert_eq!(
+        data["viewer"]["organization"]["name"],
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông"
+    );
+    assert_eq!(data["viewer"]["canWrite"], true);
+    assert_eq!(data["viewer"]["canManageTokens"], false);
+    let q = "query($a: ID!, $b: ID!) { viewer { a: canWriteOrganization(id: $a) b: canWriteOrganization(id: $b) } }";
+    let data = app
+        .ok_as(Some(&steward), q, json!({ "a": fx.org_a, "b": fx.org_b }))
+        .await;
+    assert_eq!(
+        (&data["viewer"]["a"], &data["viewer"]["b"]),
+        (&json!(true), &json!(false))
+    );
+
+    let data = app.ok_as(None, query, json!({})).await;
+    assert_eq!(data["viewer"]["authenticated"], false);
+    assert!(data["viewer"]["role"].is_null());
+    assert_eq!(data["viewer"]["canWrite"], false);
+
+    // Malformed, unknown and revoked tokens are refused with 401, never read as the public.
+    let revoked = sharegraph::access::token::create(&app.db, "cũ", Role::Viewer, Some(A))
+        .await
+        .unwrap();
+    sharegraph::access::token::revoke(&app.db, revoked.row.id)
+        .await
+        .unwrap();
+    let unknown = format!("{}{}", sharegraph::access::token::PREFIX, "x".repeat(43));
+    for header in [
+        "Basic dXNlcjpwYXNz".to_owned(),
+        "Bearer".to_owned(),
+        "Bearer not-a-token".to_owned(),
+        format!("Bearer {unknown}"),
+        format!("Bearer {}", revoked.token),
+    ] {
+        let resp = app
+            .http(
+                Request::post("/graphql")
+                    .header("content-type", "application/json")
+                    .header("authorization", header.as_str())
+                    .body(Body::from(
+                        json!({ "query": "{ viewer { authenticated } }" }).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(resp.status, StatusCode::UNAUTHORIZED, "{header}");
+        assert_eq!(code(&resp.body["errors"][0]), "UNAUTHENTICATED", "{header}");
+        assert!(resp.headers.get("www-authenticate").is_some());
+        assert!(resp.body.get("data").is_none());
+    }
+    // Only the hash is stored.
+    let stored = sharegraph::access::token::list(&app.db).await.unwrap();
+    assert!(
+        stored
+            .iter()
+            .all(|t| !t.token_hash.contains(&steward) && t.token_hash.len() == 64)
+    );
+}
