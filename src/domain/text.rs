@@ -75,6 +75,28 @@ fn checked(field: &str, value: &str, max: usize) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// Longest text a filter or lookup may compare with.
+pub const MAX_QUERY_TEXT: usize = 1000;
+
+/// Checks a text a client searches or looks up by: no longer than [`MAX_QUERY_TEXT`] characters
+/// (SQLite refuses longer LIKE patterns, and no stored value is longer) and free of NUL, which
+/// PostgreSQL text cannot hold.
+pub fn query_text(field: &str, value: &str) -> Result<()> {
+    if value.chars().count() > MAX_QUERY_TEXT {
+        return Err(Error::bad_input(
+            field,
+            format!("{field} must be at most {MAX_QUERY_TEXT} characters"),
+        ));
+    }
+    if value.contains('\0') {
+        return Err(Error::bad_input(
+            field,
+            format!("{field} must not contain NUL characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// A light e-mail check: one `@` with text on both sides and a dot in the domain. Full RFC 5322
 /// validation rejects nothing a person would type and accepts much that no mailbox has.
 pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {

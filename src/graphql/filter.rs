@@ -12,7 +12,7 @@ use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, Value};
 
 use super::ids::{self, Kind};
-use crate::domain::text::fold;
+use crate::domain::text::{fold, query_text};
 use crate::error::{Error, Result};
 
 /// Most values one `in` list may hold.
@@ -127,11 +127,23 @@ pub fn text<C: ColumnTrait>(
 ) -> Result<Condition> {
     let mut cond = Condition::all();
     let Some(f) = f else { return Ok(cond) };
+    for (name, v) in [
+        ("eq", &f.eq),
+        ("contains", &f.contains),
+        ("startsWith", &f.starts_with),
+    ] {
+        if let Some(v) = v {
+            query_text(&format!("{field}.{name}"), v)?;
+        }
+    }
     if let Some(v) = &f.eq {
         cond = cond.add(col.eq(v.clone()));
     }
     if let Some(vs) = &f.in_ {
         check_in_len(field, vs)?;
+        for v in vs {
+            query_text(&format!("{field}.in"), v)?;
+        }
         cond = cond.add(col.is_in(vs.clone()));
     }
     if let Some(v) = &f.starts_with {

@@ -94,7 +94,10 @@ impl Lookup {
     pub fn new(id: Option<ID>, code: Option<String>, kind: Kind) -> Result<Self> {
         match (id, code) {
             (Some(id), None) => Ok(Self::Id(ids::decode_as("id", &id, kind)?)),
-            (None, Some(code)) => Ok(Self::Code(code)),
+            (None, Some(code)) => {
+                crate::domain::text::query_text("code", &code)?;
+                Ok(Self::Code(code))
+            }
             _ => Err(Error::bad_input("id", "pass exactly one of id or code")),
         }
     }

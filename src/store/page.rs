@@ -611,9 +611,11 @@ fn json_to_value(ty: &ColumnType, v: &Json) -> Option<Value> {
             .as_str()
             .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
             .map(|t| Value::from(t.with_timezone(&chrono::Utc))),
-        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
-            v.as_str().map(|s| Value::from(s.to_owned()))
-        }
+        // NUL cannot be stored (nor compared with) in PostgreSQL text, so no real cursor has one.
+        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => v
+            .as_str()
+            .filter(|s| !s.contains('\0'))
+            .map(|s| Value::from(s.to_owned())),
         _ => None,
     }
 }

@@ -857,3 +857,180 @@ async fn tokens_are_checked_and_the_viewer_says_who_calls() {
             .all(|t| !t.token_hash.contains(&steward) && t.token_hash.len() == 64)
     );
 }
+
+#[tokio::test]
+async fn walks_stop_at_what_the_caller_may_not_see() {
+    let app = TestApp::spawn().await;
+    let fx = fixture(&app).await;
+    let callers = Callers::new(&app).await;
+    let [anonymous, _, steward_a, steward_b, _] = &callers.tokens;
+    let up =
+        "query($id: ID!) { dataItem(id: $id) { upstream { totalCount nodes { item { id } } } } }";
+    let impact = "query($id: ID!) { dataItem(id: $id) { impact { totalCount nodes { organization { code } via } } } }";
+    let graph = "query($id: ID!) { organization(id: $id) { sharingGraph { nodes { organization { code } } totalEdges } } }";
+    let lineage = "query($id: ID!) { lineage(root: $id) { nodes { id } } }";
+
+    // The owner sees its internal source item upstream, the receivers of its shares, and
+    // both edges of its sharing graph.
+    let data = app
+        .ok_as(steward_a.as_deref(), up, json!({ "id": fx.published_item }))
+        .await;
+    assert_eq!(
+        data["dataItem"]["upstream"]["nodes"][0]["item"]["id"],
+        fx.internal_item
+    );
+    let data = app
+        .ok_as(
+            steward_a.as_deref(),
+            impact,
+            json!({ "id": fx.published_item }),
+        )
+        .await;
+    assert_eq!(data["dataItem"]["impact"]["totalCount"], 2);
+    let data = app
+        .ok_as(steward_a.as_deref(), graph, json!({ "id": fx.org_a }))
+        .await;
+    assert_eq!(data["organization"]["sharingGraph"]["totalEdges"], 2);
+    let data = app
+        .ok_as(
+            steward_a.as_deref(),
+            lineage,
+            json!({ "id": fx.published_item }),
+        )
+        .await;
+    let seen: Vec<&Value> = data["lineage"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["id"])
+        .collect();
+    assert!(seen.contains(&&json!(fx.internal_item)));
+
+    // The public: no internal item, no share, no receiver.
+    let data = app
+        .ok_as(anonymous.as_deref(), up, json!({ "id": fx.published_item }))
+        .await;
+    assert_eq!(data["dataItem"]["upstream"]["totalCount"], 0);
+    let data = app
+        .ok_as(
+            anonymous.as_deref(),
+            impact,
+            json!({ "id": fx.published_item }),
+        )
+        .await;
+    assert_eq!(data["dataItem"]["impact"]["totalCount"], 0);
+    let data = app
+        .ok_as(anonymous.as_deref(), graph, json!({ "id": fx.org_a }))
+        .await;
+    assert_eq!(data["organization"]["sharingGraph"]["totalEdges"], 0);
+    let data = app
+        .ok_as(
+            anonymous.as_deref(),
+            lineage,
+            json!({ "id": fx.published_item }),
+        )
+        .await;
+    let seen: Vec<&Value> = data["lineage"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["id"])
+        .collect();
+    assert!(!seen.contains(&&json!(fx.internal_item)));
+    assert!(seen.contains(&&json!(fx.published_item)));
+
+    // B sees the share it receives, not the one to C; not A's internal item.
+    let data = app
+        .ok_as(
+            steward_b.as_deref(),
+            impact,
+            json!({ "id": fx.published_item }),
+        )
+        .await;
+    let codes: Vec<&Value> = data["dataItem"]["impact"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["organization"]["code"])
+        .collect();
+    assert_eq!(codes, [&json!(B)]);
+    let data = app
+        .ok_as(steward_b.as_deref(), up, json!({ "id": fx.published_item }))
+        .await;
+    assert_eq!(data["dataItem"]["upstream"]["totalCount"], 0);
+    // A walk cannot start at a row its caller may not see.
+    let data = app
+        .ok_as(steward_b.as_deref(), up, json!({ "id": fx.internal_item }))
+        .await;
+    assert!(data["dataItem"].is_null());
+    let err = app
+        .err_as(
+            steward_b.as_deref(),
+            lineage,
+            json!({ "id": fx.internal_item }),
+        )
+        .await;
+    assert_eq!(code(&err), "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let app = TestApp::spawn_with(|l| {
+        l.rate_limit_per_minute = 3;
+        l.anonymous_rate_limit_per_minute = 2;
+    })
+    .await;
+    let viewer = app.token(Role::Admin, None).await;
+    let ask = |token: Option<String>, address: &'static str| {
+        let mut req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("accept", "application/graphql-response+json");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let mut req = req
+            .body(Body::from(
+                json!({ "query": "{ viewer { authenticated } }" }).to_string(),
+            ))
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(
+            address.parse::<std::net::SocketAddr>().unwrap(),
+        ));
+        req
+    };
+    // Anonymous callers: per address.
+    for _ in 0..2 {
+        assert_eq!(
+            app.http(ask(None, "10.1.1.1:5000")).await.status,
+            StatusCode::OK
+        );
+    }
+    let resp = app.http(ask(None, "10.1.1.1:5001")).await;
+    assert_eq!(resp.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(code(&resp.body["errors"][0]), "LIMIT_EXCEEDED");
+    let retry: u64 = resp.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(
+        app.http(ask(None, "10.1.1.2:5000")).await.status,
+        StatusCode::OK
+    );
+    // A token has its own budget, wherever it calls from.
+    for _ in 0..3 {
+        assert_eq!(
+            app.http(ask(Some(viewer.clone()), "10.1.1.1:5000"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        app.http(ask(Some(viewer.clone()), "10.9.9.9:5000"))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

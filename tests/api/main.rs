@@ -5,12 +5,14 @@
 mod support;
 
 mod access;
+mod audit;
 mod catalogue;
 mod demo;
 mod filters;
 mod graphql_http;
 mod lineage;
 mod paging;
+mod properties;
 mod sharing;
 mod statements;
 mod validation;
