@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo bench --bench lineage -- --items 100000 --db sqlite
 //! cargo bench --bench lineage -- --items 1000000 --db postgres --runs 50
+//! cargo bench --bench lineage -- --items 100000 --db sqlite --anonymous   # as the public
 //! ```
 //!
 //! The catalogue is generated once per (size, seed) and kept (`target/bench/*.db` for SQLite,
@@ -27,6 +28,8 @@ struct Args {
     seed: u64,
     postgres: bool,
     runs: usize,
+    /// Ask as the public (no token): every statement carries the visibility conditions.
+    anonymous: bool,
 }
 
 fn args() -> Args {
@@ -35,6 +38,7 @@ fn args() -> Args {
         seed: 47,
         postgres: false,
         runs: 30,
+        anonymous: false,
     };
     let argv: Vec<String> = std::env::args().collect();
     let mut i = 1;
@@ -45,6 +49,11 @@ fn args() -> Args {
             "--seed" => a.seed = value.parse().expect("--seed N"),
             "--runs" => a.runs = value.parse().expect("--runs N"),
             "--db" => a.postgres = value == "postgres",
+            "--anonymous" => {
+                a.anonymous = true;
+                i += 1;
+                continue;
+            }
             _ => {
                 i += 1;
                 continue;
@@ -133,6 +142,7 @@ fn start_server(url: &str) -> (Child, u16) {
         .env("SHAREGRAPH_LISTEN", format!("127.0.0.1:{port}"))
         .env("SHAREGRAPH_LOG", "warn")
         .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")
+        .env("SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0")
         .stdout(Stdio::null())
         .spawn()
         .expect("start sharegraph");
@@ -151,13 +161,19 @@ fn rss_kib(pid: u32, field: &str) -> u64 {
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-async fn post(client: &HttpClient, port: u16, token: &str, query: &str) -> (Duration, Value) {
+async fn post(
+    client: &HttpClient,
+    port: u16,
+    token: Option<&str>,
+    query: &str,
+) -> (Duration, Value) {
     let body = json!({ "query": query }).to_string();
-    let req = hyper::Request::post(format!("http://127.0.0.1:{port}/graphql"))
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {token}"))
-        .body(Full::new(Bytes::from(body)))
-        .unwrap();
+    let mut req = hyper::Request::post(format!("http://127.0.0.1:{port}/graphql"))
+        .header("content-type", "application/json");
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let req = req.body(Full::new(Bytes::from(body))).unwrap();
     let started = Instant::now();
     let resp = client.request(req).await.expect("request");
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
@@ -191,15 +207,27 @@ async fn main() {
         "SELECT MIN(id) FROM organizations WHERE level = 'PROVINCE'",
     )
     .await;
-    // Measured as an admin, who sees every row: the walks cover the whole graph.
-    let token =
-        sharegraph::access::token::create(&db, "benchmark", sharegraph::access::Role::Admin, None)
+    // Measured as an admin, who sees every row (the walks cover the whole graph), or as the
+    // public, whose statements all carry the visibility conditions.
+    let token = if a.anonymous {
+        None
+    } else {
+        Some(
+            sharegraph::access::token::create(
+                &db,
+                "benchmark",
+                sharegraph::access::Role::Admin,
+                None,
+            )
             .await
             .expect("admin token")
-            .token;
+            .token,
+        )
+    };
     db.close().await.ok();
 
-    let (mut server, port) = start_server(&url);
+    let (server, port) = start_server(&url);
+    let server = Server(server);
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
     let ready = Instant::now();
     loop {
@@ -217,7 +245,7 @@ async fn main() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let rss_start = rss_kib(server.id(), "VmRSS:");
+    let rss_start = rss_kib(server.0.id(), "VmRSS:");
 
     let item = global_id("DataItem", hot);
     let deep_item = global_id("DataItem", deep);
@@ -247,12 +275,21 @@ async fn main() {
             "nested page orgs→databases→items→policies, 20 per level",
             "{ organizations(first: 20) { nodes { code databases(first: 20) { nodes { code items(first: 20) { nodes { code policies(first: 20) { nodes { consumerType mode } } } } } } } } }".to_owned(),
         ),
+        (
+            "dataItems first page with totalCount",
+            "{ dataItems(first: 20) { totalCount nodes { code name } } }".to_owned(),
+        ),
     ];
 
     println!(
-        "\n{} items on {}, hot item {hot} shared {hot_shares} times; {} runs each after 3 warm-ups",
+        "\n{} items on {}, as {}, hot item {hot} shared {hot_shares} times; {} runs each after 3 warm-ups",
         a.items,
         if a.postgres { "PostgreSQL" } else { "SQLite" },
+        if a.anonymous {
+            "the public"
+        } else {
+            "an admin"
+        },
         a.runs
     );
     println!("| query | p50 ms | p95 ms | result |");
@@ -261,7 +298,7 @@ async fn main() {
         let mut times = Vec::with_capacity(a.runs);
         let mut last = Value::Null;
         for i in 0..a.runs + 3 {
-            let (t, body) = post(&client, port, &token, query).await;
+            let (t, body) = post(&client, port, token.as_deref(), query).await;
             if let Some(errors) = body.get("errors") {
                 panic!("{name}: {errors}");
             }
@@ -278,16 +315,25 @@ async fn main() {
             summary(&last)
         );
     }
-    let rss_end = rss_kib(server.id(), "VmRSS:");
-    let peak = rss_kib(server.id(), "VmHWM:");
+    let rss_end = rss_kib(server.0.id(), "VmRSS:");
+    let peak = rss_kib(server.0.id(), "VmHWM:");
     println!(
         "\nserver RSS: {:.1} MB after start, {:.1} MB at the end, {:.1} MB peak",
         rss_start as f64 / 1024.0,
         rss_end as f64 / 1024.0,
         peak as f64 / 1024.0
     );
-    let _ = server.kill();
-    let _ = server.wait();
+}
+
+/// The server process, stopped however the benchmark ends (a panic included): a server left
+/// running would go on loading the machine and skew the next measurement.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// A short description of what a query returned, so the table shows the work done.
@@ -311,6 +357,9 @@ fn summary(body: &Value) -> String {
             g["edges"].as_array().map_or(0, Vec::len),
             g["truncated"]
         );
+    }
+    if let Some(items) = data.get("dataItems") {
+        return format!("{} items in all", items["totalCount"]);
     }
     let rows = body.to_string().matches("\"mode\"").count();
     format!("{rows} policies")

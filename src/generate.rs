@@ -627,6 +627,12 @@ pub async fn generate(db: &DatabaseConnection, items: usize, seed: u64) -> Resul
     }
     txn.commit().await?;
 
+    // Published: shared with someone (what the write path keeps in step, done here at once).
+    db.execute_unprepared(
+        "UPDATE data_items SET published = EXISTS (SELECT 1 FROM sharing_policies p WHERE p.data_item_id = data_items.id AND p.mode <> 'NOT_SHARED')",
+    )
+    .await?;
+
     if db.get_database_backend() == DatabaseBackend::Postgres {
         for table in [
             "organizations",

@@ -17,6 +17,9 @@ pub struct Model {
     pub is_master_data: bool,
     pub is_shared_code_list: bool,
     pub is_personal_data: bool,
+    /// Some policy shares the item (not every one is `NOT_SHARED`): it is part of the published
+    /// catalogue. Derived from the policies by the write path.
+    pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

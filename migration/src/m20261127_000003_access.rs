@@ -1,4 +1,5 @@
-//! Access control: API tokens (only their hashes) and the hash-chained audit log.
+//! Access control: API tokens (only their hashes), the hash-chained audit log, and each data
+//! item's `published` flag (shared with someone: the public may see it).
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::util::{fk, index};
@@ -17,6 +18,25 @@ impl MigrationTrait for Migration {
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::Restrict;
+
+        // An item is part of the published catalogue when some policy shares it (DESIGN.md §4);
+        // kept in step by the policy write path, so that public reads test a column instead of
+        // probing the policies of every row.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("data_items")
+                    .add_column(boolean("published").default(false))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE data_items SET published = EXISTS (SELECT 1 FROM sharing_policies p WHERE p.data_item_id = data_items.id AND p.mode <> 'NOT_SHARED')",
+            )
+            .await?;
+        index(manager, "data_items", &["published", "name"], false).await?;
 
         manager
             .create_table(
@@ -101,6 +121,22 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_data_items_published_name")
+                    .table("data_items")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("data_items")
+                    .drop_column("published")
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 }

@@ -6,13 +6,13 @@
 //!
 //! Rows a caller may not see are absent: not returned, not counted, and not crossed by walks.
 
-use entity::enums::{ServiceStatus, SharingMode};
+use entity::enums::ServiceStatus;
 use entity::{
     audit_entry, data_item, data_service, database, derivation, focal_point, information_system,
     organization, share, sharing_policy,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ActiveEnum, ColumnTrait, Condition, DatabaseBackend};
+use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
 
 use super::{Caller, Role};
 use crate::store::page::Listable;
@@ -42,19 +42,39 @@ fn rule(caller: &Caller, public: Condition, own: impl FnOnce(i64) -> Condition) 
     }
 }
 
-/// `SELECT id FROM <E> WHERE <visible to caller>`, for `IN (...)` conditions.
-fn ids_of<E: Visible>(caller: &Caller) -> SelectStatement {
+/// `SELECT 1 FROM <E> WHERE <E>.id = <id> AND <visible to caller>`: correlated with the row
+/// that names `id`, so that each candidate row costs one index probe (an uncorrelated
+/// `id IN (all visible rows)` makes the database list every visible row first).
+fn probe<E: Visible>(caller: &Caller, id: Expr) -> SelectStatement {
     Query::select()
-        .column((E::default(), E::id_column()))
+        .expr(Expr::val(1))
         .from(E::default())
-        .cond_where(E::visible_to(caller))
+        .cond_where(
+            Condition::all()
+                .add(Expr::col((E::default(), E::id_column())).eq(id))
+                .add(E::visible_to(caller)),
+        )
         .to_owned()
 }
 
-/// The visible ids of `E` as an SQL subquery with its values written in, for the hand-written
-/// SQL of the lineage walks; `None` when the caller sees every row (no restriction to add).
-pub fn visible_ids<E: Visible>(caller: &Caller, backend: DatabaseBackend) -> Option<String> {
-    (!caller.is_admin()).then(|| backend.build(&ids_of::<E>(caller)).to_string())
+/// The row of `E` that `id` names is visible to the caller.
+fn visible_row<E: Visible>(caller: &Caller, id: Expr) -> Condition {
+    Condition::all().add(Expr::exists(probe::<E>(caller, id)))
+}
+
+/// `EXISTS (...)` saying the row of `E` whose id is in the SQL column `column` is visible, with
+/// its values written in, for the hand-written SQL of the lineage walks; `None` when the caller
+/// sees every row (no restriction to add). `column` must name its table by an alias other than
+/// `E`'s table name.
+pub fn visible_sql<E: Visible>(
+    caller: &Caller,
+    backend: DatabaseBackend,
+    column: &str,
+) -> Option<String> {
+    (!caller.is_admin()).then(|| {
+        let probe = probe::<E>(caller, Expr::cust(column.to_owned()));
+        format!("EXISTS ({})", backend.build(&probe))
+    })
 }
 
 impl Visible for organization::Entity {
@@ -88,23 +108,11 @@ impl Visible for database::Entity {
 impl Visible for data_item::Entity {
     /// Published unless shared with no one (every policy `NOT_SHARED`, or none at all).
     fn visible_to(caller: &Caller) -> Condition {
-        let published = Expr::exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(sharing_policy::Entity)
-                .and_where(
-                    Expr::col((sharing_policy::Entity, sharing_policy::Column::DataItemId))
-                        .equals((data_item::Entity, data_item::Column::Id)),
-                )
-                .and_where(
-                    Expr::col((sharing_policy::Entity, sharing_policy::Column::Mode))
-                        .ne(SharingMode::NotShared.to_value()),
-                )
-                .to_owned(),
-        );
-        rule(caller, Condition::all().add(published), |org| {
-            Condition::all().add(data_item::Column::OwnerId.eq(org))
-        })
+        rule(
+            caller,
+            Condition::all().add(data_item::Column::Published.eq(true)),
+            |org| Condition::all().add(data_item::Column::OwnerId.eq(org)),
+        )
     }
 }
 
@@ -114,8 +122,9 @@ impl Visible for sharing_policy::Entity {
         if caller.is_admin() {
             return everything();
         }
-        Condition::all().add(
-            sharing_policy::Column::DataItemId.in_subquery(ids_of::<data_item::Entity>(caller)),
+        visible_row::<data_item::Entity>(
+            caller,
+            Expr::col((sharing_policy::Entity, sharing_policy::Column::DataItemId)),
         )
     }
 }
@@ -151,8 +160,14 @@ impl Visible for derivation::Entity {
             return everything();
         }
         Condition::all()
-            .add(derivation::Column::SourceItemId.in_subquery(ids_of::<data_item::Entity>(caller)))
-            .add(derivation::Column::DerivedItemId.in_subquery(ids_of::<data_item::Entity>(caller)))
+            .add(visible_row::<data_item::Entity>(
+                caller,
+                Expr::col((derivation::Entity, derivation::Column::SourceItemId)),
+            ))
+            .add(visible_row::<data_item::Entity>(
+                caller,
+                Expr::col((derivation::Entity, derivation::Column::DerivedItemId)),
+            ))
     }
 }
 

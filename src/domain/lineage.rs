@@ -20,14 +20,15 @@ use entity::{data_item, data_service, share};
 use super::sql::{id_list, ids_value, statement};
 use super::today;
 use crate::access::Caller;
-use crate::access::visibility::{Visible, visible_ids};
+use crate::access::visibility::{Visible, visible_sql};
 use crate::error::Result;
 
-/// ` AND <column> IN (<ids of E the caller sees>)`, or nothing when the caller sees them all:
-/// how the walks keep to the caller's visibility (they stop at rows it may not see).
+/// ` AND <the row of E that column names is visible>`, or nothing when the caller sees every
+/// row: how the walks keep to the caller's visibility (they stop at rows it may not see).
+/// `column` must be qualified by an alias (`d.derived_item_id`, `i.id`).
 fn only<E: Visible>(caller: &Caller, backend: DatabaseBackend, column: &str) -> String {
-    visible_ids::<E>(caller, backend)
-        .map(|ids| format!(" AND {column} IN ({ids})"))
+    visible_sql::<E>(caller, backend, column)
+        .map(|exists| format!(" AND {exists}"))
         .unwrap_or_default()
 }
 
@@ -563,22 +564,22 @@ pub async fn root_items(
         NodeRef::DataItem(id) => return Ok((vec![id], false)),
         NodeRef::Database(id) => (
             format!(
-                "SELECT id FROM data_items WHERE database_id = ?{} ORDER BY id LIMIT ?",
-                only::<data_item::Entity>(caller, backend, "id")
+                "SELECT i.id FROM data_items i WHERE i.database_id = ?{} ORDER BY i.id LIMIT ?",
+                only::<data_item::Entity>(caller, backend, "i.id")
             ),
             id,
         ),
         NodeRef::Organization(id) => (
             format!(
-                "SELECT id FROM data_items WHERE owner_id = ?{} ORDER BY id LIMIT ?",
-                only::<data_item::Entity>(caller, backend, "id")
+                "SELECT i.id FROM data_items i WHERE i.owner_id = ?{} ORDER BY i.id LIMIT ?",
+                only::<data_item::Entity>(caller, backend, "i.id")
             ),
             id,
         ),
         NodeRef::DataService(id) => (
             format!(
-                "SELECT data_item_id FROM data_service_items WHERE service_id = ?{} ORDER BY data_item_id LIMIT ?",
-                only::<data_item::Entity>(caller, backend, "data_item_id")
+                "SELECT l.data_item_id FROM data_service_items l WHERE l.service_id = ?{} ORDER BY l.data_item_id LIMIT ?",
+                only::<data_item::Entity>(caller, backend, "l.data_item_id")
             ),
             id,
         ),

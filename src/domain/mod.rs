@@ -95,6 +95,16 @@ pub trait Record: Send + Sync + 'static {
         async { Ok(()) }
     }
 
+    /// Keeps data derived from this row in step after any change (same transaction): `before`
+    /// is `None` for a creation, `after` for a deletion.
+    fn after_write(
+        _txn: &DatabaseTransaction,
+        _before: Option<&Model<Self>>,
+        _after: Option<&Model<Self>>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async { Ok(()) }
+    }
+
     /// What still points at this row, as `(count, "what")` pairs; any non-zero count refuses
     /// the delete.
     fn references(
@@ -129,6 +139,7 @@ where
     stamp::<R>(&mut active, 1, true);
     let model = active.insert(&tx.txn).await?;
     R::authorize(tx, None, Some(&model)).await?;
+    R::after_write(&tx.txn, None, Some(&model)).await?;
     record::<R>(tx, "CREATE", None, Some(&model)).await?;
     Ok(model)
 }
@@ -196,6 +207,7 @@ where
     let updated = active.update(&tx.txn).await?;
     R::authorize(tx, Some(&current), Some(&updated)).await?;
     R::after_update(&tx.txn, &current, &updated).await?;
+    R::after_write(&tx.txn, Some(&current), Some(&updated)).await?;
     record::<R>(tx, "UPDATE", Some(&current), Some(&updated)).await?;
     Ok(updated)
 }
@@ -229,6 +241,7 @@ where
     }
     record::<R>(&mut tx, "DELETE", Some(&current), None).await?;
     current.clone().delete(&tx.txn).await?;
+    R::after_write(&tx.txn, Some(&current), None).await?;
     tx.commit().await?;
     Ok(current)
 }

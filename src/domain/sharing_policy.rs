@@ -6,6 +6,7 @@ use entity::enums::{ConsumerType, SharingMode};
 use entity::sharing_policy::{ActiveModel, Column, Entity, Model};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    sea_query::Expr,
 };
 
 use super::data_item::{DataItem, Fields as ItemFields, item_owner};
@@ -143,9 +144,36 @@ impl Record for SharingPolicy {
         a.legal_basis = Set(f.legal_basis);
     }
 
+    /// Whether the item is published depends on its policies.
+    async fn after_write(
+        txn: &DatabaseTransaction,
+        before: Option<&Model>,
+        after: Option<&Model>,
+    ) -> Result<()> {
+        if let Some(p) = after.or(before) {
+            refresh_published(txn, p.data_item_id).await?;
+        }
+        Ok(())
+    }
+
     async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
         Ok(Vec::new())
     }
+}
+
+/// Sets an item's `published` flag from its policies: shared with someone by at least one.
+pub async fn refresh_published(txn: &DatabaseTransaction, item: i64) -> Result<()> {
+    let shared = super::count::<Entity>(
+        txn,
+        eq(Column::DataItemId, item).add(Column::Mode.ne(SharingMode::NotShared)),
+    )
+    .await?;
+    data_item::Entity::update_many()
+        .col_expr(data_item::Column::Published, Expr::value(shared > 0))
+        .filter(data_item::Column::Id.eq(item))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// One entry of [`set_policies`].

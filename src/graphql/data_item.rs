@@ -65,6 +65,11 @@ impl DataItem {
     async fn is_personal_data(&self) -> bool {
         self.0.is_personal_data
     }
+    /// Shared with someone (some policy is not `NOT_SHARED`): part of the published catalogue
+    /// that the public reads. Items shared with no one are seen by their organization only.
+    async fn is_published(&self) -> bool {
+        self.0.published
+    }
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -248,6 +253,7 @@ pub struct DataItemWhere {
     pub is_master_data: Option<BooleanFilter>,
     pub is_shared_code_list: Option<BooleanFilter>,
     pub is_personal_data: Option<BooleanFilter>,
+    pub is_published: Option<BooleanFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
     pub or: Option<Vec<DataItemWhere>>,
@@ -278,6 +284,7 @@ impl WhereInput for DataItemWhere {
                 Column::IsPersonalData,
                 &self.is_personal_data,
             ))
+            .add(filter::boolean(Column::Published, &self.is_published))
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }

@@ -1034,3 +1034,67 @@ async fn rate_limits_answer_429_with_retry_after() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+#[tokio::test]
+async fn an_item_is_public_exactly_while_some_policy_shares_it() {
+    let app = TestApp::spawn().await;
+    let fx = fixture(&app).await;
+    let seen = |item: String| {
+        let app = &app;
+        async move {
+            let q = "query($id: ID!) { dataItem(id: $id) { isPublished } dataItems(where: { isPublished: { eq: true } }) { totalCount } }";
+            let data = app.ok_as(None, q, json!({ "id": item })).await;
+            (
+                !data["dataItem"].is_null(),
+                data["dataItems"]["totalCount"].as_i64().unwrap(),
+            )
+        }
+    };
+    assert_eq!(seen(fx.published_item.clone()).await, (true, 2));
+    // Refusing every consumer type withdraws it from the public catalogue...
+    let set = "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { policies { mode } } }";
+    let refuse = |ct: &str| json!({ "consumerType": ct, "mode": "NOT_SHARED", "legalBasis": "Luật Bảo vệ bí mật nhà nước 2018" });
+    app.ok(set, json!({ "input": { "dataItemId": fx.published_item, "policies": [refuse("PUBLIC"), refuse("STATE_AGENCY")] } }))
+        .await;
+    assert_eq!(seen(fx.published_item.clone()).await, (false, 1));
+    // ... its owner still reads it, and sees it is not published.
+    let steward = app.token(Role::Steward, Some(A)).await;
+    let data = app
+        .ok_as(
+            Some(&steward),
+            "query($id: ID!) { dataItem(id: $id) { isPublished } }",
+            json!({ "id": fx.published_item }),
+        )
+        .await;
+    assert_eq!(data["dataItem"]["isPublished"], false);
+    // Sharing it again with one consumer type publishes it again.
+    app.ok(set, json!({ "input": { "dataItemId": fx.published_item, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }] } }))
+        .await;
+    assert_eq!(seen(fx.published_item.clone()).await, (true, 2));
+    // Deleting that policy withdraws it; deleting the internal item's only policy changes nothing.
+    let policies = app
+        .ok(
+            "query($id: ID!) { dataItem(id: $id) { policies { nodes { id mode } } } }",
+            json!({ "id": fx.published_item }),
+        )
+        .await;
+    let default = policies["dataItem"]["policies"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["mode"] == "DEFAULT")
+        .unwrap()["id"]
+        .clone();
+    app.ok(
+        "mutation($id: ID!) { deleteSharingPolicy(input: { id: $id }) { deletedId } }",
+        json!({ "id": default }),
+    )
+    .await;
+    assert_eq!(seen(fx.published_item.clone()).await, (false, 1));
+    app.ok(
+        "mutation($id: ID!) { deleteSharingPolicy(input: { id: $id }) { deletedId } }",
+        json!({ "id": fx.internal_policy }),
+    )
+    .await;
+    assert_eq!(seen(fx.internal_item.clone()).await, (false, 1));
+}
