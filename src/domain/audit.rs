@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::{audit_entry, audit_head};
+use sea_orm::Value;
 use sea_orm::sea_query::{Expr, sea_value_to_json_value};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IdenStatic,
@@ -40,10 +41,25 @@ pub fn snapshot<M: ModelTrait>(model: &M) -> Json {
     for column in <M::Entity as EntityTrait>::Column::iter() {
         let name = column.as_str();
         if !name.ends_with("_folded") {
-            map.insert(name.to_owned(), sea_value_to_json_value(&model.get(column)));
+            map.insert(name.to_owned(), value_json(&model.get(column)));
         }
     }
     Json::Object(map)
+}
+
+/// A stored value as JSON: dates and times as ISO 8601 text (sea-query's own conversion
+/// writes them as quoted SQL literals).
+fn value_json(value: &Value) -> Json {
+    match value {
+        Value::ChronoDate(Some(d)) => Json::String(d.format("%Y-%m-%d").to_string()),
+        Value::ChronoDateTimeUtc(Some(t)) => {
+            Json::String(t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        }
+        Value::ChronoDateTime(Some(t)) => {
+            Json::String(t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
+        }
+        other => sea_value_to_json_value(other),
+    }
 }
 
 /// Locks the chain head for the rest of the transaction. Run first in every write

@@ -2,10 +2,14 @@
 
 use chrono::NaiveDate;
 use entity::enums::{ConsumerType, FocalPointScope};
-use entity::focal_point::{ActiveModel, Entity, Model};
+use entity::focal_point::{ActiveModel, Column, Entity, Model};
 use entity::{data_service, organization};
-use sea_orm::{DatabaseTransaction, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    Set,
+};
 
+use super::write::Tx;
 use super::{Record, count, eq, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
@@ -102,10 +106,44 @@ impl Record for FocalPoint {
         a.term_end = Set(f.term_end);
     }
 
+    /// At most one focal point of a scope is in office per organization (DESIGN.md §1):
+    /// appointing one ends the term of the one before it, on the day the new term starts.
+    async fn after_write(tx: &mut Tx<'_>, _: Option<&Model>, after: Option<&Model>) -> Result<()> {
+        let Some(new) = after else { return Ok(()) };
+        let today = super::today();
+        let starts = new.term_start.unwrap_or(today);
+        if !in_office(new, today.max(starts)) {
+            return Ok(());
+        }
+        let others = Entity::find()
+            .filter(Column::OrganizationId.eq(new.organization_id))
+            .filter(Column::Scope.eq(new.scope))
+            .filter(Column::Id.ne(new.id))
+            .all(&tx.txn)
+            .await?;
+        for old in others.into_iter().filter(|o| in_office(o, starts)) {
+            // Ends the day before the new term starts, but not before its own began.
+            let end = (starts - chrono::Days::new(1))
+                .max(old.term_start.unwrap_or(chrono::NaiveDate::MIN));
+            let mut active = old.clone().into_active_model();
+            active.term_end = Set(Some(end));
+            active.version = Set(old.version + 1);
+            active.updated_at = Set(chrono::Utc::now());
+            let ended = active.update(&tx.txn).await?;
+            super::record::<FocalPoint>(tx, "END_TERM", Some(&old), Some(&ended)).await?;
+        }
+        Ok(())
+    }
+
     async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<data_service::Entity>(txn, eq(data_service::Column::ContactId, m.id)).await?,
             "data service(s) naming it as contact",
         )])
     }
+}
+
+/// In office on `day`: the term has begun (or has no start) and has not ended before it.
+fn in_office(m: &Model, day: NaiveDate) -> bool {
+    m.term_start.is_none_or(|s| s <= day) && m.term_end.is_none_or(|e| e >= day)
 }

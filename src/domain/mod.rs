@@ -95,10 +95,11 @@ pub trait Record: Send + Sync + 'static {
         async { Ok(()) }
     }
 
-    /// Keeps data derived from this row in step after any change (same transaction): `before`
-    /// is `None` for a creation, `after` for a deletion.
+    /// Keeps data derived from this row, and rules across rows, in step after any change (same
+    /// transaction; changes it makes to other rows are audited through `tx`): `before` is `None`
+    /// for a creation, `after` for a deletion.
     fn after_write(
-        _txn: &DatabaseTransaction,
+        _tx: &mut Tx<'_>,
         _before: Option<&Model<Self>>,
         _after: Option<&Model<Self>>,
     ) -> impl Future<Output = Result<()>> + Send {
@@ -139,13 +140,13 @@ where
     stamp::<R>(&mut active, 1, true);
     let model = active.insert(&tx.txn).await?;
     R::authorize(tx, None, Some(&model)).await?;
-    R::after_write(&tx.txn, None, Some(&model)).await?;
+    R::after_write(tx, None, Some(&model)).await?;
     record::<R>(tx, "CREATE", None, Some(&model)).await?;
     Ok(model)
 }
 
 /// Notes a change to one row for the audit log, under the organization that owns it.
-async fn record<R: Record>(
+pub(crate) async fn record<R: Record>(
     tx: &mut Tx<'_>,
     action: &'static str,
     before: Option<&Model<R>>,
@@ -207,7 +208,7 @@ where
     let updated = active.update(&tx.txn).await?;
     R::authorize(tx, Some(&current), Some(&updated)).await?;
     R::after_update(&tx.txn, &current, &updated).await?;
-    R::after_write(&tx.txn, Some(&current), Some(&updated)).await?;
+    R::after_write(tx, Some(&current), Some(&updated)).await?;
     record::<R>(tx, "UPDATE", Some(&current), Some(&updated)).await?;
     Ok(updated)
 }
@@ -241,7 +242,7 @@ where
     }
     record::<R>(&mut tx, "DELETE", Some(&current), None).await?;
     current.clone().delete(&tx.txn).await?;
-    R::after_write(&tx.txn, Some(&current), None).await?;
+    R::after_write(&mut tx, Some(&current), None).await?;
     tx.commit().await?;
     Ok(current)
 }

@@ -146,12 +146,12 @@ impl Record for SharingPolicy {
 
     /// Whether the item is published depends on its policies.
     async fn after_write(
-        txn: &DatabaseTransaction,
+        tx: &mut Tx<'_>,
         before: Option<&Model>,
         after: Option<&Model>,
     ) -> Result<()> {
         if let Some(p) = after.or(before) {
-            refresh_published(txn, p.data_item_id).await?;
+            refresh_published(&tx.txn, p.data_item_id).await?;
         }
         Ok(())
     }

@@ -16,3 +16,4 @@ mod properties;
 mod sharing;
 mod statements;
 mod validation;
+mod workflows;
