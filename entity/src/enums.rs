@@ -343,3 +343,25 @@ pub enum Role {
     #[sea_orm(string_value = "ADMIN")]
     Admin,
 }
+
+/// Where a sharing request stands (trạng thái yêu cầu chia sẻ).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RequestStatus {
+    /// Waiting for the provider's answer (đã gửi).
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    /// Approved: the shares exist (đã chấp thuận).
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// Refused, with a reason (từ chối).
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// Withdrawn by the consumer (đã rút).
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+}

@@ -20,6 +20,10 @@ pub struct Model {
     /// Stored state; see [`Model::effective_status`] for what clients see.
     pub status: ShareStatus,
     pub status_reason: Option<String>,
+    /// The agreement the share rests on (Art. 38).
+    pub agreement_id: Option<i64>,
+    /// The request whose approval created it.
+    pub request_id: Option<i64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_catalogue_core;
 mod m20261127_000002_sharing_graph;
 mod m20261127_000003_access;
+mod m20261127_000004_requests;
 mod util;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_catalogue_core::Migration),
             Box::new(m20261127_000002_sharing_graph::Migration),
             Box::new(m20261127_000003_access::Migration),
+            Box::new(m20261127_000004_requests::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@
 use entity::enums::ServiceStatus;
 use entity::{
     audit_entry, data_item, data_service, database, derivation, focal_point, information_system,
-    organization, share, sharing_policy,
+    organization, share, sharing_agreement, sharing_policy, sharing_request,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
@@ -168,6 +168,28 @@ impl Visible for derivation::Entity {
                 caller,
                 Expr::col((derivation::Entity, derivation::Column::DerivedItemId)),
             ))
+    }
+}
+
+impl Visible for sharing_agreement::Entity {
+    /// Agreements belong to their two parties.
+    fn visible_to(caller: &Caller) -> Condition {
+        rule(caller, nothing(), |org| {
+            Condition::any()
+                .add(sharing_agreement::Column::ProviderId.eq(org))
+                .add(sharing_agreement::Column::ConsumerId.eq(org))
+        })
+    }
+}
+
+impl Visible for sharing_request::Entity {
+    /// Requests belong to the organization that asks and the one asked.
+    fn visible_to(caller: &Caller) -> Condition {
+        rule(caller, nothing(), |org| {
+            Condition::any()
+                .add(sharing_request::Column::ProviderId.eq(org))
+                .add(sharing_request::Column::ConsumerId.eq(org))
+        })
     }
 }
 

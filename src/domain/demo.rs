@@ -370,6 +370,8 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 valid_until: sh.valid_until,
                 status: sh.status.unwrap_or(ShareStatus::Active),
                 status_reason: sh.status_reason,
+                agreement_id: None,
+                request_id: None,
             },
         )
         .await

@@ -5,6 +5,7 @@
 //! checks, the optimistic version check, the bookkeeping columns and the audit entry.
 
 pub mod audit;
+pub mod calendar;
 pub mod compliance;
 pub mod data_item;
 pub mod data_service;
@@ -16,7 +17,9 @@ pub mod information_system;
 pub mod lineage;
 pub mod organization;
 pub mod share;
+pub mod sharing_agreement;
 pub mod sharing_policy;
+pub mod sharing_request;
 pub mod sql;
 pub mod text;
 pub mod write;

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use entity::enums::{ConsumerType, ServiceStatus, ShareStatus, SharingMode};
 use entity::share::{ActiveModel, Column, Entity, Model};
-use entity::{data_item, data_service, data_service_item, organization, sharing_policy};
+use entity::{
+    data_item, data_service, data_service_item, organization, sharing_agreement, sharing_policy,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
@@ -24,6 +26,10 @@ pub struct Fields {
     pub valid_until: Option<NaiveDate>,
     pub status: ShareStatus,
     pub status_reason: Option<String>,
+    /// The agreement between the two parties the share rests on (Art. 38).
+    pub agreement_id: Option<i64>,
+    /// The request whose approval made the share (set by the approval, never by clients).
+    pub request_id: Option<i64>,
 }
 
 /// Validated fields and what they imply: the provider (the item's owner) and the mode.
@@ -96,6 +102,8 @@ impl Record for Share {
             valid_until: m.valid_until,
             status: m.status,
             status_reason: m.status_reason.clone(),
+            agreement_id: m.agreement_id,
+            request_id: m.request_id,
         }
     }
 
@@ -231,6 +239,23 @@ impl Record for Share {
             }
         }
 
+        if let Some(agreement_id) = f.agreement_id {
+            let agreement = require::<sharing_agreement::Entity>(
+                txn,
+                caller,
+                "input.agreementId",
+                "sharing agreement",
+                agreement_id,
+            )
+            .await?;
+            if agreement.provider_id != item.owner_id || agreement.consumer_id != consumer.id {
+                return Err(Error::bad_input(
+                    "input.agreementId",
+                    "the agreement is between other parties than this share's provider and consumer",
+                ));
+            }
+        }
+
         let day = today();
         let in_force = f.status == ShareStatus::Active && f.valid_until.is_none_or(|u| u >= day);
         if in_force {
@@ -272,6 +297,8 @@ impl Record for Share {
         a.valid_until = Set(f.valid_until);
         a.status = Set(f.status);
         a.status_reason = Set(f.status_reason);
+        a.agreement_id = Set(f.agreement_id);
+        a.request_id = Set(f.request_id);
     }
 
     async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {

@@ -17,7 +17,9 @@ use super::information_system::InformationSystemOrderField;
 use super::loader::{CountKey, PageKey, RequestLoader, Scope};
 use super::organization::OrganizationOrderField;
 use super::share::ShareOrderField;
+use super::sharing_agreement::SharingAgreementOrderField;
 use super::sharing_policy::SharingPolicyOrderField;
+use super::sharing_request::SharingRequestOrderField;
 use crate::access::visibility::Visible;
 use crate::config::Limits;
 use crate::error::{Error, Result};
@@ -38,7 +40,9 @@ const MAX_SORT_KEYS: usize = 3;
     concrete(name = "DataServiceOrder", params(DataServiceOrderField)),
     concrete(name = "ShareOrder", params(ShareOrderField)),
     concrete(name = "DerivationOrder", params(DerivationOrderField)),
-    concrete(name = "AuditEntryOrder", params(AuditEntryOrderField))
+    concrete(name = "AuditEntryOrder", params(AuditEntryOrderField)),
+    concrete(name = "SharingAgreementOrder", params(SharingAgreementOrderField)),
+    concrete(name = "SharingRequestOrder", params(SharingRequestOrderField))
 )]
 pub struct OrderBy<F: InputType> {
     pub field: F,

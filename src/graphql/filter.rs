@@ -6,7 +6,8 @@ use async_graphql::{Enum, ID, InputObject, InputType};
 use chrono::{DateTime, Utc};
 use entity::enums::{
     AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, IssueKind,
-    Platform, Readiness, ServiceMethod, ServiceStatus, ShareStatus, SharingMode, UpdateFrequency,
+    Platform, Readiness, RequestStatus, ServiceMethod, ServiceStatus, ShareStatus, SharingMode,
+    UpdateFrequency,
 };
 use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, Value};
@@ -50,7 +51,8 @@ pub struct StringFilter {
     concrete(name = "PlatformFilter", params(Platform)),
     concrete(name = "ServiceStatusFilter", params(ServiceStatus)),
     concrete(name = "ShareStatusFilter", params(ShareStatus)),
-    concrete(name = "IssueKindFilter", params(IssueKind))
+    concrete(name = "IssueKindFilter", params(IssueKind)),
+    concrete(name = "RequestStatusFilter", params(RequestStatus))
 )]
 pub struct EnumFilter<T: InputType> {
     /// Exactly this value.

@@ -18,10 +18,12 @@ pub enum Kind {
     DataService,
     Share,
     Derivation,
+    SharingAgreement,
+    SharingRequest,
 }
 
 impl Kind {
-    const ALL: [Kind; 9] = [
+    const ALL: [Kind; 11] = [
         Kind::Organization,
         Kind::FocalPoint,
         Kind::InformationSystem,
@@ -31,6 +33,8 @@ impl Kind {
         Kind::DataService,
         Kind::Share,
         Kind::Derivation,
+        Kind::SharingAgreement,
+        Kind::SharingRequest,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +48,8 @@ impl Kind {
             Kind::DataService => "DataService",
             Kind::Share => "Share",
             Kind::Derivation => "Derivation",
+            Kind::SharingAgreement => "SharingAgreement",
+            Kind::SharingRequest => "SharingRequest",
         }
     }
 }

@@ -20,7 +20,9 @@ pub mod mutation;
 pub mod node;
 pub mod organization;
 pub mod share;
+pub mod sharing_agreement;
 pub mod sharing_policy;
+pub mod sharing_request;
 pub mod viewer;
 
 use std::sync::Arc;
@@ -48,6 +50,8 @@ pub struct Query(
     compliance::ComplianceQuery,
     viewer::ViewerQuery,
     audit::AuditQuery,
+    sharing_agreement::SharingAgreementQuery,
+    sharing_request::SharingRequestQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -61,6 +65,8 @@ pub struct Mutation(
     data_service::DataServiceMutation,
     share::ShareMutation,
     derivation::DerivationMutation,
+    sharing_agreement::SharingAgreementMutation,
+    sharing_request::SharingRequestMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
     data_item, data_service, database, derivation, focal_point, information_system, organization,
-    share, sharing_policy,
+    share, sharing_agreement, sharing_policy, sharing_request,
 };
 
 use super::connection::by_id;
@@ -16,7 +16,9 @@ use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
 use super::organization::Organization;
 use super::share::Share;
+use super::sharing_agreement::SharingAgreement;
 use super::sharing_policy::SharingPolicy;
+use super::sharing_request::SharingRequest;
 use crate::error::{Error, Result};
 
 /// Most ids one `nodes` call takes.
@@ -35,6 +37,8 @@ pub enum Node {
     DataService(DataService),
     Share(Share),
     Derivation(Derivation),
+    SharingAgreement(SharingAgreement),
+    SharingRequest(SharingRequest),
 }
 
 async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
@@ -72,6 +76,12 @@ pub async fn load_node(ctx: &Context<'_>, kind: Kind, n: i64) -> Result<Option<N
         Kind::Derivation => by_id::<derivation::Entity>(ctx, n)
             .await?
             .map(|m| Node::Derivation(m.into())),
+        Kind::SharingAgreement => by_id::<sharing_agreement::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::SharingAgreement(m.into())),
+        Kind::SharingRequest => by_id::<sharing_request::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::SharingRequest(m.into())),
     })
 }
 

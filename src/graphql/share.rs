@@ -19,6 +19,8 @@ use super::mutation::{
     DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt,
 };
 use super::organization::Organization;
+use super::sharing_agreement::SharingAgreement;
+use super::sharing_request::SharingRequest;
 use crate::domain::{self, share as rules, today};
 use crate::error::{Error, Result};
 
@@ -93,6 +95,24 @@ impl Share {
             Some(id) => Ok(by_id::<service_entity::Entity>(ctx, id)
                 .await?
                 .map(DataService)),
+            None => Ok(None),
+        }
+    }
+    /// The agreement the share rests on (Art. 38).
+    async fn agreement(&self, ctx: &Context<'_>) -> Result<Option<SharingAgreement>> {
+        match self.0.agreement_id {
+            Some(id) => Ok(by_id::<entity::sharing_agreement::Entity>(ctx, id)
+                .await?
+                .map(SharingAgreement)),
+            None => Ok(None),
+        }
+    }
+    /// The request whose approval made the share.
+    async fn request(&self, ctx: &Context<'_>) -> Result<Option<SharingRequest>> {
+        match self.0.request_id {
+            Some(id) => Ok(by_id::<entity::sharing_request::Entity>(ctx, id)
+                .await?
+                .map(SharingRequest)),
             None => Ok(None),
         }
     }
@@ -258,6 +278,8 @@ pub struct CreateShareInput {
     pub legal_basis: Option<String>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    /// The agreement between the two parties the share rests on (Art. 38).
+    pub agreement_id: Option<ID>,
 }
 
 /// Changes to a share: omitted fields keep their value, `null` clears a field. The item and the
@@ -275,6 +297,8 @@ pub struct UpdateShareInput {
     /// `ACTIVE`, `SUSPENDED` or `REVOKED` (with `statusReason`).
     pub status: Option<ShareStatus>,
     pub status_reason: MaybeUndefined<String>,
+    /// The agreement the share rests on.
+    pub agreement_id: MaybeUndefined<ID>,
 }
 
 /// The share a mutation wrote.
@@ -308,6 +332,12 @@ impl ShareMutation {
             valid_until: input.valid_until,
             status: ShareStatus::Active,
             status_reason: None,
+            agreement_id: decode_opt(
+                "input.agreementId",
+                &input.agreement_id,
+                Kind::SharingAgreement,
+            )?,
+            request_id: None,
         };
         let model =
             domain::create::<rules::Share>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
@@ -324,6 +354,11 @@ impl ShareMutation {
     ) -> Result<SharePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Share)?;
         let service_id = decode_maybe("input.serviceId", input.service_id, Kind::DataService)?;
+        let agreement_id = decode_maybe(
+            "input.agreementId",
+            input.agreement_id,
+            Kind::SharingAgreement,
+        )?;
         let model = domain::update::<rules::Share>(
             ctx.data_unchecked(),
             ctx.data_unchecked(),
@@ -340,6 +375,7 @@ impl ShareMutation {
                 patch_opt(&mut f.valid_until, input.valid_until);
                 patch(&mut f.status, input.status);
                 patch_opt(&mut f.status_reason, input.status_reason);
+                patch_opt(&mut f.agreement_id, agreement_id);
             },
         )
         .await?;

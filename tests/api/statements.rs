@@ -144,6 +144,8 @@ async fn seed(app: &TestApp) {
                     valid_until: None,
                     status: ShareStatus::Active,
                     status_reason: None,
+                    agreement_id: None,
+                    request_id: None,
                 },
             )
             .await

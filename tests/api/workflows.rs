@@ -64,3 +64,427 @@ async fn appointing_a_focal_point_ends_the_term_of_the_one_before() {
     let data = app.ok(q, json!({ "a": first["createFocalPoint"]["focalPoint"]["id"], "b": internal["createFocalPoint"]["focalPoint"]["id"] })).await;
     assert!(data["b"]["termEnd"].is_null());
 }
+
+mod requests {
+    use serde_json::{Value, json};
+    use sharegraph::access::Role;
+
+    use crate::support::{TestApp, code, create_db, create_item, create_org};
+
+    const A: &str = "000.00.31.H57";
+    const B: &str = "000.00.32.H57";
+
+    struct World {
+        app: TestApp,
+        org_a: String,
+        org_b: String,
+        default_item: String,
+        on_request_item: String,
+        steward_a: String,
+        steward_b: String,
+    }
+
+    async fn world() -> World {
+        let app = TestApp::spawn().await;
+        let org_a = create_org(
+            &app,
+            A,
+            "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await;
+        let org_b = create_org(&app, B, "Phòng Tư pháp huyện Nam Đông", "DISTRICT", None).await;
+        let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &org_a).await;
+        let default_item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+        let on_request_item = create_item(&app, &db, "CHUSUDUNG", "Chủ sử dụng đất").await;
+        let set = "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { policies { id } } }";
+        app.ok(set, json!({ "input": { "dataItemId": default_item, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }] } })).await;
+        app.ok(set, json!({ "input": { "dataItemId": on_request_item, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "ON_REQUEST" }] } })).await;
+        World {
+            steward_a: app.token(Role::Steward, Some(A)).await,
+            steward_b: app.token(Role::Steward, Some(B)).await,
+            app,
+            org_a,
+            org_b,
+            default_item,
+            on_request_item,
+        }
+    }
+
+    const SUBMIT: &str = "mutation($input: SubmitSharingRequestInput!) { submitSharingRequest(input: $input) {
+        sharingRequest { id status dueOn overdue version provider { code } items { totalCount } } } }";
+
+    fn submission(w: &World, items: &[&str], mode: &str) -> Value {
+        json!({ "input": { "consumerId": w.org_b, "itemIds": items, "requestedMode": mode,
+                           "purpose": "Xác minh nguồn gốc đất khi chứng thực hợp đồng", "legalBasis": "Nghị định 47/2020/NĐ-CP, Điều 35",
+                           "contactName": "Nguyễn Thị Lan", "contactEmail": "lan@namdong.gov.vn" } })
+    }
+
+    #[tokio::test]
+    async fn a_default_request_is_due_in_two_working_days_and_approval_creates_shares() {
+        let w = world().await;
+        let app = &w.app;
+        let data = app
+            .ok_as(
+                Some(&w.steward_b),
+                SUBMIT,
+                submission(&w, &[&w.default_item], "DEFAULT"),
+            )
+            .await;
+        let req = &data["submitSharingRequest"]["sharingRequest"];
+        assert_eq!(req["status"], "SUBMITTED");
+        assert_eq!(req["provider"]["code"], A);
+        assert_eq!(req["items"]["totalCount"], 1);
+        let due: chrono::NaiveDate = req["dueOn"].as_str().unwrap().parse().unwrap();
+        let today = sharegraph::domain::today();
+        let expected = sharegraph::domain::calendar::Calendar::new([]).add_working_days(today, 2);
+        assert_eq!(due, expected);
+        assert_eq!(req["overdue"], false);
+        let id = req["id"].clone();
+
+        // The provider's steward sees it; the consumer cannot approve its own request.
+        let received = app
+            .ok_as(Some(&w.steward_a), "query($p: ID!) { sharingRequests(where: { providerId: { eq: $p } }) { totalCount } }", json!({ "p": w.org_a }))
+            .await;
+        assert_eq!(received["sharingRequests"]["totalCount"], 1);
+        let approve = "mutation($input: ApproveSharingRequestInput!) { approveSharingRequest(input: $input) {
+            sharingRequest { status decidedAt shares { nodes { mode status consumer { code } request { id } } } } } }";
+        let err = app
+            .err_as(
+                Some(&w.steward_b),
+                approve,
+                json!({ "input": { "id": id } }),
+            )
+            .await;
+        assert_eq!(code(&err), "FORBIDDEN");
+        let data = app
+            .ok_as(
+                Some(&w.steward_a),
+                approve,
+                json!({ "input": { "id": id, "expectedVersion": 1 } }),
+            )
+            .await;
+        let approved = &data["approveSharingRequest"]["sharingRequest"];
+        assert_eq!(approved["status"], "APPROVED");
+        let shares = approved["shares"]["nodes"].as_array().unwrap();
+        assert_eq!(shares.len(), 1);
+        assert_eq!(
+            (shares[0]["mode"].as_str(), shares[0]["status"].as_str()),
+            (Some("DEFAULT"), Some("ACTIVE"))
+        );
+        assert_eq!(shares[0]["consumer"]["code"], B);
+        assert_eq!(shares[0]["request"]["id"], id);
+
+        // Approved is final: every other move is a conflict.
+        for (m, input) in [
+            (approve, json!({ "id": id })),
+            (
+                "mutation($input: RejectSharingRequestInput!) { rejectSharingRequest(input: $input) { sharingRequest { id } } }",
+                json!({ "id": id, "reason": "Trùng" }),
+            ),
+        ] {
+            let err = app
+                .err_as(Some(&w.steward_a), m, json!({ "input": input }))
+                .await;
+            assert_eq!(code(&err), "CONFLICT", "{err}");
+        }
+        let err = app
+            .err_as(Some(&w.steward_b), "mutation($input: WithdrawSharingRequestInput!) { withdrawSharingRequest(input: $input) { sharingRequest { id } } }", json!({ "input": { "id": id } }))
+            .await;
+        assert_eq!(code(&err), "CONFLICT");
+
+        // A stranger (the public, a third organization's steward) does not see it at all.
+        let data = app
+            .ok_as(None, "{ sharingRequests { totalCount } }", json!({}))
+            .await;
+        assert_eq!(data["sharingRequests"]["totalCount"], 0);
+        let audit = app.ok("{ auditLog(where: { entityType: { eq: \"SharingRequest\" } }) { nodes { action } } }", json!({})).await;
+        let actions: Vec<&str> = audit["auditLog"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["SUBMIT", "APPROVE"]);
+    }
+
+    #[tokio::test]
+    async fn on_request_data_needs_an_agreement_and_a_rejection_a_reason() {
+        let w = world().await;
+        let app = &w.app;
+        let data = app
+            .ok_as(
+                Some(&w.steward_b),
+                SUBMIT,
+                submission(&w, &[&w.on_request_item], "ON_REQUEST"),
+            )
+            .await;
+        let id = data["submitSharingRequest"]["sharingRequest"]["id"].clone();
+        assert!(data["submitSharingRequest"]["sharingRequest"]["dueOn"].is_null());
+        let approve = "mutation($input: ApproveSharingRequestInput!) { approveSharingRequest(input: $input) {
+            sharingRequest { status agreement { placeOfUse } shares { nodes { mode validUntil agreement { id } } } } } }";
+        let err = app
+            .err_as(
+                Some(&w.steward_a),
+                approve,
+                json!({ "input": { "id": id } }),
+            )
+            .await;
+        assert_eq!(
+            (code(&err), err["extensions"]["field"].as_str()),
+            ("BAD_USER_INPUT", Some("input.agreementId"))
+        );
+
+        let agreement = app
+            .ok_as(
+                Some(&w.steward_a),
+                "mutation($input: CreateSharingAgreementInput!) { createSharingAgreement(input: $input) { sharingAgreement { id } } }",
+                json!({ "input": { "providerId": w.org_a, "consumerId": w.org_b,
+                    "dataContent": "Thông tin chủ sử dụng đất trên địa bàn huyện", "placeOfUse": "Trụ sở Phòng Tư pháp huyện Nam Đông",
+                    "validUntil": "2027-12-31", "method": "Dịch vụ chia sẻ dữ liệu qua LGSP tỉnh",
+                    "protectionCommitments": "Không cung cấp cho bên thứ ba", "deletionMethod": "Xóa khi hết thời hạn thỏa thuận",
+                    "signedOn": "2026-11-20" } }),
+            )
+            .await;
+        let agreement_id = agreement["createSharingAgreement"]["sharingAgreement"]["id"].clone();
+        let data = app
+            .ok_as(
+                Some(&w.steward_a),
+                approve,
+                json!({ "input": { "id": id, "agreementId": agreement_id } }),
+            )
+            .await;
+        let req = &data["approveSharingRequest"]["sharingRequest"];
+        assert_eq!(req["status"], "APPROVED");
+        assert_eq!(
+            req["agreement"]["placeOfUse"],
+            "Trụ sở Phòng Tư pháp huyện Nam Đông"
+        );
+        assert_eq!(req["shares"]["nodes"][0]["validUntil"], "2027-12-31");
+        assert_eq!(req["shares"]["nodes"][0]["agreement"]["id"], agreement_id);
+        // Both parties read the agreement; the public does not.
+        for (token, seen) in [(Some(w.steward_b.as_str()), 1), (None, 0)] {
+            let data = app
+                .ok_as(token, "{ sharingAgreements { totalCount } }", json!({}))
+                .await;
+            assert_eq!(data["sharingAgreements"]["totalCount"], seen);
+        }
+        // An agreement still backing a share cannot be deleted.
+        let err = app
+            .err_as(
+                Some(&w.steward_a),
+                "mutation($id: ID!) { deleteSharingAgreement(input: { id: $id }) { deletedId } }",
+                json!({ "id": agreement_id }),
+            )
+            .await;
+        assert_eq!(code(&err), "CONFLICT");
+
+        // Rejection needs a reason; withdrawing is the consumer's.
+        let data = app
+            .ok_as(
+                Some(&w.steward_b),
+                SUBMIT,
+                submission(&w, &[&w.default_item], "DEFAULT"),
+            )
+            .await;
+        let id = data["submitSharingRequest"]["sharingRequest"]["id"].clone();
+        let reject = "mutation($input: RejectSharingRequestInput!) { rejectSharingRequest(input: $input) { sharingRequest { status decisionReason } } }";
+        let err = app
+            .err_as(
+                Some(&w.steward_a),
+                reject,
+                json!({ "input": { "id": id, "reason": "  " } }),
+            )
+            .await;
+        assert_eq!(code(&err), "BAD_USER_INPUT");
+        let withdraw = "mutation($input: WithdrawSharingRequestInput!) { withdrawSharingRequest(input: $input) { sharingRequest { status } } }";
+        let err = app
+            .err_as(
+                Some(&w.steward_a),
+                withdraw,
+                json!({ "input": { "id": id } }),
+            )
+            .await;
+        assert_eq!(code(&err), "FORBIDDEN");
+        let data = app
+            .ok_as(Some(&w.steward_a), reject, json!({ "input": { "id": id, "reason": "Dữ liệu đang được chuẩn hóa, đề nghị gửi lại sau 30 ngày" } }))
+            .await;
+        assert_eq!(
+            data["rejectSharingRequest"]["sharingRequest"]["status"],
+            "REJECTED"
+        );
+        let data = app
+            .ok_as(
+                Some(&w.steward_b),
+                SUBMIT,
+                submission(&w, &[&w.default_item], "DEFAULT"),
+            )
+            .await;
+        let id = data["submitSharingRequest"]["sharingRequest"]["id"].clone();
+        let data = app
+            .ok_as(
+                Some(&w.steward_b),
+                withdraw,
+                json!({ "input": { "id": id } }),
+            )
+            .await;
+        assert_eq!(
+            data["withdrawSharingRequest"]["sharingRequest"]["status"],
+            "WITHDRAWN"
+        );
+    }
+
+    #[tokio::test]
+    async fn submissions_are_checked() {
+        let w = world().await;
+        let app = &w.app;
+        // Asking for more than the policy gives, for a neighbour, or as a viewer.
+        let err = app
+            .err_as(
+                Some(&w.steward_b),
+                SUBMIT,
+                submission(&w, &[&w.on_request_item], "DEFAULT"),
+            )
+            .await;
+        assert_eq!(
+            (code(&err), err["extensions"]["field"].as_str()),
+            ("BAD_USER_INPUT", Some("input.requestedMode"))
+        );
+        let err = app
+            .err_as(
+                Some(&w.steward_a),
+                SUBMIT,
+                submission(&w, &[&w.default_item], "DEFAULT"),
+            )
+            .await;
+        assert_eq!(code(&err), "FORBIDDEN", "A may not ask in B's name");
+        let viewer = app.token(Role::Viewer, Some(B)).await;
+        let err = app
+            .err_as(
+                Some(&viewer),
+                SUBMIT,
+                submission(&w, &[&w.default_item], "DEFAULT"),
+            )
+            .await;
+        assert_eq!(code(&err), "FORBIDDEN");
+        let err = app
+            .err_as(Some(&w.steward_b), SUBMIT, submission(&w, &[], "DEFAULT"))
+            .await;
+        assert_eq!(code(&err), "BAD_USER_INPUT");
+    }
+
+    #[tokio::test]
+    async fn overdue_requests_and_the_holiday_calendar() {
+        let w = world().await;
+        let app = &w.app;
+        let data = app
+            .ok_as(
+                Some(&w.steward_b),
+                SUBMIT,
+                submission(&w, &[&w.default_item], "DEFAULT"),
+            )
+            .await;
+        let id = data["submitSharingRequest"]["sharingRequest"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            app.ok("{ overdueRequests { totalCount } }", json!({}))
+                .await["overdueRequests"]["totalCount"],
+            0
+        );
+        // Ten days ago, it was due long since.
+        let (_, raw) = sharegraph_id(&id);
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &app.db,
+            &format!("UPDATE sharing_requests SET due_on = '2026-01-05' WHERE id = {raw}"),
+        )
+        .await
+        .unwrap();
+        let data = app
+            .ok_as(
+                Some(&w.steward_a),
+                "{ overdueRequests { totalCount nodes { id overdue dueOn } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(data["overdueRequests"]["totalCount"], 1);
+        assert_eq!(data["overdueRequests"]["nodes"][0]["overdue"], true);
+        let data = app
+            .ok_as(None, "{ overdueRequests { totalCount } }", json!({}))
+            .await;
+        assert_eq!(
+            data["overdueRequests"]["totalCount"], 0,
+            "the public sees no requests"
+        );
+
+        // Holidays: the fixed ones are there every year; admins add the lunar ones.
+        let add =
+            "mutation($input: HolidayInput!) { addHoliday(input: $input) { day name fixed } }";
+        let err = app
+            .err_as(
+                Some(&w.steward_a),
+                add,
+                json!({ "input": { "day": "2027-02-06", "name": "Tết Nguyên đán" } }),
+            )
+            .await;
+        assert_eq!(code(&err), "FORBIDDEN");
+        for day in ["2027-02-05", "2027-02-08", "2027-02-09"] {
+            app.ok(
+                add,
+                json!({ "input": { "day": day, "name": "Tết Nguyên đán Đinh Mùi" } }),
+            )
+            .await;
+        }
+        let err = app
+            .err(
+                add,
+                json!({ "input": { "day": "2027-09-02", "name": "Quốc khánh" } }),
+            )
+            .await;
+        assert_eq!(code(&err), "CONFLICT");
+        let data = app
+            .ok_as(
+                None,
+                "{ holidays(year: 2027) { day name fixed } }",
+                json!({}),
+            )
+            .await;
+        let days: Vec<(&str, bool)> = data["holidays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| (h["day"].as_str().unwrap(), h["fixed"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(
+            days,
+            [
+                ("2027-01-01", true),
+                ("2027-02-05", false),
+                ("2027-02-08", false),
+                ("2027-02-09", false),
+                ("2027-04-30", true),
+                ("2027-05-01", true),
+                ("2027-09-02", true)
+            ]
+        );
+        assert_eq!(
+            app.ok("mutation { removeHoliday(day: \"2027-02-05\") }", json!({}))
+                .await["removeHoliday"],
+            true
+        );
+    }
+
+    fn sharegraph_id(id: &str) -> (String, i64) {
+        use base64::Engine;
+        let text = String::from_utf8(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(id)
+                .unwrap(),
+        )
+        .unwrap();
+        let (kind, n) = text.split_once(':').unwrap();
+        (kind.to_owned(), n.parse().unwrap())
+    }
+}

@@ -1,0 +1,482 @@
+//! `SharingRequest`: its object, queries and the workflow mutations (submit, approve, reject,
+//! withdraw), and the holiday calendar their deadlines follow.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::data_item as item_entity;
+use entity::enums::{RequestStatus, SharingMode};
+use entity::organization as org_entity;
+use entity::share as share_entity;
+use entity::sharing_agreement as agreement_entity;
+use entity::sharing_request::{Column, Entity, Model};
+use sea_orm::DatabaseConnection;
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{decode_opt, find_by_id};
+use super::organization::Organization;
+use super::share::{Share, ShareOrderField, ShareWhere};
+use super::sharing_agreement::SharingAgreement;
+use crate::access::Caller;
+use crate::domain::sharing_request::{self as rules, Decision, Submission};
+use crate::domain::{calendar, today};
+use crate::error::{Error, Result};
+use crate::store::page::Link;
+
+/// Items a request asks for, through its link table.
+pub static REQUEST_ITEMS: Link = Link {
+    table: "sharing_request_items",
+    parent: "request_id",
+    child: "data_item_id",
+};
+
+/// A consumer's request for data items of one provider (yêu cầu chia sẻ dữ liệu). Seen by the
+/// two organizations involved.
+pub struct SharingRequest(pub Model);
+
+impl From<Model> for SharingRequest {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl SharingRequest {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::SharingRequest, self.0.id)
+    }
+    /// The organization asking.
+    async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.consumer_id, "Organization").await?,
+        ))
+    }
+    /// The organization asked: the owner of the items.
+    async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?,
+        ))
+    }
+    async fn requested_mode(&self) -> SharingMode {
+        self.0.requested_mode
+    }
+    /// What the data will be used for (mục đích).
+    async fn purpose(&self) -> &str {
+        &self.0.purpose
+    }
+    /// The legal basis of the request (căn cứ pháp lý).
+    async fn legal_basis(&self) -> Option<&str> {
+        self.0.legal_basis.as_deref()
+    }
+    /// Who to contact at the consumer.
+    async fn contact_name(&self) -> &str {
+        &self.0.contact_name
+    }
+    async fn contact_email(&self) -> Option<&str> {
+        self.0.contact_email.as_deref()
+    }
+    async fn contact_phone(&self) -> Option<&str> {
+        self.0.contact_phone.as_deref()
+    }
+    async fn status(&self) -> RequestStatus {
+        self.0.status
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    /// The last day the provider may answer on: two working days after submission for data
+    /// shared by default (Art. 35.3 as amended); `null` when the law sets no deadline.
+    async fn due_on(&self) -> Option<NaiveDate> {
+        self.0.due_on
+    }
+    /// Still waiting after its due day.
+    async fn overdue(&self) -> bool {
+        self.0.status == RequestStatus::Submitted && self.0.due_on.is_some_and(|d| d < today())
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    /// Why it was rejected.
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.decision_reason.as_deref()
+    }
+    /// The agreement named on approval.
+    async fn agreement(&self, ctx: &Context<'_>) -> Result<Option<SharingAgreement>> {
+        Ok(match self.0.agreement_id {
+            Some(id) => by_id::<agreement_entity::Entity>(ctx, id)
+                .await?
+                .map(SharingAgreement),
+            None => None,
+        })
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The items asked for.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataItem>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::<item_entity::Entity>::linked(&REQUEST_ITEMS, self.0.id);
+        list(ctx, scope, args, DataItemOrderField::Name).await
+    }
+    /// The shares its approval created.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn shares(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Share>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(share_entity::Column::RequestId, self.0.id);
+        list(ctx, scope, args, ShareOrderField::CreatedAt).await
+    }
+}
+
+/// Filter for sharing requests.
+#[derive(InputObject, Debug, Default)]
+pub struct SharingRequestWhere {
+    pub consumer_id: Option<IdFilter>,
+    pub provider_id: Option<IdFilter>,
+    pub status: Option<EnumFilter<RequestStatus>>,
+    pub requested_mode: Option<EnumFilter<SharingMode>>,
+    /// `true`: still waiting after the due day; `false`: the others.
+    pub overdue: Option<bool>,
+    pub submitted_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<SharingRequestWhere>>,
+}
+
+impl WhereInput for SharingRequestWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        let overdue = match self.overdue {
+            None => sea_orm::Condition::all(),
+            Some(true) => rules::overdue_on(today()),
+            Some(false) => rules::overdue_on(today()).not(),
+        };
+        Ok(sea_orm::Condition::all()
+            .add(filter::id(
+                "where.consumerId",
+                Column::ConsumerId,
+                Kind::Organization,
+                &self.consumer_id,
+            )?)
+            .add(filter::id(
+                "where.providerId",
+                Column::ProviderId,
+                Kind::Organization,
+                &self.provider_id,
+            )?)
+            .add(filter::enumeration(
+                "where.status",
+                Column::Status,
+                &self.status,
+            )?)
+            .add(filter::enumeration(
+                "where.requestedMode",
+                Column::RequestedMode,
+                &self.requested_mode,
+            )?)
+            .add(overdue)
+            .add(filter::time(Column::SubmittedAt, &self.submitted_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields sharing requests can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharingRequestOrderField {
+    SubmittedAt,
+    DueOn,
+    UpdatedAt,
+}
+
+impl OrderField<Entity> for SharingRequestOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::SubmittedAt => Column::SubmittedAt,
+            Self::DueOn => Column::DueOn,
+            Self::UpdatedAt => Column::UpdatedAt,
+        }
+    }
+}
+
+/// A public holiday: the fixed-date ones (Labour Code 2019 Art. 112) and those added by admins.
+#[derive(SimpleObject)]
+pub struct Holiday {
+    pub day: NaiveDate,
+    pub name: String,
+    /// Same solar date every year (not stored, cannot be removed).
+    pub fixed: bool,
+}
+
+#[derive(Default)]
+pub struct SharingRequestQuery;
+
+#[Object]
+impl SharingRequestQuery {
+    /// Requests the caller's organization made or received (admins: all), newest first unless
+    /// ordered otherwise.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn sharing_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<SharingRequestWhere>,
+        order_by: Option<Vec<OrderBy<SharingRequestOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<SharingRequest>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(
+            ctx,
+            Scope::all(),
+            args,
+            SharingRequestOrderField::SubmittedAt,
+        )
+        .await
+    }
+
+    /// Requests still waiting after their due day, the longest overdue first.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn overdue_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<SharingRequest>> {
+        let filter = SharingRequestWhere {
+            overdue: Some(true),
+            ..Default::default()
+        };
+        let args = ListArgs::new(Some(filter), None, first, after, None, None);
+        list(ctx, Scope::all(), args, SharingRequestOrderField::DueOn).await
+    }
+
+    async fn sharing_request(&self, ctx: &Context<'_>, id: ID) -> Result<Option<SharingRequest>> {
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::SharingRequest)
+            .await?
+            .map(SharingRequest))
+    }
+
+    /// The public holidays of a year that request deadlines skip (with weekends).
+    async fn holidays(&self, ctx: &Context<'_>, year: i32) -> Result<Vec<Holiday>> {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        Ok(calendar::of_year(db, year)
+            .await?
+            .into_iter()
+            .map(|(day, name, fixed)| Holiday { day, name, fixed })
+            .collect())
+    }
+}
+
+/// A request for data items of one provider.
+#[derive(InputObject)]
+pub struct SubmitSharingRequestInput {
+    /// The organization asking (the caller's own).
+    pub consumer_id: ID,
+    pub item_ids: Vec<ID>,
+    pub requested_mode: SharingMode,
+    pub purpose: String,
+    pub legal_basis: Option<String>,
+    pub contact_name: String,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ApproveSharingRequestInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    /// Required for data shared on request (Art. 38).
+    pub agreement_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct RejectSharingRequestInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub reason: String,
+}
+
+#[derive(InputObject)]
+pub struct WithdrawSharingRequestInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+}
+
+#[derive(InputObject)]
+pub struct HolidayInput {
+    pub day: NaiveDate,
+    pub name: String,
+}
+
+/// The request a mutation wrote.
+#[derive(SimpleObject)]
+pub struct SharingRequestPayload {
+    pub sharing_request: SharingRequest,
+}
+
+#[derive(Default)]
+pub struct SharingRequestMutation;
+
+async fn decide(
+    ctx: &Context<'_>,
+    id: &ID,
+    expected: Option<i32>,
+    decision: Decision,
+) -> Result<SharingRequestPayload> {
+    let id = ids::decode_as("input.id", id, Kind::SharingRequest)?;
+    let model = rules::decide(
+        ctx.data_unchecked(),
+        ctx.data_unchecked(),
+        id,
+        expected,
+        decision,
+    )
+    .await?;
+    Ok(SharingRequestPayload {
+        sharing_request: SharingRequest(model),
+    })
+}
+
+#[Object]
+impl SharingRequestMutation {
+    /// Submits a request as the consumer's steward. Items shared by default are due for an
+    /// answer two working days later.
+    async fn submit_sharing_request(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitSharingRequestInput,
+    ) -> Result<SharingRequestPayload> {
+        let item_ids = input
+            .item_ids
+            .iter()
+            .map(|id| ids::decode_as("input.itemIds", id, Kind::DataItem))
+            .collect::<Result<Vec<_>>>()?;
+        let submission = Submission {
+            consumer_id: ids::decode_as(
+                "input.consumerId",
+                &input.consumer_id,
+                Kind::Organization,
+            )?,
+            item_ids,
+            requested_mode: input.requested_mode,
+            purpose: input.purpose,
+            legal_basis: input.legal_basis,
+            contact_name: input.contact_name,
+            contact_email: input.contact_email,
+            contact_phone: input.contact_phone,
+        };
+        let model = rules::submit(ctx.data_unchecked(), ctx.data_unchecked(), submission).await?;
+        Ok(SharingRequestPayload {
+            sharing_request: SharingRequest(model),
+        })
+    }
+
+    /// Approves a request as the provider's steward: creates one share per item (resting on
+    /// the named agreement, which data shared on request needs).
+    async fn approve_sharing_request(
+        &self,
+        ctx: &Context<'_>,
+        input: ApproveSharingRequestInput,
+    ) -> Result<SharingRequestPayload> {
+        let agreement_id = decode_opt(
+            "input.agreementId",
+            &input.agreement_id,
+            Kind::SharingAgreement,
+        )?;
+        decide(
+            ctx,
+            &input.id,
+            input.expected_version,
+            Decision::Approve { agreement_id },
+        )
+        .await
+    }
+
+    /// Rejects a request as the provider's steward, with its reason.
+    async fn reject_sharing_request(
+        &self,
+        ctx: &Context<'_>,
+        input: RejectSharingRequestInput,
+    ) -> Result<SharingRequestPayload> {
+        decide(
+            ctx,
+            &input.id,
+            input.expected_version,
+            Decision::Reject {
+                reason: input.reason,
+            },
+        )
+        .await
+    }
+
+    /// Withdraws a waiting request as the consumer's steward.
+    async fn withdraw_sharing_request(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawSharingRequestInput,
+    ) -> Result<SharingRequestPayload> {
+        decide(ctx, &input.id, input.expected_version, Decision::Withdraw).await
+    }
+
+    /// Adds a holiday to the calendar (admins): the lunar ones each year, and days moved.
+    async fn add_holiday(&self, ctx: &Context<'_>, input: HolidayInput) -> Result<Holiday> {
+        require_admin(ctx)?;
+        let h = calendar::add(
+            ctx.data_unchecked::<DatabaseConnection>(),
+            input.day,
+            &input.name,
+        )
+        .await?;
+        Ok(Holiday {
+            day: h.day,
+            name: h.name,
+            fixed: false,
+        })
+    }
+
+    /// Removes an added holiday (admins); false when there was none on that day.
+    async fn remove_holiday(&self, ctx: &Context<'_>, day: NaiveDate) -> Result<bool> {
+        require_admin(ctx)?;
+        calendar::remove(ctx.data_unchecked::<DatabaseConnection>(), day).await
+    }
+}
+
+fn require_admin(ctx: &Context<'_>) -> Result<()> {
+    if ctx.data_unchecked::<Caller>().is_admin() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "only an admin may change the holiday calendar".into(),
+        ))
+    }
+}
