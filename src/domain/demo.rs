@@ -389,7 +389,158 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
         .await?;
     }
     tx.commit().await?;
+    workflows(db, &system, &orgs, &items).await?;
     Ok(true)
+}
+
+/// Sharing requests in every state, and the agreement one of them rests on, made through the
+/// same workflow functions clients call.
+async fn workflows(
+    db: &DatabaseConnection,
+    system: &Caller,
+    orgs: &HashMap<String, i64>,
+    items: &HashMap<String, i64>,
+) -> Result<()> {
+    use super::sharing_agreement::{Fields as AgreementFields, SharingAgreement};
+    use super::sharing_request::{Decision, Submission, decide, submit};
+    use entity::enums::SharingMode;
+
+    let ask = |consumer: &str, item: &str, mode: SharingMode, purpose: &str| Submission {
+        consumer_id: orgs[consumer],
+        item_ids: vec![items[item]],
+        requested_mode: mode,
+        purpose: purpose.to_owned(),
+        legal_basis: Some(
+            "Điều 35 Nghị định 47/2020/NĐ-CP (sửa đổi bởi Nghị định 194/2025/NĐ-CP)".into(),
+        ),
+        contact_name: "Cán bộ đầu mối của đơn vị".into(),
+        contact_email: None,
+        contact_phone: Some("0234 3891 000".into()),
+    };
+    let approved = submit(
+        db,
+        system,
+        ask(
+            "000.07.39.H57",
+            "ND-DATDAI/BIEN-DONG-DAT",
+            SharingMode::Default,
+            "Đối chiếu biến động đất đai khi chứng thực hợp đồng chuyển nhượng",
+        ),
+    )
+    .await?;
+    decide(
+        db,
+        system,
+        approved.id,
+        None,
+        Decision::Approve { agreement_id: None },
+    )
+    .await?;
+
+    let agreement = super::create::<SharingAgreement>(
+        db,
+        system,
+        AgreementFields {
+            provider_id: orgs["000.02.39.H57"],
+            consumer_id: orgs["000.04.39.H57"],
+            data_content: "Danh sách hộ kinh doanh cá thể và tình trạng hoạt động".into(),
+            place_of_use: "Phòng Lao động – Thương binh và Xã hội huyện Nam Đông".into(),
+            valid_from: NaiveDate::from_ymd_opt(2026, 1, 1),
+            valid_until: NaiveDate::from_ymd_opt(2027, 12, 31),
+            method: "Khai thác qua dịch vụ chia sẻ trên LGSP tỉnh Thừa Thiên Huế".into(),
+            processing_after_receipt: Some("Chỉ dùng để rà soát thu nhập hộ gia đình".into()),
+            conditions_and_limits: Some("Không cung cấp cho bên thứ ba".into()),
+            protection_commitments: Some(
+                "Bảo vệ dữ liệu cá nhân theo Nghị định 13/2023/NĐ-CP".into(),
+            ),
+            security_and_authentication: Some("Tài khoản định danh của cán bộ được giao".into()),
+            storage: Some("Lưu trên máy chủ của Phòng, không sao chép ra thiết bị cá nhân".into()),
+            deletion_method: Some("Xóa khi kết thúc đợt rà soát, lập biên bản".into()),
+            signed_on: NaiveDate::from_ymd_opt(2025, 12, 20).expect("a date"),
+        },
+    )
+    .await?;
+    let on_request = submit(
+        db,
+        system,
+        ask(
+            "000.04.39.H57",
+            "ND-NGANSACH/HO-KINH-DOANH",
+            SharingMode::OnRequest,
+            "Rà soát thu nhập hộ gia đình có hộ kinh doanh",
+        ),
+    )
+    .await?;
+    decide(
+        db,
+        system,
+        on_request.id,
+        None,
+        Decision::Approve {
+            agreement_id: Some(agreement.id),
+        },
+    )
+    .await?;
+
+    let rejected = submit(
+        db,
+        system,
+        ask(
+            "000.05.39.H57",
+            "ND-YTE/TIEM-CHUNG",
+            SharingMode::OnRequest,
+            "Theo dõi tiêm chủng của học sinh",
+        ),
+    )
+    .await?;
+    decide(db, system, rejected.id, None, Decision::Reject {
+        reason: "Dữ liệu tiêm chủng là dữ liệu cá nhân về sức khỏe; đề nghị nhà trường phối hợp qua Trạm Y tế xã".into(),
+    })
+    .await?;
+
+    let withdrawn = submit(
+        db,
+        system,
+        ask(
+            "000.09.39.H57",
+            "ND-HOTICH/KHAI-SINH",
+            SharingMode::Default,
+            "Thống kê lao động nông thôn",
+        ),
+    )
+    .await?;
+    decide(db, system, withdrawn.id, None, Decision::Withdraw).await?;
+
+    submit(
+        db,
+        system,
+        ask(
+            "000.08.39.H57",
+            "ND-HONGHEO/KET-QUA-RA-SOAT",
+            SharingMode::Default,
+            "Cấp thẻ bảo hiểm y tế cho hộ nghèo",
+        ),
+    )
+    .await?;
+    // Waiting since a fortnight ago: shows in overdueRequests.
+    let late = submit(
+        db,
+        system,
+        ask(
+            "001.00.39.H57",
+            "ND-DATDAI/BAN-DO-DIA-CHINH",
+            SharingMode::Default,
+            "Giải quyết thủ tục đất đai tại bộ phận một cửa thị trấn",
+        ),
+    )
+    .await?;
+    let fortnight_ago = super::today() - chrono::Days::new(14);
+    let calendar = super::calendar::Calendar::load(db, fortnight_ago).await?;
+    let mut backdated = sea_orm::IntoActiveModel::into_active_model(late);
+    backdated.submitted_at = sea_orm::Set(chrono::Utc::now() - chrono::Duration::days(14));
+    backdated.due_on = sea_orm::Set(Some(calendar.add_working_days(fortnight_ago, 2)));
+    sea_orm::ActiveModelTrait::update(backdated, db).await?;
+    Ok(())
 }
 
 /// Names the demo row a rule refused (a mistake in the bundled data, caught by the tests).

@@ -64,4 +64,23 @@ async fn demo_catalogue_is_realistic_and_loads_once() {
         );
     }
     assert_eq!(org["focalPoints"]["nodes"][0]["scope"], "EXTERNAL");
+
+    // Requests in every state, one of them overdue, and an agreement behind an approval.
+    let data = app
+        .ok(
+            "{ sharingRequests(first: 20) { nodes { status overdue agreement { id } shares { totalCount } } } overdueRequests { totalCount } sharingAgreements { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let mut states: Vec<&str> = data["sharingRequests"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    states.sort_unstable();
+    states.dedup();
+    assert_eq!(states, ["APPROVED", "REJECTED", "SUBMITTED", "WITHDRAWN"]);
+    assert_eq!(data["overdueRequests"]["totalCount"], 1);
+    assert_eq!(data["sharingAgreements"]["totalCount"], 1);
 }
