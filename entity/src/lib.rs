@@ -14,6 +14,7 @@ pub mod focal_point;
 pub mod holiday;
 pub mod information_system;
 pub mod organization;
+pub mod quality_assessment;
 pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;

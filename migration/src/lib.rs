@@ -7,6 +7,7 @@ mod m20261127_000001_catalogue_core;
 mod m20261127_000002_sharing_graph;
 mod m20261127_000003_access;
 mod m20261127_000004_requests;
+mod m20261127_000005_quality;
 mod util;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_sharing_graph::Migration),
             Box::new(m20261127_000003_access::Migration),
             Box::new(m20261127_000004_requests::Migration),
+            Box::new(m20261127_000005_quality::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@
 use entity::enums::ServiceStatus;
 use entity::{
     audit_entry, data_item, data_service, database, derivation, focal_point, information_system,
-    organization, share, sharing_agreement, sharing_policy, sharing_request,
+    organization, quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
@@ -190,6 +190,25 @@ impl Visible for sharing_request::Entity {
                 .add(sharing_request::Column::ProviderId.eq(org))
                 .add(sharing_request::Column::ConsumerId.eq(org))
         })
+    }
+}
+
+impl Visible for quality_assessment::Entity {
+    /// Quality is part of what the catalogue tells about its data: an assessment is seen by
+    /// whoever sees what was assessed (so the quality filters on items reveal nothing hidden).
+    fn visible_to(caller: &Caller) -> Condition {
+        if caller.is_admin() {
+            return everything();
+        }
+        Condition::any()
+            .add(quality_assessment::Column::DatabaseId.is_not_null())
+            .add(visible_row::<data_item::Entity>(
+                caller,
+                Expr::col((
+                    quality_assessment::Entity,
+                    quality_assessment::Column::DataItemId,
+                )),
+            ))
     }
 }
 

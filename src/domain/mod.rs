@@ -16,6 +16,7 @@ pub mod focal_point;
 pub mod information_system;
 pub mod lineage;
 pub mod organization;
+pub mod quality;
 pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;

@@ -16,6 +16,7 @@ use super::focal_point::FocalPointOrderField;
 use super::information_system::InformationSystemOrderField;
 use super::loader::{CountKey, PageKey, RequestLoader, Scope};
 use super::organization::OrganizationOrderField;
+use super::quality::QualityAssessmentOrderField;
 use super::share::ShareOrderField;
 use super::sharing_agreement::SharingAgreementOrderField;
 use super::sharing_policy::SharingPolicyOrderField;
@@ -42,7 +43,8 @@ const MAX_SORT_KEYS: usize = 3;
     concrete(name = "DerivationOrder", params(DerivationOrderField)),
     concrete(name = "AuditEntryOrder", params(AuditEntryOrderField)),
     concrete(name = "SharingAgreementOrder", params(SharingAgreementOrderField)),
-    concrete(name = "SharingRequestOrder", params(SharingRequestOrderField))
+    concrete(name = "SharingRequestOrder", params(SharingRequestOrderField)),
+    concrete(name = "QualityAssessmentOrder", params(QualityAssessmentOrderField))
 )]
 pub struct OrderBy<F: InputType> {
     pub field: F,

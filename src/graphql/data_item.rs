@@ -65,6 +65,18 @@ impl DataItem {
     async fn is_personal_data(&self) -> bool {
         self.0.is_personal_data
     }
+    /// The latest quality assessment, if any.
+    async fn quality(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::quality::QualityAssessment>> {
+        super::quality::latest(
+            ctx,
+            entity::quality_assessment::Column::DataItemId,
+            self.0.id,
+        )
+        .await
+    }
     /// Shared with someone (some policy is not `NOT_SHARED`): part of the published catalogue
     /// that the public reads. Items shared with no one are seen by their organization only.
     async fn is_published(&self) -> bool {
@@ -254,6 +266,10 @@ pub struct DataItemWhere {
     pub is_shared_code_list: Option<BooleanFilter>,
     pub is_personal_data: Option<BooleanFilter>,
     pub is_published: Option<BooleanFilter>,
+    /// `true`: items never assessed for quality; `false`: assessed at least once.
+    pub never_assessed: Option<bool>,
+    /// Items whose latest quality assessment scores below this overall.
+    pub quality_below: Option<i32>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
     pub or: Option<Vec<DataItemWhere>>,
@@ -285,6 +301,15 @@ impl WhereInput for DataItemWhere {
                 &self.is_personal_data,
             ))
             .add(filter::boolean(Column::Published, &self.is_published))
+            .add(match self.never_assessed {
+                None => sea_orm::Condition::all(),
+                Some(true) => crate::domain::quality::never_assessed(),
+                Some(false) => crate::domain::quality::never_assessed().not(),
+            })
+            .add(match self.quality_below {
+                None => sea_orm::Condition::all(),
+                Some(n) => crate::domain::quality::latest_below(n),
+            })
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }

@@ -84,6 +84,18 @@ impl Database {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// The latest quality assessment of the database as a whole, if any.
+    async fn quality(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::quality::QualityAssessment>> {
+        super::quality::latest(
+            ctx,
+            entity::quality_assessment::Column::DatabaseId,
+            self.0.id,
+        )
+        .await
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

@@ -20,10 +20,11 @@ pub enum Kind {
     Derivation,
     SharingAgreement,
     SharingRequest,
+    QualityAssessment,
 }
 
 impl Kind {
-    const ALL: [Kind; 11] = [
+    const ALL: [Kind; 12] = [
         Kind::Organization,
         Kind::FocalPoint,
         Kind::InformationSystem,
@@ -35,6 +36,7 @@ impl Kind {
         Kind::Derivation,
         Kind::SharingAgreement,
         Kind::SharingRequest,
+        Kind::QualityAssessment,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Derivation => "Derivation",
             Kind::SharingAgreement => "SharingAgreement",
             Kind::SharingRequest => "SharingRequest",
+            Kind::QualityAssessment => "QualityAssessment",
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod loader;
 pub mod mutation;
 pub mod node;
 pub mod organization;
+pub mod quality;
 pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;
@@ -52,6 +53,7 @@ pub struct Query(
     audit::AuditQuery,
     sharing_agreement::SharingAgreementQuery,
     sharing_request::SharingRequestQuery,
+    quality::QualityQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -67,6 +69,7 @@ pub struct Mutation(
     derivation::DerivationMutation,
     sharing_agreement::SharingAgreementMutation,
     sharing_request::SharingRequestMutation,
+    quality::QualityMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
     data_item, data_service, database, derivation, focal_point, information_system, organization,
-    share, sharing_agreement, sharing_policy, sharing_request,
+    quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
 };
 
 use super::connection::by_id;
@@ -15,6 +15,7 @@ use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
 use super::organization::Organization;
+use super::quality::QualityAssessment;
 use super::share::Share;
 use super::sharing_agreement::SharingAgreement;
 use super::sharing_policy::SharingPolicy;
@@ -39,6 +40,7 @@ pub enum Node {
     Derivation(Derivation),
     SharingAgreement(SharingAgreement),
     SharingRequest(SharingRequest),
+    QualityAssessment(QualityAssessment),
 }
 
 async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
@@ -82,6 +84,9 @@ pub async fn load_node(ctx: &Context<'_>, kind: Kind, n: i64) -> Result<Option<N
         Kind::SharingRequest => by_id::<sharing_request::Entity>(ctx, n)
             .await?
             .map(|m| Node::SharingRequest(m.into())),
+        Kind::QualityAssessment => by_id::<quality_assessment::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::QualityAssessment(m.into())),
     })
 }
 

@@ -488,3 +488,163 @@ mod requests {
         (kind.to_owned(), n.parse().unwrap())
     }
 }
+
+mod quality {
+    use serde_json::json;
+    use sharegraph::access::Role;
+
+    use crate::support::{TestApp, code, create_db, create_item, create_org};
+
+    const CREATE: &str = "mutation($input: CreateQualityAssessmentInput!) { createQualityAssessment(input: $input) { qualityAssessment { id overall } } }";
+
+    fn assessment(subject: (&str, &str), day: &str, scores: [i32; 6]) -> serde_json::Value {
+        let mut input = json!({
+            "assessedOn": day, "assessor": "Tổ kiểm tra chất lượng dữ liệu Sở Thông tin và Truyền thông",
+            "completeness": scores[0], "accuracy": scores[1], "consistency": scores[2],
+            "timeliness": scores[3], "validity": scores[4], "uniqueness": scores[5],
+            "organisedForSharing": true, "usesSharedCodeLists": scores[0] > 50, "consistentWithMasterData": true,
+            "findings": "Thiếu mã định danh cá nhân ở 3% bản ghi", "remediationPlan": "Bổ sung trước quý II",
+            "nextDue": "2027-06-30"
+        });
+        input[subject.0] = json!(subject.1);
+        json!({ "input": input })
+    }
+
+    #[tokio::test]
+    async fn the_latest_assessment_and_the_items_that_need_one() {
+        let app = TestApp::spawn().await;
+        let org = create_org(
+            &app,
+            "000.00.31.H57",
+            "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await;
+        create_org(
+            &app,
+            "000.00.32.H57",
+            "Phòng Tư pháp huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await;
+        let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &org).await;
+        let good = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+        let poor = create_item(&app, &db, "CHUSUDUNG", "Chủ sử dụng đất").await;
+        let never = create_item(&app, &db, "GHICHU", "Ghi chú").await;
+        let steward = app.token(Role::Steward, Some("000.00.31.H57")).await;
+        let other = app.token(Role::Steward, Some("000.00.32.H57")).await;
+
+        let first = app
+            .ok_as(
+                Some(&steward),
+                CREATE,
+                assessment(
+                    ("dataItemId", &good),
+                    "2026-03-01",
+                    [60, 60, 60, 60, 60, 61],
+                ),
+            )
+            .await;
+        assert_eq!(
+            first["createQualityAssessment"]["qualityAssessment"]["overall"],
+            60
+        );
+        app.ok_as(
+            Some(&steward),
+            CREATE,
+            assessment(
+                ("dataItemId", &good),
+                "2026-09-01",
+                [95, 90, 92, 88, 97, 100],
+            ),
+        )
+        .await;
+        app.ok_as(
+            Some(&steward),
+            CREATE,
+            assessment(
+                ("dataItemId", &poor),
+                "2026-09-01",
+                [40, 55, 60, 30, 70, 90],
+            ),
+        )
+        .await;
+        app.ok_as(
+            Some(&steward),
+            CREATE,
+            assessment(("databaseId", &db), "2026-09-15", [80, 80, 80, 80, 80, 80]),
+        )
+        .await;
+
+        // Another organization's steward may not assess A's data.
+        let err = app
+            .err_as(
+                Some(&other),
+                CREATE,
+                assessment(("databaseId", &db), "2026-09-15", [80; 6]),
+            )
+            .await;
+        assert_eq!(code(&err), "FORBIDDEN");
+        // Scores are 0..=100; exactly one subject.
+        let err = app
+            .err_as(
+                Some(&steward),
+                CREATE,
+                assessment(("dataItemId", &good), "2026-09-01", [101, 0, 0, 0, 0, 0]),
+            )
+            .await;
+        assert_eq!(
+            (code(&err), err["extensions"]["field"].as_str()),
+            ("BAD_USER_INPUT", Some("input.completeness"))
+        );
+
+        let q = "query($id: ID!, $db: ID!) { dataItem(id: $id) { quality { assessedOn overall usesSharedCodeLists } } database(id: $db) { quality { overall } } }";
+        let data = app
+            .ok_as(Some(&steward), q, json!({ "id": good, "db": db }))
+            .await;
+        assert_eq!(
+            data["dataItem"]["quality"]["assessedOn"], "2026-09-01",
+            "the latest one"
+        );
+        assert_eq!(data["dataItem"]["quality"]["overall"], 94);
+        assert_eq!(data["database"]["quality"]["overall"], 80);
+
+        let list = "query($w: DataItemWhere) { dataItems(where: $w) { nodes { code } } }";
+        let codes = |data: serde_json::Value| -> Vec<String> {
+            data["dataItems"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["code"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            codes(
+                app.ok_as(
+                    Some(&steward),
+                    list,
+                    json!({ "w": { "neverAssessed": true } })
+                )
+                .await
+            ),
+            ["GHICHU"]
+        );
+        // `good` scored 60 once, but its latest is 94: only `poor` is below 70 now.
+        assert_eq!(
+            codes(
+                app.ok_as(Some(&steward), list, json!({ "w": { "qualityBelow": 70 } }))
+                    .await
+            ),
+            ["CHUSUDUNG"]
+        );
+        let _ = never;
+
+        // Nobody but the owner sees its internal items' assessments; the database's are public.
+        let data = app
+            .ok_as(None, "{ qualityAssessments { totalCount } }", json!({}))
+            .await;
+        assert_eq!(data["qualityAssessments"]["totalCount"], 1);
+    }
+}

@@ -1,0 +1,405 @@
+//! `QualityAssessment`: its object, inputs, queries and mutations, and the latest assessment of
+//! an item or a database.
+
+use async_graphql::connection::Edge;
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::data_item as item_entity;
+use entity::database as db_entity;
+use entity::quality_assessment::{Column, Entity, Model};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
+use super::data_item::DataItem;
+use super::database::Database;
+use super::filter::{self, DateTimeFilter, IdFilter, OrderField, SortDirection, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, patch_opt};
+use crate::domain::quality::{self as rules, Subject};
+use crate::domain::{self};
+use crate::error::{Error, Result};
+
+/// An assessment of a data item's or a database's quality (đánh giá chất lượng dữ liệu,
+/// Decree 47/2020 Art. 9). Seen by whoever sees what was assessed; kept by its owner.
+pub struct QualityAssessment(pub Model);
+
+impl From<Model> for QualityAssessment {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl QualityAssessment {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::QualityAssessment, self.0.id)
+    }
+    /// The item assessed, when an item was.
+    async fn data_item(&self, ctx: &Context<'_>) -> Result<Option<DataItem>> {
+        Ok(match self.0.data_item_id {
+            Some(id) => by_id::<item_entity::Entity>(ctx, id).await?.map(DataItem),
+            None => None,
+        })
+    }
+    /// The database assessed, when a whole database was.
+    async fn database(&self, ctx: &Context<'_>) -> Result<Option<Database>> {
+        Ok(match self.0.database_id {
+            Some(id) => by_id::<db_entity::Entity>(ctx, id).await?.map(Database),
+            None => None,
+        })
+    }
+    async fn assessed_on(&self) -> NaiveDate {
+        self.0.assessed_on
+    }
+    async fn assessor(&self) -> &str {
+        &self.0.assessor
+    }
+    /// Tính đầy đủ, 0–100.
+    async fn completeness(&self) -> i32 {
+        self.0.completeness.into()
+    }
+    /// Tính chính xác, 0–100.
+    async fn accuracy(&self) -> i32 {
+        self.0.accuracy.into()
+    }
+    /// Tính nhất quán, 0–100.
+    async fn consistency(&self) -> i32 {
+        self.0.consistency.into()
+    }
+    /// Tính kịp thời, 0–100.
+    async fn timeliness(&self) -> i32 {
+        self.0.timeliness.into()
+    }
+    /// Tính hợp lệ, 0–100.
+    async fn validity(&self) -> i32 {
+        self.0.validity.into()
+    }
+    /// Tính duy nhất, 0–100.
+    async fn uniqueness(&self) -> i32 {
+        self.0.uniqueness.into()
+    }
+    /// The mean of the six scores, rounded.
+    async fn overall(&self) -> i32 {
+        self.0.overall.into()
+    }
+    /// Organised so that it can be shared (Art. 9).
+    async fn organised_for_sharing(&self) -> bool {
+        self.0.organised_for_sharing
+    }
+    /// Uses the shared code lists (danh mục dùng chung, Art. 9).
+    async fn uses_shared_code_lists(&self) -> bool {
+        self.0.uses_shared_code_lists
+    }
+    /// Consistent with the master data (dữ liệu chủ, Art. 9).
+    async fn consistent_with_master_data(&self) -> bool {
+        self.0.consistent_with_master_data
+    }
+    async fn findings(&self) -> Option<&str> {
+        self.0.findings.as_deref()
+    }
+    async fn remediation_plan(&self) -> Option<&str> {
+        self.0.remediation_plan.as_deref()
+    }
+    /// When the next assessment is due.
+    async fn next_due(&self) -> Option<NaiveDate> {
+        self.0.next_due
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filter for quality assessments.
+#[derive(InputObject, Debug, Default)]
+pub struct QualityAssessmentWhere {
+    pub data_item_id: Option<IdFilter>,
+    pub database_id: Option<IdFilter>,
+    pub organization_id: Option<IdFilter>,
+    /// Overall score strictly below this.
+    pub overall_below: Option<i32>,
+    pub created_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<QualityAssessmentWhere>>,
+}
+
+impl WhereInput for QualityAssessmentWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        use sea_orm::ColumnTrait;
+        let mut cond = sea_orm::Condition::all()
+            .add(filter::id(
+                "where.dataItemId",
+                Column::DataItemId,
+                Kind::DataItem,
+                &self.data_item_id,
+            )?)
+            .add(filter::id(
+                "where.databaseId",
+                Column::DatabaseId,
+                Kind::Database,
+                &self.database_id,
+            )?)
+            .add(filter::id(
+                "where.organizationId",
+                Column::OrganizationId,
+                Kind::Organization,
+                &self.organization_id,
+            )?)
+            .add(filter::time(Column::CreatedAt, &self.created_at));
+        if let Some(n) = self.overall_below {
+            cond = cond.add(Column::Overall.lt(n));
+        }
+        Ok(cond)
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields quality assessments can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QualityAssessmentOrderField {
+    AssessedOn,
+    Overall,
+    CreatedAt,
+}
+
+impl OrderField<Entity> for QualityAssessmentOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::AssessedOn => Column::AssessedOn,
+            Self::Overall => Column::Overall,
+            Self::CreatedAt => Column::CreatedAt,
+        }
+    }
+}
+
+/// The latest assessment hanging on `fk` = `parent`: a one-row page, newest first, batched
+/// with its siblings like every other list.
+pub async fn latest(
+    ctx: &Context<'_>,
+    fk: Column,
+    parent: i64,
+) -> Result<Option<QualityAssessment>> {
+    let order = vec![OrderBy {
+        field: QualityAssessmentOrderField::AssessedOn,
+        direction: SortDirection::Desc,
+    }];
+    let args =
+        ListArgs::<QualityAssessmentWhere, _>::new(None, Some(order), Some(1), None, None, None);
+    let conn: Conn<QualityAssessment> = list(
+        ctx,
+        Scope::children(fk, parent),
+        args,
+        QualityAssessmentOrderField::AssessedOn,
+    )
+    .await?;
+    Ok(conn
+        .edges
+        .into_iter()
+        .next()
+        .map(|e: Edge<String, QualityAssessment, _>| e.node))
+}
+
+#[derive(Default)]
+pub struct QualityQuery;
+
+#[Object]
+impl QualityQuery {
+    /// Assessments of the items and databases the caller sees, newest first by default.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn quality_assessments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<QualityAssessmentWhere>,
+        order_by: Option<Vec<OrderBy<QualityAssessmentOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<QualityAssessment>> {
+        let order_by = order_by.or_else(|| {
+            Some(vec![OrderBy {
+                field: QualityAssessmentOrderField::AssessedOn,
+                direction: SortDirection::Desc,
+            }])
+        });
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(
+            ctx,
+            Scope::all(),
+            args,
+            QualityAssessmentOrderField::AssessedOn,
+        )
+        .await
+    }
+
+    async fn quality_assessment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<QualityAssessment>> {
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::QualityAssessment)
+            .await?
+            .map(QualityAssessment))
+    }
+}
+
+/// A new assessment of one data item or one database (name exactly one).
+#[derive(InputObject)]
+pub struct CreateQualityAssessmentInput {
+    pub data_item_id: Option<ID>,
+    pub database_id: Option<ID>,
+    pub assessed_on: NaiveDate,
+    pub assessor: String,
+    pub completeness: i32,
+    pub accuracy: i32,
+    pub consistency: i32,
+    pub timeliness: i32,
+    pub validity: i32,
+    pub uniqueness: i32,
+    pub organised_for_sharing: bool,
+    pub uses_shared_code_lists: bool,
+    pub consistent_with_master_data: bool,
+    pub findings: Option<String>,
+    pub remediation_plan: Option<String>,
+    pub next_due: Option<NaiveDate>,
+}
+
+/// Corrections to an assessment; its subject cannot change.
+#[derive(InputObject)]
+pub struct UpdateQualityAssessmentInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub assessed_on: Option<NaiveDate>,
+    pub assessor: Option<String>,
+    pub completeness: Option<i32>,
+    pub accuracy: Option<i32>,
+    pub consistency: Option<i32>,
+    pub timeliness: Option<i32>,
+    pub validity: Option<i32>,
+    pub uniqueness: Option<i32>,
+    pub organised_for_sharing: Option<bool>,
+    pub uses_shared_code_lists: Option<bool>,
+    pub consistent_with_master_data: Option<bool>,
+    pub findings: MaybeUndefined<String>,
+    pub remediation_plan: MaybeUndefined<String>,
+    pub next_due: MaybeUndefined<NaiveDate>,
+}
+
+/// The assessment a mutation wrote.
+#[derive(SimpleObject)]
+pub struct QualityAssessmentPayload {
+    pub quality_assessment: QualityAssessment,
+}
+
+#[derive(Default)]
+pub struct QualityMutation;
+
+#[Object]
+impl QualityMutation {
+    /// Records an assessment, as the owner's steward.
+    async fn create_quality_assessment(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateQualityAssessmentInput,
+    ) -> Result<QualityAssessmentPayload> {
+        let subject = match (&input.data_item_id, &input.database_id) {
+            (Some(i), None) => {
+                Subject::DataItem(ids::decode_as("input.dataItemId", i, Kind::DataItem)?)
+            }
+            (None, Some(d)) => {
+                Subject::Database(ids::decode_as("input.databaseId", d, Kind::Database)?)
+            }
+            _ => {
+                return Err(Error::bad_input(
+                    "input.dataItemId",
+                    "name exactly one of dataItemId or databaseId",
+                ));
+            }
+        };
+        let fields = rules::Fields {
+            subject,
+            assessed_on: input.assessed_on,
+            assessor: input.assessor,
+            scores: [
+                input.completeness,
+                input.accuracy,
+                input.consistency,
+                input.timeliness,
+                input.validity,
+                input.uniqueness,
+            ],
+            organised_for_sharing: input.organised_for_sharing,
+            uses_shared_code_lists: input.uses_shared_code_lists,
+            consistent_with_master_data: input.consistent_with_master_data,
+            findings: input.findings,
+            remediation_plan: input.remediation_plan,
+            next_due: input.next_due,
+        };
+        let model = domain::create::<rules::QualityAssessment>(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            fields,
+        )
+        .await?;
+        Ok(QualityAssessmentPayload {
+            quality_assessment: QualityAssessment(model),
+        })
+    }
+
+    async fn update_quality_assessment(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateQualityAssessmentInput,
+    ) -> Result<QualityAssessmentPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::QualityAssessment)?;
+        let scores = [
+            input.completeness,
+            input.accuracy,
+            input.consistency,
+            input.timeliness,
+            input.validity,
+            input.uniqueness,
+        ];
+        let model = domain::update::<rules::QualityAssessment>(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.assessed_on, input.assessed_on);
+                patch(&mut f.assessor, input.assessor);
+                for (slot, value) in f.scores.iter_mut().zip(scores) {
+                    patch(slot, value);
+                }
+                patch(&mut f.organised_for_sharing, input.organised_for_sharing);
+                patch(&mut f.uses_shared_code_lists, input.uses_shared_code_lists);
+                patch(
+                    &mut f.consistent_with_master_data,
+                    input.consistent_with_master_data,
+                );
+                patch_opt(&mut f.findings, input.findings);
+                patch_opt(&mut f.remediation_plan, input.remediation_plan);
+                patch_opt(&mut f.next_due, input.next_due);
+            },
+        )
+        .await?;
+        Ok(QualityAssessmentPayload {
+            quality_assessment: QualityAssessment(model),
+        })
+    }
+
+    async fn delete_quality_assessment(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
+        delete::<rules::QualityAssessment>(ctx, input, Kind::QualityAssessment).await
+    }
+}
