@@ -11,16 +11,13 @@
 //! database `sg_bench_<items>_<seed>` on PostgreSQL at `BENCH_PG_URL`, default
 //! `postgres://postgres@127.0.0.1:5432`), so later runs measure without regenerating.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use std::time::Instant;
+
+use common::{Server, client, global_id, percentile, post, rss_kib, start_server, wait_ready};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sharegraph::config::Config;
 
 struct Args {
@@ -125,70 +122,6 @@ async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
     row.try_get_by_index::<i64>(0).unwrap()
 }
 
-fn global_id(kind: &str, id: i64) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
-}
-
-fn start_server(url: &str) -> (Child, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
-        .arg("serve")
-        .env("DATABASE_URL", url)
-        .env("SHAREGRAPH_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SHAREGRAPH_LOG", "warn")
-        .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")
-        .env("SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start sharegraph");
-    (child, port)
-}
-
-fn rss_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
-
-async fn post(
-    client: &HttpClient,
-    port: u16,
-    token: Option<&str>,
-    query: &str,
-) -> (Duration, Value) {
-    let body = json!({ "query": query }).to_string();
-    let mut req = hyper::Request::post(format!("http://127.0.0.1:{port}/graphql"))
-        .header("content-type", "application/json");
-    if let Some(token) = token {
-        req = req.header("authorization", format!("Bearer {token}"));
-    }
-    let req = req.body(Full::new(Bytes::from(body))).unwrap();
-    let started = Instant::now();
-    let resp = client.request(req).await.expect("request");
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let elapsed = started.elapsed();
-    (
-        elapsed,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let a = args();
@@ -228,23 +161,8 @@ async fn main() {
 
     let (server, port) = start_server(&url);
     let server = Server(server);
-    let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
-    let ready = Instant::now();
-    loop {
-        let req = hyper::Request::get(format!("http://127.0.0.1:{port}/readyz"))
-            .body(Full::new(Bytes::new()))
-            .unwrap();
-        if let Ok(r) = client.request(req).await
-            && r.status().is_success()
-        {
-            break;
-        }
-        assert!(
-            ready.elapsed() < Duration::from_secs(60),
-            "server did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let client = client();
+    wait_ready(&client, port).await;
     let rss_start = rss_kib(server.0.id(), "VmRSS:");
 
     let item = global_id("DataItem", hot);
@@ -298,7 +216,13 @@ async fn main() {
         let mut times = Vec::with_capacity(a.runs);
         let mut last = Value::Null;
         for i in 0..a.runs + 3 {
-            let (t, body) = post(&client, port, token.as_deref(), query).await;
+            let (t, body) = post(
+                &client,
+                port,
+                token.as_deref(),
+                &serde_json::json!({ "query": query }),
+            )
+            .await;
             if let Some(errors) = body.get("errors") {
                 panic!("{name}: {errors}");
             }
@@ -323,17 +247,6 @@ async fn main() {
         rss_end as f64 / 1024.0,
         peak as f64 / 1024.0
     );
-}
-
-/// The server process, stopped however the benchmark ends (a panic included): a server left
-/// running would go on loading the machine and skew the next measurement.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// A short description of what a query returned, so the table shows the work done.

@@ -179,7 +179,7 @@ pub struct Limits {
     )]
     pub default_page_size: u64,
     /// Largest request body, in bytes.
-    #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 1 << 20, global = true)]
+    #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 4 << 20, global = true)]
     pub max_body_bytes: usize,
     /// Most operations in one array-batched request.
     #[arg(

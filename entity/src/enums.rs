@@ -365,3 +365,24 @@ pub enum RequestStatus {
     #[sea_orm(string_value = "WITHDRAWN")]
     Withdrawn,
 }
+
+/// Why a usage record breaks the rules (vi phạm sau chia sẻ).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Violation {
+    /// The share was not in force at that time: suspended, revoked, before `validFrom` or after
+    /// `validUntil` (chia sẻ không còn hiệu lực).
+    #[sea_orm(string_value = "SHARE_NOT_ACTIVE")]
+    ShareNotActive,
+    /// Outside the period of the agreement the share rests on (ngoài thời hạn thỏa thuận).
+    #[sea_orm(string_value = "OUTSIDE_AGREEMENT")]
+    OutsideAgreement,
+    /// Through a service, by a consumer with no share in force of anything the service provides
+    /// (không có căn cứ chia sẻ).
+    #[sea_orm(string_value = "NO_SHARE")]
+    NoShare,
+}

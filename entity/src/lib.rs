@@ -1,6 +1,7 @@
 //! sea-orm entities of sharegraph. Relations are not declared here: the server loads every
 //! relation through batched loaders keyed by foreign-key columns, so the entities stay plain.
 
+pub mod access_event;
 pub mod api_token;
 pub mod audit_entry;
 pub mod audit_head;

@@ -8,6 +8,7 @@ mod m20261127_000002_sharing_graph;
 mod m20261127_000003_access;
 mod m20261127_000004_requests;
 mod m20261127_000005_quality;
+mod m20261127_000006_access_events;
 mod util;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_access::Migration),
             Box::new(m20261127_000004_requests::Migration),
             Box::new(m20261127_000005_quality::Migration),
+            Box::new(m20261127_000006_access_events::Migration),
         ]
     }
 }

@@ -8,8 +8,9 @@
 
 use entity::enums::ServiceStatus;
 use entity::{
-    audit_entry, data_item, data_service, database, derivation, focal_point, information_system,
-    organization, quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
+    access_event, audit_entry, data_item, data_service, database, derivation, focal_point,
+    information_system, organization, quality_assessment, share, sharing_agreement, sharing_policy,
+    sharing_request,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
@@ -209,6 +210,17 @@ impl Visible for quality_assessment::Entity {
                     quality_assessment::Column::DataItemId,
                 )),
             ))
+    }
+}
+
+impl Visible for access_event::Entity {
+    /// Usage records belong to the provider and the consumer of the data used.
+    fn visible_to(caller: &Caller) -> Condition {
+        rule(caller, nothing(), |org| {
+            Condition::any()
+                .add(access_event::Column::ProviderId.eq(org))
+                .add(access_event::Column::ConsumerId.eq(org))
+        })
     }
 }
 

@@ -23,6 +23,7 @@ pub mod sharing_policy;
 pub mod sharing_request;
 pub mod sql;
 pub mod text;
+pub mod usage;
 pub mod write;
 
 use std::future::Future;

@@ -21,6 +21,7 @@ use super::share::ShareOrderField;
 use super::sharing_agreement::SharingAgreementOrderField;
 use super::sharing_policy::SharingPolicyOrderField;
 use super::sharing_request::SharingRequestOrderField;
+use super::usage::AccessEventOrderField;
 use crate::access::visibility::Visible;
 use crate::config::Limits;
 use crate::error::{Error, Result};
@@ -44,7 +45,8 @@ const MAX_SORT_KEYS: usize = 3;
     concrete(name = "AuditEntryOrder", params(AuditEntryOrderField)),
     concrete(name = "SharingAgreementOrder", params(SharingAgreementOrderField)),
     concrete(name = "SharingRequestOrder", params(SharingRequestOrderField)),
-    concrete(name = "QualityAssessmentOrder", params(QualityAssessmentOrderField))
+    concrete(name = "QualityAssessmentOrder", params(QualityAssessmentOrderField)),
+    concrete(name = "AccessEventOrder", params(AccessEventOrderField))
 )]
 pub struct OrderBy<F: InputType> {
     pub field: F,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::{
     AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, IssueKind,
     Platform, Readiness, RequestStatus, ServiceMethod, ServiceStatus, ShareStatus, SharingMode,
-    UpdateFrequency,
+    UpdateFrequency, Violation,
 };
 use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, Value};
@@ -52,7 +52,8 @@ pub struct StringFilter {
     concrete(name = "ServiceStatusFilter", params(ServiceStatus)),
     concrete(name = "ShareStatusFilter", params(ShareStatus)),
     concrete(name = "IssueKindFilter", params(IssueKind)),
-    concrete(name = "RequestStatusFilter", params(RequestStatus))
+    concrete(name = "RequestStatusFilter", params(RequestStatus)),
+    concrete(name = "ViolationFilter", params(Violation))
 )]
 pub struct EnumFilter<T: InputType> {
     /// Exactly this value.

@@ -24,6 +24,7 @@ pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;
 pub mod sharing_request;
+pub mod usage;
 pub mod viewer;
 
 use std::sync::Arc;
@@ -54,6 +55,7 @@ pub struct Query(
     sharing_agreement::SharingAgreementQuery,
     sharing_request::SharingRequestQuery,
     quality::QualityQuery,
+    usage::UsageQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -70,6 +72,7 @@ pub struct Mutation(
     sharing_agreement::SharingAgreementMutation,
     sharing_request::SharingRequestMutation,
     quality::QualityMutation,
+    usage::UsageMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -648,3 +648,186 @@ mod quality {
         assert_eq!(data["qualityAssessments"]["totalCount"], 1);
     }
 }
+
+mod usage {
+    use serde_json::{Value, json};
+    use sharegraph::access::Role;
+
+    use crate::support::{TestApp, code, create_db, create_item, create_org};
+
+    const RECORD: &str = "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded violations } }";
+
+    async fn id(app: &TestApp, m: &str, input: Value, path: [&str; 3]) -> String {
+        let data = app.ok(m, json!({ "input": input })).await;
+        data[path[0]][path[1]][path[2]].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn uses_are_recorded_and_violations_raised() {
+        let app = TestApp::spawn().await;
+        let a = create_org(
+            &app,
+            "000.00.31.H57",
+            "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await;
+        let b = create_org(
+            &app,
+            "000.00.32.H57",
+            "Phòng Tư pháp huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await;
+        let c = create_org(
+            &app,
+            "000.00.33.H57",
+            "Phòng Y tế huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await;
+        let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
+        let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+        let other = create_item(&app, &db, "BIENDONG", "Biến động đất đai").await;
+        for i in [&item, &other] {
+            app.ok("mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }", json!({ "i": i })).await;
+        }
+        let service = id(&app, "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id } } }",
+            json!({ "code": "DV-DATDAI", "name": "Tra cứu thông tin thửa đất", "providerId": a, "method": "ONLINE_SERVICE", "platform": "LGSP",
+                    "status": "PUBLISHED", "publishedOn": "2026-01-01", "itemIds": [item] }), ["createDataService", "dataService", "id"]).await;
+        let share = id(&app, "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+            json!({ "dataItemId": item, "consumerId": b, "serviceId": service, "validFrom": "2026-01-01" }), ["createShare", "share", "id"]).await;
+        let agreement = id(&app, "mutation($input: CreateSharingAgreementInput!) { createSharingAgreement(input: $input) { sharingAgreement { id } } }",
+            json!({ "providerId": a, "consumerId": b, "dataContent": "Biến động đất đai", "placeOfUse": "Phòng Tư pháp",
+                    "method": "LGSP", "validFrom": "2026-01-01", "validUntil": "2026-06-30", "signedOn": "2025-12-15" }),
+            ["createSharingAgreement", "sharingAgreement", "id"]).await;
+        let bound = id(
+            &app,
+            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+            json!({ "dataItemId": other, "consumerId": b, "agreementId": agreement }),
+            ["createShare", "share", "id"],
+        )
+        .await;
+        let steward_a = app.token(Role::Steward, Some("000.00.31.H57")).await;
+        let steward_b = app.token(Role::Steward, Some("000.00.32.H57")).await;
+
+        let ev = |share: Option<&str>, service: Option<&str>, consumer: Option<&str>, at: &str| {
+            json!({ "shareId": share, "serviceId": service, "consumerId": consumer, "occurredAt": at,
+                    "operation": "QUERY", "recordCount": 25, "purpose": "Chứng thực hợp đồng" })
+        };
+        let batch = json!({ "input": { "events": [
+            ev(Some(&share), None, None, "2026-11-20T03:00:00Z"),
+            ev(Some(&share), Some(&service), None, "2026-11-21T03:00:00Z"),
+            ev(Some(&share), None, None, "2025-12-31T03:00:00Z"),          // before validFrom
+            ev(Some(&bound), None, None, "2026-11-01T03:00:00Z"),          // after the agreement
+            ev(None, Some(&service), Some(&b), "2026-11-22T03:00:00Z"),    // backed by `share`
+            ev(None, Some(&service), Some(&c), "2026-11-22T17:30:00Z"),    // no share for C
+        ] } });
+        // Only the provider reports its data's use.
+        for token in [Some(steward_b.as_str()), None] {
+            let err = app.err_as(token, RECORD, batch.clone()).await;
+            assert_eq!(code(&err), "FORBIDDEN");
+        }
+        let data = app.ok_as(Some(&steward_a), RECORD, batch).await;
+        assert_eq!(
+            data["recordAccessEvents"],
+            json!({ "recorded": 6, "violations": 3 })
+        );
+
+        let v = app
+            .ok_as(
+                Some(&steward_a),
+                "{ accessViolations { totalCount nodes { violation consumer { code } } } }",
+                json!({}),
+            )
+            .await;
+        let mut kinds: Vec<&str> = v["accessViolations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["violation"].as_str().unwrap())
+            .collect();
+        kinds.sort_unstable();
+        assert_eq!(kinds, ["NO_SHARE", "OUTSIDE_AGREEMENT", "SHARE_NOT_ACTIVE"]);
+
+        // The consumer reads the uses of what it receives; a third party reads nothing.
+        let q = "{ accessEvents { totalCount } }";
+        assert_eq!(
+            app.ok_as(Some(&steward_b), q, json!({})).await["accessEvents"]["totalCount"],
+            5
+        );
+        assert_eq!(
+            app.ok_as(None, q, json!({})).await["accessEvents"]["totalCount"],
+            0
+        );
+
+        // Per consumer and day, in Vietnam's calendar: 17:30 UTC on the 22nd is the 23rd there.
+        let stats = app
+            .ok_as(Some(&steward_a), "{ accessStatistics(by: CONSUMER, period: DAY, where: { occurredAt: { gte: \"2026-11-20T00:00:00Z\" } }) { key period events records violations } }", json!({}))
+            .await;
+        let rows: Vec<(String, String, i64, i64)> = stats["accessStatistics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["key"].as_str().unwrap().to_owned(),
+                    r["period"].as_str().unwrap().to_owned(),
+                    r["events"].as_i64().unwrap(),
+                    r["violations"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (c.clone(), "2026-11-23".into(), 1, 1),
+                (b.clone(), "2026-11-22".into(), 1, 0),
+                (b.clone(), "2026-11-21".into(), 1, 0),
+                (b.clone(), "2026-11-20".into(), 1, 0),
+            ]
+        );
+        let monthly = app
+            .ok_as(
+                Some(&steward_a),
+                "{ accessStatistics(by: SHARE, period: MONTH) { period events records } }",
+                json!({}),
+            )
+            .await;
+        let total: i64 = monthly["accessStatistics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["records"].as_i64().unwrap())
+            .sum();
+        assert_eq!(total, 150);
+
+        // One bad event refuses the whole batch, naming it.
+        let before = app.ok("{ accessEvents { totalCount } }", json!({})).await;
+        let err = app
+            .err_as(Some(&steward_a), RECORD, json!({ "input": { "events": [ev(Some(&share), None, None, "2026-11-20T03:00:00Z"), ev(None, None, None, "2026-11-20T03:00:00Z")] } }))
+            .await;
+        assert_eq!(
+            (code(&err), err["extensions"]["field"].as_str()),
+            ("BAD_USER_INPUT", Some("input.events.1.shareId"))
+        );
+        assert_eq!(
+            app.ok("{ accessEvents { totalCount } }", json!({})).await,
+            before
+        );
+        let many: Vec<Value> = (0..10_001)
+            .map(|_| ev(Some(&share), None, None, "2026-11-20T03:00:00Z"))
+            .collect();
+        let err = app
+            .err_as(
+                Some(&steward_a),
+                RECORD,
+                json!({ "input": { "events": many } }),
+            )
+            .await;
+        assert_eq!(code(&err), "LIMIT_EXCEEDED");
+    }
+}

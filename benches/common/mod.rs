@@ -1,0 +1,112 @@
+//! What the benchmarks share: a `sharegraph serve` process on a database, and requests to it.
+
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+
+pub fn global_id(kind: &str, id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}
+
+pub fn start_server(url: &str) -> (Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("SHAREGRAPH_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SHAREGRAPH_LOG", "warn")
+        .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")
+        .env("SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start sharegraph");
+    (child, port)
+}
+
+pub fn rss_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+pub async fn post(
+    client: &HttpClient,
+    port: u16,
+    token: Option<&str>,
+    body: &Value,
+) -> (Duration, Value) {
+    let body = body.to_string();
+    let mut req = hyper::Request::post(format!("http://127.0.0.1:{port}/graphql"))
+        .header("content-type", "application/json");
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let req = req.body(Full::new(Bytes::from(body))).unwrap();
+    let started = Instant::now();
+    let resp = client.request(req).await.expect("request");
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let elapsed = started.elapsed();
+    (
+        elapsed,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// The server process, stopped however the benchmark ends (a panic included): a server left
+/// running would go on loading the machine and skew the next measurement.
+pub struct Server(pub Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// Waits until the server answers `/readyz`.
+pub async fn wait_ready(client: &HttpClient, port: u16) {
+    let started = Instant::now();
+    loop {
+        let req = hyper::Request::get(format!("http://127.0.0.1:{port}/readyz"))
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        if let Ok(resp) = client.request(req).await
+            && resp.status().is_success()
+        {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}

@@ -1,0 +1,118 @@
+//! Usage-record ingest benchmark: batches of 10,000 events through `recordAccessEvents` on a
+//! running `sharegraph serve`, over the demo catalogue's shares, and the events per second.
+//!
+//! ```sh
+//! cargo bench --bench ingest -- --batches 20 --db sqlite
+//! cargo bench --bench ingest -- --batches 20 --db postgres
+//! ```
+//!
+//! Each run starts from an empty database (`target/bench/ingest.db`, or the PostgreSQL database
+//! `sg_bench_ingest` at `BENCH_PG_URL`).
+
+mod common;
+
+use std::time::Instant;
+
+use chrono::Utc;
+use common::{Server, client, global_id, percentile, post, start_server, wait_ready};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::json;
+use sharegraph::config::Config;
+
+const BATCH: usize = 10_000;
+
+#[tokio::main]
+async fn main() {
+    let argv: Vec<String> = std::env::args().collect();
+    let arg = |name: &str| {
+        argv.iter()
+            .position(|a| a == name)
+            .and_then(|i| argv.get(i + 1))
+            .cloned()
+    };
+    let batches: usize = arg("--batches").map_or(20, |v| v.parse().expect("--batches N"));
+    let postgres = arg("--db").as_deref() == Some("postgres");
+
+    let url = if postgres {
+        let base = std::env::var("BENCH_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let admin = Database::connect(format!("{base}/postgres"))
+            .await
+            .expect("connect to PostgreSQL");
+        admin
+            .execute_unprepared("DROP DATABASE IF EXISTS sg_bench_ingest")
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared("CREATE DATABASE sg_bench_ingest")
+            .await
+            .unwrap();
+        format!("{base}/sg_bench_ingest")
+    } else {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
+        std::fs::create_dir_all(dir).unwrap();
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{dir}/ingest.db{ext}"));
+        }
+        format!("sqlite://{dir}/ingest.db?mode=rwc")
+    };
+    let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
+        .await
+        .expect("open");
+    sharegraph::domain::demo::load(&db).await.expect("demo");
+    let token =
+        sharegraph::access::token::create(&db, "gateway", sharegraph::access::Role::Admin, None)
+            .await
+            .expect("token")
+            .token;
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM shares ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let shares: Vec<String> = rows
+        .iter()
+        .map(|r| global_id("Share", r.try_get_by_index::<i64>(0).unwrap()))
+        .collect();
+    db.close().await.ok();
+
+    let (child, port) = start_server(&url);
+    let _server = Server(child);
+    let client = client();
+    wait_ready(&client, port).await;
+
+    let query = "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded violations } }";
+    let now = Utc::now();
+    let mut times = Vec::with_capacity(batches);
+    let started = Instant::now();
+    for b in 0..batches {
+        let events: Vec<serde_json::Value> = (0..BATCH)
+            .map(|i| {
+                let n = b * BATCH + i;
+                json!({
+                    "shareId": shares[n % shares.len()],
+                    "occurredAt": (now - chrono::Duration::seconds((n % 86_400) as i64)).to_rfc3339(),
+                    "operation": if n.is_multiple_of(10) { "DOWNLOAD" } else { "QUERY" },
+                    "recordCount": (n % 50) as i64,
+                })
+            })
+            .collect();
+        let body = json!({ "query": query, "variables": { "input": { "events": events } } });
+        let (t, answer) = post(&client, port, Some(&token), &body).await;
+        assert!(answer.get("errors").is_none(), "{answer}");
+        assert_eq!(answer["data"]["recordAccessEvents"]["recorded"], BATCH);
+        times.push(t);
+    }
+    let total = started.elapsed();
+    times.sort();
+    println!(
+        "\n{} events in {batches} batches of {BATCH} on {}: {:.0} events/s overall; per batch p50 {:.0} ms, p95 {:.0} ms",
+        batches * BATCH,
+        if postgres { "PostgreSQL" } else { "SQLite" },
+        (batches * BATCH) as f64 / total.as_secs_f64(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+    );
+}

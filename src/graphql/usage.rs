@@ -1,0 +1,363 @@
+//! `AccessEvent`: usage records after sharing, their violations and statistics, and
+//! `recordAccessEvents` for providers and gateways.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::access_event::{Column, Entity, Model};
+use entity::data_service as service_entity;
+use entity::enums::Violation;
+use entity::organization as org_entity;
+use entity::share as share_entity;
+use sea_orm::DatabaseConnection;
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::data_service::DataService;
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection, WhereInput,
+};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::decode_opt;
+use super::organization::Organization;
+use super::share::Share;
+use crate::access::Caller;
+use crate::domain::usage::{self as rules, EventInput, GroupBy, Period};
+use crate::error::{Error, Result};
+
+/// One use of shared data, as its provider or a gateway reported it (append-only). Seen by the
+/// provider and the consumer.
+pub struct AccessEvent(pub Model);
+
+impl From<Model> for AccessEvent {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl AccessEvent {
+    /// Position in the log.
+    async fn seq(&self) -> i64 {
+        self.0.id
+    }
+    async fn share(&self, ctx: &Context<'_>) -> Result<Option<Share>> {
+        Ok(match self.0.share_id {
+            Some(id) => by_id::<share_entity::Entity>(ctx, id).await?.map(Share),
+            None => None,
+        })
+    }
+    async fn service(&self, ctx: &Context<'_>) -> Result<Option<DataService>> {
+        Ok(match self.0.service_id {
+            Some(id) => by_id::<service_entity::Entity>(ctx, id)
+                .await?
+                .map(DataService),
+            None => None,
+        })
+    }
+    async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?,
+        ))
+    }
+    async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.consumer_id, "Organization").await?,
+        ))
+    }
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+    /// What was done (e.g. `QUERY`, `DOWNLOAD`).
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    async fn record_count(&self) -> i64 {
+        self.0.record_count
+    }
+    /// The purpose the consumer declared.
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+    /// Set when the use breaks the rules.
+    async fn violation(&self) -> Option<Violation> {
+        self.0.violation
+    }
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+}
+
+/// Filter for usage records.
+#[derive(InputObject, Debug, Default)]
+pub struct AccessEventWhere {
+    pub share_id: Option<IdFilter>,
+    pub service_id: Option<IdFilter>,
+    pub provider_id: Option<IdFilter>,
+    pub consumer_id: Option<IdFilter>,
+    pub violation: Option<EnumFilter<Violation>>,
+    /// `true`: violations only; `false`: lawful uses only.
+    pub has_violation: Option<bool>,
+    pub occurred_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<AccessEventWhere>>,
+}
+
+impl WhereInput for AccessEventWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::id(
+                "where.shareId",
+                Column::ShareId,
+                Kind::Share,
+                &self.share_id,
+            )?)
+            .add(filter::id(
+                "where.serviceId",
+                Column::ServiceId,
+                Kind::DataService,
+                &self.service_id,
+            )?)
+            .add(filter::id(
+                "where.providerId",
+                Column::ProviderId,
+                Kind::Organization,
+                &self.provider_id,
+            )?)
+            .add(filter::id(
+                "where.consumerId",
+                Column::ConsumerId,
+                Kind::Organization,
+                &self.consumer_id,
+            )?)
+            .add(filter::enumeration(
+                "where.violation",
+                Column::Violation,
+                &self.violation,
+            )?)
+            .add(match self.has_violation {
+                None => sea_orm::Condition::all(),
+                Some(true) => rules::violations(),
+                Some(false) => rules::violations().not(),
+            })
+            .add(filter::time(Column::OccurredAt, &self.occurred_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+/// Fields usage records can be sorted by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessEventOrderField {
+    OccurredAt,
+}
+
+impl OrderField<Entity> for AccessEventOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::OccurredAt => Column::OccurredAt,
+        }
+    }
+}
+
+/// What statistics are grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessGroupBy {
+    Share,
+    Consumer,
+    Service,
+}
+
+/// The period statistics count over (days in Vietnam, UTC+7).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessPeriod {
+    Day,
+    Month,
+}
+
+/// Uses of shared data in one group and period.
+#[derive(SimpleObject)]
+pub struct AccessStatistic {
+    /// The share, consumer or service grouped by (null: events with no service, when grouping
+    /// by service).
+    pub key: Option<ID>,
+    /// `2026-11-27` (by day) or `2026-11` (by month).
+    pub period: String,
+    pub events: i64,
+    pub records: i64,
+    pub violations: i64,
+}
+
+/// Most groups one statistics query returns.
+const MAX_GROUPS: i32 = 1000;
+
+#[derive(Default)]
+pub struct UsageQuery;
+
+#[Object]
+impl UsageQuery {
+    /// Usage records the caller's organization provided or consumed (admins: all), newest
+    /// first by default.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn access_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<AccessEventWhere>,
+        order_by: Option<Vec<OrderBy<AccessEventOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<AccessEvent>> {
+        let order_by = order_by.or_else(|| {
+            Some(vec![OrderBy {
+                field: AccessEventOrderField::OccurredAt,
+                direction: SortDirection::Desc,
+            }])
+        });
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, AccessEventOrderField::OccurredAt).await
+    }
+
+    /// Uses that break the rules (a share not in force, outside its agreement, or through a
+    /// service with no share behind it), newest first.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn access_violations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<AccessEvent>> {
+        let filter = AccessEventWhere {
+            has_violation: Some(true),
+            ..Default::default()
+        };
+        let order = vec![OrderBy {
+            field: AccessEventOrderField::OccurredAt,
+            direction: SortDirection::Desc,
+        }];
+        let args = ListArgs::new(Some(filter), Some(order), first, after, None, None);
+        list(ctx, Scope::all(), args, AccessEventOrderField::OccurredAt).await
+    }
+
+    /// Events, records and violations per share, consumer or service and per day or month,
+    /// newest period first (at most `first` groups, default and maximum 1,000).
+    async fn access_statistics(
+        &self,
+        ctx: &Context<'_>,
+        by: AccessGroupBy,
+        period: AccessPeriod,
+        #[graphql(name = "where")] filter: Option<AccessEventWhere>,
+        first: Option<i32>,
+    ) -> Result<Vec<AccessStatistic>> {
+        let limit = first.unwrap_or(MAX_GROUPS);
+        if !(0..=MAX_GROUPS).contains(&limit) {
+            return Err(Error::LimitExceeded(format!(
+                "first is at most {MAX_GROUPS}"
+            )));
+        }
+        let condition = match &filter {
+            Some(w) => w.condition()?,
+            None => sea_orm::Condition::all(),
+        };
+        let (group, kind) = match by {
+            AccessGroupBy::Share => (GroupBy::Share, Kind::Share),
+            AccessGroupBy::Consumer => (GroupBy::Consumer, Kind::Organization),
+            AccessGroupBy::Service => (GroupBy::Service, Kind::DataService),
+        };
+        let period = match period {
+            AccessPeriod::Day => Period::Day,
+            AccessPeriod::Month => Period::Month,
+        };
+        let rows = rules::statistics(
+            ctx.data_unchecked::<DatabaseConnection>(),
+            ctx.data_unchecked::<Caller>(),
+            group,
+            period,
+            condition,
+            limit as u64,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|s| AccessStatistic {
+                key: s.key.map(|k| ids::encode(kind, k)),
+                period: s.period,
+                events: s.events,
+                records: s.records,
+                violations: s.violations,
+            })
+            .collect())
+    }
+}
+
+/// One reported use: the share used, or the service and the consumer.
+#[derive(InputObject)]
+pub struct AccessEventInput {
+    pub share_id: Option<ID>,
+    pub service_id: Option<ID>,
+    pub consumer_id: Option<ID>,
+    pub occurred_at: DateTime<Utc>,
+    pub operation: String,
+    #[graphql(default = 0)]
+    pub record_count: i64,
+    pub purpose: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RecordAccessEventsInput {
+    /// At most 10,000.
+    pub events: Vec<AccessEventInput>,
+}
+
+/// What a batch stored.
+#[derive(SimpleObject)]
+pub struct RecordAccessEventsPayload {
+    pub recorded: i64,
+    /// How many of them are violations.
+    pub violations: i64,
+}
+
+#[derive(Default)]
+pub struct UsageMutation;
+
+#[Object]
+impl UsageMutation {
+    /// Records a batch of uses, as the provider's steward (or a gateway's token with that role)
+    /// or an admin. All or nothing: one bad event refuses the batch, naming it.
+    async fn record_access_events(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordAccessEventsInput,
+    ) -> Result<RecordAccessEventsPayload> {
+        if input.events.len() > rules::MAX_BATCH {
+            return Err(Error::LimitExceeded(format!(
+                "a batch holds at most {} events; got {}",
+                rules::MAX_BATCH,
+                input.events.len()
+            )));
+        }
+        let events = input
+            .events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let at = |f: &str| format!("input.events.{i}.{f}");
+                Ok(EventInput {
+                    share_id: decode_opt(&at("shareId"), &e.share_id, Kind::Share)?,
+                    service_id: decode_opt(&at("serviceId"), &e.service_id, Kind::DataService)?,
+                    consumer_id: decode_opt(&at("consumerId"), &e.consumer_id, Kind::Organization)?,
+                    occurred_at: e.occurred_at,
+                    operation: e.operation,
+                    record_count: e.record_count,
+                    purpose: e.purpose,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let recorded = rules::record(ctx.data_unchecked(), ctx.data_unchecked(), events).await?;
+        Ok(RecordAccessEventsPayload {
+            recorded: recorded.events as i64,
+            violations: recorded.violations as i64,
+        })
+    }
+}
