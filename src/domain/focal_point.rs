@@ -127,8 +127,7 @@ impl Record for FocalPoint {
                 .max(old.term_start.unwrap_or(chrono::NaiveDate::MIN));
             let mut active = old.clone().into_active_model();
             active.term_end = Set(Some(end));
-            active.version = Set(old.version + 1);
-            active.updated_at = Set(chrono::Utc::now());
+            super::stamp::<FocalPoint>(&mut active, old.version + 1, false);
             let ended = active.update(&tx.txn).await?;
             super::record::<FocalPoint>(tx, "END_TERM", Some(&old), Some(&ended)).await?;
         }

@@ -273,13 +273,15 @@ where
 
 /// Refuses a change based on a version other than the stored one.
 pub fn check_version<R: Record>(current: &Model<R>, expected: Option<i32>) -> Result<()> {
-    let stored = version::<R>(current);
+    check_stored_version(R::NAME, id::<R>(current), version::<R>(current), expected)
+}
+
+/// Refuses a change to `name` `id` based on a version other than `stored`.
+pub fn check_stored_version(name: &str, id: i64, stored: i32, expected: Option<i32>) -> Result<()> {
     match expected {
         Some(v) if v != stored => Err(Error::Conflict {
             message: format!(
-                "{} {} has changed: you sent version {v}, the stored version is {stored}; reload and retry",
-                R::NAME,
-                id::<R>(current)
+                "{name} {id} has changed: you sent version {v}, the stored version is {stored}; reload and retry"
             ),
             current_version: Some(stored),
         }),

@@ -225,17 +225,7 @@ pub async fn decide(
             _ => "only the providing organization's steward may decide on a request".into(),
         }));
     }
-    if let Some(v) = expected_version
-        && v != current.version
-    {
-        return Err(Error::Conflict {
-            message: format!(
-                "{NAME} {id} has changed: you sent version {v}, the stored version is {}; reload and retry",
-                current.version
-            ),
-            current_version: Some(current.version),
-        });
-    }
+    super::check_stored_version(NAME, id, current.version, expected_version)?;
     if current.status != RequestStatus::Submitted {
         return Err(Error::conflict(format!(
             "request {id} is {:?}; only a SUBMITTED request can be {verb}d",
