@@ -35,11 +35,12 @@ pub async fn open_database_in(
 /// The HTTP application over an open database.
 pub fn router(db: DatabaseConnection, limits: Limits) -> axum::Router {
     let limits = Arc::new(limits);
-    let schema = graphql::build(db.clone(), limits.clone());
     let rate_limits = Arc::new(RateLimits::new(
         limits.rate_limit_per_minute,
         limits.anonymous_rate_limit_per_minute,
+        limits.feedback_per_hour,
     ));
+    let schema = graphql::build(db.clone(), limits.clone(), rate_limits.clone());
     forget_idle_clients(Arc::downgrade(&rate_limits));
     http::router(http::AppState {
         schema,

@@ -246,6 +246,23 @@ pub struct Limits {
         global = true
     )]
     pub anonymous_rate_limit_per_minute: u32,
+    /// Pieces of feedback and votes one client (token or address) may send per hour (0:
+    /// unlimited); on top of the request rate limit, since each one is a write.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_FEEDBACK_PER_HOUR",
+        default_value_t = 20,
+        global = true
+    )]
+    pub feedback_per_hour: u32,
+    /// Months between a catalogue release (or review) and its next periodic review.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_REVIEW_CADENCE_MONTHS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub review_cadence_months: u32,
     /// Take an anonymous client's address from the last `X-Forwarded-For` entry (set this
     /// only behind a proxy that appends it; otherwise clients could pick their own address).
     #[arg(long, env = "SHAREGRAPH_TRUST_FORWARDED_FOR", global = true)]

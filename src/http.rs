@@ -118,10 +118,12 @@ async fn authenticate(
             );
         }
     };
-    if let Err(wait) = state.rate_limits.check(&Key::of(&caller, address)) {
+    let key = Key::of(&caller, address);
+    if let Err(wait) = state.rate_limits.check(&key) {
         return too_many_requests(media, wait);
     }
     request.extensions_mut().insert(caller);
+    request.extensions_mut().insert(key);
     next.run(request).await
 }
 
@@ -223,6 +225,7 @@ fn request_failure(
 async fn graphql_get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(client): Extension<Key>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> HttpResponse {
@@ -267,12 +270,20 @@ async fn graphql_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
-    execute(&state, &caller, media, BatchRequest::Single(request)).await
+    execute(
+        &state,
+        &caller,
+        &client,
+        media,
+        BatchRequest::Single(request),
+    )
+    .await
 }
 
 async fn graphql_post(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(client): Extension<Key>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> HttpResponse {
@@ -359,7 +370,7 @@ async fn graphql_post(
             );
         }
     }
-    execute(&state, &caller, media, batch).await
+    execute(&state, &caller, &client, media, batch).await
 }
 
 fn is_mutation(request: &Request) -> bool {
@@ -376,14 +387,17 @@ fn is_mutation(request: &Request) -> bool {
 async fn execute(
     state: &AppState,
     caller: &Caller,
+    client: &Key,
     media: MediaType,
     batch: BatchRequest,
 ) -> HttpResponse {
     let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(graphql::prepare(r, &state.db, caller)),
+        BatchRequest::Single(r) => {
+            BatchRequest::Single(graphql::prepare(r, &state.db, caller, client))
+        }
         BatchRequest::Batch(rs) => BatchRequest::Batch(
             rs.into_iter()
-                .map(|r| graphql::prepare(r, &state.db, caller))
+                .map(|r| graphql::prepare(r, &state.db, caller, client))
                 .collect(),
         ),
     };

@@ -386,3 +386,70 @@ pub enum Violation {
     #[sea_orm(string_value = "NO_SHARE")]
     NoShare,
 }
+
+/// What a catalogue review looked at (rà soát).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReviewScope {
+    /// The whole catalogue of databases (danh mục cơ sở dữ liệu).
+    #[sea_orm(string_value = "CATALOGUE")]
+    Catalogue,
+    /// The list of data shared by default (danh mục dữ liệu chia sẻ mặc định).
+    #[sea_orm(string_value = "DEFAULT_SHARING")]
+    DefaultSharing,
+}
+
+/// What the public writes to an agency about open data (góp ý, đề xuất).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FeedbackKind {
+    /// A request to open new data (đề nghị mở dữ liệu).
+    #[sea_orm(string_value = "DATA_REQUEST")]
+    DataRequest,
+    /// An error in published data (báo lỗi dữ liệu).
+    #[sea_orm(string_value = "ERROR_REPORT")]
+    ErrorReport,
+    /// Any other suggestion (góp ý).
+    #[sea_orm(string_value = "SUGGESTION")]
+    Suggestion,
+}
+
+/// Where a piece of feedback stands (trạng thái xử lý).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FeedbackStatus {
+    /// Received, not yet looked at (mới tiếp nhận).
+    #[sea_orm(string_value = "NEW")]
+    New,
+    /// Being considered (đang xem xét).
+    #[sea_orm(string_value = "UNDER_REVIEW")]
+    UnderReview,
+    /// Accepted and planned (đã đưa vào kế hoạch).
+    #[sea_orm(string_value = "PLANNED")]
+    Planned,
+    /// Done: the data is open or the error fixed (đã thực hiện).
+    #[sea_orm(string_value = "DONE")]
+    Done,
+    /// Declined, with the reason in the answer (không chấp nhận).
+    #[sea_orm(string_value = "DECLINED")]
+    Declined,
+}
+
+impl FeedbackStatus {
+    /// Still waiting for the agency to act.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::New | Self::UnderReview | Self::Planned)
+    }
+}

@@ -9,6 +9,7 @@ mod m20261127_000003_access;
 mod m20261127_000004_requests;
 mod m20261127_000005_quality;
 mod m20261127_000006_access_events;
+mod m20261127_000007_releases_open_data;
 mod util;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_requests::Migration),
             Box::new(m20261127_000005_quality::Migration),
             Box::new(m20261127_000006_access_events::Migration),
+            Box::new(m20261127_000007_releases_open_data::Migration),
         ]
     }
 }

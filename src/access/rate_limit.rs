@@ -31,6 +31,8 @@ impl Key {
 pub struct RateLimits {
     tokens: Option<DefaultKeyedRateLimiter<Key>>,
     anonymous: Option<DefaultKeyedRateLimiter<Key>>,
+    /// Public writes (feedback, votes), per token or address, per hour.
+    feedback: Option<DefaultKeyedRateLimiter<Key>>,
     clock: DefaultClock,
 }
 
@@ -39,11 +41,23 @@ fn limiter(per_minute: u32) -> Option<DefaultKeyedRateLimiter<Key>> {
 }
 
 impl RateLimits {
-    pub fn new(token_per_minute: u32, anonymous_per_minute: u32) -> Self {
+    pub fn new(token_per_minute: u32, anonymous_per_minute: u32, feedback_per_hour: u32) -> Self {
         Self {
             tokens: limiter(token_per_minute),
             anonymous: limiter(anonymous_per_minute),
+            feedback: NonZeroU32::new(feedback_per_hour)
+                .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
             clock: DefaultClock::default(),
+        }
+    }
+
+    /// Spends one of `key`'s public writes (a piece of feedback or a vote).
+    pub fn check_feedback(&self, key: &Key) -> Result<(), Duration> {
+        match &self.feedback {
+            Some(l) => l
+                .check_key(key)
+                .map_err(|not_until| not_until.wait_time_from(self.clock.now())),
+            None => Ok(()),
         }
     }
 
@@ -64,7 +78,10 @@ impl RateLimits {
 
     /// Forgets keys whose budgets are full again, so that memory follows active clients.
     pub fn forget_idle(&self) {
-        for l in [&self.tokens, &self.anonymous].into_iter().flatten() {
+        for l in [&self.tokens, &self.anonymous, &self.feedback]
+            .into_iter()
+            .flatten()
+        {
             l.retain_recent();
             l.shrink_to_fit();
         }
@@ -78,7 +95,7 @@ mod tests {
 
     #[test]
     fn budgets_are_per_token_and_per_address() {
-        let limits = RateLimits::new(2, 1);
+        let limits = RateLimits::new(2, 1, 0);
         let member = |id| {
             Caller::member(Member {
                 token_id: Some(id),
@@ -106,7 +123,7 @@ mod tests {
                 .is_ok()
         );
 
-        let off = RateLimits::new(0, 0);
+        let off = RateLimits::new(0, 0, 0);
         for _ in 0..100 {
             assert!(off.check(&here).is_ok());
         }

@@ -8,9 +8,9 @@
 
 use entity::enums::ServiceStatus;
 use entity::{
-    access_event, audit_entry, data_item, data_service, database, derivation, focal_point,
-    information_system, organization, quality_assessment, share, sharing_agreement, sharing_policy,
-    sharing_request,
+    access_event, audit_entry, catalogue_release, catalogue_review, data_item, data_service,
+    database, derivation, feedback, focal_point, information_system, open_dataset, organization,
+    quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
@@ -221,6 +221,41 @@ impl Visible for access_event::Entity {
                 .add(access_event::Column::ProviderId.eq(org))
                 .add(access_event::Column::ConsumerId.eq(org))
         })
+    }
+}
+
+impl Visible for catalogue_release::Entity {
+    /// A release is a published decision: public, like the catalogue it freezes (which holds
+    /// only what the public sees of it).
+    fn visible_to(_: &Caller) -> Condition {
+        everything()
+    }
+}
+
+impl Visible for catalogue_review::Entity {
+    /// Reviews are the organization's own working records.
+    fn visible_to(caller: &Caller) -> Condition {
+        rule(caller, nothing(), |org| {
+            Condition::all().add(catalogue_review::Column::OrganizationId.eq(org))
+        })
+    }
+}
+
+impl Visible for open_dataset::Entity {
+    /// Published datasets are public; drafts belong to their organization.
+    fn visible_to(caller: &Caller) -> Condition {
+        rule(
+            caller,
+            Condition::all().add(open_dataset::Column::PublishedOn.is_not_null()),
+            |org| Condition::all().add(open_dataset::Column::OrganizationId.eq(org)),
+        )
+    }
+}
+
+impl Visible for feedback::Entity {
+    /// Public feedback is public; the contact address is the one thing hidden (by the API).
+    fn visible_to(_: &Caller) -> Condition {
+        everything()
     }
 }
 

@@ -23,6 +23,13 @@ impl<'c> Tx<'c> {
                 Some(_) => "a viewer's token reads only; ask for a steward's token".into(),
             }));
         }
+        Self::begin_public(db, caller).await
+    }
+
+    /// Starts a write anyone may make, the public included: only for the few writes the
+    /// decree opens to everyone (feedback on open data and votes for it), which check their
+    /// own rules and are rate-limited by the caller.
+    pub async fn begin_public(db: &DatabaseConnection, caller: &'c Caller) -> Result<Self> {
         let txn = db.begin().await?;
         audit::claim_head(&txn).await?;
         Ok(Self {

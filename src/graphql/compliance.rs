@@ -1,25 +1,21 @@
 //! `complianceIssues`: undocumented data flows and empty published services.
 
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object};
 use entity::enums::IssueKind;
 use entity::{
     data_service as service_entity, derivation as derivation_entity, organization as org_entity,
 };
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
 
-use super::connection::{by_id, invalid_cursor, opaque_cursor, read_cursor, related};
+use super::connection::{OffsetConn, by_id, offset_connection, offset_window, related};
 use super::data_service::DataService;
 use super::derivation::Derivation;
 use super::filter::EnumFilter;
 use super::ids::{self, Kind};
 use super::organization::Organization;
 use crate::access::Caller;
-use crate::config::Limits;
 use crate::domain::compliance::{self, Issue, IssueFilter};
 use crate::error::Result;
-use crate::store::page::PageArgs;
 
 /// Something the catalogue records that the decree says should be documented or should not be.
 pub struct ComplianceIssue(Issue);
@@ -74,11 +70,6 @@ pub struct ComplianceIssueWhere {
     pub organization_id: Option<ID>,
 }
 
-#[derive(SimpleObject)]
-pub struct IssueCount {
-    pub total_count: i64,
-}
-
 #[derive(Default)]
 pub struct ComplianceQuery;
 
@@ -91,22 +82,8 @@ impl ComplianceQuery {
         #[graphql(name = "where")] filter: Option<ComplianceIssueWhere>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, ComplianceIssue, IssueCount>> {
-        let limits = ctx.data_unchecked::<Arc<Limits>>();
-        let window = PageArgs {
-            first,
-            after: None,
-            last: None,
-            before: None,
-        }
-        .window(limits.default_page_size, limits.max_page_size)?;
-        let offset = match after {
-            None => 0,
-            Some(c) => read_cursor("after", &c)?
-                .strip_prefix("o:")
-                .and_then(|n| n.parse::<u64>().ok())
-                .ok_or_else(|| invalid_cursor("after"))?,
-        };
+    ) -> Result<OffsetConn<ComplianceIssue>> {
+        let (offset, limit) = offset_window(ctx, first, after.as_deref())?;
         let filter = filter.unwrap_or_default();
         let issue_filter = IssueFilter {
             kinds: filter
@@ -125,21 +102,13 @@ impl ComplianceQuery {
             ctx.data_unchecked::<Caller>(),
             &issue_filter,
             offset,
-            window.limit,
+            limit,
         )
         .await?;
-        let mut conn = Connection::with_additional_fields(
-            offset > 0,
-            offset + (issues.len() as u64) < total,
-            IssueCount {
-                total_count: total as i64,
-            },
-        );
-        conn.edges
-            .extend(issues.into_iter().enumerate().map(|(i, issue)| {
-                let cursor = opaque_cursor(&format!("o:{}", offset + i as u64 + 1));
-                Edge::new(cursor, ComplianceIssue(issue))
-            }));
-        Ok(conn)
+        Ok(offset_connection(
+            offset,
+            total,
+            issues.into_iter().map(ComplianceIssue),
+        ))
     }
 }

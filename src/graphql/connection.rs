@@ -7,6 +7,7 @@ use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, InputObject, InputType, Object, OutputType};
 
 use super::audit::AuditEntryOrderField;
+use super::catalogue_release::{CatalogueReleaseOrderField, CatalogueReviewOrderField};
 use super::data_item::DataItemOrderField;
 use super::data_service::DataServiceOrderField;
 use super::database::DatabaseOrderField;
@@ -15,6 +16,7 @@ use super::filter::{OrderField, SortDirection, WhereInput};
 use super::focal_point::FocalPointOrderField;
 use super::information_system::InformationSystemOrderField;
 use super::loader::{CountKey, PageKey, RequestLoader, Scope};
+use super::open_data::{FeedbackOrderField, OpenDatasetOrderField};
 use super::organization::OrganizationOrderField;
 use super::quality::QualityAssessmentOrderField;
 use super::share::ShareOrderField;
@@ -46,7 +48,11 @@ const MAX_SORT_KEYS: usize = 3;
     concrete(name = "SharingAgreementOrder", params(SharingAgreementOrderField)),
     concrete(name = "SharingRequestOrder", params(SharingRequestOrderField)),
     concrete(name = "QualityAssessmentOrder", params(QualityAssessmentOrderField)),
-    concrete(name = "AccessEventOrder", params(AccessEventOrderField))
+    concrete(name = "AccessEventOrder", params(AccessEventOrderField)),
+    concrete(name = "CatalogueReleaseOrder", params(CatalogueReleaseOrderField)),
+    concrete(name = "CatalogueReviewOrder", params(CatalogueReviewOrderField)),
+    concrete(name = "OpenDatasetOrder", params(OpenDatasetOrderField)),
+    concrete(name = "FeedbackOrder", params(FeedbackOrderField))
 )]
 pub struct OrderBy<F: InputType> {
     pub field: F,
@@ -286,4 +292,60 @@ pub fn invalid_cursor(field: &str) -> Error {
         field,
         format!("{field} is not a valid cursor for this list"),
     )
+}
+
+/// `totalCount` of a list computed whole (not read page by page from a table).
+#[derive(async_graphql::SimpleObject)]
+pub struct ListCount {
+    /// Number of objects in the whole list (all pages).
+    pub total_count: i64,
+}
+
+/// A connection over a list paged by position: its cursors are offsets.
+pub type OffsetConn<N> = Connection<String, N, ListCount, EmptyFields>;
+
+/// The offset and page size a client's `first`/`after` ask for, on a list paged by position.
+pub fn offset_window(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Result<(u64, u64)> {
+    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let window = PageArgs {
+        first,
+        after: None,
+        last: None,
+        before: None,
+    }
+    .window(limits.default_page_size, limits.max_page_size)?;
+    let offset = match after {
+        None => 0,
+        Some(c) => read_cursor("after", c)?
+            .strip_prefix("o:")
+            .and_then(|n| n.parse::<u64>().ok())
+            .ok_or_else(|| invalid_cursor("after"))?,
+    };
+    Ok((offset, window.limit))
+}
+
+/// The page of `rows` that starts at `offset`, out of `total` rows.
+pub fn offset_connection<N: OutputType>(
+    offset: u64,
+    total: u64,
+    rows: impl IntoIterator<Item = N>,
+) -> OffsetConn<N> {
+    let mut conn = Connection::with_additional_fields(
+        offset > 0,
+        false,
+        ListCount {
+            total_count: total as i64,
+        },
+    );
+    conn.edges.extend(
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, row)| Edge::new(opaque_cursor(&format!("o:{}", offset + i as u64 + 1)), row)),
+    );
+    conn.has_next_page = offset + (conn.edges.len() as u64) < total;
+    conn
 }

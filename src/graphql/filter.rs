@@ -5,9 +5,9 @@
 use async_graphql::{Enum, ID, InputObject, InputType};
 use chrono::{DateTime, Utc};
 use entity::enums::{
-    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FocalPointScope, IssueKind,
-    Platform, Readiness, RequestStatus, ServiceMethod, ServiceStatus, ShareStatus, SharingMode,
-    UpdateFrequency, Violation,
+    AdministrativeLevel, ConsumerType, DatabaseKind, DatabaseStatus, FeedbackKind, FeedbackStatus,
+    FocalPointScope, IssueKind, Platform, Readiness, RequestStatus, ReviewScope, ServiceMethod,
+    ServiceStatus, ShareStatus, SharingMode, UpdateFrequency, Violation,
 };
 use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, Value};
@@ -53,7 +53,10 @@ pub struct StringFilter {
     concrete(name = "ShareStatusFilter", params(ShareStatus)),
     concrete(name = "IssueKindFilter", params(IssueKind)),
     concrete(name = "RequestStatusFilter", params(RequestStatus)),
-    concrete(name = "ViolationFilter", params(Violation))
+    concrete(name = "ViolationFilter", params(Violation)),
+    concrete(name = "ReviewScopeFilter", params(ReviewScope)),
+    concrete(name = "FeedbackKindFilter", params(FeedbackKind)),
+    concrete(name = "FeedbackStatusFilter", params(FeedbackStatus))
 )]
 pub struct EnumFilter<T: InputType> {
     /// Exactly this value.

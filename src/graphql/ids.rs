@@ -21,10 +21,14 @@ pub enum Kind {
     SharingAgreement,
     SharingRequest,
     QualityAssessment,
+    CatalogueRelease,
+    CatalogueReview,
+    OpenDataset,
+    Feedback,
 }
 
 impl Kind {
-    const ALL: [Kind; 12] = [
+    const ALL: [Kind; 16] = [
         Kind::Organization,
         Kind::FocalPoint,
         Kind::InformationSystem,
@@ -37,6 +41,10 @@ impl Kind {
         Kind::SharingAgreement,
         Kind::SharingRequest,
         Kind::QualityAssessment,
+        Kind::CatalogueRelease,
+        Kind::CatalogueReview,
+        Kind::OpenDataset,
+        Kind::Feedback,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +61,10 @@ impl Kind {
             Kind::SharingAgreement => "SharingAgreement",
             Kind::SharingRequest => "SharingRequest",
             Kind::QualityAssessment => "QualityAssessment",
+            Kind::CatalogueRelease => "CatalogueRelease",
+            Kind::CatalogueReview => "CatalogueReview",
+            Kind::OpenDataset => "OpenDataset",
+            Kind::Feedback => "Feedback",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the shared mechanisms they use (ids, filters, paging, loaders, error codes).
 
 pub mod audit;
+pub mod catalogue_release;
 pub mod compliance;
 pub mod connection;
 pub mod data_item;
@@ -18,6 +19,7 @@ pub mod lineage;
 pub mod loader;
 pub mod mutation;
 pub mod node;
+pub mod open_data;
 pub mod organization;
 pub mod quality;
 pub mod share;
@@ -33,6 +35,7 @@ use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::access::Caller;
+use crate::access::rate_limit::{Key, RateLimits};
 use crate::config::Limits;
 use loader::RequestLoader;
 
@@ -56,6 +59,8 @@ pub struct Query(
     sharing_request::SharingRequestQuery,
     quality::QualityQuery,
     usage::UsageQuery,
+    catalogue_release::CatalogueReleaseQuery,
+    open_data::OpenDataQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -73,13 +78,19 @@ pub struct Mutation(
     sharing_request::SharingRequestMutation,
     quality::QualityMutation,
     usage::UsageMutation,
+    catalogue_release::CatalogueReleaseMutation,
+    open_data::OpenDataMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema with its limits. The database connection and limits are shared; loaders
 /// are added per request by [`request_data`].
-pub fn build(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
+pub fn build(
+    db: DatabaseConnection,
+    limits: Arc<Limits>,
+    rate_limits: Arc<RateLimits>,
+) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
@@ -89,6 +100,7 @@ pub fn build(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
         .extension(limits::QueryShape(limits.clone()))
         .data(db)
         .data(limits)
+        .data(rate_limits)
         .finish()
 }
 
@@ -98,10 +110,12 @@ pub fn prepare(
     request: async_graphql::Request,
     db: &DatabaseConnection,
     caller: &Caller,
+    client: &Key,
 ) -> async_graphql::Request {
     request
         .data(RequestLoader::new(db.clone(), caller.clone()))
         .data(caller.clone())
+        .data(client.clone())
 }
 
 /// The schema as SDL, stable across runs (sorted), as checked in at `schema.graphql`.

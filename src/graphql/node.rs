@@ -2,10 +2,12 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    data_item, data_service, database, derivation, focal_point, information_system, organization,
-    quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
+    catalogue_release, catalogue_review, data_item, data_service, database, derivation, feedback,
+    focal_point, information_system, open_dataset, organization, quality_assessment, share,
+    sharing_agreement, sharing_policy, sharing_request,
 };
 
+use super::catalogue_release::{CatalogueRelease, CatalogueReview};
 use super::connection::by_id;
 use super::data_item::DataItem;
 use super::data_service::DataService;
@@ -14,6 +16,7 @@ use super::derivation::Derivation;
 use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
+use super::open_data::{Feedback, OpenDataset};
 use super::organization::Organization;
 use super::quality::QualityAssessment;
 use super::share::Share;
@@ -41,6 +44,10 @@ pub enum Node {
     SharingAgreement(SharingAgreement),
     SharingRequest(SharingRequest),
     QualityAssessment(QualityAssessment),
+    CatalogueRelease(CatalogueRelease),
+    CatalogueReview(CatalogueReview),
+    OpenDataset(OpenDataset),
+    Feedback(Feedback),
 }
 
 async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
@@ -87,6 +94,18 @@ pub async fn load_node(ctx: &Context<'_>, kind: Kind, n: i64) -> Result<Option<N
         Kind::QualityAssessment => by_id::<quality_assessment::Entity>(ctx, n)
             .await?
             .map(|m| Node::QualityAssessment(m.into())),
+        Kind::CatalogueRelease => by_id::<catalogue_release::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::CatalogueRelease(m.into())),
+        Kind::CatalogueReview => by_id::<catalogue_review::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::CatalogueReview(m.into())),
+        Kind::OpenDataset => by_id::<open_dataset::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::OpenDataset(m.into())),
+        Kind::Feedback => by_id::<feedback::Entity>(ctx, n)
+            .await?
+            .map(|m| Node::Feedback(m.into())),
     })
 }
 

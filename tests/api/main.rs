@@ -13,6 +13,7 @@ mod graphql_http;
 mod lineage;
 mod paging;
 mod properties;
+mod publication;
 mod sharing;
 mod statements;
 mod validation;

@@ -68,6 +68,7 @@ impl TestApp {
         Self::spawn_with(|limits| {
             limits.rate_limit_per_minute = 0;
             limits.anonymous_rate_limit_per_minute = 0;
+            limits.feedback_per_hour = 0;
         })
         .await
     }

@@ -1,0 +1,576 @@
+//! `CatalogueRelease` and `CatalogueReview`: publishing a frozen catalogue, the difference
+//! between releases, periodic reviews, and `overdueReviews`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::catalogue_release::{Column, Entity, Model};
+use entity::catalogue_review;
+use entity::enums::ReviewScope;
+use entity::{open_dataset as dataset_entity, organization as org_entity};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::Value as JsonValue;
+
+use super::connection::{
+    Conn, ListArgs, OffsetConn, OrderBy, by_id, list, offset_connection, offset_window, page_cost,
+    related,
+};
+use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::find_by_id;
+use super::open_data::OpenDataset;
+use super::organization::Organization;
+use crate::access::Caller;
+use crate::access::visibility::issue_reach;
+use crate::config::Limits;
+use crate::domain::release::{self as rules, OverdueKind, SECTIONS, SectionDiff};
+use crate::domain::{self, today};
+use crate::error::{Error, Result};
+
+/// A published, frozen version of an organization's catalogue (danh mục cơ sở dữ liệu được
+/// ban hành), issued by a decision. Immutable; public.
+pub struct CatalogueRelease(pub Model);
+
+impl From<Model> for CatalogueRelease {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+impl CatalogueRelease {
+    fn frozen(&self) -> Result<JsonValue> {
+        serde_json::from_str(&self.0.snapshot).map_err(|err| {
+            tracing::error!(release = self.0.id, error = %err, "unreadable release snapshot");
+            Error::Internal(Arc::new(sea_orm::DbErr::Custom(
+                "unreadable release snapshot".into(),
+            )))
+        })
+    }
+}
+
+#[Object]
+impl CatalogueRelease {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::CatalogueRelease, self.0.id)
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
+        ))
+    }
+    /// 1 for an organization's first release, then 2, 3...
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+    /// Number of the decision that issued it (số quyết định).
+    async fn decision_number(&self) -> &str {
+        &self.0.decision_number
+    }
+    async fn decided_on(&self) -> NaiveDate {
+        self.0.decided_on
+    }
+    /// Who signed the decision (người ký).
+    async fn signer(&self) -> &str {
+        &self.0.signer
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn database_count(&self) -> i32 {
+        self.0.database_count
+    }
+    async fn item_count(&self) -> i32 {
+        self.0.item_count
+    }
+    async fn service_count(&self) -> i32 {
+        self.0.service_count
+    }
+    /// When the catalogue must next be reviewed (the decision date plus the review cadence).
+    async fn next_review_due(&self) -> NaiveDate {
+        self.0.next_review_due
+    }
+    /// The catalogue as published: `{databases, items, services}`, each row with its fields
+    /// (items also carry `database_code`, `modes` per consumer type and `services`).
+    async fn snapshot(&self) -> Result<Json<JsonValue>> {
+        Ok(Json(self.frozen()?))
+    }
+    /// What changed since `against` (by default the organization's previous release); `null`
+    /// for a first release compared with nothing.
+    async fn diff(&self, ctx: &Context<'_>, against: Option<ID>) -> Result<Option<ReleaseDiff>> {
+        let older = match against {
+            Some(id) => {
+                let n = ids::decode_as("against", &id, Kind::CatalogueRelease)?;
+                Some(by_id::<Entity>(ctx, n).await?.ok_or_else(|| {
+                    Error::bad_input("against", "against: no catalogue release has this id")
+                })?)
+            }
+            None => {
+                Entity::find()
+                    .filter(Column::OrganizationId.eq(self.0.organization_id))
+                    .filter(Column::Number.lt(self.0.number))
+                    .order_by_desc(Column::Number)
+                    .one(ctx.data_unchecked::<DatabaseConnection>())
+                    .await?
+            }
+        };
+        let Some(older) = older else {
+            return Ok(None);
+        };
+        let older = CatalogueRelease(older);
+        let (old, new) = (older.frozen()?, self.frozen()?);
+        let [databases, items, services] = SECTIONS.map(|s| rules::diff_section(&old, &new, s));
+        Ok(Some(ReleaseDiff {
+            against: older,
+            databases: databases.into(),
+            items: items.into(),
+            services: services.into(),
+        }))
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was published in sharegraph.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// What changed between two releases, section by section.
+#[derive(SimpleObject)]
+pub struct ReleaseDiff {
+    /// The release compared with.
+    pub against: CatalogueRelease,
+    pub databases: CatalogueSectionDiff,
+    pub items: CatalogueSectionDiff,
+    pub services: CatalogueSectionDiff,
+}
+
+/// Rows added, removed and changed in one section of the catalogue.
+#[derive(SimpleObject)]
+pub struct CatalogueSectionDiff {
+    pub added: Vec<ReleaseEntry>,
+    pub removed: Vec<ReleaseEntry>,
+    pub changed: Vec<ReleaseEntryChange>,
+}
+
+/// One row of a release's snapshot.
+#[derive(SimpleObject)]
+pub struct ReleaseEntry {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    /// The row's fields.
+    pub row: Json<JsonValue>,
+}
+
+/// A row in both releases whose fields differ.
+#[derive(SimpleObject)]
+pub struct ReleaseEntryChange {
+    /// The code and name now.
+    pub code: Option<String>,
+    pub name: Option<String>,
+    /// The fields that changed (snapshot field names, e.g. `name`, `modes`, `description`).
+    pub fields: Vec<String>,
+    pub before: Json<JsonValue>,
+    pub after: Json<JsonValue>,
+}
+
+fn entry(row: JsonValue) -> ReleaseEntry {
+    ReleaseEntry {
+        code: row["code"].as_str().map(str::to_owned),
+        name: row["name"].as_str().map(str::to_owned),
+        row: Json(row),
+    }
+}
+
+impl From<SectionDiff> for CatalogueSectionDiff {
+    fn from(d: SectionDiff) -> Self {
+        Self {
+            added: d.added.into_iter().map(entry).collect(),
+            removed: d.removed.into_iter().map(entry).collect(),
+            changed: d
+                .changed
+                .into_iter()
+                .map(|c| ReleaseEntryChange {
+                    code: c.after["code"].as_str().map(str::to_owned),
+                    name: c.after["name"].as_str().map(str::to_owned),
+                    fields: c.fields,
+                    before: Json(c.before),
+                    after: Json(c.after),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A recorded review of a catalogue or of its default-sharing list (rà soát). Seen by the
+/// organization's members and admins.
+pub struct CatalogueReview(pub catalogue_review::Model);
+
+impl From<catalogue_review::Model> for CatalogueReview {
+    fn from(m: catalogue_review::Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl CatalogueReview {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::CatalogueReview, self.0.id)
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
+        ))
+    }
+    async fn scope(&self) -> ReviewScope {
+        self.0.scope
+    }
+    async fn reviewed_on(&self) -> NaiveDate {
+        self.0.reviewed_on
+    }
+    async fn reviewer(&self) -> &str {
+        &self.0.reviewer
+    }
+    async fn decision_number(&self) -> Option<&str> {
+        self.0.decision_number.as_deref()
+    }
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Filter for catalogue releases.
+#[derive(InputObject, Debug, Default)]
+pub struct CatalogueReleaseWhere {
+    pub organization_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<CatalogueReleaseWhere>>,
+}
+
+impl WhereInput for CatalogueReleaseWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::id(
+                "where.organizationId",
+                Column::OrganizationId,
+                Kind::Organization,
+                &self.organization_id,
+            )?)
+            .add(filter::time(Column::CreatedAt, &self.created_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogueReleaseOrderField {
+    DecidedOn,
+    Number,
+    CreatedAt,
+}
+
+impl OrderField<Entity> for CatalogueReleaseOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::DecidedOn => Column::DecidedOn,
+            Self::Number => Column::Number,
+            Self::CreatedAt => Column::CreatedAt,
+        }
+    }
+}
+
+/// Filter for catalogue reviews.
+#[derive(InputObject, Debug, Default)]
+pub struct CatalogueReviewWhere {
+    pub organization_id: Option<IdFilter>,
+    pub scope: Option<EnumFilter<ReviewScope>>,
+    pub or: Option<Vec<CatalogueReviewWhere>>,
+}
+
+impl WhereInput for CatalogueReviewWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::id(
+                "where.organizationId",
+                catalogue_review::Column::OrganizationId,
+                Kind::Organization,
+                &self.organization_id,
+            )?)
+            .add(filter::enumeration(
+                "where.scope",
+                catalogue_review::Column::Scope,
+                &self.scope,
+            )?))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogueReviewOrderField {
+    ReviewedOn,
+    CreatedAt,
+}
+
+impl OrderField<catalogue_review::Entity> for CatalogueReviewOrderField {
+    fn column(self) -> catalogue_review::Column {
+        match self {
+            Self::ReviewedOn => catalogue_review::Column::ReviewedOn,
+            Self::CreatedAt => catalogue_review::Column::CreatedAt,
+        }
+    }
+}
+
+/// Something overdue for review (quá hạn rà soát).
+pub struct OverdueReview(rules::Overdue);
+
+/// What is overdue.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverdueReviewKind {
+    /// The catalogue's periodic review (the cadence after its last release or review).
+    Catalogue,
+    /// The default-sharing list, not reviewed in 6 months or never.
+    DefaultSharing,
+    /// An open dataset not refreshed within 3 months of its publication or last refresh.
+    OpenDataset,
+}
+
+#[Object]
+impl OverdueReview {
+    async fn kind(&self) -> OverdueReviewKind {
+        match self.0.kind {
+            OverdueKind::Catalogue => OverdueReviewKind::Catalogue,
+            OverdueKind::DefaultSharing => OverdueReviewKind::DefaultSharing,
+            OverdueKind::OpenDataset => OverdueReviewKind::OpenDataset,
+        }
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?,
+        ))
+    }
+    /// The dataset, for `OPEN_DATASET`.
+    async fn open_dataset(&self, ctx: &Context<'_>) -> Result<Option<OpenDataset>> {
+        Ok(match self.0.open_dataset {
+            Some(id) => by_id::<dataset_entity::Entity>(ctx, id)
+                .await?
+                .map(OpenDataset),
+            None => None,
+        })
+    }
+    /// When it was last reviewed, released or refreshed; `null` if never.
+    async fn last_done_on(&self) -> Option<NaiveDate> {
+        self.0.last_done
+    }
+    /// When it fell due; `null` if it was never done.
+    async fn due_on(&self) -> Option<NaiveDate> {
+        self.0.due_on
+    }
+}
+
+#[derive(Default)]
+pub struct CatalogueReleaseQuery;
+
+#[Object]
+impl CatalogueReleaseQuery {
+    /// Published catalogue releases, newest decision first by default.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn catalogue_releases(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<CatalogueReleaseWhere>,
+        order_by: Option<Vec<OrderBy<CatalogueReleaseOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<CatalogueRelease>> {
+        let order_by = order_by.or_else(|| {
+            Some(vec![OrderBy {
+                field: CatalogueReleaseOrderField::DecidedOn,
+                direction: filter::SortDirection::Desc,
+            }])
+        });
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(
+            ctx,
+            Scope::all(),
+            args,
+            CatalogueReleaseOrderField::DecidedOn,
+        )
+        .await
+    }
+
+    async fn catalogue_release(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<Option<CatalogueRelease>> {
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::CatalogueRelease)
+            .await?
+            .map(CatalogueRelease))
+    }
+
+    /// Recorded reviews, as their organization's members and admins see them.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn catalogue_reviews(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<CatalogueReviewWhere>,
+        order_by: Option<Vec<OrderBy<CatalogueReviewOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<CatalogueReview>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(
+            ctx,
+            Scope::all(),
+            args,
+            CatalogueReviewOrderField::ReviewedOn,
+        )
+        .await
+    }
+
+    /// What is overdue for review on `on` (default: today in Vietnam): catalogues past their
+    /// periodic review, default-sharing lists not reviewed in 6 months, open datasets not
+    /// refreshed within 3 months. Admins see every organization's, members their own.
+    async fn overdue_reviews(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<ID>,
+        on: Option<NaiveDate>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<OffsetConn<OverdueReview>> {
+        let (offset, limit) = offset_window(ctx, first, after.as_deref())?;
+        let organization = organization_id
+            .as_ref()
+            .map(|id| ids::decode_as("organizationId", id, Kind::Organization))
+            .transpose()?;
+        let all = rules::overdue(
+            ctx.data_unchecked::<DatabaseConnection>(),
+            &issue_reach(ctx.data_unchecked::<Caller>()),
+            organization,
+            on.unwrap_or_else(today),
+            ctx.data_unchecked::<Arc<Limits>>().review_cadence_months,
+        )
+        .await?;
+        let total = all.len() as u64;
+        let page = all
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .map(OverdueReview);
+        Ok(offset_connection(offset, total, page))
+    }
+}
+
+/// A decision publishing an organization's catalogue as it stands now.
+#[derive(InputObject)]
+pub struct PublishCatalogueReleaseInput {
+    pub organization_id: ID,
+    pub decision_number: String,
+    pub decided_on: NaiveDate,
+    pub signer: String,
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CatalogueReleasePayload {
+    pub catalogue_release: CatalogueRelease,
+}
+
+/// A review that has taken place.
+#[derive(InputObject)]
+pub struct RecordCatalogueReviewInput {
+    pub organization_id: ID,
+    pub scope: ReviewScope,
+    pub reviewed_on: NaiveDate,
+    pub reviewer: String,
+    pub decision_number: Option<String>,
+    pub outcome: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CatalogueReviewPayload {
+    pub catalogue_review: CatalogueReview,
+}
+
+#[derive(Default)]
+pub struct CatalogueReleaseMutation;
+
+#[Object]
+impl CatalogueReleaseMutation {
+    /// Freezes the organization's published catalogue as its next release, as its steward.
+    /// Releases are immutable; the next periodic review falls due after the configured cadence.
+    async fn publish_catalogue_release(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishCatalogueReleaseInput,
+    ) -> Result<CatalogueReleasePayload> {
+        let publication = rules::Publication {
+            organization_id: ids::decode_as(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
+            decision_number: input.decision_number,
+            decided_on: input.decided_on,
+            signer: input.signer,
+            note: input.note,
+        };
+        let model = rules::publish(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            publication,
+            ctx.data_unchecked::<Arc<Limits>>().review_cadence_months,
+        )
+        .await?;
+        Ok(CatalogueReleasePayload {
+            catalogue_release: CatalogueRelease(model),
+        })
+    }
+
+    /// Records a periodic review of the catalogue or of the default-sharing list.
+    async fn record_catalogue_review(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordCatalogueReviewInput,
+    ) -> Result<CatalogueReviewPayload> {
+        let fields = rules::ReviewFields {
+            organization_id: ids::decode_as(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
+            scope: input.scope,
+            reviewed_on: input.reviewed_on,
+            reviewer: input.reviewer,
+            decision_number: input.decision_number,
+            outcome: input.outcome,
+        };
+        let model = domain::create::<rules::CatalogueReview>(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            fields,
+        )
+        .await?;
+        Ok(CatalogueReviewPayload {
+            catalogue_review: CatalogueReview(model),
+        })
+    }
+}

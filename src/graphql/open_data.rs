@@ -1,0 +1,698 @@
+//! `OpenDataset` and `Feedback`: open data on the portal, the public's feedback and votes,
+//! the organization's answers, and `openDataPriorities`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{FeedbackKind, FeedbackStatus, UpdateFrequency};
+use entity::feedback;
+use entity::open_dataset::{Column, Entity, Model};
+use entity::{
+    data_item as item_entity, data_service as service_entity, organization as org_entity,
+};
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::data_service::DataService;
+use super::filter::{
+    self, BooleanFilter, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection,
+    StringFilter, WhereInput,
+};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::{
+    DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt,
+};
+use super::organization::Organization;
+use crate::access::Caller;
+use crate::access::rate_limit::{Key, RateLimits};
+use crate::domain::open_data::{self as rules, formats_of};
+use crate::error::{Error, Result};
+use crate::store::page::Link;
+
+/// Items an open dataset publishes, through its link table.
+pub static DATASET_ITEMS: Link = Link {
+    table: "open_dataset_items",
+    parent: "dataset_id",
+    child: "data_item_id",
+};
+
+/// A dataset on the open data portal (bộ dữ liệu mở). Public once published; drafts are seen
+/// by their organization.
+pub struct OpenDataset(pub Model);
+
+impl From<Model> for OpenDataset {
+    fn from(m: Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl OpenDataset {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::OpenDataset, self.0.id)
+    }
+    /// The publisher.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
+        ))
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Terms of use (by default those of Art. 18 of Decree 47/2020).
+    async fn licence(&self) -> &str {
+        &self.0.licence
+    }
+    /// Formats offered, e.g. `CSV`, `JSON`.
+    async fn formats(&self) -> Vec<String> {
+        formats_of(&self.0)
+    }
+    async fn download_url(&self) -> Option<&str> {
+        self.0.download_url.as_deref()
+    }
+    /// The service that serves it, when one does.
+    async fn data_service(&self, ctx: &Context<'_>) -> Result<Option<DataService>> {
+        Ok(match self.0.data_service_id {
+            Some(id) => by_id::<service_entity::Entity>(ctx, id)
+                .await?
+                .map(DataService),
+            None => None,
+        })
+    }
+    async fn update_frequency(&self) -> UpdateFrequency {
+        self.0.update_frequency
+    }
+    /// `null` while a draft.
+    async fn published_on(&self) -> Option<NaiveDate> {
+        self.0.published_on
+    }
+    async fn refreshed_on(&self) -> Option<NaiveDate> {
+        self.0.refreshed_on
+    }
+    /// The data items it publishes (each `OPEN` to the public).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<DataItem>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::<item_entity::Entity>::linked(&DATASET_ITEMS, self.0.id);
+        list(ctx, scope, args, DataItemOrderField::Name).await
+    }
+    /// Feedback on this dataset, most voted first by default.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<FeedbackWhere>,
+        order_by: Option<Vec<OrderBy<FeedbackOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Feedback>> {
+        let args = ListArgs::new(
+            filter,
+            order_by.or_else(by_votes),
+            first,
+            after,
+            last,
+            before,
+        );
+        let scope = Scope::children(feedback::Column::OpenDatasetId, self.0.id);
+        list(ctx, scope, args, FeedbackOrderField::Votes).await
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Feedback from the public on open data (ý kiến phản hồi): a request for new data, an error
+/// report or a suggestion, with its votes and the organization's answer. Public, except the
+/// contact address.
+pub struct Feedback(pub feedback::Model);
+
+impl From<feedback::Model> for Feedback {
+    fn from(m: feedback::Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl Feedback {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Feedback, self.0.id)
+    }
+    async fn kind(&self) -> FeedbackKind {
+        self.0.kind
+    }
+    /// The organization asked to act.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
+        ))
+    }
+    async fn open_dataset(&self, ctx: &Context<'_>) -> Result<Option<OpenDataset>> {
+        Ok(match self.0.open_dataset_id {
+            Some(id) => by_id::<Entity>(ctx, id).await?.map(OpenDataset),
+            None => None,
+        })
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    /// How to reach the sender: shown only to the organization's members and admins.
+    async fn contact_email(&self, ctx: &Context<'_>) -> Option<&str> {
+        let caller = ctx.data_unchecked::<Caller>();
+        let insider = caller.is_admin() || caller.organization() == Some(self.0.organization_id);
+        insider.then_some(self.0.contact_email.as_deref()).flatten()
+    }
+    async fn status(&self) -> FeedbackStatus {
+        self.0.status
+    }
+    async fn answer(&self) -> Option<&str> {
+        self.0.answer.as_deref()
+    }
+    async fn answered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.answered_at
+    }
+    async fn votes(&self) -> i32 {
+        self.0.votes
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filter for open datasets.
+#[derive(InputObject, Debug, Default)]
+pub struct OpenDatasetWhere {
+    pub code: Option<StringFilter>,
+    /// Matches with or without Vietnamese diacritics.
+    pub title: Option<StringFilter>,
+    pub organization_id: Option<IdFilter>,
+    pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
+    /// `true`: published; `false`: drafts.
+    pub published: Option<BooleanFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<OpenDatasetWhere>>,
+}
+
+impl WhereInput for OpenDatasetWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        use sea_orm::ColumnTrait;
+        let mut cond = sea_orm::Condition::all()
+            .add(filter::text("where.code", Column::Code, None, &self.code)?)
+            .add(filter::text(
+                "where.title",
+                Column::Title,
+                Some(Column::TitleFolded),
+                &self.title,
+            )?)
+            .add(filter::id(
+                "where.organizationId",
+                Column::OrganizationId,
+                Kind::Organization,
+                &self.organization_id,
+            )?)
+            .add(filter::enumeration(
+                "where.updateFrequency",
+                Column::UpdateFrequency,
+                &self.update_frequency,
+            )?)
+            .add(filter::time(Column::CreatedAt, &self.created_at));
+        if let Some(eq) = self.published.as_ref().and_then(|b| b.eq) {
+            cond = cond.add(if eq {
+                Column::PublishedOn.is_not_null()
+            } else {
+                Column::PublishedOn.is_null()
+            });
+        }
+        Ok(cond)
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenDatasetOrderField {
+    Title,
+    PublishedOn,
+    RefreshedOn,
+    CreatedAt,
+}
+
+impl OrderField<Entity> for OpenDatasetOrderField {
+    fn column(self) -> Column {
+        match self {
+            Self::Title => Column::TitleFolded,
+            Self::PublishedOn => Column::PublishedOn,
+            Self::RefreshedOn => Column::RefreshedOn,
+            Self::CreatedAt => Column::CreatedAt,
+        }
+    }
+}
+
+/// Filter for feedback.
+#[derive(InputObject, Debug, Default)]
+pub struct FeedbackWhere {
+    pub kind: Option<EnumFilter<FeedbackKind>>,
+    pub status: Option<EnumFilter<FeedbackStatus>>,
+    pub organization_id: Option<IdFilter>,
+    pub open_dataset_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<FeedbackWhere>>,
+}
+
+impl WhereInput for FeedbackWhere {
+    fn fields(&self) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::enumeration(
+                "where.kind",
+                feedback::Column::Kind,
+                &self.kind,
+            )?)
+            .add(filter::enumeration(
+                "where.status",
+                feedback::Column::Status,
+                &self.status,
+            )?)
+            .add(filter::id(
+                "where.organizationId",
+                feedback::Column::OrganizationId,
+                Kind::Organization,
+                &self.organization_id,
+            )?)
+            .add(filter::id(
+                "where.openDatasetId",
+                feedback::Column::OpenDatasetId,
+                Kind::OpenDataset,
+                &self.open_dataset_id,
+            )?)
+            .add(filter::time(feedback::Column::CreatedAt, &self.created_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOrderField {
+    Votes,
+    CreatedAt,
+}
+
+impl OrderField<feedback::Entity> for FeedbackOrderField {
+    fn column(self) -> feedback::Column {
+        match self {
+            Self::Votes => feedback::Column::Votes,
+            Self::CreatedAt => feedback::Column::CreatedAt,
+        }
+    }
+}
+
+/// Most votes first, then the oldest: what has waited longest among equals comes first.
+fn by_votes() -> Option<Vec<OrderBy<FeedbackOrderField>>> {
+    Some(vec![
+        OrderBy {
+            field: FeedbackOrderField::Votes,
+            direction: SortDirection::Desc,
+        },
+        OrderBy {
+            field: FeedbackOrderField::CreatedAt,
+            direction: SortDirection::Asc,
+        },
+    ])
+}
+
+#[derive(Default)]
+pub struct OpenDataQuery;
+
+#[Object]
+impl OpenDataQuery {
+    /// Open datasets: the published ones for everyone, drafts for their organization.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn open_datasets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
+        order_by: Option<Vec<OrderBy<OpenDatasetOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<OpenDataset>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        list(ctx, Scope::all(), args, OpenDatasetOrderField::Title).await
+    }
+
+    async fn open_dataset(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OpenDataset>> {
+        Ok(find_by_id::<Entity>(ctx, &id, Kind::OpenDataset)
+            .await?
+            .map(OpenDataset))
+    }
+
+    /// All feedback, most voted first by default.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<FeedbackWhere>,
+        order_by: Option<Vec<OrderBy<FeedbackOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Feedback>> {
+        let args = ListArgs::new(
+            filter,
+            order_by.or_else(by_votes),
+            first,
+            after,
+            last,
+            before,
+        );
+        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
+    }
+
+    /// The public's requests for new open data still waiting for action (NEW, UNDER_REVIEW,
+    /// PLANNED), ranked by votes, then by age (oldest first): what to open next.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn open_data_priorities(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Feedback>> {
+        let filter = FeedbackWhere {
+            kind: Some(EnumFilter {
+                eq: Some(FeedbackKind::DataRequest),
+                in_: None,
+            }),
+            status: Some(EnumFilter {
+                eq: None,
+                in_: Some(vec![
+                    FeedbackStatus::New,
+                    FeedbackStatus::UnderReview,
+                    FeedbackStatus::Planned,
+                ]),
+            }),
+            organization_id: organization_id.map(|id| IdFilter {
+                eq: Some(id),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let args = ListArgs::new(Some(filter), by_votes(), first, after, None, None);
+        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
+    }
+}
+
+/// A new open dataset; leave `publishedOn` empty for a draft.
+#[derive(InputObject)]
+pub struct CreateOpenDatasetInput {
+    pub organization_id: ID,
+    pub code: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Default: the terms of Art. 18 of Decree 47/2020.
+    pub licence: Option<String>,
+    #[graphql(default)]
+    pub formats: Vec<String>,
+    pub download_url: Option<String>,
+    pub data_service_id: Option<ID>,
+    pub update_frequency: UpdateFrequency,
+    pub published_on: Option<NaiveDate>,
+    /// The items it publishes: the organization's own, each `OPEN` to the public.
+    #[graphql(default)]
+    pub item_ids: Vec<ID>,
+}
+
+/// Changes to an open dataset; set `refreshedOn` when its data is refreshed, clear
+/// `publishedOn` to withdraw it.
+#[derive(InputObject)]
+pub struct UpdateOpenDatasetInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub licence: Option<String>,
+    pub formats: Option<Vec<String>>,
+    pub download_url: MaybeUndefined<String>,
+    pub data_service_id: MaybeUndefined<ID>,
+    pub update_frequency: Option<UpdateFrequency>,
+    pub published_on: MaybeUndefined<NaiveDate>,
+    pub refreshed_on: MaybeUndefined<NaiveDate>,
+    /// Replaces the items when given.
+    pub item_ids: Option<Vec<ID>>,
+}
+
+#[derive(SimpleObject)]
+pub struct OpenDatasetPayload {
+    pub open_dataset: OpenDataset,
+}
+
+/// Feedback from anyone; name the organization or the dataset it is about.
+#[derive(InputObject)]
+pub struct SubmitFeedbackInput {
+    pub kind: FeedbackKind,
+    pub organization_id: Option<ID>,
+    pub open_dataset_id: Option<ID>,
+    pub title: String,
+    pub body: String,
+    /// Seen only by the organization, to answer you.
+    pub contact_email: Option<String>,
+}
+
+/// The organization's answer to feedback.
+#[derive(InputObject)]
+pub struct AnswerFeedbackInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub status: FeedbackStatus,
+    /// Required for DONE and DECLINED.
+    pub answer: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct VoteFeedbackInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct FeedbackPayload {
+    pub feedback: Feedback,
+}
+
+fn item_ids(ids: &[ID]) -> Result<Vec<i64>> {
+    ids.iter()
+        .map(|id| ids::decode_as("input.itemIds", id, Kind::DataItem))
+        .collect()
+}
+
+/// Spends one of the caller's public writes for the hour, or refuses with `LIMIT_EXCEEDED`.
+fn spend_public_write(ctx: &Context<'_>) -> Result<Key> {
+    let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
+    if let Err(wait) = ctx.data_unchecked::<Arc<RateLimits>>().check_feedback(&key) {
+        return Err(Error::LimitExceeded(format!(
+            "too much feedback from you this hour; try again in {} s",
+            wait.as_secs().max(1)
+        )));
+    }
+    Ok(key)
+}
+
+#[derive(Default)]
+pub struct OpenDataMutation;
+
+#[Object]
+impl OpenDataMutation {
+    /// Creates an open dataset (a draft, or published at once), as the organization's steward.
+    async fn create_open_dataset(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOpenDatasetInput,
+    ) -> Result<OpenDatasetPayload> {
+        let fields = rules::Fields {
+            organization_id: ids::decode_as(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
+            code: input.code,
+            title: input.title,
+            description: input.description,
+            licence: input.licence,
+            formats: input.formats,
+            download_url: input.download_url,
+            data_service_id: decode_opt(
+                "input.dataServiceId",
+                &input.data_service_id,
+                Kind::DataService,
+            )?,
+            update_frequency: input.update_frequency,
+            published_on: input.published_on,
+            refreshed_on: None,
+        };
+        let items = item_ids(&input.item_ids)?;
+        let model =
+            rules::create(ctx.data_unchecked(), ctx.data_unchecked(), fields, items).await?;
+        Ok(OpenDatasetPayload {
+            open_dataset: OpenDataset(model),
+        })
+    }
+
+    async fn update_open_dataset(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOpenDatasetInput,
+    ) -> Result<OpenDatasetPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::OpenDataset)?;
+        let service = decode_maybe(
+            "input.dataServiceId",
+            input.data_service_id,
+            Kind::DataService,
+        )?;
+        let items = input.item_ids.as_deref().map(item_ids).transpose()?;
+        let model = rules::update(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            |f| {
+                patch(&mut f.code, input.code);
+                patch(&mut f.title, input.title);
+                patch_opt(&mut f.description, input.description);
+                if input.licence.is_some() {
+                    f.licence = input.licence;
+                }
+                patch(&mut f.formats, input.formats);
+                patch_opt(&mut f.download_url, input.download_url);
+                patch_opt(&mut f.data_service_id, service);
+                patch(&mut f.update_frequency, input.update_frequency);
+                patch_opt(&mut f.published_on, input.published_on);
+                patch_opt(&mut f.refreshed_on, input.refreshed_on);
+            },
+            items,
+        )
+        .await?;
+        Ok(OpenDatasetPayload {
+            open_dataset: OpenDataset(model),
+        })
+    }
+
+    /// Deletes a draft (a published dataset is withdrawn first).
+    async fn delete_open_dataset(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
+        delete::<rules::OpenDataset>(ctx, input, Kind::OpenDataset).await
+    }
+
+    /// Sends feedback on open data; anyone may, a limited number of times per hour.
+    async fn submit_feedback(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitFeedbackInput,
+    ) -> Result<FeedbackPayload> {
+        let submission = rules::Submission {
+            kind: input.kind,
+            organization_id: decode_opt(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
+            open_dataset_id: decode_opt(
+                "input.openDatasetId",
+                &input.open_dataset_id,
+                Kind::OpenDataset,
+            )?,
+            title: input.title,
+            body: input.body,
+            contact_email: input.contact_email,
+        };
+        spend_public_write(ctx)?;
+        let model = rules::submit(ctx.data_unchecked(), ctx.data_unchecked(), submission).await?;
+        Ok(FeedbackPayload {
+            feedback: Feedback(model),
+        })
+    }
+
+    /// Votes for feedback still open; one vote per token (or per address for the public).
+    async fn vote_feedback(
+        &self,
+        ctx: &Context<'_>,
+        input: VoteFeedbackInput,
+    ) -> Result<FeedbackPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
+        let key = spend_public_write(ctx)?;
+        let voter = match key {
+            Key::Token(t) => format!("token:{t}"),
+            Key::Address(Some(a)) => format!("address:{a}"),
+            Key::Address(None) => "address:unknown".to_owned(),
+        };
+        let model = rules::vote(ctx.data_unchecked(), ctx.data_unchecked(), &voter, id).await?;
+        Ok(FeedbackPayload {
+            feedback: Feedback(model),
+        })
+    }
+
+    /// Answers feedback and sets its status, as the organization's steward.
+    async fn answer_feedback(
+        &self,
+        ctx: &Context<'_>,
+        input: AnswerFeedbackInput,
+    ) -> Result<FeedbackPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
+        let model = rules::answer(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            input.status,
+            input.answer,
+        )
+        .await?;
+        Ok(FeedbackPayload {
+            feedback: Feedback(model),
+        })
+    }
+}

@@ -1,0 +1,688 @@
+//! Catalogue releases and reviews, open data and the public's feedback (issue 5.4, 5.7).
+
+use serde_json::{Value, json};
+use sharegraph::access::Role;
+
+use crate::support::{TestApp, code, create_db, create_item, create_org};
+
+const A: &str = "000.00.31.H57";
+const B: &str = "000.00.32.H57";
+
+struct World {
+    app: TestApp,
+    org_a: String,
+    org_b: String,
+    db: String,
+    items: Vec<String>,
+    steward_a: String,
+    steward_b: String,
+}
+
+const SET_POLICIES: &str = "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { policies { id } } }";
+
+async fn set_modes(app: &TestApp, item: &str, modes: &[(&str, &str)]) {
+    let policies: Vec<Value> = modes
+        .iter()
+        .map(|(t, m)| match *m {
+            "NOT_SHARED" => json!({ "consumerType": t, "mode": m, "legalBasis": "Luật Bảo vệ bí mật nhà nước 2018" }),
+            _ => json!({ "consumerType": t, "mode": m }),
+        })
+        .collect();
+    app.ok(
+        SET_POLICIES,
+        json!({ "input": { "dataItemId": item, "policies": policies } }),
+    )
+    .await;
+}
+
+/// Org A keeps a land database with two items shared by default and one open to the public.
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let org_a = create_org(
+        &app,
+        A,
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let org_b = create_org(&app, B, "Phòng Tư pháp huyện Nam Đông", "DISTRICT", None).await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &org_a).await;
+    let mut items = Vec::new();
+    for (code, name) in [
+        ("THUADAT", "Thửa đất"),
+        ("CHUSUDUNG", "Chủ sử dụng đất"),
+        ("BANGGIA", "Bảng giá đất"),
+    ] {
+        items.push(create_item(&app, &db, code, name).await);
+    }
+    set_modes(&app, &items[0], &[("STATE_AGENCY", "DEFAULT")]).await;
+    set_modes(&app, &items[1], &[("STATE_AGENCY", "DEFAULT")]).await;
+    set_modes(
+        &app,
+        &items[2],
+        &[("STATE_AGENCY", "DEFAULT"), ("PUBLIC", "OPEN")],
+    )
+    .await;
+    World {
+        steward_a: app.token(Role::Steward, Some(A)).await,
+        steward_b: app.token(Role::Steward, Some(B)).await,
+        app,
+        org_a,
+        org_b,
+        db,
+        items,
+    }
+}
+
+const PUBLISH: &str = "mutation($input: PublishCatalogueReleaseInput!) { publishCatalogueRelease(input: $input) {
+    catalogueRelease { id number decisionNumber decidedOn signer databaseCount itemCount serviceCount nextReviewDue
+      diff { against { number } items { added { code name } removed { code } changed { code fields before after } } databases { changed { code fields } } } } } }";
+
+fn publication(org: &str, number: &str, on: &str) -> Value {
+    json!({ "input": { "organizationId": org, "decisionNumber": number, "decidedOn": on,
+                       "signer": "Nguyễn Văn Hùng, Phó Chủ tịch UBND huyện" } })
+}
+
+#[tokio::test]
+async fn a_release_freezes_the_published_catalogue_and_diffs_against_the_one_before() {
+    let w = world().await;
+    let app = &w.app;
+    let first = app
+        .ok_as(
+            Some(&w.steward_a),
+            PUBLISH,
+            publication(&w.org_a, "125/QĐ-UBND", "2026-01-15"),
+        )
+        .await["publishCatalogueRelease"]["catalogueRelease"]
+        .clone();
+    assert_eq!(first["number"], 1);
+    assert_eq!(first["decisionNumber"], "125/QĐ-UBND");
+    assert_eq!(
+        (first["databaseCount"].clone(), first["itemCount"].clone()),
+        (json!(1), json!(3))
+    );
+    assert_eq!(
+        first["nextReviewDue"], "2027-01-15",
+        "a year's cadence by default"
+    );
+    assert!(
+        first["diff"].is_null(),
+        "a first release has nothing to compare with"
+    );
+
+    // Between releases: one item renamed and opened, one no longer shared, one added, the
+    // database's purpose written down.
+    app.ok("mutation($input: UpdateDataItemInput!) { updateDataItem(input: $input) { dataItem { id } } }",
+        json!({ "input": { "id": w.items[0], "name": "Thửa đất (bản đồ địa chính)" } })).await;
+    set_modes(
+        app,
+        &w.items[0],
+        &[("STATE_AGENCY", "DEFAULT"), ("PUBLIC", "OPEN")],
+    )
+    .await;
+    set_modes(app, &w.items[1], &[("STATE_AGENCY", "NOT_SHARED")]).await;
+    let added = create_item(app, &w.db, "BIENDONG", "Biến động đất đai").await;
+    set_modes(app, &added, &[("STATE_AGENCY", "ON_REQUEST")]).await;
+    app.ok("mutation($input: UpdateDatabaseInput!) { updateDatabase(input: $input) { database { id } } }",
+        json!({ "input": { "id": w.db, "purpose": "Quản lý đất đai trên địa bàn huyện" } })).await;
+
+    // A later release cannot be decided earlier than the one before.
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            PUBLISH,
+            publication(&w.org_a, "7/QĐ-UBND", "2025-12-31"),
+        )
+        .await;
+    assert_eq!(code(&err), "BAD_USER_INPUT");
+    assert_eq!(err["extensions"]["field"], "input.decidedOn");
+
+    let second = app
+        .ok_as(
+            Some(&w.steward_a),
+            PUBLISH,
+            publication(&w.org_a, "310/QĐ-UBND", "2026-07-01"),
+        )
+        .await["publishCatalogueRelease"]["catalogueRelease"]
+        .clone();
+    assert_eq!(second["number"], 2);
+    assert_eq!(second["itemCount"], 3);
+    let diff = &second["diff"];
+    assert_eq!(diff["against"]["number"], 1);
+    assert_eq!(
+        diff["items"]["added"],
+        json!([{ "code": "BIENDONG", "name": "Biến động đất đai" }])
+    );
+    assert_eq!(diff["items"]["removed"], json!([{ "code": "CHUSUDUNG" }]));
+    let changed = diff["items"]["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["code"], "THUADAT");
+    assert_eq!(changed[0]["fields"], json!(["modes", "name"]));
+    assert_eq!(
+        changed[0]["before"]["modes"],
+        json!({ "STATE_AGENCY": "DEFAULT" })
+    );
+    assert_eq!(changed[0]["after"]["modes"]["PUBLIC"], "OPEN");
+    assert_eq!(
+        diff["databases"]["changed"][0]["fields"],
+        json!(["purpose"])
+    );
+
+    // Releases are public and immutable; anyone may compare any two.
+    let q = "query($id: ID!, $against: ID) { catalogueRelease(id: $id) { number diff(against: $against) { items { added { code } removed { code } } } snapshot } }";
+    let data = app
+        .ok_as(
+            None,
+            q,
+            json!({ "id": first["id"], "against": second["id"] }),
+        )
+        .await;
+    assert_eq!(
+        data["catalogueRelease"]["diff"]["items"]["added"],
+        json!([{ "code": "CHUSUDUNG" }])
+    );
+    let snapshot = &data["catalogueRelease"]["snapshot"];
+    assert_eq!(snapshot["items"].as_array().unwrap().len(), 3);
+    assert_eq!(snapshot["items"][0]["database_code"], "DB-DATDAI");
+    let list = app
+        .ok_as(
+            None,
+            "{ catalogueReleases { totalCount nodes { number organization { code } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(list["catalogueReleases"]["totalCount"], 2);
+    assert_eq!(
+        list["catalogueReleases"]["nodes"][0]["number"], 2,
+        "newest decision first"
+    );
+
+    // Only the organization's steward (or an admin) publishes its catalogue.
+    let err = app
+        .err_as(
+            Some(&w.steward_b),
+            PUBLISH,
+            publication(&w.org_a, "1/QĐ", "2026-08-01"),
+        )
+        .await;
+    assert_eq!(code(&err), "FORBIDDEN");
+    let viewer = app.token(Role::Viewer, Some(A)).await;
+    let err = app
+        .err_as(
+            Some(&viewer),
+            PUBLISH,
+            publication(&w.org_a, "1/QĐ", "2026-08-01"),
+        )
+        .await;
+    assert_eq!(code(&err), "FORBIDDEN");
+    let err = app
+        .err_as(None, PUBLISH, publication(&w.org_a, "1/QĐ", "2026-08-01"))
+        .await;
+    assert_eq!(code(&err), "FORBIDDEN");
+
+    // The audit log keeps the publication with the snapshot's hash.
+    let log = app
+        .ok(
+            "{ auditLog(where: { action: { eq: \"PUBLISH\" } }) { totalCount nodes { after } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(log["auditLog"]["totalCount"], 2);
+    assert_eq!(
+        log["auditLog"]["nodes"][0]["after"]["snapshot"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+}
+
+const OVERDUE: &str = "query($on: NaiveDate, $org: ID) { overdueReviews(on: $on, organizationId: $org) { totalCount nodes { kind organization { code } openDataset { code } lastDoneOn dueOn } } }";
+const REVIEW: &str = "mutation($input: RecordCatalogueReviewInput!) { recordCatalogueReview(input: $input) { catalogueReview { id scope reviewedOn } } }";
+const CREATE_DATASET: &str = "mutation($input: CreateOpenDatasetInput!) { createOpenDataset(input: $input) {
+    openDataset { id code title licence formats publishedOn version items { totalCount nodes { code } } } } }";
+
+#[tokio::test]
+async fn overdue_reviews_list_late_catalogues_default_lists_and_stale_open_data() {
+    let w = world().await;
+    let app = &w.app;
+    // Sharing by default without any release or review: the list is overdue at once.
+    let data = app.ok(OVERDUE, json!({ "on": "2026-02-01" })).await;
+    assert_eq!(
+        data["overdueReviews"]["nodes"],
+        json!([{ "kind": "DEFAULT_SHARING", "organization": { "code": A }, "openDataset": null, "lastDoneOn": null, "dueOn": null }])
+    );
+
+    app.ok_as(
+        Some(&w.steward_a),
+        PUBLISH,
+        publication(&w.org_a, "125/QĐ-UBND", "2026-01-15"),
+    )
+    .await;
+    app.ok_as(Some(&w.steward_a), CREATE_DATASET, json!({ "input": {
+        "organizationId": w.org_a, "code": "GIADAT-2026", "title": "Bảng giá đất huyện Nam Đông 2026",
+        "formats": ["CSV"], "downloadUrl": "https://opendata.namdong.gov.vn/giadat.csv",
+        "updateFrequency": "YEARLY", "publishedOn": "2026-01-20", "itemIds": [w.items[2]] } })).await;
+
+    assert_eq!(
+        app.ok(OVERDUE, json!({ "on": "2026-04-15" })).await["overdueReviews"]["totalCount"],
+        0
+    );
+    // Three months after publication the dataset is stale; after six the default list; after
+    // twelve the catalogue.
+    let kinds = |d: &Value| -> Vec<String> {
+        d["overdueReviews"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let data = app.ok(OVERDUE, json!({ "on": "2026-04-21" })).await;
+    assert_eq!(kinds(&data), ["OPEN_DATASET"]);
+    assert_eq!(
+        data["overdueReviews"]["nodes"][0]["openDataset"]["code"],
+        "GIADAT-2026"
+    );
+    assert_eq!(data["overdueReviews"]["nodes"][0]["dueOn"], "2026-04-20");
+    let data = app.ok(OVERDUE, json!({ "on": "2027-01-16" })).await;
+    assert_eq!(
+        kinds(&data),
+        ["CATALOGUE", "DEFAULT_SHARING", "OPEN_DATASET"]
+    );
+    assert_eq!(data["overdueReviews"]["nodes"][1]["dueOn"], "2026-07-15");
+
+    // A review of the default list, and a refresh of the dataset, put them back in order.
+    let review = app.ok_as(Some(&w.steward_a), REVIEW, json!({ "input": { "organizationId": w.org_a, "scope": "DEFAULT_SHARING",
+        "reviewedOn": "2026-06-30", "reviewer": "Trần Thị Hoa", "outcome": "Giữ nguyên danh mục" } })).await;
+    assert_eq!(
+        review["recordCatalogueReview"]["catalogueReview"]["scope"],
+        "DEFAULT_SHARING"
+    );
+    let dataset = app
+        .ok("{ openDatasets { nodes { id version } } }", json!({}))
+        .await["openDatasets"]["nodes"][0]
+        .clone();
+    app.ok_as(Some(&w.steward_a), "mutation($input: UpdateOpenDatasetInput!) { updateOpenDataset(input: $input) { openDataset { refreshedOn } } }",
+        json!({ "input": { "id": dataset["id"], "expectedVersion": dataset["version"], "refreshedOn": "2026-10-01" } })).await;
+    let data = app.ok(OVERDUE, json!({ "on": "2026-12-01" })).await;
+    assert_eq!(data["overdueReviews"]["totalCount"], 0, "{data:#}");
+
+    // A review cannot be recorded before it happens; reviews belong to their organization.
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            REVIEW,
+            json!({ "input": { "organizationId": w.org_a, "scope": "CATALOGUE",
+        "reviewedOn": "2099-01-01", "reviewer": "Trần Thị Hoa" } }),
+        )
+        .await;
+    assert_eq!(code(&err), "BAD_USER_INPUT");
+    let err = app
+        .err_as(
+            Some(&w.steward_b),
+            REVIEW,
+            json!({ "input": { "organizationId": w.org_a, "scope": "CATALOGUE",
+        "reviewedOn": "2026-06-30", "reviewer": "Lê Văn B" } }),
+        )
+        .await;
+    assert_eq!(code(&err), "FORBIDDEN");
+
+    // What is late belongs to the organization that must act (and admins).
+    let late = json!({ "on": "2028-01-01" });
+    assert_eq!(
+        app.ok_as(Some(&w.steward_a), OVERDUE, late.clone()).await["overdueReviews"]["totalCount"],
+        3
+    );
+    assert_eq!(
+        app.ok_as(Some(&w.steward_b), OVERDUE, late.clone()).await["overdueReviews"]["totalCount"],
+        0
+    );
+    assert_eq!(
+        app.ok_as(None, OVERDUE, late).await["overdueReviews"]["totalCount"],
+        0
+    );
+    let reviews = "{ catalogueReviews { totalCount } }";
+    assert_eq!(
+        app.ok_as(Some(&w.steward_a), reviews, json!({})).await["catalogueReviews"]["totalCount"],
+        1
+    );
+    assert_eq!(
+        app.ok_as(None, reviews, json!({})).await["catalogueReviews"]["totalCount"],
+        0
+    );
+    let _ = &w.org_b;
+}
+
+#[tokio::test]
+async fn open_datasets_publish_open_items_only_and_drafts_stay_private() {
+    let w = world().await;
+    let app = &w.app;
+    let input = |items: &[&String], published: Option<&str>, url: Option<&str>| {
+        json!({ "input": {
+        "organizationId": w.org_a, "code": "GIADAT-2026", "title": "Bảng giá đất huyện Nam Đông 2026",
+        "description": "Giá đất áp dụng trên địa bàn huyện", "formats": ["CSV", "JSON", "CSV"],
+        "downloadUrl": url, "updateFrequency": "YEARLY", "publishedOn": published, "itemIds": items } })
+    };
+
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            CREATE_DATASET,
+            input(&[&w.items[0]], None, None),
+        )
+        .await;
+    assert_eq!(code(&err), "BAD_USER_INPUT");
+    assert!(
+        err["message"].as_str().unwrap().contains("THUADAT"),
+        "{err}"
+    );
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            CREATE_DATASET,
+            input(&[&w.items[2]], Some("2026-03-01"), None),
+        )
+        .await;
+    assert_eq!(
+        code(&err),
+        "BAD_USER_INPUT",
+        "a published dataset says where to get it"
+    );
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            CREATE_DATASET,
+            input(
+                &[],
+                Some("2026-03-01"),
+                Some("https://opendata.namdong.gov.vn/a.csv"),
+            ),
+        )
+        .await;
+    assert_eq!(
+        code(&err),
+        "BAD_USER_INPUT",
+        "a published dataset publishes items"
+    );
+    let err = app
+        .err_as(
+            Some(&w.steward_b),
+            CREATE_DATASET,
+            input(&[&w.items[2]], None, None),
+        )
+        .await;
+    assert_eq!(code(&err), "FORBIDDEN");
+
+    let draft = app
+        .ok_as(
+            Some(&w.steward_a),
+            CREATE_DATASET,
+            input(&[&w.items[2]], None, None),
+        )
+        .await["createOpenDataset"]["openDataset"]
+        .clone();
+    assert_eq!(draft["formats"], json!(["CSV", "JSON"]));
+    assert!(draft["licence"].as_str().unwrap().contains("Điều 18"));
+    assert_eq!(draft["items"]["nodes"], json!([{ "code": "BANGGIA" }]));
+    let public = "{ openDatasets { totalCount nodes { code items { totalCount } } } }";
+    assert_eq!(
+        app.ok_as(None, public, json!({})).await["openDatasets"]["totalCount"],
+        0,
+        "drafts are private"
+    );
+    assert_eq!(
+        app.ok_as(Some(&w.steward_a), public, json!({})).await["openDatasets"]["totalCount"],
+        1
+    );
+
+    let update = "mutation($input: UpdateOpenDatasetInput!) { updateOpenDataset(input: $input) { openDataset { publishedOn version } } }";
+    app.ok_as(
+        Some(&w.steward_a),
+        update,
+        json!({ "input": { "id": draft["id"], "publishedOn": "2026-03-01",
+        "downloadUrl": "https://opendata.namdong.gov.vn/giadat-2026.csv" } }),
+    )
+    .await;
+    let data = app.ok_as(None, "{ openDatasets(where: { title: { contains: \"bang gia dat\" } }) { totalCount nodes { code items { totalCount } } } }", json!({})).await;
+    assert_eq!(
+        data["openDatasets"]["totalCount"], 1,
+        "published, and found without diacritics"
+    );
+    assert_eq!(data["openDatasets"]["nodes"][0]["items"]["totalCount"], 1);
+    let stale = app
+        .err_as(
+            Some(&w.steward_a),
+            update,
+            json!({ "input": { "id": draft["id"], "expectedVersion": 1, "title": "Khác" } }),
+        )
+        .await;
+    assert_eq!(code(&stale), "CONFLICT");
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            update,
+            json!({ "input": { "id": draft["id"], "refreshedOn": "2026-02-01" } }),
+        )
+        .await;
+    assert_eq!(code(&err), "BAD_USER_INPUT", "refreshed before published");
+
+    // Published data is withdrawn before it is deleted.
+    let delete =
+        "mutation($input: DeleteInput!) { deleteOpenDataset(input: $input) { deletedId } }";
+    assert_eq!(
+        code(
+            &app.err_as(
+                Some(&w.steward_a),
+                delete,
+                json!({ "input": { "id": draft["id"] } })
+            )
+            .await
+        ),
+        "CONFLICT"
+    );
+    app.ok_as(
+        Some(&w.steward_a),
+        update,
+        json!({ "input": { "id": draft["id"], "publishedOn": null } }),
+    )
+    .await;
+    app.ok_as(
+        Some(&w.steward_a),
+        delete,
+        json!({ "input": { "id": draft["id"] } }),
+    )
+    .await;
+}
+
+const SUBMIT: &str = "mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { id status votes organization { code } contactEmail } } }";
+const VOTE: &str = "mutation($id: ID!) { voteFeedback(input: { id: $id }) { feedback { votes } } }";
+const ANSWER: &str = "mutation($input: AnswerFeedbackInput!) { answerFeedback(input: $input) { feedback { status answer answeredAt version } } }";
+const PRIORITIES: &str = "query($org: ID) { openDataPriorities(organizationId: $org) { totalCount nodes { title votes status } } }";
+
+fn feedback(org: &str, kind: &str, title: &str) -> Value {
+    json!({ "input": { "kind": kind, "organizationId": org, "title": title,
+                       "body": "Đề nghị công bố dữ liệu để người dân tra cứu", "contactEmail": "nguyen.van.an@example.vn" } })
+}
+
+#[tokio::test]
+async fn the_public_sends_feedback_and_votes_and_stewards_answer() {
+    let w = world().await;
+    let app = &w.app;
+    let asked = app
+        .ok_as(
+            None,
+            SUBMIT,
+            feedback(&w.org_a, "DATA_REQUEST", "Quy hoạch sử dụng đất"),
+        )
+        .await["submitFeedback"]["feedback"]
+        .clone();
+    assert_eq!(asked["status"], "NEW");
+    assert!(
+        asked["contactEmail"].is_null(),
+        "the public does not read contact addresses"
+    );
+    let other = app
+        .ok_as(
+            None,
+            SUBMIT,
+            feedback(&w.org_a, "DATA_REQUEST", "Danh sách dự án đầu tư"),
+        )
+        .await["submitFeedback"]["feedback"]
+        .clone();
+    app.ok_as(
+        None,
+        SUBMIT,
+        feedback(&w.org_a, "SUGGESTION", "Thêm định dạng JSON"),
+    )
+    .await;
+
+    // One vote per voter: the public's address, or a token.
+    assert_eq!(
+        app.ok_as(None, VOTE, json!({ "id": asked["id"] })).await["voteFeedback"]["feedback"]["votes"],
+        1
+    );
+    assert_eq!(
+        code(&app.err_as(None, VOTE, json!({ "id": asked["id"] })).await),
+        "CONFLICT"
+    );
+    assert_eq!(
+        app.ok_as(Some(&w.steward_b), VOTE, json!({ "id": asked["id"] }))
+            .await["voteFeedback"]["feedback"]["votes"],
+        2
+    );
+
+    // Ranked by votes, then by age; suggestions are not data requests.
+    let data = app.ok_as(None, PRIORITIES, json!({ "org": w.org_a })).await;
+    assert_eq!(data["openDataPriorities"]["totalCount"], 2);
+    assert_eq!(
+        data["openDataPriorities"]["nodes"][0]["title"],
+        "Quy hoạch sử dụng đất"
+    );
+    assert_eq!(data["openDataPriorities"]["nodes"][1]["votes"], 0);
+
+    // The organization's steward answers and reads the contact address.
+    let q = "query($id: ID!) { node(id: $id) { ... on Feedback { contactEmail } } }";
+    assert_eq!(
+        app.ok_as(Some(&w.steward_a), q, json!({ "id": asked["id"] }))
+            .await["node"]["contactEmail"],
+        "nguyen.van.an@example.vn"
+    );
+    assert!(
+        app.ok_as(Some(&w.steward_b), q, json!({ "id": asked["id"] }))
+            .await["node"]["contactEmail"]
+            .is_null()
+    );
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            ANSWER,
+            json!({ "input": { "id": other["id"], "status": "DECLINED" } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&err), err["extensions"]["field"].as_str()),
+        ("BAD_USER_INPUT", Some("input.answer"))
+    );
+    let err = app
+        .err_as(
+            Some(&w.steward_b),
+            ANSWER,
+            json!({ "input": { "id": other["id"], "status": "PLANNED" } }),
+        )
+        .await;
+    assert_eq!(code(&err), "FORBIDDEN");
+    assert_eq!(
+        code(
+            &app.err_as(
+                None,
+                ANSWER,
+                json!({ "input": { "id": other["id"], "status": "PLANNED" } })
+            )
+            .await
+        ),
+        "FORBIDDEN"
+    );
+    let answered = app
+        .ok_as(
+            Some(&w.steward_a),
+            ANSWER,
+            json!({ "input": { "id": other["id"], "expectedVersion": 1, "status": "DECLINED",
+        "answer": "Dữ liệu thuộc danh mục bí mật nhà nước" } }),
+        )
+        .await;
+    assert_eq!(answered["answerFeedback"]["feedback"]["status"], "DECLINED");
+    assert!(answered["answerFeedback"]["feedback"]["answeredAt"].is_string());
+    assert_eq!(
+        code(
+            &app.err_as(
+                Some(&w.steward_a),
+                ANSWER,
+                json!({ "input": { "id": other["id"], "expectedVersion": 1, "status": "PLANNED" } })
+            )
+            .await
+        ),
+        "CONFLICT"
+    );
+    assert_eq!(
+        code(&app.err_as(None, VOTE, json!({ "id": other["id"] })).await),
+        "CONFLICT",
+        "votes close with the answer"
+    );
+    let data = app.ok_as(None, PRIORITIES, json!({ "org": w.org_a })).await;
+    assert_eq!(data["openDataPriorities"]["totalCount"], 1);
+
+    // Bad input is refused, nothing is written.
+    for bad in [
+        json!({ "input": { "kind": "SUGGESTION", "title": "Không rõ gửi ai", "body": "…" } }),
+        json!({ "input": { "kind": "SUGGESTION", "organizationId": w.org_a, "title": " ", "body": "…" } }),
+        json!({ "input": { "kind": "SUGGESTION", "organizationId": w.org_a, "title": "x", "body": "…", "contactEmail": "không-phải-email" } }),
+        json!({ "input": { "kind": "SUGGESTION", "organizationId": w.org_a, "title": "x", "body": "a".repeat(5001) } }),
+    ] {
+        assert_eq!(code(&app.err_as(None, SUBMIT, bad).await), "BAD_USER_INPUT");
+    }
+    assert_eq!(
+        app.ok("{ feedback { totalCount } }", json!({})).await["feedback"]["totalCount"],
+        3
+    );
+    let log = app.ok("{ auditLog(where: { entityType: { eq: \"Feedback\" } }) { totalCount nodes { actorRole } } }", json!({})).await;
+    assert_eq!(
+        log["auditLog"]["totalCount"], 6,
+        "3 submissions, 2 votes, 1 answer"
+    );
+}
+
+#[tokio::test]
+async fn feedback_is_rate_limited_per_client() {
+    let app = TestApp::spawn_with(|l| {
+        l.rate_limit_per_minute = 0;
+        l.anonymous_rate_limit_per_minute = 0;
+        l.feedback_per_hour = 2;
+    })
+    .await;
+    let org = create_org(
+        &app,
+        A,
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    app.ok_as(None, SUBMIT, feedback(&org, "SUGGESTION", "Một"))
+        .await;
+    app.ok_as(None, SUBMIT, feedback(&org, "SUGGESTION", "Hai"))
+        .await;
+    let err = app
+        .err_as(None, SUBMIT, feedback(&org, "SUGGESTION", "Ba"))
+        .await;
+    assert_eq!(code(&err), "LIMIT_EXCEEDED");
+    // A token has its own budget.
+    let steward = app.token(Role::Steward, Some(A)).await;
+    app.ok_as(Some(&steward), SUBMIT, feedback(&org, "SUGGESTION", "Bốn"))
+        .await;
+    assert_eq!(
+        app.ok("{ feedback { totalCount } }", json!({})).await["feedback"]["totalCount"],
+        3
+    );
+}
