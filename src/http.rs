@@ -12,8 +12,8 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, RawQuery, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response as HttpResponse};
@@ -44,6 +44,14 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route(
+            "/reports/implementation.csv",
+            get(|s, c, q| implementation_report(s, c, q, ReportFormat::Csv)),
+        )
+        .route(
+            "/reports/implementation.xlsx",
+            get(|s, c, q| implementation_report(s, c, q, ReportFormat::Xlsx)),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -56,6 +64,118 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .with_state(state)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ReportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// What a report download names: the organization's global id and the period.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportParams {
+    organization_id: String,
+    year: i32,
+    quarter: Option<u32>,
+    half: Option<u32>,
+}
+
+/// The implementation report as a file, under the same access rules as the GraphQL field.
+async fn implementation_report(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    params: Result<Query<ReportParams>, QueryRejection>,
+    format: ReportFormat,
+) -> HttpResponse {
+    use crate::domain::report::{self, Period};
+    let refuse = |err: crate::error::Error| {
+        let status = match err.code() {
+            "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            _ => {
+                tracing::error!(error = ?err, "could not compute a report");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        request_failure(status, MediaType::Json, err.code(), &err.to_string())
+    };
+    let Query(params) = match params {
+        Ok(p) => p,
+        Err(rejection) => {
+            return request_failure(
+                StatusCode::BAD_REQUEST,
+                MediaType::Json,
+                "BAD_USER_INPUT",
+                &format!(
+                    "{}; expected organizationId, year and optionally quarter or half",
+                    rejection.body_text()
+                ),
+            );
+        }
+    };
+    let org = match graphql::ids::decode_as(
+        "organizationId",
+        &async_graphql::ID(params.organization_id),
+        graphql::ids::Kind::Organization,
+    ) {
+        Ok(o) => o,
+        Err(err) => return refuse(err),
+    };
+    let period = match Period::new(params.year, params.quarter, params.half) {
+        Ok(p) => p,
+        Err(err) => return refuse(err),
+    };
+    let report = match report::implementation_report(
+        &state.db,
+        &caller,
+        org,
+        period,
+        state.limits.review_cadence_months,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(err) => return refuse(err),
+    };
+    let name = format!(
+        "bao-cao-{}-{}",
+        report.organization.code,
+        crate::domain::text::fold(&period.label()).replace(' ', "-")
+    );
+    let (content_type, ext, body) = match format {
+        ReportFormat::Csv => (
+            "text/csv; charset=utf-8",
+            "csv",
+            // A byte-order mark makes spreadsheet programs read the Vietnamese text as UTF-8.
+            format!("\u{feff}{}", report::to_csv(&report)).into_bytes(),
+        ),
+        ReportFormat::Xlsx => match report::to_xlsx(&report) {
+            Ok(bytes) => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+                bytes,
+            ),
+            Err(err) => {
+                tracing::error!(error = %err, "could not write a workbook");
+                return request_failure(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    MediaType::Json,
+                    "INTERNAL",
+                    "internal error",
+                );
+            }
+        },
+    };
+    let mut resp = (StatusCode::OK, body).into_response();
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
 }
 
 /// Liveness: the process answers.

@@ -19,6 +19,7 @@ pub mod open_data;
 pub mod organization;
 pub mod quality;
 pub mod release;
+pub mod report;
 pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;

@@ -22,6 +22,7 @@ pub mod node;
 pub mod open_data;
 pub mod organization;
 pub mod quality;
+pub mod report;
 pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;
@@ -61,6 +62,7 @@ pub struct Query(
     usage::UsageQuery,
     catalogue_release::CatalogueReleaseQuery,
     open_data::OpenDataQuery,
+    report::ReportQuery,
 );
 
 #[derive(MergedObject, Default)]

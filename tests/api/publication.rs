@@ -686,3 +686,225 @@ async fn feedback_is_rate_limited_per_client() {
         3
     );
 }
+
+const REPORT: &str = "query($org: ID!, $period: ReportPeriodInput!) { implementationReport(organizationId: $org, period: $period) {
+    organization { code } period { label firstDay lastDay } csvPath xlsxPath
+    sections { key title lines { key label value } }
+    received: value(key: \"requests.received\") onTime: value(key: \"requests.answered_on_time\")
+    shares: value(key: \"shares.active\") newShares: value(key: \"shares.new\")
+    local: value(key: \"databases.kind.LOCAL\") default: value(key: \"items.mode.DEFAULT\") open: value(key: \"items.mode.OPEN\")
+    feedback: value(key: \"open_data.feedback\") answered: value(key: \"open_data.feedback_answered\")
+    overdue: value(key: \"reviews.overdue\") unknown: value(key: \"no.such.key\") } }";
+
+#[tokio::test]
+async fn the_implementation_report_is_computed_from_the_data_and_downloads_as_csv_and_xlsx() {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use chrono::Datelike;
+
+    let w = world().await;
+    let app = &w.app;
+    // This quarter: B asks A for an item shared by default, A approves; the public writes once.
+    let submit = "mutation($input: SubmitSharingRequestInput!) { submitSharingRequest(input: $input) { sharingRequest { id } } }";
+    let asked = app.ok_as(Some(&w.steward_b), submit, json!({ "input": { "consumerId": w.org_b, "itemIds": [w.items[0]],
+        "requestedMode": "DEFAULT", "purpose": "Chứng thực hợp đồng chuyển nhượng", "contactName": "Nguyễn Thị Lan" } })).await;
+    app.ok_as(Some(&w.steward_a), "mutation($input: ApproveSharingRequestInput!) { approveSharingRequest(input: $input) { sharingRequest { status } } }",
+        json!({ "input": { "id": asked["submitSharingRequest"]["sharingRequest"]["id"] } })).await;
+    app.ok_as(
+        None,
+        SUBMIT,
+        feedback(&w.org_a, "DATA_REQUEST", "Quy hoạch sử dụng đất"),
+    )
+    .await;
+
+    let today = sharegraph::domain::today();
+    let quarter = (today.month() - 1) / 3 + 1;
+    let period = json!({ "year": today.year(), "quarter": quarter });
+    let data = app
+        .ok_as(
+            Some(&w.steward_a),
+            REPORT,
+            json!({ "org": w.org_a, "period": period }),
+        )
+        .await;
+    let r = &data["implementationReport"];
+    assert_eq!(r["organization"]["code"], A);
+    assert_eq!(
+        r["period"]["label"],
+        format!(
+            "Quý {} năm {}",
+            ["I", "II", "III", "IV"][quarter as usize - 1],
+            today.year()
+        )
+    );
+    let numbers: Vec<f64> = [
+        "received",
+        "onTime",
+        "shares",
+        "newShares",
+        "local",
+        "default",
+        "open",
+        "feedback",
+        "answered",
+        "overdue",
+    ]
+    .iter()
+    .map(|k| r[k].as_f64().unwrap_or_else(|| panic!("{k}: {r:#}")))
+    .collect();
+    // Overdue: the default-sharing list was never reviewed.
+    assert_eq!(numbers, [1.0, 1.0, 1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 0.0, 1.0]);
+    assert!(r["unknown"].is_null());
+    let sections: Vec<&str> = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "databases",
+            "items",
+            "services",
+            "shares",
+            "requests",
+            "agreements",
+            "quality",
+            "open_data",
+            "usage",
+            "reviews"
+        ]
+    );
+    // Last year's report has none of this quarter's activity.
+    let last_year = app
+        .ok_as(
+            Some(&w.steward_a),
+            REPORT,
+            json!({ "org": w.org_a, "period": { "year": today.year() - 1 } }),
+        )
+        .await;
+    assert_eq!(last_year["implementationReport"]["received"], 0.0);
+    assert_eq!(
+        last_year["implementationReport"]["period"]["lastDay"],
+        format!("{}-12-31", today.year() - 1)
+    );
+
+    // A report is for the organization's members and admins.
+    for who in [Some(w.steward_b.as_str()), None] {
+        assert_eq!(
+            code(
+                &app.err_as(who, REPORT, json!({ "org": w.org_a, "period": period }))
+                    .await
+            ),
+            "FORBIDDEN"
+        );
+    }
+    let viewer = app.token(Role::Viewer, Some(A)).await;
+    app.ok_as(
+        Some(&viewer),
+        REPORT,
+        json!({ "org": w.org_a, "period": period }),
+    )
+    .await;
+    let err = app
+        .err_as(
+            Some(&w.steward_a),
+            REPORT,
+            json!({ "org": w.org_a, "period": { "year": 2026, "quarter": 5 } }),
+        )
+        .await;
+    assert_eq!(
+        (code(&err), err["extensions"]["field"].as_str()),
+        ("BAD_USER_INPUT", Some("period.quarter"))
+    );
+
+    // The same report as files, from the paths the report names.
+    let get = |path: &str, token: Option<&str>| {
+        let mut req = Request::get(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let csv = app
+        .http(get(r["csvPath"].as_str().unwrap(), Some(&w.steward_a)))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.content_type, "text/csv; charset=utf-8");
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".csv")
+    );
+    let text = csv.body.as_str().unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains("Kỳ báo cáo,Quý"), "{text}");
+    assert!(text.contains("Cơ quan,Phòng Tài nguyên và Môi trường huyện Nam Đông"));
+    assert!(
+        text.contains(
+            "V. Yêu cầu chia sẻ dữ liệu,requests.received,Yêu cầu nhận được trong kỳ,1\n"
+        ),
+        "{text}"
+    );
+
+    let xlsx_req = get(r["xlsxPath"].as_str().unwrap(), Some(&w.steward_a));
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), xlsx_req)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX file is a zip archive");
+
+    assert_eq!(
+        app.http(get(r["csvPath"].as_str().unwrap(), Some(&w.steward_b)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.http(get(r["csvPath"].as_str().unwrap(), None))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.http(get(
+            "/reports/implementation.csv?year=2026",
+            Some(&w.steward_a)
+        ))
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    let bad = app
+        .http(get(
+            &format!(
+                "/reports/implementation.xlsx?organizationId={}&year=2026&quarter=9",
+                w.org_a
+            ),
+            Some(&w.steward_a),
+        ))
+        .await;
+    assert_eq!(
+        (
+            bad.status,
+            bad.body["errors"][0]["extensions"]["code"].as_str()
+        ),
+        (StatusCode::BAD_REQUEST, Some("BAD_USER_INPUT"))
+    );
+    assert_eq!(
+        app.http(get(r["csvPath"].as_str().unwrap(), Some("sg_not_a_token")))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}

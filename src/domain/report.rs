@@ -1,0 +1,690 @@
+//! The implementation report (báo cáo tình hình triển khai) an organization files quarterly,
+//! half-yearly and yearly under Decree 47/2020: computed from the catalogue, never typed in.
+//!
+//! A report is sections of lines, each with a stable key (for programs), a Vietnamese label
+//! (for the office) and a number; GraphQL, CSV and XLSX all render the same lines.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use entity::enums::{
+    DatabaseKind, DatabaseStatus, FeedbackStatus, RequestStatus, ServiceStatus, ShareStatus,
+    SharingMode,
+};
+use entity::{
+    access_event, data_item, data_service, database, feedback, open_dataset, organization,
+    quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
+};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+
+use super::count;
+use super::release::{self, OPEN_DATA_REFRESH_MONTHS};
+use crate::access::Caller;
+use crate::access::visibility::{Reach, issue_reach};
+use crate::error::{Error, Result};
+
+/// The period a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Quarter { year: i32, quarter: u32 },
+    Half { year: i32, half: u32 },
+    Year { year: i32 },
+}
+
+impl Period {
+    /// Checks the numbers a client sent: a year, and at most one of quarter (1–4) or half (1–2).
+    pub fn new(year: i32, quarter: Option<u32>, half: Option<u32>) -> Result<Self> {
+        if !(2000..=2100).contains(&year) {
+            return Err(Error::bad_input(
+                "period.year",
+                "a year between 2000 and 2100",
+            ));
+        }
+        match (quarter, half) {
+            (Some(q), None) if (1..=4).contains(&q) => Ok(Self::Quarter { year, quarter: q }),
+            (Some(_), None) => Err(Error::bad_input("period.quarter", "a quarter is 1 to 4")),
+            (None, Some(h)) if (1..=2).contains(&h) => Ok(Self::Half { year, half: h }),
+            (None, Some(_)) => Err(Error::bad_input("period.half", "a half is 1 or 2")),
+            (None, None) => Ok(Self::Year { year }),
+            (Some(_), Some(_)) => Err(Error::bad_input(
+                "period",
+                "name a quarter or a half, not both",
+            )),
+        }
+    }
+
+    /// First day and the day after the last.
+    pub fn days(self) -> (NaiveDate, NaiveDate) {
+        let (year, first_month, months) = match self {
+            Self::Quarter { year, quarter } => (year, 3 * quarter - 2, 3),
+            Self::Half { year, half } => (year, 6 * half - 5, 6),
+            Self::Year { year } => (year, 1, 12),
+        };
+        let start = NaiveDate::from_ymd_opt(year, first_month, 1).expect("a valid month");
+        (start, start + Months::new(months))
+    }
+
+    /// The last day covered.
+    pub fn last_day(self) -> NaiveDate {
+        self.days().1 - Duration::days(1)
+    }
+
+    /// "Quý IV năm 2026", "6 tháng đầu năm 2026", "Năm 2026".
+    pub fn label(self) -> String {
+        match self {
+            Self::Quarter { year, quarter } => {
+                format!(
+                    "Quý {} năm {year}",
+                    ["I", "II", "III", "IV"][quarter as usize - 1]
+                )
+            }
+            Self::Half { year, half: 1 } => format!("6 tháng đầu năm {year}"),
+            Self::Half { year, .. } => format!("6 tháng cuối năm {year}"),
+            Self::Year { year } => format!("Năm {year}"),
+        }
+    }
+
+    /// The period as instants: days are Vietnam's (UTC+7).
+    fn instants(self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let (from, to) = self.days();
+        let at =
+            |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::hours(7);
+        (at(from), at(to))
+    }
+}
+
+/// One number of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// Stable, e.g. `databases.kind.LOCAL`.
+    pub key: String,
+    pub label: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub organization: organization::Model,
+    pub period: Period,
+    pub generated_at: DateTime<Utc>,
+    pub sections: Vec<Section>,
+}
+
+struct Builder {
+    sections: Vec<Section>,
+}
+
+impl Builder {
+    fn section(&mut self, key: &'static str, title: &'static str) {
+        self.sections.push(Section {
+            key,
+            title,
+            lines: Vec::new(),
+        });
+    }
+    fn line(&mut self, key: impl Into<String>, label: impl Into<String>, value: impl Into<f64>) {
+        let section = self.sections.last_mut().expect("a section is open");
+        section.lines.push(Line {
+            key: format!("{}.{}", section.key, key.into()),
+            label: label.into(),
+            value: value.into(),
+        });
+    }
+}
+
+/// Counts rows of `E` matching `cond`, grouped by the text of `column`.
+async fn count_by<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    cond: Condition,
+    column: E::Column,
+) -> Result<BTreeMap<String, i64>> {
+    let rows: Vec<(String, i64)> = E::find()
+        .select_only()
+        .column(column)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(cond)
+        .group_by(column)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+fn text_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Computes `organization`'s report for `period`, for a caller who reads that organization's
+/// working records (its members and admins).
+pub async fn implementation_report(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    organization: i64,
+    period: Period,
+    cadence_months: u32,
+) -> Result<Report> {
+    let reach = issue_reach(caller);
+    match reach {
+        Reach::All => {}
+        Reach::Organization(o) if o == organization => {}
+        _ => {
+            return Err(Error::Forbidden(
+                "a report is read by the organization's members and admins".into(),
+            ));
+        }
+    }
+    let org = organization::Entity::find_by_id(organization)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found("Organization", organization))?;
+    let (from, to) = period.instants();
+    let (first_day, end_day) = period.days();
+    let last_day = period.last_day();
+    let within = |col: Expr| Condition::all().add(col.clone().gte(from)).add(col.lt(to));
+    let mut r = Builder {
+        sections: Vec::new(),
+    };
+
+    // 1. Databases, as they stand.
+    r.section("databases", "I. Cơ sở dữ liệu");
+    let owned = Condition::all().add(database::Column::OwnerId.eq(organization));
+    let by_kind = count_by::<database::Entity>(db, owned.clone(), database::Column::Kind).await?;
+    let by_status =
+        count_by::<database::Entity>(db, owned.clone(), database::Column::Status).await?;
+    r.line(
+        "total",
+        "Tổng số cơ sở dữ liệu",
+        by_kind.values().sum::<i64>() as f64,
+    );
+    for (kind, label) in [
+        (DatabaseKind::National, "CSDL quốc gia"),
+        (DatabaseKind::MinistrySector, "CSDL bộ, ngành"),
+        (DatabaseKind::Local, "CSDL địa phương"),
+        (DatabaseKind::Internal, "CSDL nội bộ"),
+    ] {
+        let k = text_of(&kind);
+        r.line(
+            format!("kind.{k}"),
+            label,
+            *by_kind.get(&k).unwrap_or(&0) as f64,
+        );
+    }
+    for (status, label) in [
+        (DatabaseStatus::Planned, "Đang lập kế hoạch"),
+        (DatabaseStatus::Building, "Đang xây dựng"),
+        (DatabaseStatus::Operating, "Đang vận hành"),
+        (DatabaseStatus::Retired, "Đã dừng vận hành"),
+    ] {
+        let s = text_of(&status);
+        r.line(
+            format!("status.{s}"),
+            label,
+            *by_status.get(&s).unwrap_or(&0) as f64,
+        );
+    }
+
+    // 2. Data items by the most open mode they are shared in with anyone.
+    r.section("items", "II. Dữ liệu và hình thức chia sẻ");
+    let items_of = Condition::all().add(data_item::Column::OwnerId.eq(organization));
+    r.line(
+        "total",
+        "Tổng số trường dữ liệu",
+        count::<data_item::Entity>(db, items_of.clone()).await? as f64,
+    );
+    for (mode, label) in [
+        (SharingMode::Open, "Trường dữ liệu mở"),
+        (SharingMode::Default, "Trường dữ liệu chia sẻ mặc định"),
+        (
+            SharingMode::OnRequest,
+            "Trường dữ liệu chia sẻ theo yêu cầu đặc thù",
+        ),
+        (SharingMode::NotShared, "Trường dữ liệu không chia sẻ"),
+    ] {
+        let with_mode = Query::select()
+            .column(sharing_policy::Column::DataItemId)
+            .from(sharing_policy::Entity)
+            .and_where(sharing_policy::Column::Mode.eq(mode))
+            .to_owned();
+        let n = count::<data_item::Entity>(
+            db,
+            items_of
+                .clone()
+                .add(data_item::Column::Id.in_subquery(with_mode)),
+        )
+        .await?;
+        r.line(format!("mode.{}", text_of(&mode)), label, n as f64);
+    }
+
+    // 3. Services.
+    r.section("services", "III. Dịch vụ chia sẻ dữ liệu");
+    let services = Condition::all().add(data_service::Column::ProviderId.eq(organization));
+    let by_status =
+        count_by::<data_service::Entity>(db, services.clone(), data_service::Column::Status)
+            .await?;
+    r.line(
+        "published",
+        "Dịch vụ đang công bố",
+        *by_status
+            .get(&text_of(&ServiceStatus::Published))
+            .unwrap_or(&0) as f64,
+    );
+    r.line(
+        "published_in_period",
+        "Dịch vụ công bố mới trong kỳ",
+        count::<data_service::Entity>(
+            db,
+            services
+                .add(data_service::Column::PublishedOn.gte(first_day))
+                .add(data_service::Column::PublishedOn.lt(end_day)),
+        )
+        .await? as f64,
+    );
+
+    // 4. Shares this organization provides.
+    r.section("shares", "IV. Chia sẻ dữ liệu");
+    let provided = Condition::all().add(share::Column::ProviderId.eq(organization));
+    let in_force = provided
+        .clone()
+        .add(share::Column::Status.eq(ShareStatus::Active))
+        .add(
+            Condition::any()
+                .add(share::Column::ValidUntil.is_null())
+                .add(share::Column::ValidUntil.gte(last_day)),
+        );
+    r.line(
+        "active",
+        "Chia sẻ đang hiệu lực cuối kỳ",
+        count::<share::Entity>(db, in_force).await? as f64,
+    );
+    r.line(
+        "new",
+        "Chia sẻ mới trong kỳ",
+        count::<share::Entity>(
+            db,
+            provided
+                .clone()
+                .add(within(Expr::col(share::Column::CreatedAt))),
+        )
+        .await? as f64,
+    );
+    r.line(
+        "revoked",
+        "Chia sẻ bị thu hồi trong kỳ",
+        count::<share::Entity>(
+            db,
+            provided
+                .add(share::Column::Status.eq(ShareStatus::Revoked))
+                .add(within(Expr::col(share::Column::UpdatedAt))),
+        )
+        .await? as f64,
+    );
+
+    // 5. Requests this organization received.
+    r.section("requests", "V. Yêu cầu chia sẻ dữ liệu");
+    let received = Condition::all()
+        .add(sharing_request::Column::ProviderId.eq(organization))
+        .add(within(Expr::col(sharing_request::Column::SubmittedAt)));
+    let requests = sharing_request::Entity::find()
+        .filter(received)
+        .all(db)
+        .await?;
+    let answered_by = |rq: &sharing_request::Model| {
+        rq.decided_at
+            .filter(|_| matches!(rq.status, RequestStatus::Approved | RequestStatus::Rejected))
+            .map(|t| (t + Duration::hours(7)).date_naive())
+    };
+    let (mut on_time, mut late, mut waiting) = (0, 0, 0);
+    for rq in &requests {
+        match (answered_by(rq), rq.due_on) {
+            (Some(day), Some(due)) if day > due => late += 1,
+            (Some(_), _) => on_time += 1,
+            (None, Some(due)) if rq.status == RequestStatus::Submitted && due < last_day => {
+                late += 1
+            }
+            (None, _) if rq.status == RequestStatus::Submitted => waiting += 1,
+            (None, _) => {}
+        }
+    }
+    r.line(
+        "received",
+        "Yêu cầu nhận được trong kỳ",
+        requests.len() as f64,
+    );
+    r.line("answered_on_time", "Trả lời đúng hạn", on_time as f64);
+    r.line(
+        "late",
+        "Trả lời quá hạn hoặc quá hạn chưa trả lời",
+        late as f64,
+    );
+    r.line("waiting", "Đang chờ xử lý (chưa đến hạn)", waiting as f64);
+    r.line(
+        "withdrawn",
+        "Bên yêu cầu đã rút",
+        requests
+            .iter()
+            .filter(|rq| rq.status == RequestStatus::Withdrawn)
+            .count() as f64,
+    );
+
+    // 6. Agreements.
+    r.section("agreements", "VI. Thỏa thuận chia sẻ dữ liệu");
+    let parties = Condition::any()
+        .add(sharing_agreement::Column::ProviderId.eq(organization))
+        .add(sharing_agreement::Column::ConsumerId.eq(organization));
+    r.line(
+        "signed",
+        "Thỏa thuận ký trong kỳ",
+        count::<sharing_agreement::Entity>(
+            db,
+            Condition::all()
+                .add(parties.clone())
+                .add(sharing_agreement::Column::SignedOn.gte(first_day))
+                .add(sharing_agreement::Column::SignedOn.lt(end_day)),
+        )
+        .await? as f64,
+    );
+    r.line(
+        "in_force",
+        "Thỏa thuận còn hiệu lực cuối kỳ",
+        count::<sharing_agreement::Entity>(
+            db,
+            Condition::all()
+                .add(parties)
+                .add(sharing_agreement::Column::SignedOn.lte(last_day))
+                .add(
+                    Condition::any()
+                        .add(sharing_agreement::Column::ValidUntil.is_null())
+                        .add(sharing_agreement::Column::ValidUntil.gte(last_day)),
+                ),
+        )
+        .await? as f64,
+    );
+
+    // 7. Quality assessments made in the period.
+    r.section("quality", "VII. Chất lượng dữ liệu");
+    let assessed: Vec<quality_assessment::Model> = quality_assessment::Entity::find()
+        .filter(quality_assessment::Column::OrganizationId.eq(organization))
+        .filter(quality_assessment::Column::AssessedOn.gte(first_day))
+        .filter(quality_assessment::Column::AssessedOn.lt(end_day))
+        .all(db)
+        .await?;
+    r.line(
+        "assessments",
+        "Số lượt đánh giá trong kỳ",
+        assessed.len() as f64,
+    );
+    let mean = |f: fn(&quality_assessment::Model) -> i16| {
+        if assessed.is_empty() {
+            0.0
+        } else {
+            let sum: f64 = assessed.iter().map(|a| f64::from(f(a))).sum();
+            (sum / assessed.len() as f64 * 10.0).round() / 10.0
+        }
+    };
+    r.line("overall", "Điểm chất lượng bình quân", mean(|a| a.overall));
+    r.line(
+        "completeness",
+        "Tính đầy đủ bình quân",
+        mean(|a| a.completeness),
+    );
+    r.line("accuracy", "Tính chính xác bình quân", mean(|a| a.accuracy));
+    r.line(
+        "consistency",
+        "Tính nhất quán bình quân",
+        mean(|a| a.consistency),
+    );
+    r.line(
+        "timeliness",
+        "Tính kịp thời bình quân",
+        mean(|a| a.timeliness),
+    );
+    r.line("validity", "Tính hợp lệ bình quân", mean(|a| a.validity));
+    r.line(
+        "uniqueness",
+        "Tính duy nhất bình quân",
+        mean(|a| a.uniqueness),
+    );
+
+    // 8. Open data and feedback.
+    r.section("open_data", "VIII. Dữ liệu mở và ý kiến phản hồi");
+    let datasets = open_dataset::Entity::find()
+        .filter(open_dataset::Column::OrganizationId.eq(organization))
+        .filter(open_dataset::Column::PublishedOn.lte(last_day))
+        .all(db)
+        .await?;
+    let fresh = datasets
+        .iter()
+        .filter(|d| {
+            Ord::max(d.refreshed_on, d.published_on)
+                .is_some_and(|day| day + Months::new(OPEN_DATA_REFRESH_MONTHS) >= last_day)
+        })
+        .count();
+    r.line(
+        "datasets",
+        "Bộ dữ liệu mở đã công bố",
+        datasets.len() as f64,
+    );
+    r.line(
+        "datasets_new",
+        "Bộ dữ liệu mở công bố mới trong kỳ",
+        datasets
+            .iter()
+            .filter(|d| d.published_on.is_some_and(|p| p >= first_day))
+            .count() as f64,
+    );
+    r.line(
+        "datasets_fresh",
+        "Bộ dữ liệu mở được cập nhật đúng hạn",
+        fresh as f64,
+    );
+    r.line(
+        "datasets_stale",
+        "Bộ dữ liệu mở quá 3 tháng chưa cập nhật",
+        (datasets.len() - fresh) as f64,
+    );
+    let feedback_in_period = Condition::all()
+        .add(feedback::Column::OrganizationId.eq(organization))
+        .add(within(Expr::col(feedback::Column::CreatedAt)));
+    let by_status =
+        count_by::<feedback::Entity>(db, feedback_in_period, feedback::Column::Status).await?;
+    let received: i64 = by_status.values().sum();
+    let open: i64 = [
+        FeedbackStatus::New,
+        FeedbackStatus::UnderReview,
+        FeedbackStatus::Planned,
+    ]
+    .iter()
+    .map(|s| *by_status.get(&text_of(s)).unwrap_or(&0))
+    .sum();
+    r.line(
+        "feedback",
+        "Ý kiến phản hồi nhận được trong kỳ",
+        received as f64,
+    );
+    r.line(
+        "feedback_answered",
+        "Ý kiến đã trả lời",
+        (received - open) as f64,
+    );
+
+    // 9. Control after sharing.
+    r.section("usage", "IX. Kiểm soát sau chia sẻ");
+    let events = Condition::all()
+        .add(access_event::Column::ProviderId.eq(organization))
+        .add(within(Expr::col(access_event::Column::OccurredAt)));
+    r.line(
+        "events",
+        "Lượt khai thác dữ liệu ghi nhận",
+        count::<access_event::Entity>(db, events.clone()).await? as f64,
+    );
+    r.line(
+        "violations",
+        "Lượt khai thác vi phạm",
+        count::<access_event::Entity>(
+            db,
+            events.add(access_event::Column::Violation.is_not_null()),
+        )
+        .await? as f64,
+    );
+
+    // 10. Reviews overdue at the end of the period.
+    r.section("reviews", "X. Rà soát danh mục");
+    let overdue =
+        release::overdue(db, &Reach::All, Some(organization), end_day, cadence_months).await?;
+    r.line(
+        "overdue",
+        "Hạng mục quá hạn rà soát, cập nhật cuối kỳ",
+        overdue.len() as f64,
+    );
+
+    Ok(Report {
+        organization: org,
+        period,
+        generated_at: Utc::now(),
+        sections: r.sections,
+    })
+}
+
+/// The report as CSV: a heading block, then one row per line (section, key, label, value).
+pub fn to_csv(report: &Report) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{},{}\n{},{}\n{},{}\n",
+        field("Báo cáo tình hình quản lý, kết nối và chia sẻ dữ liệu"),
+        field("Nghị định 47/2020/NĐ-CP"),
+        field("Cơ quan"),
+        field(&report.organization.name),
+        field("Kỳ báo cáo"),
+        field(&report.period.label()),
+    ));
+    out.push_str("Mục,Mã chỉ tiêu,Chỉ tiêu,Giá trị\n");
+    for s in &report.sections {
+        for l in &s.lines {
+            out.push_str(&format!(
+                "{},{},{},{}\n",
+                field(s.title),
+                l.key,
+                field(&l.label),
+                l.value
+            ));
+        }
+    }
+    out
+}
+
+/// The report as an XLSX workbook, laid out as an office files it: title, organization and
+/// period, then a numbered table per section.
+pub fn to_xlsx(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Báo cáo")?;
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center);
+    let bold = Format::new().set_bold();
+    let head = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#D9E1F2");
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let section = Format::new().set_bold().set_border(FormatBorder::Thin);
+    sheet.set_column_width(0, 8)?;
+    sheet.set_column_width(1, 60)?;
+    sheet.set_column_width(2, 14)?;
+    sheet.set_column_width(3, 36)?;
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        3,
+        "BÁO CÁO TÌNH HÌNH QUẢN LÝ, KẾT NỐI VÀ CHIA SẺ DỮ LIỆU SỐ",
+        &title,
+    )?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        3,
+        "(theo Nghị định số 47/2020/NĐ-CP)",
+        &Format::new().set_align(FormatAlign::Center),
+    )?;
+    sheet.write_with_format(3, 0, "Cơ quan:", &bold)?;
+    sheet.write(3, 1, &report.organization.name)?;
+    sheet.write_with_format(4, 0, "Kỳ báo cáo:", &bold)?;
+    sheet.write(4, 1, report.period.label())?;
+    sheet.write_with_format(5, 0, "Ngày lập:", &bold)?;
+    sheet.write(
+        5,
+        1,
+        (report.generated_at + Duration::hours(7))
+            .format("%d/%m/%Y")
+            .to_string(),
+    )?;
+    let mut row = 7;
+    for (i, h) in ["STT", "Chỉ tiêu", "Số liệu", "Mã chỉ tiêu"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_with_format(row, i as u16, *h, &head)?;
+    }
+    for s in &report.sections {
+        row += 1;
+        sheet.merge_range(row, 0, row, 3, s.title, &section)?;
+        for (n, l) in s.lines.iter().enumerate() {
+            row += 1;
+            sheet.write_with_format(row, 0, (n + 1) as f64, &cell)?;
+            sheet.write_with_format(row, 1, &l.label, &cell)?;
+            sheet.write_with_format(row, 2, l.value, &cell)?;
+            sheet.write_with_format(row, 3, &l.key, &cell)?;
+        }
+    }
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_cover_their_days_and_read_in_vietnamese() {
+        let q4 = Period::new(2026, Some(4), None).unwrap();
+        assert_eq!(
+            q4.days(),
+            (
+                NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+            )
+        );
+        assert_eq!(q4.label(), "Quý IV năm 2026");
+        let h1 = Period::new(2026, None, Some(1)).unwrap();
+        assert_eq!(h1.last_day(), NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+        assert_eq!(h1.label(), "6 tháng đầu năm 2026");
+        assert_eq!(Period::new(2026, None, None).unwrap().label(), "Năm 2026");
+        assert!(Period::new(2026, Some(5), None).is_err());
+        assert!(Period::new(2026, Some(1), Some(1)).is_err());
+        assert!(Period::new(1999, None, None).is_err());
+        let (from, _) = q4.instants();
+        assert_eq!(from.to_rfc3339(), "2026-09-30T17:00:00+00:00");
+    }
+}

@@ -1,0 +1,166 @@
+//! `implementationReport`: the periodic report an organization files, computed from the data.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::organization as org_entity;
+use sea_orm::DatabaseConnection;
+
+use super::connection::related;
+use super::ids::{self, Kind};
+use super::organization::Organization;
+use crate::access::Caller;
+use crate::config::Limits;
+use crate::domain::report::{self as rules, Period};
+use crate::error::Result;
+
+/// The period a report covers: a year, and a quarter or a half of it (neither: the whole year).
+#[derive(InputObject)]
+pub struct ReportPeriodInput {
+    pub year: i32,
+    /// 1 to 4.
+    pub quarter: Option<u32>,
+    /// 1 (January–June) or 2 (July–December).
+    pub half: Option<u32>,
+}
+
+/// The period a report covers.
+#[derive(SimpleObject)]
+pub struct ReportPeriod {
+    pub year: i32,
+    pub quarter: Option<u32>,
+    pub half: Option<u32>,
+    /// "Quý IV năm 2026", "6 tháng đầu năm 2026", "Năm 2026".
+    pub label: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+/// One number of the report.
+#[derive(SimpleObject)]
+pub struct ReportLine {
+    /// Stable key, e.g. `requests.late`.
+    pub key: String,
+    /// Vietnamese label, as filed.
+    pub label: String,
+    pub value: f64,
+}
+
+/// A numbered section of the report.
+#[derive(SimpleObject)]
+pub struct ReportSection {
+    pub key: String,
+    pub title: String,
+    pub lines: Vec<ReportLine>,
+}
+
+/// An organization's implementation report under Decree 47/2020 (báo cáo tình hình triển
+/// khai): databases by kind and status, items by sharing mode, services, shares, requests
+/// answered on time or late, agreements, quality, open data and feedback, violations, overdue
+/// reviews. Also downloadable as CSV and XLSX (see `csvPath`, `xlsxPath`).
+pub struct ImplementationReport(rules::Report);
+
+#[Object]
+impl ImplementationReport {
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization.id, "Organization").await?,
+        ))
+    }
+    async fn period(&self) -> ReportPeriod {
+        let p = self.0.period;
+        let (year, quarter, half) = match p {
+            Period::Quarter { year, quarter } => (year, Some(quarter), None),
+            Period::Half { year, half } => (year, None, Some(half)),
+            Period::Year { year } => (year, None, None),
+        };
+        ReportPeriod {
+            year,
+            quarter,
+            half,
+            label: p.label(),
+            first_day: p.days().0,
+            last_day: p.last_day(),
+        }
+    }
+    async fn generated_at(&self) -> DateTime<Utc> {
+        self.0.generated_at
+    }
+    async fn sections(&self) -> Vec<ReportSection> {
+        self.0
+            .sections
+            .iter()
+            .map(|s| ReportSection {
+                key: s.key.to_owned(),
+                title: s.title.to_owned(),
+                lines: s
+                    .lines
+                    .iter()
+                    .map(|l| ReportLine {
+                        key: l.key.clone(),
+                        label: l.label.clone(),
+                        value: l.value,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+    /// The value of one line by its key (e.g. `shares.active`); `null` for an unknown key.
+    async fn value(&self, key: String) -> Option<f64> {
+        self.0
+            .sections
+            .iter()
+            .flat_map(|s| &s.lines)
+            .find(|l| l.key == key)
+            .map(|l| l.value)
+    }
+    /// Where to download this report as CSV (send the same token).
+    async fn csv_path(&self) -> String {
+        download_path(&self.0, "csv")
+    }
+    /// Where to download this report as an XLSX workbook (send the same token).
+    async fn xlsx_path(&self) -> String {
+        download_path(&self.0, "xlsx")
+    }
+}
+
+fn download_path(r: &rules::Report, ext: &str) -> String {
+    let id = ids::encode(Kind::Organization, r.organization.id);
+    let part = match r.period {
+        Period::Quarter { quarter, .. } => format!("&quarter={quarter}"),
+        Period::Half { half, .. } => format!("&half={half}"),
+        Period::Year { .. } => String::new(),
+    };
+    let year = r.period.days().0.format("%Y");
+    format!(
+        "/reports/implementation.{ext}?organizationId={}&year={year}{part}",
+        id.as_str()
+    )
+}
+
+#[derive(Default)]
+pub struct ReportQuery;
+
+#[Object]
+impl ReportQuery {
+    /// The organization's implementation report for a period, for its members and admins.
+    async fn implementation_report(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        period: ReportPeriodInput,
+    ) -> Result<ImplementationReport> {
+        let org = ids::decode_as("organizationId", &organization_id, Kind::Organization)?;
+        let period = Period::new(period.year, period.quarter, period.half)?;
+        let report = rules::implementation_report(
+            ctx.data_unchecked::<DatabaseConnection>(),
+            ctx.data_unchecked::<Caller>(),
+            org,
+            period,
+            ctx.data_unchecked::<Arc<Limits>>().review_cadence_months,
+        )
+        .await?;
+        Ok(ImplementationReport(report))
+    }
+}
