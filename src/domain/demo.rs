@@ -390,6 +390,7 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
     }
     tx.commit().await?;
     workflows(db, &system, &orgs, &items).await?;
+    publication(db, &system, &orgs, &items).await?;
     Ok(true)
 }
 
@@ -540,6 +541,282 @@ async fn workflows(
     backdated.submitted_at = sea_orm::Set(chrono::Utc::now() - chrono::Duration::days(14));
     backdated.due_on = sea_orm::Set(Some(calendar.add_working_days(fortnight_ago, 2)));
     sea_orm::ActiveModelTrait::update(backdated, db).await?;
+    Ok(())
+}
+
+/// Catalogue releases and a review, open datasets, quality assessments, usage records with a
+/// violation, and the public's feedback with votes: the rest of the decree's cycle, so that
+/// every query of it shows something.
+async fn publication(
+    db: &DatabaseConnection,
+    system: &Caller,
+    orgs: &HashMap<String, i64>,
+    items: &HashMap<String, i64>,
+) -> Result<()> {
+    use super::open_data::{self, Submission};
+    use super::quality::{Fields as Assessment, QualityAssessment, Subject};
+    use super::release::{CatalogueReview, Publication, ReviewFields, publish};
+    use super::usage::{EventInput, record};
+    use entity::enums::{FeedbackKind, FeedbackStatus, ReviewScope, UpdateFrequency};
+
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+    let environment = orgs["000.03.39.H57"];
+    let signer = "Nguyễn Văn Hùng, Phó Chủ tịch UBND huyện Nam Đông";
+    publish(
+        db,
+        system,
+        Publication {
+            organization_id: environment,
+            decision_number: "1520/QĐ-UBND".into(),
+            decided_on: day(2025, 6, 10),
+            signer: signer.into(),
+            note: Some("Danh mục cơ sở dữ liệu ngành tài nguyên và môi trường huyện".into()),
+        },
+        12,
+    )
+    .await?;
+    super::update::<super::data_item::DataItem>(
+        db,
+        system,
+        items["ND-DATDAI/BANG-GIA-DAT"],
+        None,
+        |f| {
+            f.description =
+                Some("Bảng giá đất giai đoạn 2025–2029 theo quyết định của UBND tỉnh".into())
+        },
+    )
+    .await?;
+    publish(
+        db,
+        system,
+        Publication {
+            organization_id: environment,
+            decision_number: "2874/QĐ-UBND".into(),
+            decided_on: day(2026, 10, 5),
+            signer: signer.into(),
+            note: Some("Cập nhật sau rà soát định kỳ năm 2026".into()),
+        },
+        12,
+    )
+    .await?;
+    // Released long ago and not reviewed since: shows in overdueReviews.
+    publish(
+        db,
+        system,
+        Publication {
+            organization_id: orgs["000.04.39.H57"],
+            decision_number: "312/QĐ-UBND".into(),
+            decided_on: day(2025, 3, 1),
+            signer: signer.into(),
+            note: None,
+        },
+        12,
+    )
+    .await?;
+    super::create::<CatalogueReview>(
+        db,
+        system,
+        ReviewFields {
+            organization_id: environment,
+            scope: ReviewScope::DefaultSharing,
+            reviewed_on: day(2026, 10, 1),
+            reviewer: "Trần Thị Hoa, Phòng Tài nguyên và Môi trường".into(),
+            decision_number: None,
+            outcome: Some("Giữ nguyên danh mục dữ liệu chia sẻ mặc định".into()),
+        },
+    )
+    .await?;
+
+    let water = open_data::create(
+        db,
+        system,
+        open_data::Fields {
+            organization_id: environment,
+            code: "QUAN-TRAC-NUOC-TA-TRACH".into(),
+            title: "Kết quả quan trắc chất lượng nước sông Tả Trạch".into(),
+            description: Some(
+                "Chỉ số chất lượng nước (WQI) theo tháng tại các điểm quan trắc".into(),
+            ),
+            licence: None,
+            formats: vec!["CSV".into(), "JSON".into()],
+            download_url: Some("https://opendata.namdong.gov.vn/quan-trac-nuoc.csv".into()),
+            data_service_id: None,
+            update_frequency: UpdateFrequency::Monthly,
+            published_on: Some(day(2026, 3, 1)),
+            refreshed_on: Some(day(2026, 11, 2)),
+        },
+        vec![items["ND-MOITRUONG/QUAN-TRAC-NUOC"]],
+    )
+    .await?;
+    // Published and never refreshed: stale, shows in overdueReviews.
+    open_data::create(
+        db,
+        system,
+        open_data::Fields {
+            organization_id: environment,
+            code: "DIEM-THU-GOM-RAC".into(),
+            title: "Điểm thu gom rác thải sinh hoạt huyện Nam Đông".into(),
+            description: None,
+            licence: None,
+            formats: vec!["GeoJSON".into()],
+            download_url: Some("https://opendata.namdong.gov.vn/diem-thu-gom-rac.geojson".into()),
+            data_service_id: None,
+            update_frequency: UpdateFrequency::Quarterly,
+            published_on: Some(day(2026, 2, 1)),
+            refreshed_on: None,
+        },
+        vec![items["ND-MOITRUONG/DIEM-THU-GOM-RAC"]],
+    )
+    .await?;
+
+    for (item, on, scores, findings) in [
+        (
+            "ND-HONGHEO/HO-NGHEO",
+            day(2026, 9, 15),
+            [92, 88, 90, 85, 95, 99],
+            None,
+        ),
+        (
+            "ND-DATDAI/HO-SO-DIA-CHINH",
+            day(2026, 8, 20),
+            [61, 55, 48, 40, 70, 90],
+            Some(
+                "Nhiều thửa chưa cập nhật biến động sau năm 2020; mã loại đất chưa theo danh mục dùng chung",
+            ),
+        ),
+        (
+            "ND-MOITRUONG/QUAN-TRAC-NUOC",
+            day(2026, 10, 30),
+            [98, 95, 97, 99, 96, 100],
+            None,
+        ),
+    ] {
+        super::create::<QualityAssessment>(
+            db,
+            system,
+            Assessment {
+                subject: Subject::DataItem(items[item]),
+                assessed_on: on,
+                assessor: "Tổ đánh giá chất lượng dữ liệu huyện".into(),
+                scores,
+                organised_for_sharing: findings.is_none(),
+                uses_shared_code_lists: findings.is_none(),
+                consistent_with_master_data: true,
+                findings: findings.map(str::to_owned),
+                remediation_plan: findings
+                    .map(|_| "Rà soát, chỉnh lý hồ sơ địa chính trong quý I năm 2027".to_owned()),
+                next_due: Some(on + chrono::Months::new(12)),
+            },
+        )
+        .await?;
+    }
+
+    // Usage reported by the provider of the poverty database: regular use by the health
+    // office, and a download through its service by an office with no share (a violation).
+    let poverty_shares = entity::share::Entity::find()
+        .filter(entity::share::Column::DataItemId.eq(items["ND-HONGHEO/HO-NGHEO"]))
+        .all(db)
+        .await?;
+    let share_to = |consumer: &str| {
+        poverty_shares
+            .iter()
+            .find(|s| s.consumer_id == orgs[consumer])
+            .map(|s| s.id)
+    };
+    let now = chrono::Utc::now();
+    let mut events: Vec<EventInput> = (1..=6)
+        .map(|d| EventInput {
+            share_id: share_to("000.08.39.H57"),
+            service_id: None,
+            consumer_id: None,
+            occurred_at: now - chrono::Duration::days(d) - chrono::Duration::hours(3),
+            operation: "TRA_CUU".into(),
+            record_count: 40 + d * 7,
+            purpose: Some("Cấp thẻ bảo hiểm y tế cho người nghèo".into()),
+        })
+        .collect();
+    let service = entity::data_service::Entity::find()
+        .filter(entity::data_service::Column::Code.eq("ND-HONGHEO-API"))
+        .one(db)
+        .await?
+        .map(|s| s.id);
+    events.push(EventInput {
+        share_id: None,
+        service_id: service,
+        consumer_id: Some(orgs["000.05.39.H57"]),
+        occurred_at: now - chrono::Duration::hours(2),
+        operation: "TAI_XUONG".into(),
+        record_count: 1250,
+        purpose: Some("Miễn học phí cho học sinh thuộc hộ nghèo".into()),
+    });
+    record(db, system, events).await?;
+
+    let ask = |kind, title: &str, body: &str| Submission {
+        kind,
+        organization_id: Some(environment),
+        open_dataset_id: None,
+        title: title.into(),
+        body: body.into(),
+        contact_email: Some("nguoidan@example.vn".into()),
+    };
+    let planning = open_data::submit(
+        db,
+        system,
+        ask(
+            FeedbackKind::DataRequest,
+            "Công bố bản đồ quy hoạch sử dụng đất đến năm 2030",
+            "Người dân cần tra cứu quy hoạch trước khi mua bán, xây dựng nhà ở.",
+        ),
+    )
+    .await?;
+    let noise = open_data::submit(
+        db,
+        system,
+        ask(
+            FeedbackKind::DataRequest,
+            "Dữ liệu quan trắc tiếng ồn tại thị trấn Khe Tre",
+            "Đề nghị mở dữ liệu tiếng ồn khu vực chợ và bến xe.",
+        ),
+    )
+    .await?;
+    let mut error_report = ask(
+        FeedbackKind::ErrorReport,
+        "Sai tọa độ điểm thu gom rác thôn 4 xã Hương Phú",
+        "Điểm thu gom ở thôn 4 hiển thị lệch khoảng 300 m so với thực tế.",
+    );
+    error_report.organization_id = None;
+    error_report.open_dataset_id = Some(
+        entity::open_dataset::Entity::find()
+            .filter(entity::open_dataset::Column::Code.eq("DIEM-THU-GOM-RAC"))
+            .one(db)
+            .await?
+            .map(|d| d.id)
+            .unwrap_or(water.id),
+    );
+    let fixed = open_data::submit(db, system, error_report).await?;
+    for (feedback, voters) in [(planning.id, 14), (noise.id, 3)] {
+        for n in 0..voters {
+            open_data::vote(db, system, &format!("demo-voter-{n}"), feedback).await?;
+        }
+    }
+    open_data::answer(
+        db,
+        system,
+        fixed.id,
+        None,
+        FeedbackStatus::Done,
+        Some("Đã hiệu chỉnh tọa độ trong lần cập nhật tháng 11/2026. Cảm ơn ông/bà.".into()),
+    )
+    .await?;
+    open_data::answer(
+        db,
+        system,
+        planning.id,
+        None,
+        FeedbackStatus::Planned,
+        Some("Dự kiến công bố trong quý I năm 2027 sau khi quy hoạch được phê duyệt.".into()),
+    )
+    .await?;
     Ok(())
 }
 

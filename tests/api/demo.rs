@@ -83,4 +83,78 @@ async fn demo_catalogue_is_realistic_and_loads_once() {
     assert_eq!(states, ["APPROVED", "REJECTED", "SUBMITTED", "WITHDRAWN"]);
     assert_eq!(data["overdueRequests"]["totalCount"], 1);
     assert_eq!(data["sharingAgreements"]["totalCount"], 1);
+
+    // Releases with a diff, reviews, open data, quality, usage and feedback: every query of
+    // the decree's cycle shows something.
+    let data = app
+        .ok(
+            "{ catalogueReleases { totalCount nodes { number organization { code } diff { items { changed { code fields } } } } }
+               catalogueReviews { totalCount }
+               overdueReviews { nodes { kind organization { code } openDataset { code } } }
+               openDatasets { totalCount nodes { code items { totalCount } } }
+               qualityAssessments { totalCount } dataItems(where: { qualityBelow: 65 }) { nodes { code } }
+               accessViolations { totalCount nodes { violation } }
+               openDataPriorities { nodes { title votes status } }
+               feedback(where: { status: { eq: DONE } }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["catalogueReleases"]["totalCount"], 3);
+    let latest = &data["catalogueReleases"]["nodes"][0];
+    assert_eq!(
+        (
+            latest["number"].clone(),
+            latest["organization"]["code"].clone()
+        ),
+        (json!(2), json!("000.03.39.H57"))
+    );
+    assert_eq!(
+        latest["diff"]["items"]["changed"],
+        json!([{ "code": "BANG-GIA-DAT", "fields": ["description"] }])
+    );
+    assert_eq!(data["catalogueReviews"]["totalCount"], 1);
+    let overdue: Vec<(String, String)> = data["overdueReviews"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_owned(),
+                n["organization"]["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        overdue.contains(&("CATALOGUE".into(), "000.04.39.H57".into())),
+        "{overdue:?}"
+    );
+    assert!(
+        overdue.contains(&("OPEN_DATASET".into(), "000.03.39.H57".into())),
+        "{overdue:?}"
+    );
+    assert!(
+        !overdue.contains(&("DEFAULT_SHARING".into(), "000.03.39.H57".into())),
+        "reviewed in October"
+    );
+    assert_eq!(data["openDatasets"]["totalCount"], 2);
+    assert_eq!(data["qualityAssessments"]["totalCount"], 3);
+    assert_eq!(
+        data["dataItems"]["nodes"],
+        json!([{ "code": "HO-SO-DIA-CHINH" }])
+    );
+    assert_eq!(data["accessViolations"]["totalCount"], 1);
+    assert_eq!(
+        data["accessViolations"]["nodes"][0]["violation"],
+        "NO_SHARE"
+    );
+    let priorities = data["openDataPriorities"]["nodes"].as_array().unwrap();
+    assert_eq!(priorities.len(), 2);
+    assert_eq!(
+        (
+            priorities[0]["votes"].clone(),
+            priorities[0]["status"].clone()
+        ),
+        (json!(14), json!("PLANNED"))
+    );
+    assert_eq!(data["feedback"]["totalCount"], 1);
 }
