@@ -7,9 +7,13 @@ use std::collections::HashSet;
 use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
 use entity::holiday::{ActiveModel, Column, Entity, Model};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
+use super::audit::{Change, snapshot};
+use super::write::Tx;
+use crate::access::Caller;
 use crate::error::{Error, Result};
 
 /// Public holidays on the same solar date every year.
@@ -93,9 +97,21 @@ pub async fn of_year(
     Ok(days)
 }
 
-/// Adds a holiday (or renames the one on that day).
-pub async fn add(db: &impl ConnectionTrait, day: NaiveDate, name: &str) -> Result<Model> {
+/// Audit entries name a holiday by its day as a number, `20270217`.
+fn holiday_id(day: NaiveDate) -> i64 {
+    i64::from(day.year()) * 10_000 + i64::from(day.month()) * 100 + i64::from(day.day())
+}
+
+/// Adds a holiday (or renames the one on that day), as an admin, in one audited transaction.
+pub async fn add(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    day: NaiveDate,
+    name: &str,
+) -> Result<Model> {
     let name = super::text::required("input.name", name, super::text::MAX_NAME)?;
+    let mut tx = Tx::begin(db, caller).await?;
+    tx.require_admin()?;
     if FIXED
         .iter()
         .any(|(m, d, _)| day.month() == *m && day.day() == *d)
@@ -104,19 +120,45 @@ pub async fn add(db: &impl ConnectionTrait, day: NaiveDate, name: &str) -> Resul
             "{day} is a fixed public holiday already"
         )));
     }
-    Entity::delete_by_id(day).exec(db).await?;
-    Ok(ActiveModel {
+    let before = Entity::find_by_id(day).one(&tx.txn).await?;
+    Entity::delete_by_id(day).exec(&tx.txn).await?;
+    let model = ActiveModel {
         day: Set(day),
         name: Set(name),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?)
+    .insert(&tx.txn)
+    .await?;
+    tx.record(Change {
+        action: if before.is_some() { "UPDATE" } else { "CREATE" },
+        entity_type: "Holiday",
+        entity_id: holiday_id(day),
+        organization: None,
+        before: before.as_ref().map(snapshot),
+        after: Some(snapshot(&model)),
+    });
+    tx.commit().await?;
+    Ok(model)
 }
 
-/// Removes a stored holiday; false when there was none.
-pub async fn remove(db: &impl ConnectionTrait, day: NaiveDate) -> Result<bool> {
-    Ok(Entity::delete_by_id(day).exec(db).await?.rows_affected > 0)
+/// Removes a stored holiday, as an admin; false when there was none.
+pub async fn remove(db: &DatabaseConnection, caller: &Caller, day: NaiveDate) -> Result<bool> {
+    let mut tx = Tx::begin(db, caller).await?;
+    tx.require_admin()?;
+    let Some(before) = Entity::find_by_id(day).one(&tx.txn).await? else {
+        return Ok(false);
+    };
+    Entity::delete_by_id(day).exec(&tx.txn).await?;
+    tx.record(Change {
+        action: "DELETE",
+        entity_type: "Holiday",
+        entity_id: holiday_id(day),
+        organization: None,
+        before: Some(snapshot(&before)),
+        after: None,
+    });
+    tx.commit().await?;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ struct Fixture {
     share_ab: String,
     share_ac: String,
     derivation: String,
+    draft_dataset: String,
 }
 
 async fn id_of(app: &TestApp, mutation: &str, input: Value, path: &[&str]) -> String {
@@ -148,6 +149,16 @@ async fn system(app: &TestApp, org: &str, code: &str) -> String {
     .await
 }
 
+async fn feedback(app: &TestApp, fx: &Fixture, n: usize) -> String {
+    id_of(
+        app,
+        "mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { id } } }",
+        json!({ "kind": "SUGGESTION", "organizationId": fx.org_a, "title": format!("Góp ý {n}"), "body": "Thêm định dạng JSON" }),
+        &["submitFeedback", "feedback", "id"],
+    )
+    .await
+}
+
 async fn fixture(app: &TestApp) -> Fixture {
     let province = create_org(
         app,
@@ -198,6 +209,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         share_ab: share(app, &published_item, &org_b).await,
         share_ac: share(app, &published_item, &org_c).await,
         derivation: derivation(app, &internal_item, &published_item).await,
+        draft_dataset: id_of(
+            app,
+            "mutation($input: CreateOpenDatasetInput!) { createOpenDataset(input: $input) { openDataset { id } } }",
+            json!({ "organizationId": org_a, "code": "NHAP", "title": "Bản nháp dữ liệu mở", "updateFrequency": "YEARLY",
+                    "itemIds": [published_item] }),
+            &["createOpenDataset", "openDataset", "id"],
+        )
+        .await,
         province,
         org_a,
         org_b,
@@ -496,6 +515,19 @@ enum Write {
     CreateDerivation,
     UpdateDerivation,
     DeleteDerivation,
+    SubmitSharingRequest,
+    ApproveSharingRequest,
+    CreateSharingAgreement,
+    CreateQualityAssessment,
+    RecordAccessEvents,
+    AddHoliday,
+    PublishCatalogueRelease,
+    RecordCatalogueReview,
+    CreateOpenDataset,
+    UpdateDraftOpenDataset,
+    SubmitFeedback,
+    VoteFeedback,
+    AnswerFeedback,
 }
 
 const OK: &str = "OK";
@@ -506,9 +538,11 @@ const STEWARD: [&str; 5] = [F, F, OK, F, OK];
 /// Stewards of A and admins; hidden from B, so B is told it does not exist.
 const STEWARD_HIDDEN: [&str; 5] = [F, F, OK, NF, OK];
 const ADMIN: [&str; 5] = [F, F, F, F, OK];
+/// Anyone, the public included (feedback on open data).
+const ANYONE: [&str; 5] = [OK, OK, OK, OK, OK];
 
 impl Write {
-    const ALL: [Write; 31] = [
+    const ALL: [Write; 44] = [
         Write::CreateOrganization,
         Write::UpdateOrganization,
         Write::MoveOrganization,
@@ -540,19 +574,34 @@ impl Write {
         Write::CreateDerivation,
         Write::UpdateDerivation,
         Write::DeleteDerivation,
+        Write::SubmitSharingRequest,
+        Write::ApproveSharingRequest,
+        Write::CreateSharingAgreement,
+        Write::CreateQualityAssessment,
+        Write::RecordAccessEvents,
+        Write::AddHoliday,
+        Write::PublishCatalogueRelease,
+        Write::RecordCatalogueReview,
+        Write::CreateOpenDataset,
+        Write::UpdateDraftOpenDataset,
+        Write::SubmitFeedback,
+        Write::VoteFeedback,
+        Write::AnswerFeedback,
     ];
 
     fn expected(self) -> [&'static str; 5] {
         use Write::*;
         match self {
-            CreateOrganization | MoveOrganization | DeleteOrganization => ADMIN,
+            CreateOrganization | MoveOrganization | DeleteOrganization | AddHoliday => ADMIN,
+            SubmitFeedback | VoteFeedback => ANYONE,
             UpdateInformationSystem
             | DeleteInformationSystem
             | UpdateInternalDataItem
             | DeleteDataItem
             | UpdateDraftDataService
             | DeleteDataService
-            | UpdateDerivation => STEWARD_HIDDEN,
+            | UpdateDerivation
+            | UpdateDraftOpenDataset => STEWARD_HIDDEN,
             _ => STEWARD,
         }
     }
@@ -737,6 +786,78 @@ impl Write {
                     d,
                 )
             }
+            SubmitSharingRequest => (
+                "mutation($input: SubmitSharingRequestInput!) { submitSharingRequest(input: $input) { sharingRequest { id } } }",
+                json!({ "input": { "consumerId": fx.org_a, "itemIds": [fx.b_item], "requestedMode": "DEFAULT",
+                                   "purpose": format!("Đối chiếu hộ tịch {n}"), "contactName": "Nguyễn Thị Lan" } }),
+            ),
+            ApproveSharingRequest => {
+                let item = fresh_published_item(app, fx, &format!("R{n}")).await;
+                let asked = id_of(
+                    app,
+                    "mutation($input: SubmitSharingRequestInput!) { submitSharingRequest(input: $input) { sharingRequest { id } } }",
+                    json!({ "consumerId": fx.org_b, "itemIds": [item], "requestedMode": "DEFAULT",
+                            "purpose": format!("Chứng thực hợp đồng {n}"), "contactName": "Trần Văn Nam" }),
+                    &["submitSharingRequest", "sharingRequest", "id"],
+                )
+                .await;
+                (
+                    "mutation($input: ApproveSharingRequestInput!) { approveSharingRequest(input: $input) { sharingRequest { id } } }",
+                    json!({ "input": { "id": asked } }),
+                )
+            }
+            CreateSharingAgreement => (
+                "mutation($input: CreateSharingAgreementInput!) { createSharingAgreement(input: $input) { sharingAgreement { id } } }",
+                json!({ "input": { "providerId": fx.org_a, "consumerId": fx.org_b, "dataContent": format!("Thửa đất {n}"),
+                                   "placeOfUse": "Phòng Tư pháp", "method": "Qua LGSP", "signedOn": "2026-01-10" } }),
+            ),
+            CreateQualityAssessment => (
+                "mutation($input: CreateQualityAssessmentInput!) { createQualityAssessment(input: $input) { qualityAssessment { id } } }",
+                json!({ "input": { "dataItemId": fx.published_item, "assessedOn": "2026-10-01", "assessor": format!("Tổ đánh giá {n}"),
+                                   "completeness": 90, "accuracy": 90, "consistency": 90, "timeliness": 90, "validity": 90, "uniqueness": 90,
+                                   "organisedForSharing": true, "usesSharedCodeLists": true, "consistentWithMasterData": true } }),
+            ),
+            RecordAccessEvents => (
+                "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded } }",
+                json!({ "input": { "events": [{ "shareId": fx.share_ab, "occurredAt": "2026-11-01T08:00:00Z",
+                                                "operation": "TRA_CUU", "recordCount": n }] } }),
+            ),
+            AddHoliday => (
+                "mutation($input: HolidayInput!) { addHoliday(input: $input) { day } }",
+                json!({ "input": { "day": format!("2027-02-{:02}", n % 28 + 1), "name": "Tết Nguyên đán" } }),
+            ),
+            PublishCatalogueRelease => (
+                "mutation($input: PublishCatalogueReleaseInput!) { publishCatalogueRelease(input: $input) { catalogueRelease { id } } }",
+                json!({ "input": { "organizationId": fx.org_a, "decisionNumber": format!("{n}/QĐ-UBND"),
+                                   "decidedOn": "2026-06-01", "signer": "Nguyễn Văn Hùng" } }),
+            ),
+            RecordCatalogueReview => (
+                "mutation($input: RecordCatalogueReviewInput!) { recordCatalogueReview(input: $input) { catalogueReview { id } } }",
+                json!({ "input": { "organizationId": fx.org_a, "scope": "CATALOGUE", "reviewedOn": "2026-06-01",
+                                   "reviewer": format!("Trần Thị Hoa {n}") } }),
+            ),
+            CreateOpenDataset => (
+                "mutation($input: CreateOpenDatasetInput!) { createOpenDataset(input: $input) { openDataset { id } } }",
+                json!({ "input": { "organizationId": fx.org_a, "code": format!("MO-{n}"), "title": "Thửa đất công khai",
+                                   "updateFrequency": "YEARLY", "itemIds": [fx.published_item] } }),
+            ),
+            UpdateDraftOpenDataset => (
+                "mutation($input: UpdateOpenDatasetInput!) { updateOpenDataset(input: $input) { openDataset { id } } }",
+                json!({ "input": { "id": fx.draft_dataset, "title": format!("Bản nháp {n}") } }),
+            ),
+            SubmitFeedback => (
+                "mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { id } } }",
+                json!({ "input": { "kind": "DATA_REQUEST", "organizationId": fx.org_a, "title": format!("Đề nghị {n}"),
+                                   "body": "Công bố bản đồ quy hoạch" } }),
+            ),
+            VoteFeedback => (
+                "mutation($input: VoteFeedbackInput!) { voteFeedback(input: $input) { feedback { votes } } }",
+                json!({ "input": { "id": feedback(app, fx, n).await } }),
+            ),
+            AnswerFeedback => (
+                "mutation($input: AnswerFeedbackInput!) { answerFeedback(input: $input) { feedback { id } } }",
+                json!({ "input": { "id": feedback(app, fx, n).await, "status": "UNDER_REVIEW" } }),
+            ),
         }
     }
 }
