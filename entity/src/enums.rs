@@ -401,6 +401,9 @@ pub enum ReviewScope {
     /// The list of data shared by default (danh mục dữ liệu chia sẻ mặc định).
     #[sea_orm(string_value = "DEFAULT_SHARING")]
     DefaultSharing,
+    /// The list of open data (danh mục dữ liệu mở).
+    #[sea_orm(string_value = "OPEN_DATA")]
+    OpenData,
 }
 
 /// What the public writes to an agency about open data (góp ý, đề xuất).

@@ -36,6 +36,8 @@ const NAME: &str = "CatalogueRelease";
 
 /// The default-sharing list must be reviewed at least this often (Decree 47/2020 as amended).
 pub const DEFAULT_SHARING_REVIEW_MONTHS: u32 = 6;
+/// The list of open data must be reviewed at least this often.
+pub const OPEN_DATA_REVIEW_MONTHS: u32 = 6;
 /// Open data must be refreshed within this many months of its last publication or refresh.
 pub const OPEN_DATA_REFRESH_MONTHS: u32 = 3;
 
@@ -384,6 +386,8 @@ pub enum OverdueKind {
     Catalogue,
     /// The default-sharing list has not been reviewed in six months (or never).
     DefaultSharing,
+    /// The list of open data has not been reviewed in six months since its first publication.
+    OpenDataList,
     /// An open dataset has not been refreshed within three months.
     OpenDataset,
 }
@@ -414,7 +418,8 @@ fn latest(rows: impl IntoIterator<Item = (i64, NaiveDate)>, into: &mut BTreeMap<
 
 /// Everything overdue for review on `on`, within the caller's reach: catalogues whose last
 /// release or review is older than the cadence, default-sharing lists not reviewed (by a
-/// release or a review of that scope) within six months, and published open datasets not
+/// release or a review of that scope) within six months, lists of open data not reviewed within
+/// six months of the first publication or the last review, and published open datasets not
 /// refreshed within three months. Sorted by organization, then kind.
 pub async fn overdue(
     db: &impl ConnectionTrait,
@@ -525,6 +530,31 @@ pub async fn overdue(
         .filter(open_dataset::Column::PublishedOn.is_not_null())
         .all(db)
         .await?;
+    // An organization publishing open data reviews that list; the clock starts at its first
+    // publication.
+    let mut first_published: BTreeMap<i64, NaiveDate> = BTreeMap::new();
+    for d in &datasets {
+        if let Some(p) = d.published_on {
+            let slot = first_published.entry(d.organization_id).or_insert(p);
+            *slot = (*slot).min(p);
+        }
+    }
+    let mut open_list = BTreeMap::new();
+    latest(reviewed(ReviewScope::OpenData), &mut open_list);
+    for (&org, &since) in &first_published {
+        let last = open_list.get(&org).copied();
+        let due = plus_months(last.unwrap_or(since), OPEN_DATA_REVIEW_MONTHS);
+        if due < on {
+            out.push(Overdue {
+                kind: OverdueKind::OpenDataList,
+                organization: org,
+                open_dataset: None,
+                last_done: last,
+                due_on: Some(due),
+            });
+        }
+    }
+
     for d in datasets {
         let Some(last) = d.refreshed_on.max(d.published_on) else {
             continue;

@@ -341,6 +341,9 @@ pub enum OverdueReviewKind {
     Catalogue,
     /// The default-sharing list, not reviewed in 6 months or never.
     DefaultSharing,
+    /// The list of open data, not reviewed within 6 months of its first publication or of its
+    /// last `OPEN_DATA` review.
+    OpenDataList,
     /// An open dataset not refreshed within 3 months of its publication or last refresh.
     OpenDataset,
 }
@@ -351,6 +354,7 @@ impl OverdueReview {
         match self.0.kind {
             OverdueKind::Catalogue => OverdueReviewKind::Catalogue,
             OverdueKind::DefaultSharing => OverdueReviewKind::DefaultSharing,
+            OverdueKind::OpenDataList => OverdueReviewKind::OpenDataList,
             OverdueKind::OpenDataset => OverdueReviewKind::OpenDataset,
         }
     }

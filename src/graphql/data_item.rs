@@ -21,6 +21,7 @@ use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
 };
+use super::open_data::{ITEM_DATASETS, OpenDataset, OpenDatasetOrderField, OpenDatasetWhere};
 use super::share::{Share, ShareOrderField, ShareWhere};
 use super::sharing_policy::{SharingPolicy, SharingPolicyOrderField, SharingPolicyWhere};
 use crate::domain::lineage::Direction;
@@ -64,6 +65,23 @@ impl DataItem {
     /// Holds personal data (dữ liệu cá nhân): never open data.
     async fn is_personal_data(&self) -> bool {
         self.0.is_personal_data
+    }
+    /// The open datasets that publish this item.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn open_datasets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
+        order_by: Option<Vec<OrderBy<OpenDatasetOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<OpenDataset>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::<entity::open_dataset::Entity>::linked(&ITEM_DATASETS, self.0.id);
+        list(ctx, scope, args, OpenDatasetOrderField::Title).await
     }
     /// The latest quality assessment, if any.
     async fn quality(

@@ -38,6 +38,13 @@ pub static DATASET_ITEMS: Link = Link {
     child: "data_item_id",
 };
 
+/// The open datasets that publish an item: the link table read from the item's side.
+pub static ITEM_DATASETS: Link = Link {
+    table: "open_dataset_items",
+    parent: "data_item_id",
+    child: "dataset_id",
+};
+
 /// A dataset on the open data portal (bộ dữ liệu mở). Public once published; drafts are seen
 /// by their organization.
 pub struct OpenDataset(pub Model);

@@ -9,6 +9,9 @@ use entity::{
     information_system as is_entity, share as share_entity,
 };
 
+use super::catalogue_release::{
+    CatalogueRelease, CatalogueReleaseOrderField, CatalogueReleaseWhere,
+};
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
 use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere};
 use super::database::{Database, DatabaseOrderField, DatabaseWhere};
@@ -25,6 +28,7 @@ use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
 };
+use super::open_data::{OpenDataset, OpenDatasetOrderField, OpenDatasetWhere};
 use super::share::{Share, ShareOrderField, ShareWhere};
 use crate::domain::{self, organization as rules};
 use crate::error::Result;
@@ -131,6 +135,40 @@ impl Organization {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
         let scope = Scope::children(db_entity::Column::OwnerId, self.0.id);
         list(ctx, scope, args, DatabaseOrderField::Name).await
+    }
+    /// Open datasets this organization publishes (drafts for its own members).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn open_datasets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
+        order_by: Option<Vec<OrderBy<OpenDatasetOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<OpenDataset>> {
+        let args = ListArgs::new(filter, order_by, first, after, last, before);
+        let scope = Scope::children(entity::open_dataset::Column::OrganizationId, self.0.id);
+        list(ctx, scope, args, OpenDatasetOrderField::Title).await
+    }
+    /// This organization's catalogue releases, newest first.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn catalogue_releases(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<CatalogueRelease>> {
+        let order = vec![OrderBy {
+            field: CatalogueReleaseOrderField::Number,
+            direction: super::filter::SortDirection::Desc,
+        }];
+        let args =
+            ListArgs::<CatalogueReleaseWhere, _>::new(None, Some(order), first, after, None, None);
+        let scope = Scope::children(entity::catalogue_release::Column::OrganizationId, self.0.id);
+        list(ctx, scope, args, CatalogueReleaseOrderField::Number).await
     }
     /// Information systems this organization owns.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]

@@ -289,8 +289,14 @@ async fn overdue_reviews_list_late_catalogues_default_lists_and_stale_open_data(
     let data = app.ok(OVERDUE, json!({ "on": "2027-01-16" })).await;
     assert_eq!(
         kinds(&data),
-        ["CATALOGUE", "DEFAULT_SHARING", "OPEN_DATASET"]
+        [
+            "CATALOGUE",
+            "DEFAULT_SHARING",
+            "OPEN_DATA_LIST",
+            "OPEN_DATASET"
+        ]
     );
+    assert_eq!(data["overdueReviews"]["nodes"][2]["dueOn"], "2026-07-20");
     assert_eq!(data["overdueReviews"]["nodes"][1]["dueOn"], "2026-07-15");
 
     // A review of the default list, and a refresh of the dataset, put them back in order.
@@ -300,6 +306,13 @@ async fn overdue_reviews_list_late_catalogues_default_lists_and_stale_open_data(
         review["recordCatalogueReview"]["catalogueReview"]["scope"],
         "DEFAULT_SHARING"
     );
+    app.ok_as(
+        Some(&w.steward_a),
+        REVIEW,
+        json!({ "input": { "organizationId": w.org_a, "scope": "OPEN_DATA",
+                           "reviewedOn": "2026-06-30", "reviewer": "Trần Thị Hoa" } }),
+    )
+    .await;
     let dataset = app
         .ok("{ openDatasets { nodes { id version } } }", json!({}))
         .await["openDatasets"]["nodes"][0]
@@ -333,7 +346,7 @@ async fn overdue_reviews_list_late_catalogues_default_lists_and_stale_open_data(
     let late = json!({ "on": "2028-01-01" });
     assert_eq!(
         app.ok_as(Some(&w.steward_a), OVERDUE, late.clone()).await["overdueReviews"]["totalCount"],
-        3
+        4
     );
     assert_eq!(
         app.ok_as(Some(&w.steward_b), OVERDUE, late.clone()).await["overdueReviews"]["totalCount"],
@@ -346,13 +359,27 @@ async fn overdue_reviews_list_late_catalogues_default_lists_and_stale_open_data(
     let reviews = "{ catalogueReviews { totalCount } }";
     assert_eq!(
         app.ok_as(Some(&w.steward_a), reviews, json!({})).await["catalogueReviews"]["totalCount"],
-        1
+        2
     );
     assert_eq!(
         app.ok_as(None, reviews, json!({})).await["catalogueReviews"]["totalCount"],
         0
     );
-    let _ = &w.org_b;
+    // Another organization's overdue items are not B's to see, even when B asks by id.
+    assert_eq!(
+        app.ok_as(
+            Some(&w.steward_b),
+            OVERDUE,
+            json!({ "on": "2028-01-01", "org": w.org_a })
+        )
+        .await["overdueReviews"]["totalCount"],
+        0
+    );
+    assert_eq!(
+        app.ok(OVERDUE, json!({ "on": "2028-01-01", "org": w.org_b }))
+            .await["overdueReviews"]["totalCount"],
+        0
+    );
 }
 
 #[tokio::test]
@@ -451,6 +478,19 @@ async fn open_datasets_publish_open_items_only_and_drafts_stay_private() {
         "published, and found without diacritics"
     );
     assert_eq!(data["openDatasets"]["nodes"][0]["items"]["totalCount"], 1);
+    let around = app
+        .ok_as(
+            None,
+            "query($org: ID!, $item: ID!) { organization(id: $org) { openDatasets { totalCount } }
+               dataItem(id: $item) { openDatasets { nodes { code } } } }",
+            json!({ "org": w.org_a, "item": w.items[2] }),
+        )
+        .await;
+    assert_eq!(around["organization"]["openDatasets"]["totalCount"], 1);
+    assert_eq!(
+        around["dataItem"]["openDatasets"]["nodes"],
+        json!([{ "code": "GIADAT-2026" }])
+    );
     let stale = app
         .err_as(
             Some(&w.steward_a),
