@@ -173,7 +173,7 @@ async fn freeze(txn: &DatabaseTransaction, org: i64) -> Result<Json> {
             modes
                 .entry(p.data_item_id)
                 .or_default()
-                .insert(enum_text(&p.consumer_type), json!(enum_text(&p.mode)));
+                .insert(text::enum_name(&p.consumer_type), json!(text::enum_name(&p.mode)));
         }
     }
     let services = data_service::Entity::find()
@@ -222,13 +222,6 @@ async fn freeze(txn: &DatabaseTransaction, org: i64) -> Result<Json> {
         "items": items,
         "services": services.iter().map(|s| Json::Object(entry(s))).collect::<Vec<_>>(),
     }))
-}
-
-fn enum_text<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// The sections of a snapshot, in the order a diff reports them.

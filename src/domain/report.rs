@@ -20,6 +20,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use serde::Serialize;
 
 use super::count;
+use super::text::enum_name;
 use super::release::{self, OPEN_DATA_REFRESH_MONTHS};
 use crate::access::Caller;
 use crate::access::visibility::{Reach, issue_reach};
@@ -159,13 +160,6 @@ async fn count_by<E: EntityTrait>(
     Ok(rows.into_iter().collect())
 }
 
-fn text_of<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// Computes `organization`'s report for `period`, for a caller who reads that organization's
 /// working records (its members and admins).
 pub async fn implementation_report(
@@ -214,7 +208,7 @@ pub async fn implementation_report(
         (DatabaseKind::Local, "CSDL địa phương"),
         (DatabaseKind::Internal, "CSDL nội bộ"),
     ] {
-        let k = text_of(&kind);
+        let k = enum_name(&kind);
         r.line(
             format!("kind.{k}"),
             label,
@@ -227,7 +221,7 @@ pub async fn implementation_report(
         (DatabaseStatus::Operating, "Đang vận hành"),
         (DatabaseStatus::Retired, "Đã dừng vận hành"),
     ] {
-        let s = text_of(&status);
+        let s = enum_name(&status);
         r.line(
             format!("status.{s}"),
             label,
@@ -264,7 +258,7 @@ pub async fn implementation_report(
                 .add(data_item::Column::Id.in_subquery(with_mode)),
         )
         .await?;
-        r.line(format!("mode.{}", text_of(&mode)), label, n as f64);
+        r.line(format!("mode.{}", enum_name(&mode)), label, n as f64);
     }
 
     // 3. Services.
@@ -277,7 +271,7 @@ pub async fn implementation_report(
         "published",
         "Dịch vụ đang công bố",
         *by_status
-            .get(&text_of(&ServiceStatus::Published))
+            .get(&enum_name(&ServiceStatus::Published))
             .unwrap_or(&0) as f64,
     );
     r.line(
@@ -506,7 +500,7 @@ pub async fn implementation_report(
         FeedbackStatus::Planned,
     ]
     .iter()
-    .map(|s| *by_status.get(&text_of(s)).unwrap_or(&0))
+    .map(|s| *by_status.get(&enum_name(s)).unwrap_or(&0))
     .sum();
     r.line(
         "feedback",

@@ -28,6 +28,14 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// An enum value as its API name (`DEFAULT`, `STATE_AGENCY`), as serde writes it.
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// Longest free text accepted in one field; descriptions of databases can be long, but a
 /// megabyte of text in a catalogue field is a mistake or an attack.
 pub const MAX_TEXT: usize = 20_000;
