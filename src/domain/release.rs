@@ -170,10 +170,10 @@ async fn freeze(txn: &DatabaseTransaction, org: i64) -> Result<Json> {
             .all(txn)
             .await?
         {
-            modes
-                .entry(p.data_item_id)
-                .or_default()
-                .insert(text::enum_name(&p.consumer_type), json!(text::enum_name(&p.mode)));
+            modes.entry(p.data_item_id).or_default().insert(
+                text::enum_name(&p.consumer_type),
+                json!(text::enum_name(&p.mode)),
+            );
         }
     }
     let services = data_service::Entity::find()

@@ -20,8 +20,8 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use serde::Serialize;
 
 use super::count;
-use super::text::enum_name;
 use super::release::{self, OPEN_DATA_REFRESH_MONTHS};
+use super::text::enum_name;
 use crate::access::Caller;
 use crate::access::visibility::{Reach, issue_reach};
 use crate::error::{Error, Result};
