@@ -28,7 +28,7 @@ pub async fn open_database_in(
         schema,
     })
     .await?;
-    connect::migrate(&db).await?;
+    connect::migrate(&db, &config.database_url).await?;
     Ok(db)
 }
 

@@ -27,6 +27,13 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) to standard output.
     ExportSchema,
+    /// Copy the SQLite database, consistently, while the server may be running (restore by
+    /// putting the copy in place of the file with the server stopped). For PostgreSQL use
+    /// pg_dump.
+    Backup {
+        /// The new file to write.
+        file: std::path::PathBuf,
+    },
     /// Create, list and revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -85,6 +85,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        Command::Backup { file } => {
+            let db = sharegraph::store::connect::connect(&sharegraph::store::connect::DbSettings {
+                url: config.database_url.clone(),
+                max_connections: 1,
+                schema: None,
+            })
+            .await?;
+            sharegraph::store::backup::sqlite(&db, &file).await?;
+            println!("backed up to {}", file.display());
+        }
         Command::Migrate => {
             app::open_database(&config).await?;
             tracing::info!("migrations applied");

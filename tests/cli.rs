@@ -108,3 +108,133 @@ async fn tokens_and_audit_verify_from_the_command_line() {
         text(&out.stdout)
     );
 }
+
+#[tokio::test]
+async fn backup_copies_a_live_sqlite_database_and_the_copy_restores() {
+    use sea_orm::{ConnectionTrait, Database};
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("live.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let first = run(
+        &url,
+        &["token", "create", "--role", "admin", "--name", "Quản trị"],
+    );
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let db = Database::connect(&url).await.unwrap();
+    sharegraph::domain::demo::load(&db).await.unwrap();
+
+    // Copied while a connection holds the database open.
+    let copy = dir.path().join("sao-luu.db");
+    let out = run(&url, &["backup", copy.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = run(&url, &["backup", copy.to_str().unwrap()]);
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+    assert!(text(&again.stderr).contains("exists already"));
+
+    // Changes after the backup are not in it; restoring is putting the copy in place.
+    let later = run(
+        &url,
+        &[
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "--name",
+            "Sau sao lưu",
+        ],
+    );
+    assert!(later.status.success());
+    db.close().await.unwrap();
+    let restored = dir.path().join("restored.db");
+    std::fs::copy(&copy, &restored).unwrap();
+    let restored_url = format!("sqlite://{}?mode=rwc", restored.display());
+    let tokens = text(&run(&restored_url, &["token", "list"]).stdout);
+    assert!(
+        tokens.contains("Quản trị") && !tokens.contains("Sau sao lưu"),
+        "{tokens}"
+    );
+    let back = Database::connect(&restored_url).await.unwrap();
+    let count = |sql: &'static str| {
+        let back = &back;
+        async move {
+            back.query_one_raw(sea_orm::Statement::from_string(
+                back.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap()
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM organizations").await, 23);
+    assert!(count("SELECT COUNT(*) FROM audit_entries").await > 100);
+    let verify = run(&restored_url, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+
+    // PostgreSQL is backed up with pg_dump.
+    let pg = run(
+        "postgres://postgres@127.0.0.1:5432/test",
+        &["backup", dir.path().join("pg.db").to_str().unwrap()],
+    );
+    assert!(!pg.status.success());
+}
+
+#[tokio::test]
+async fn migrating_a_sqlite_database_with_data_copies_it_first() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::Database;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    // A database one migration behind: migrated fully, then the newest migration undone.
+    assert!(run(&url, &["migrate"]).status.success());
+    let db = Database::connect(&url).await.unwrap();
+    Migrator::down(&db, Some(1)).await.unwrap();
+    let pending = Migrator::get_pending_migrations(&db).await.unwrap();
+    let name = pending[0].name().to_owned();
+    db.close().await.unwrap();
+
+    assert!(run(&url, &["migrate"]).status.success());
+    let copy = dir.path().join(format!("old.db.before-{name}.bak"));
+    assert!(copy.exists(), "no copy at {}", copy.display());
+    // The copy is the database as it was: still one migration behind.
+    let before = Database::connect(format!("sqlite://{}?mode=ro", copy.display()))
+        .await
+        .unwrap();
+    assert_eq!(
+        Migrator::get_pending_migrations(&before)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // A fresh database has nothing to keep: no copy.
+    let fresh = dir.path().join("fresh.db");
+    assert!(
+        run(
+            &format!("sqlite://{}?mode=rwc", fresh.display()),
+            &["migrate"]
+        )
+        .status
+        .success()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("fresh.db.before"))
+            .count(),
+        0
+    );
+}

@@ -1,5 +1,6 @@
 //! Opening the database and bringing its schema up to date.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -35,8 +36,20 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
     Database::connect(opts).await
 }
 
-/// Applies pending migrations.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+/// Applies pending migrations. Each runs in a transaction on both databases, so a failed one
+/// leaves the schema as it was; on SQLite, a database that already holds data is also copied
+/// to `FILE.before-MIGRATION.bak` first, so that an upgrade can always be undone by hand.
+pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
+    let pending = Migrator::get_pending_migrations(db).await?;
+    if let (Some(next), Some(file)) = (pending.first(), super::backup::sqlite_file(url))
+        && !Migrator::get_applied_migrations(db).await?.is_empty()
+    {
+        let copy = PathBuf::from(format!("{}.before-{}.bak", file.display(), next.name()));
+        if !copy.exists() {
+            super::backup::sqlite(db, &copy).await?;
+            tracing::info!(backup = %copy.display(), "copied the database before migrating it");
+        }
+    }
     Migrator::up(db, None).await
 }
 

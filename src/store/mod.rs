@@ -1,3 +1,4 @@
 //! Storage access that is not tied to one entity: connecting, paging, counting.
+pub mod backup;
 pub mod connect;
 pub mod page;
