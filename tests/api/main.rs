@@ -16,5 +16,6 @@ mod properties;
 mod publication;
 mod sharing;
 mod statements;
+mod upgrade;
 mod validation;
 mod workflows;

@@ -32,7 +32,7 @@ pub struct HttpAnswer {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-fn postgres_url() -> Option<String> {
+pub fn postgres_url() -> Option<String> {
     std::env::var("DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))
@@ -75,6 +75,25 @@ impl TestApp {
 
     /// An app whose limits `configure` adjusts.
     pub async fn spawn_with(configure: impl FnOnce(&mut sharegraph::config::Limits)) -> Self {
+        Self::spawn_from(None, configure).await
+    }
+
+    /// An app on a database a previous release left: its first `migrations` migrations, then
+    /// `fixture` (SQL statements separated by `;` at line ends) run on it, before the server
+    /// migrates it to the current schema as a deployment would.
+    pub async fn spawn_upgraded(migrations: u32, fixture: &str) -> Self {
+        Self::spawn_from(Some((migrations, fixture)), |limits| {
+            limits.rate_limit_per_minute = 0;
+            limits.anonymous_rate_limit_per_minute = 0;
+            limits.feedback_per_hour = 0;
+        })
+        .await
+    }
+
+    async fn spawn_from(
+        previous: Option<(u32, &str)>,
+        configure: impl FnOnce(&mut sharegraph::config::Limits),
+    ) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let (config, schema, dir) = match postgres_url() {
             Some(url) => {
@@ -100,6 +119,30 @@ impl TestApp {
                 (Config::with_database(url), None, Some(dir))
             }
         };
+        if let Some((migrations, fixture)) = previous {
+            use migration::{Migrator, MigratorTrait};
+            let old =
+                sharegraph::store::connect::connect(&sharegraph::store::connect::DbSettings {
+                    url: config.database_url.clone(),
+                    max_connections: 1,
+                    schema: schema.clone(),
+                })
+                .await
+                .expect("connect for the previous release");
+            Migrator::up(&old, Some(migrations))
+                .await
+                .expect("the previous release's migrations");
+            for statement in fixture
+                .split(";\n")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                old.execute_unprepared(statement)
+                    .await
+                    .unwrap_or_else(|e| panic!("fixture statement failed: {e}\n{statement}"));
+            }
+            old.close().await.ok();
+        }
         let mut db = sharegraph::app::open_database_in(&config, schema)
             .await
             .expect("open test database");
