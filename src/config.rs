@@ -237,6 +237,14 @@ pub struct Limits {
         global = true
     )]
     pub request_timeout_secs: u64,
+    /// Seconds in-flight requests get to finish after SIGTERM before the server exits anyway.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_SHUTDOWN_GRACE_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub shutdown_grace_secs: u64,
     /// Requests per minute one token may make (0: unlimited).
     #[arg(
         long,

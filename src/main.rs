@@ -109,8 +109,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let addr = listener.local_addr()?;
             tracing::info!(%addr, "listening");
             println!("sharegraph is serving GraphiQL at http://{addr}/graphql");
-            let router = app::router(db, config.limits.clone());
-            app::serve(listener, router, app::shutdown_signal()).await?;
+            let grace = std::time::Duration::from_secs(config.limits.shutdown_grace_secs);
+            let router = app::router(db.clone(), config.limits.clone());
+            app::serve(listener, router, app::shutdown_signal(), grace).await?;
+            db.close().await?;
+            tracing::info!("stopped");
         }
     }
     Ok(())
