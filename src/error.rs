@@ -26,6 +26,10 @@ pub enum Error {
     /// A configured limit (page size, depth, ...) was exceeded.
     #[error("{0}")]
     LimitExceeded(String),
+    /// The database cannot be reached (down, restarting, pool exhausted): the client may
+    /// retry. Logged; the message never shows the cause.
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable(#[source] Arc<DbErr>),
     /// Anything the client cannot fix; logged, never shown.
     #[error("internal error")]
     Internal(#[source] Arc<DbErr>),
@@ -63,8 +67,35 @@ impl Error {
             Self::Conflict { .. } => "CONFLICT",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
+    }
+}
+
+/// Whether `err` says the database could not be reached, rather than that a statement failed.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return false,
+    };
+    match runtime {
+        RuntimeErr::SqlxError(e) => match e.as_ref() {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_) => true,
+            // PostgreSQL shutting down (57P..) or a broken connection (08...).
+            sqlx::Error::Database(d) => d
+                .code()
+                .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -79,6 +110,7 @@ impl From<DbErr> for Error {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::conflict(
                 "the change breaks a reference: a referenced record is missing or still in use",
             ),
+            _ if is_unavailable(&err) => Self::Unavailable(Arc::new(err)),
             _ => Self::Internal(Arc::new(err)),
         }
     }
@@ -87,6 +119,10 @@ impl From<DbErr> for Error {
 impl From<Arc<DbErr>> for Error {
     /// Errors shared by a batched loader: reads, so never a constraint violation.
     fn from(err: Arc<DbErr>) -> Self {
-        Self::Internal(err)
+        if is_unavailable(&err) {
+            Self::Unavailable(err)
+        } else {
+            Self::Internal(err)
+        }
     }
 }

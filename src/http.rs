@@ -95,6 +95,7 @@ async fn implementation_report(
             "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
             "FORBIDDEN" => StatusCode::FORBIDDEN,
             "NOT_FOUND" => StatusCode::NOT_FOUND,
+            "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
             _ => {
                 tracing::error!(error = ?err, "could not compute a report");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -233,7 +234,7 @@ async fn authenticate(
             return request_failure(
                 StatusCode::SERVICE_UNAVAILABLE,
                 media,
-                "INTERNAL",
+                "UNAVAILABLE",
                 "the service is unavailable; try again later",
             );
         }

@@ -57,6 +57,10 @@ fn classify(err: &mut ServerError) {
                 ..
             } => (e.code(), Some(("currentVersion", Value::from(*v))), None),
             Error::Internal(db) => (e.code(), None, Some(db.to_string())),
+            Error::Unavailable(db) => {
+                tracing::warn!(error = %db, path = ?err.path, "database unavailable");
+                (e.code(), None, None)
+            }
             _ => (e.code(), None, None),
         };
         if let Some((key, value)) = extra {
@@ -67,10 +71,19 @@ fn classify(err: &mut ServerError) {
             err.message = "internal error".into();
         }
         code
-    } else if err.source::<DbErr>().is_some() || err.source::<Arc<DbErr>>().is_some() {
-        tracing::error!(error = %err.message, path = ?err.path, "database error");
-        err.message = "internal error".into();
-        "INTERNAL"
+    } else if let Some(db) = err
+        .source::<DbErr>()
+        .or_else(|| err.source::<Arc<DbErr>>().map(|a| a.as_ref()))
+    {
+        if crate::error::is_unavailable(db) {
+            tracing::warn!(error = %err.message, path = ?err.path, "database unavailable");
+            err.message = "the database is unavailable; try again shortly".into();
+            "UNAVAILABLE"
+        } else {
+            tracing::error!(error = %err.message, path = ?err.path, "database error");
+            err.message = "internal error".into();
+            "INTERNAL"
+        }
     } else if !err.path.is_empty() {
         // Raised by async-graphql while executing: argument values it could not accept.
         "BAD_USER_INPUT"

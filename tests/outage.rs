@@ -1,0 +1,397 @@
+//! Faults under load. On PostgreSQL (when `DATABASE_URL` names one and this machine can stop
+//! and start its cluster): the cluster is stopped while a client writes batches; `/readyz`
+//! turns 503, requests fail fast with `UNAVAILABLE`, the same process recovers when the
+//! database is back, and every batch is stored whole or not at all. On SQLite: two server
+//! processes write one file at once; every batch is whole and the file stays intact.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+const BATCH: usize = 500;
+
+struct Server(Child, SocketAddr);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(url: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", url)
+        .env("SHAREGRAPH_LOG", "error")
+        .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start sharegraph");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .and_then(|a| a.strip_suffix("/graphql"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .parse()
+        .unwrap();
+    Server(child, addr)
+}
+
+/// An HTTP exchange over its own connection: the status and the body.
+fn http(addr: SocketAddr, request: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).ok()?;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.get(9..12)?.parse().ok()?;
+    let body = answer.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+fn post(addr: SocketAddr, token: &str, query: &str, variables: Value) -> Option<Value> {
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let (_, body) = http(
+        addr,
+        &format!(
+            "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )?;
+    serde_json::from_str(&body).ok()
+}
+
+fn ready(addr: SocketAddr) -> Option<u16> {
+    http(
+        addr,
+        "GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .map(|(s, _)| s)
+}
+
+/// A fresh database with the demo catalogue, an admin token and the ids of its shares.
+async fn prepare(url: &str) -> (String, Vec<String>) {
+    let config = sharegraph::config::Config::with_database(url.to_owned());
+    let db = sharegraph::app::open_database(&config).await.unwrap();
+    sharegraph::domain::demo::load(&db).await.unwrap();
+    let token =
+        sharegraph::access::token::create(&db, "gateway", sharegraph::access::Role::Admin, None)
+            .await
+            .unwrap()
+            .token;
+    let shares = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM shares WHERE status = 'ACTIVE' ORDER BY id",
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            use base64::Engine;
+            let id: i64 = r.try_get_by_index(0).unwrap();
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Share:{id}"))
+        })
+        .collect();
+    db.close().await.unwrap();
+    (token, shares)
+}
+
+/// Batch `n`: `BATCH` events all marked with the operation `B{n}`.
+fn batch(n: usize, shares: &[String]) -> Value {
+    let now = chrono::Utc::now();
+    let events: Vec<Value> = (0..BATCH)
+        .map(|i| json!({ "shareId": shares[i % shares.len()], "occurredAt": (now - chrono::Duration::seconds(i as i64)).to_rfc3339(),
+                          "operation": format!("B{n}"), "recordCount": 1 }))
+        .collect();
+    json!({ "input": { "events": events } })
+}
+
+const RECORD: &str =
+    "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded } }";
+
+/// Every batch is stored whole or not at all; the batches answered OK are all stored.
+async fn check_batches(url: &str, accepted: &[usize]) -> usize {
+    let db = sea_orm::Database::connect(url).await.unwrap();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT operation, COUNT(*) FROM access_events WHERE operation LIKE 'B%' GROUP BY operation",
+        ))
+        .await
+        .unwrap();
+    let mut stored = std::collections::HashMap::new();
+    for r in rows {
+        let op: String = r.try_get_by_index(0).unwrap();
+        let n: i64 = r.try_get_by_index(1).unwrap();
+        assert_eq!(n as usize, BATCH, "batch {op} is half-stored: {n} rows");
+        stored.insert(op, n);
+    }
+    for n in accepted {
+        assert!(
+            stored.contains_key(&format!("B{n}")),
+            "accepted batch B{n} is missing"
+        );
+    }
+    db.close().await.ok();
+    stored.len()
+}
+
+/// Writes batches from a thread until told to stop; returns the batches answered OK and the
+/// error codes seen.
+fn writer(
+    addr: SocketAddr,
+    token: String,
+    shares: Vec<String>,
+    first: usize,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<(Vec<usize>, Vec<String>)> {
+    std::thread::spawn(move || {
+        let (mut ok, mut codes) = (Vec::new(), Vec::new());
+        let mut n = first;
+        while !stop.load(Ordering::SeqCst) {
+            match post(addr, &token, RECORD, batch(n, &shares)) {
+                Some(v) if v.get("errors").is_none() => ok.push(n),
+                Some(v) => codes.push(
+                    v["errors"][0]["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("?")
+                        .to_owned(),
+                ),
+                None => codes.push("TRANSPORT".into()),
+            }
+            n += 1;
+        }
+        (ok, codes)
+    })
+}
+
+fn cluster() -> Option<String> {
+    let version = std::fs::read_dir("/etc/postgresql").ok()?.next()?.ok()?;
+    Some(version.file_name().to_string_lossy().into_owned())
+}
+
+fn pg_ctl(version: &str, action: &str) {
+    let status = Command::new("pg_ctlcluster")
+        .args([
+            "--skip-systemctl-redirect",
+            version,
+            "main",
+            action,
+            "-m",
+            "fast",
+        ])
+        .status()
+        .expect("pg_ctlcluster");
+    assert!(status.success(), "pg_ctlcluster {action}");
+}
+
+/// Starts the cluster again however the test ends.
+struct Restart(String);
+
+impl Drop for Restart {
+    fn drop(&mut self) {
+        let _ = Command::new("pg_ctlcluster")
+            .args(["--skip-systemctl-redirect", &self.0, "main", "start"])
+            .status();
+        for _ in 0..60 {
+            if Command::new("pg_isready")
+                .args(["-h", "127.0.0.1", "-q"])
+                .status()
+                .is_ok_and(|s| s.success())
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_written() {
+    let (Ok(url), Some(version)) = (std::env::var("DATABASE_URL"), cluster()) else {
+        eprintln!("runs on PostgreSQL: set DATABASE_URL to a local cluster");
+        return;
+    };
+    if !url.starts_with("postgres") {
+        eprintln!("runs on PostgreSQL: set DATABASE_URL to a local cluster");
+        return;
+    }
+    let base = url.rsplit_once('/').unwrap().0.to_owned();
+    let name = format!("sg_outage_{}", std::process::id());
+    let admin = sea_orm::Database::connect(format!("{base}/postgres"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    admin.close().await.ok();
+    let url = format!("{base}/{name}");
+    let (token, shares) = prepare(&url).await;
+    let server = start(&url);
+    let addr = server.1;
+    assert_eq!(ready(addr), Some(200));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let load = writer(addr, token.clone(), shares.clone(), 0, stop.clone());
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    let restart = Restart(version.clone());
+    pg_ctl(&version, "stop");
+    let stopped = Instant::now();
+    loop {
+        if ready(addr) == Some(503) {
+            break;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(10),
+            "/readyz still ready"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let asked = Instant::now();
+    let answer = post(addr, &token, "{ organizations { totalCount } }", json!({}))
+        .expect("an answer, not a hang");
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "UNAVAILABLE",
+        "{answer}"
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "failed after {:?}",
+        asked.elapsed()
+    );
+    assert!(
+        !answer.to_string().contains("sqlx") && !answer.to_string().contains("Connection refused"),
+        "{answer}"
+    );
+
+    drop(restart);
+    let back = Instant::now();
+    loop {
+        if ready(addr) == Some(200) {
+            break;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(30),
+            "the process did not recover"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let answer = post(addr, &token, "{ organizations { totalCount } }", json!({})).unwrap();
+    assert_eq!(
+        answer["data"]["organizations"]["totalCount"], 23,
+        "{answer}"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::SeqCst);
+    let (accepted, codes) = load.join().unwrap();
+    assert!(!accepted.is_empty());
+    for code in &codes {
+        assert!(
+            code == "UNAVAILABLE" || code == "TRANSPORT",
+            "unexpected {code} in {codes:?}"
+        );
+    }
+    let stored = check_batches(&url, &accepted).await;
+    println!(
+        "{} batches accepted, {stored} stored whole, {} refused during the outage: {codes:?}",
+        accepted.len(),
+        codes.len()
+    );
+    drop(server);
+    let admin = sea_orm::Database::connect(format!("{base}/postgres"))
+        .await
+        .unwrap();
+    let _ = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_processes_writing_one_sqlite_file_keep_every_batch_whole() {
+    if std::env::var("DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        eprintln!("runs on SQLite: unset DATABASE_URL");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("shared.db").display()
+    );
+    let (token, shares) = prepare(&url).await;
+    let servers = [start(&url), start(&url)];
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            writer(
+                s.1,
+                token.clone(),
+                shares.clone(),
+                i * 100_000,
+                stop.clone(),
+            )
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.store(true, Ordering::SeqCst);
+    let results = Arc::new(Mutex::new(Vec::new()));
+    for w in writers {
+        let (ok, codes) = w.join().unwrap();
+        assert!(
+            codes.is_empty(),
+            "busy writers wait instead of failing: {codes:?}"
+        );
+        results.lock().unwrap().extend(ok);
+    }
+    drop(servers);
+    let accepted = results.lock().unwrap().clone();
+    let stored = check_batches(&url, &accepted).await;
+    assert_eq!(stored, accepted.len());
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let check: String = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "PRAGMA integrity_check",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(check, "ok");
+    let mode: String = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "PRAGMA journal_mode",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(mode, "wal");
+    println!("{stored} batches of {BATCH} from two processes, all whole");
+}
