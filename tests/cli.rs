@@ -238,3 +238,85 @@ async fn migrating_a_sqlite_database_with_data_copies_it_first() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_postgres_database_restores_from_pg_dump_with_its_audit_chain_intact() {
+    use sea_orm::{ConnectionTrait, Database};
+
+    let Some(url) = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    else {
+        eprintln!("runs on PostgreSQL: set DATABASE_URL");
+        return;
+    };
+    let base = url.rsplit_once('/').unwrap().0.to_owned();
+    let (live, restored) = (
+        format!("sg_backup_{}", std::process::id()),
+        format!("sg_restore_{}", std::process::id()),
+    );
+    let admin = Database::connect(format!("{base}/postgres")).await.unwrap();
+    for name in [&live, &restored] {
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+    }
+    let live_url = format!("{base}/{live}");
+    let config = sharegraph::config::Config::with_database(live_url.clone());
+    let db = sharegraph::app::open_database(&config).await.unwrap();
+    sharegraph::domain::demo::load(&db).await.unwrap();
+    db.close().await.unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("sharegraph.dump");
+    let ok = Command::new("pg_dump")
+        .args(["-Fc", "-f", dump.to_str().unwrap(), &live_url])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let restored_url = format!("{base}/{restored}");
+    let ok = Command::new("pg_restore")
+        .args(["--no-owner", "-d", &restored_url, dump.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+
+    let verify = run(&restored_url, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    let back = Database::connect(&restored_url).await.unwrap();
+    let orgs = back
+        .query_one_raw(sea_orm::Statement::from_string(
+            back.get_database_backend(),
+            "SELECT COUNT(*) FROM organizations",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap();
+    assert_eq!(orgs, 23);
+    // The restored database takes new writes (its sequences came along).
+    let token = run(
+        &restored_url,
+        &[
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "--name",
+            "Sau khôi phục",
+        ],
+    );
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    back.close().await.ok();
+    for name in [&live, &restored] {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+    }
+}
