@@ -14,8 +14,10 @@ mod common;
 use std::time::Instant;
 
 use chrono::Utc;
-use common::{Server, client, global_id, percentile, post, start_server, wait_ready};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use common::{
+    Server, client, fresh_database, global_id, percentile, post, start_server, wait_ready,
+};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use sharegraph::config::Config;
 
@@ -36,29 +38,7 @@ async fn main() {
     let clients: usize = arg("--clients").map_or(2, |v| v.parse().expect("--clients N"));
     let postgres = arg("--db").as_deref() == Some("postgres");
 
-    let url = if postgres {
-        let base = std::env::var("BENCH_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let admin = Database::connect(format!("{base}/postgres"))
-            .await
-            .expect("connect to PostgreSQL");
-        admin
-            .execute_unprepared("DROP DATABASE IF EXISTS sg_bench_ingest")
-            .await
-            .unwrap();
-        admin
-            .execute_unprepared("CREATE DATABASE sg_bench_ingest")
-            .await
-            .unwrap();
-        format!("{base}/sg_bench_ingest")
-    } else {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
-        std::fs::create_dir_all(dir).unwrap();
-        for ext in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{dir}/ingest.db{ext}"));
-        }
-        format!("sqlite://{dir}/ingest.db?mode=rwc")
-    };
+    let url = fresh_database("ingest", postgres).await;
     let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
         .await
         .expect("open");

@@ -12,9 +12,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use common::{Server, client, global_id, percentile, rss_kib, start_server, wait_ready};
+use common::{
+    Server, client, fresh_database, global_id, percentile, rss_kib, start_server, wait_ready,
+};
 use http_body_util::{BodyExt, Full};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use sharegraph::config::Config;
 use tokio::sync::Mutex;
@@ -94,27 +96,7 @@ struct Window {
 #[tokio::main]
 async fn main() {
     let a = args();
-    let url = if a.postgres {
-        let base = std::env::var("BENCH_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let admin = Database::connect(format!("{base}/postgres")).await.unwrap();
-        admin
-            .execute_unprepared("DROP DATABASE IF EXISTS sg_bench_load")
-            .await
-            .unwrap();
-        admin
-            .execute_unprepared("CREATE DATABASE sg_bench_load")
-            .await
-            .unwrap();
-        format!("{base}/sg_bench_load")
-    } else {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
-        std::fs::create_dir_all(dir).unwrap();
-        for ext in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{dir}/load.db{ext}"));
-        }
-        format!("sqlite://{dir}/load.db?mode=rwc")
-    };
+    let url = fresh_database("load", a.postgres).await;
     let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
         .await
         .unwrap();

@@ -1,16 +1,11 @@
 //! The command line: tokens are created, listed and revoked, and `audit verify` reports a
 //! broken chain with a failing exit status (run on a SQLite file of its own).
 
-use std::process::{Command, Output};
+mod process;
 
-fn run(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sharegraph"))
-        .args(args)
-        .env("DATABASE_URL", db)
-        .env("SHAREGRAPH_LOG", "error")
-        .output()
-        .expect("run sharegraph")
-}
+use std::process::Command;
+
+use process::{drop_pg_database, fresh_pg_database, postgres_url, sharegraph as run};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -243,30 +238,16 @@ async fn migrating_a_sqlite_database_with_data_copies_it_first() {
 async fn a_postgres_database_restores_from_pg_dump_with_its_audit_chain_intact() {
     use sea_orm::{ConnectionTrait, Database};
 
-    let Some(url) = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    else {
+    let Some(pg) = postgres_url() else {
         eprintln!("runs on PostgreSQL: set DATABASE_URL");
         return;
     };
-    let base = url.rsplit_once('/').unwrap().0.to_owned();
     let (live, restored) = (
         format!("sg_backup_{}", std::process::id()),
         format!("sg_restore_{}", std::process::id()),
     );
-    let admin = Database::connect(format!("{base}/postgres")).await.unwrap();
-    for name in [&live, &restored] {
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-            .await
-            .unwrap();
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-    }
-    let live_url = format!("{base}/{live}");
+    let live_url = fresh_pg_database(&pg, &live).await;
+    let restored_url = fresh_pg_database(&pg, &restored).await;
     let config = sharegraph::config::Config::with_database(live_url.clone());
     let db = sharegraph::app::open_database(&config).await.unwrap();
     sharegraph::domain::demo::load(&db).await.unwrap();
@@ -279,7 +260,6 @@ async fn a_postgres_database_restores_from_pg_dump_with_its_audit_chain_intact()
         .status()
         .unwrap();
     assert!(ok.success());
-    let restored_url = format!("{base}/{restored}");
     let ok = Command::new("pg_restore")
         .args(["--no-owner", "-d", &restored_url, dump.to_str().unwrap()])
         .status()
@@ -315,8 +295,6 @@ async fn a_postgres_database_restores_from_pg_dump_with_its_audit_chain_intact()
     assert!(token.status.success(), "{}", text(&token.stderr));
     back.close().await.ok();
     for name in [&live, &restored] {
-        let _ = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
+        drop_pg_database(&pg, name).await;
     }
 }

@@ -4,77 +4,19 @@
 //! database is back, and every batch is stored whole or not at all. On SQLite: two server
 //! processes write one file at once; every batch is whole and the file stays intact.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod process;
+
+use std::net::SocketAddr;
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, start};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 const BATCH: usize = 500;
-
-struct Server(Child, SocketAddr);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(url: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("DATABASE_URL", url)
-        .env("SHAREGRAPH_LOG", "error")
-        .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start sharegraph");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .and_then(|a| a.strip_suffix("/graphql"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .parse()
-        .unwrap();
-    Server(child, addr)
-}
-
-/// An HTTP exchange over its own connection: the status and the body.
-fn http(addr: SocketAddr, request: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).ok()?;
-    let answer = String::from_utf8_lossy(&answer).into_owned();
-    let status = answer.get(9..12)?.parse().ok()?;
-    let body = answer.split_once("\r\n\r\n")?.1.to_owned();
-    Some((status, body))
-}
-
-fn post(addr: SocketAddr, token: &str, query: &str, variables: Value) -> Option<Value> {
-    let body = json!({ "query": query, "variables": variables }).to_string();
-    let (_, body) = http(
-        addr,
-        &format!(
-            "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        ),
-    )?;
-    serde_json::from_str(&body).ok()
-}
 
 fn ready(addr: SocketAddr) -> Option<u16> {
     http(
@@ -224,32 +166,15 @@ impl Drop for Restart {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_written() {
-    let (Ok(url), Some(version)) = (std::env::var("DATABASE_URL"), cluster()) else {
+    let (Some(pg), Some(version)) = (postgres_url(), cluster()) else {
         eprintln!("runs on PostgreSQL: set DATABASE_URL to a local cluster");
         return;
     };
-    if !url.starts_with("postgres") {
-        eprintln!("runs on PostgreSQL: set DATABASE_URL to a local cluster");
-        return;
-    }
-    let base = url.rsplit_once('/').unwrap().0.to_owned();
     let name = format!("sg_outage_{}", std::process::id());
-    let admin = sea_orm::Database::connect(format!("{base}/postgres"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    admin.close().await.ok();
-    let url = format!("{base}/{name}");
+    let url = fresh_pg_database(&pg, &name).await;
     let (token, shares) = prepare(&url).await;
-    let server = start(&url);
-    let addr = server.1;
+    let server = start(&url, &[]);
+    let addr = server.addr;
     assert_eq!(ready(addr), Some(200));
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -320,17 +245,12 @@ async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_w
         codes.len()
     );
     drop(server);
-    let admin = sea_orm::Database::connect(format!("{base}/postgres"))
-        .await
-        .unwrap();
-    let _ = admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await;
+    drop_pg_database(&pg, &name).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_processes_writing_one_sqlite_file_keep_every_batch_whole() {
-    if std::env::var("DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+    if postgres_url().is_some() {
         eprintln!("runs on SQLite: unset DATABASE_URL");
         return;
     }
@@ -340,14 +260,14 @@ async fn two_processes_writing_one_sqlite_file_keep_every_batch_whole() {
         dir.path().join("shared.db").display()
     );
     let (token, shares) = prepare(&url).await;
-    let servers = [start(&url), start(&url)];
+    let servers = [start(&url, &[]), start(&url, &[])];
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = servers
         .iter()
         .enumerate()
         .map(|(i, s)| {
             writer(
-                s.1,
+                s.addr,
                 token.clone(),
                 shares.clone(),
                 i * 100_000,

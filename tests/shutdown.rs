@@ -2,52 +2,22 @@
 //! finishes the requests in flight, and exits 0; a request that never finishes is cut off after
 //! the grace period.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod process;
+
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    _dir: tempfile::TempDir,
-}
+use process::{Server, start};
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-/// Starts `sharegraph serve` on a free port and reads the address it prints.
-fn start(grace_secs: u64) -> Server {
-    let dir = tempfile::tempdir().unwrap();
+/// A server with the given grace period, on a SQLite file in `dir`.
+fn serve(dir: &tempfile::TempDir, grace_secs: u64) -> Server {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("sg.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("DATABASE_URL", url)
-        .env("SHAREGRAPH_LOG", "warn")
-        .env("SHAREGRAPH_SHUTDOWN_GRACE_SECS", grace_secs.to_string())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start sharegraph");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .and_then(|a| a.strip_suffix("/graphql"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .parse()
-        .unwrap();
-    Server {
-        child,
-        addr,
-        _dir: dir,
-    }
+    start(
+        &url,
+        &[("SHAREGRAPH_SHUTDOWN_GRACE_SECS", &grace_secs.to_string())],
+    )
 }
 
 fn sigterm(server: &Server) {
@@ -91,7 +61,8 @@ fn half_sent(addr: SocketAddr, body: &str) -> (TcpStream, &str) {
 
 #[test]
 fn sigterm_finishes_requests_in_flight_then_exits_0() {
-    let mut server = start(30);
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(&dir, 30);
     let body = r#"{"query":"{ organizations { totalCount } }"}"#;
     let (mut stream, rest) = half_sent(server.addr, body);
     std::thread::sleep(Duration::from_millis(300));
@@ -127,7 +98,8 @@ fn sigterm_finishes_requests_in_flight_then_exits_0() {
 
 #[test]
 fn a_request_that_never_finishes_is_cut_off_after_the_grace_period() {
-    let mut server = start(1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(&dir, 1);
     let (_stream, _) = half_sent(
         server.addr,
         r#"{"query":"{ organizations { totalCount } }"}"#,

@@ -110,3 +110,33 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
 }
+
+/// An empty database for one benchmark run: PostgreSQL database `sg_bench_<name>` (on
+/// `BENCH_PG_URL`, default the local server), or `target/bench/<name>.db`; any earlier one is
+/// removed first. Returns its URL.
+pub async fn fresh_database(name: &str, postgres: bool) -> String {
+    use sea_orm::ConnectionTrait;
+    if postgres {
+        let base = std::env::var("BENCH_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let admin = sea_orm::Database::connect(format!("{base}/postgres"))
+            .await
+            .expect("connect to PostgreSQL");
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS sg_bench_{name}"))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE sg_bench_{name}"))
+            .await
+            .unwrap();
+        format!("{base}/sg_bench_{name}")
+    } else {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
+        std::fs::create_dir_all(dir).unwrap();
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{dir}/{name}.db{ext}"));
+        }
+        format!("sqlite://{dir}/{name}.db?mode=rwc")
+    }
+}
