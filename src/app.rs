@@ -40,13 +40,20 @@ pub fn router(db: DatabaseConnection, limits: Limits) -> axum::Router {
         limits.anonymous_rate_limit_per_minute,
         limits.feedback_per_hour,
     ));
-    let schema = graphql::build(db.clone(), limits.clone(), rate_limits.clone());
+    let metrics = Arc::new(crate::metrics::Metrics::default());
+    let schema = graphql::build(
+        db.clone(),
+        limits.clone(),
+        rate_limits.clone(),
+        metrics.clone(),
+    );
     forget_idle_clients(Arc::downgrade(&rate_limits));
     http::router(http::AppState {
         schema,
         db,
         limits,
         rate_limits,
+        metrics,
     })
 }
 

@@ -20,6 +20,7 @@ use axum::response::{Html, IntoResponse, Response as HttpResponse};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -31,6 +32,7 @@ use crate::store::connect;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+const REQUEST_ID: &str = "x-request-id";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -38,6 +40,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub limits: Arc<Limits>,
     pub rate_limits: Arc<RateLimits>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -55,14 +58,33 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(body_limit))
+        // Outermost first: give each request an id (or keep the client's), log every line of
+        // the request under it, and return it in the response.
+        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
-            TraceLayer::new_for_http().on_response(
-                DefaultOnResponse::new()
-                    .level(Level::INFO)
-                    .latency_unit(tower_http::LatencyUnit::Millis),
-            ),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!(
+                        "request",
+                        request_id = %id,
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Millis),
+                ),
         )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
@@ -176,6 +198,17 @@ async fn implementation_report(
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
+    resp
+}
+
+/// Prometheus metrics, for the operators' scraper (serve it on an internal address or keep it
+/// behind the proxy: it tells request volumes, not catalogue data).
+async fn metrics(State(state): State<AppState>) -> HttpResponse {
+    let mut resp = state.metrics.render(&state.db).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
     resp
 }
 
@@ -494,6 +527,20 @@ async fn graphql_post(
     execute(&state, &caller, &client, media, batch).await
 }
 
+/// The operation a request runs, for metrics: the one it names, or the document's only
+/// operation when that one has a name.
+fn operation_name(request: &Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+    let mut operations = doc.operations.iter();
+    match (operations.next(), operations.next()) {
+        (Some((name, _)), None) => name.map(|n| n.to_string()),
+        _ => None,
+    }
+}
+
 fn is_mutation(request: &Request) -> bool {
     let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
         return false;
@@ -512,6 +559,11 @@ async fn execute(
     media: MediaType,
     batch: BatchRequest,
 ) -> HttpResponse {
+    let names: Vec<Option<String>> = match &batch {
+        BatchRequest::Single(r) => vec![operation_name(r)],
+        BatchRequest::Batch(rs) => rs.iter().map(operation_name).collect(),
+    };
+    let started = std::time::Instant::now();
     let batch = match batch {
         BatchRequest::Single(r) => {
             BatchRequest::Single(graphql::prepare(r, &state.db, caller, client))
@@ -526,6 +578,14 @@ async fn execute(
     let response = match tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await {
         Ok(r) => r,
         Err(_) => {
+            for name in &names {
+                state.metrics.request(
+                    name.as_deref(),
+                    started.elapsed(),
+                    &["TIMEOUT".into()],
+                    true,
+                );
+            }
             return request_failure(
                 StatusCode::SERVICE_UNAVAILABLE,
                 media,
@@ -534,6 +594,28 @@ async fn execute(
             );
         }
     };
+    let took = started.elapsed();
+    let answers: Vec<&Response> = match &response {
+        BatchResponse::Single(r) => vec![r],
+        BatchResponse::Batch(rs) => rs.iter().collect(),
+    };
+    for (name, r) in names.iter().zip(answers) {
+        let codes: Vec<String> = r
+            .errors
+            .iter()
+            .map(|e| {
+                e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get("code"))
+                    .and_then(|c| match c {
+                        async_graphql::Value::String(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| "UNKNOWN".into())
+            })
+            .collect();
+        state.metrics.request(name.as_deref(), took, &codes, false);
+    }
     let (status, text) = match &response {
         BatchResponse::Single(r) => (status_of(media, r), serde_json::to_string(&body(r))),
         BatchResponse::Batch(rs) => (

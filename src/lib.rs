@@ -13,5 +13,6 @@ pub mod error;
 pub mod generate;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod store;
 pub mod telemetry;

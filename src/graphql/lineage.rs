@@ -20,6 +20,7 @@ use crate::access::Caller;
 use crate::config::Limits;
 use crate::domain::lineage::{self as walks, Bounds, Direction, NodeRef};
 use crate::error::{Error, Result};
+use crate::metrics::Metrics;
 use crate::store::page::PageArgs;
 
 /// Node budget of a sharing graph when the client names none: more organizations than a
@@ -139,6 +140,7 @@ pub async fn hops(
         bounds,
     )
     .await?;
+    note_truncation(ctx, walk.truncated);
     let ordered = walk.ordered();
     let total = ordered.len() as i64;
     let page = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
@@ -208,6 +210,7 @@ pub async fn impact(
 ) -> Result<ImpactConnection> {
     let db = ctx.data_unchecked::<DatabaseConnection>();
     let (orgs, truncated) = walks::impact(db, ctx.data_unchecked::<Caller>(), root, bounds).await?;
+    note_truncation(ctx, truncated);
     let total = orgs.len() as i64;
     let page = page_sorted(ctx, orgs, |i| (i.degree, i.organization), page)?;
     let mut conn = Connection::with_additional_fields(
@@ -326,7 +329,10 @@ pub async fn sharing_graph(
             .collect(),
         edges: g.edges.into_iter().map(SharingGraphEdge).collect(),
         total_edges: g.total_edges as i64,
-        truncated: g.truncated || cut,
+        truncated: {
+            note_truncation(ctx, g.truncated || cut);
+            g.truncated || cut
+        },
     })
 }
 
@@ -482,7 +488,17 @@ impl LineageQuery {
                     target: node_id(to),
                 })
                 .collect(),
-            truncated: g.truncated,
+            truncated: {
+                note_truncation(ctx, g.truncated);
+                g.truncated
+            },
         })
+    }
+}
+
+/// Counts a walk cut short, for `/metrics`.
+fn note_truncation(ctx: &Context<'_>, truncated: bool) {
+    if truncated && let Some(m) = ctx.data_opt::<Arc<Metrics>>() {
+        m.walk_truncated();
     }
 }

@@ -92,6 +92,7 @@ pub fn build(
     db: DatabaseConnection,
     limits: Arc<Limits>,
     rate_limits: Arc<RateLimits>,
+    metrics: Arc<crate::metrics::Metrics>,
 ) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
@@ -103,6 +104,7 @@ pub fn build(
         .data(db)
         .data(limits)
         .data(rate_limits)
+        .data(metrics)
         .finish()
 }
 

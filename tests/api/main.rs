@@ -11,6 +11,7 @@ mod demo;
 mod filters;
 mod graphql_http;
 mod lineage;
+mod metrics;
 mod paging;
 mod properties;
 mod publication;
