@@ -527,20 +527,6 @@ async fn graphql_post(
     execute(&state, &caller, &client, media, batch).await
 }
 
-/// The operation a request runs, for metrics: the one it names, or the document's only
-/// operation when that one has a name.
-fn operation_name(request: &Request) -> Option<String> {
-    if let Some(name) = &request.operation_name {
-        return Some(name.clone());
-    }
-    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
-    let mut operations = doc.operations.iter();
-    match (operations.next(), operations.next()) {
-        (Some((name, _)), None) => name.map(|n| n.to_string()),
-        _ => None,
-    }
-}
-
 fn is_mutation(request: &Request) -> bool {
     let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
         return false;
@@ -559,9 +545,11 @@ async fn execute(
     media: MediaType,
     batch: BatchRequest,
 ) -> HttpResponse {
+    // Answered operations are counted inside the engine; one cut off by the timeout is
+    // counted here, under the name it was sent with.
     let names: Vec<Option<String>> = match &batch {
-        BatchRequest::Single(r) => vec![operation_name(r)],
-        BatchRequest::Batch(rs) => rs.iter().map(operation_name).collect(),
+        BatchRequest::Single(r) => vec![r.operation_name.clone()],
+        BatchRequest::Batch(rs) => rs.iter().map(|r| r.operation_name.clone()).collect(),
     };
     let started = std::time::Instant::now();
     let batch = match batch {
@@ -594,28 +582,6 @@ async fn execute(
             );
         }
     };
-    let took = started.elapsed();
-    let answers: Vec<&Response> = match &response {
-        BatchResponse::Single(r) => vec![r],
-        BatchResponse::Batch(rs) => rs.iter().collect(),
-    };
-    for (name, r) in names.iter().zip(answers) {
-        let codes: Vec<String> = r
-            .errors
-            .iter()
-            .map(|e| {
-                e.extensions
-                    .as_ref()
-                    .and_then(|x| x.get("code"))
-                    .and_then(|c| match c {
-                        async_graphql::Value::String(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| "UNKNOWN".into())
-            })
-            .collect();
-        state.metrics.request(name.as_deref(), took, &codes, false);
-    }
     let (status, text) = match &response {
         BatchResponse::Single(r) => (status_of(media, r), serde_json::to_string(&body(r))),
         BatchResponse::Batch(rs) => (

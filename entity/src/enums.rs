@@ -387,6 +387,22 @@ pub enum Violation {
     NoShare,
 }
 
+/// What is overdue for review (quá hạn rà soát).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OverdueReviewKind {
+    /// The catalogue's periodic review (the cadence after its last release or review).
+    Catalogue,
+    /// The default-sharing list, not reviewed in 6 months or never.
+    DefaultSharing,
+    /// The list of open data, not reviewed within 6 months of its first publication or of its
+    /// last `OPEN_DATA` review.
+    OpenDataList,
+    /// An open dataset not refreshed within 3 months of its publication or last refresh.
+    OpenDataset,
+}
+
 /// What a catalogue review looked at (rà soát).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

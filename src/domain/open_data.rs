@@ -9,7 +9,6 @@ use entity::{
     data_item, data_service, feedback, feedback_vote, open_dataset_item as link, organization,
     sharing_policy,
 };
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, Set, SqlErr,
@@ -442,26 +441,21 @@ pub async fn vote(
         }
         Err(err) => return Err(err.into()),
     }
-    feedback::Entity::update_many()
-        .col_expr(
-            feedback::Column::Votes,
-            sea_orm::sea_query::ExprTrait::add(Expr::col(feedback::Column::Votes), 1),
-        )
-        .filter(feedback::Column::Id.eq(id))
-        .exec(&tx.txn)
-        .await?;
+    // Writes are serialized by the audit head the transaction holds, so the count read above
+    // is still the current one.
+    let votes = current.votes + 1;
+    let organization = current.organization_id;
+    let mut active = current.into_active_model();
+    active.votes = Set(votes);
+    let model = active.update(&tx.txn).await?;
     tx.record(Change {
         action: "VOTE",
         entity_type: FEEDBACK,
         entity_id: id,
-        organization: Some(current.organization_id),
+        organization: Some(organization),
         before: None,
         after: None,
     });
-    let model = feedback::Entity::find_by_id(id)
-        .one(&tx.txn)
-        .await?
-        .ok_or_else(|| Error::not_found(FEEDBACK, id))?;
     tx.commit().await?;
     Ok(model)
 }

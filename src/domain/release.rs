@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{Months, NaiveDate, Utc};
 use entity::catalogue_release::{ActiveModel, Column, Entity, Model};
 use entity::catalogue_review;
-use entity::enums::{ReviewScope, ServiceStatus, SharingMode};
+use entity::enums::{OverdueReviewKind, ReviewScope, ServiceStatus, SharingMode};
 use entity::{
     data_item, data_service, data_service_item, database, open_dataset, organization,
     sharing_policy,
@@ -73,19 +73,23 @@ pub async fn publish(
     )
     .await?;
     tx.require_writer(org.id)?;
-    let previous = Entity::find()
+    // The number and date of the latest release, not its (large) snapshot.
+    let previous: Option<(i32, NaiveDate)> = Entity::find()
+        .select_only()
+        .column(Column::Number)
+        .column(Column::DecidedOn)
         .filter(Column::OrganizationId.eq(org.id))
         .order_by_desc(Column::Number)
+        .into_tuple()
         .one(&tx.txn)
         .await?;
-    if let Some(prev) = &previous
-        && p.decided_on < prev.decided_on
+    if let Some((number, decided_on)) = previous
+        && p.decided_on < decided_on
     {
         return Err(Error::bad_input(
             "input.decidedOn",
             format!(
-                "release {} was decided on {}; a later release cannot be decided earlier",
-                prev.number, prev.decided_on
+                "release {number} was decided on {decided_on}; a later release cannot be decided earlier"
             ),
         ));
     }
@@ -98,7 +102,7 @@ pub async fn publish(
     let now = Utc::now();
     let model = ActiveModel {
         organization_id: Set(org.id),
-        number: Set(previous.map_or(1, |r| r.number + 1)),
+        number: Set(previous.map_or(1, |(n, _)| n + 1)),
         decision_number: Set(decision_number),
         decided_on: Set(p.decided_on),
         signer: Set(signer),
@@ -372,22 +376,9 @@ impl Record for CatalogueReview {
     }
 }
 
-/// What is overdue for review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum OverdueKind {
-    /// The catalogue's periodic review is past due.
-    Catalogue,
-    /// The default-sharing list has not been reviewed in six months (or never).
-    DefaultSharing,
-    /// The list of open data has not been reviewed in six months since its first publication.
-    OpenDataList,
-    /// An open dataset has not been refreshed within three months.
-    OpenDataset,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overdue {
-    pub kind: OverdueKind,
+    pub kind: OverdueReviewKind,
     pub organization: i64,
     pub open_dataset: Option<i64>,
     /// When it was last reviewed (or published, or refreshed); `None` if never.
@@ -474,7 +465,7 @@ pub async fn overdue(
         let due = plus_months(last, cadence_months);
         if due < on {
             out.push(Overdue {
-                kind: OverdueKind::Catalogue,
+                kind: OverdueReviewKind::Catalogue,
                 organization: org,
                 open_dataset: None,
                 last_done: Some(last),
@@ -509,7 +500,7 @@ pub async fn overdue(
         let due = last.map(|d| plus_months(d, DEFAULT_SHARING_REVIEW_MONTHS));
         if due.is_none_or(|d| d < on) {
             out.push(Overdue {
-                kind: OverdueKind::DefaultSharing,
+                kind: OverdueReviewKind::DefaultSharing,
                 organization: org,
                 open_dataset: None,
                 last_done: last,
@@ -539,7 +530,7 @@ pub async fn overdue(
         let due = plus_months(last.unwrap_or(since), OPEN_DATA_REVIEW_MONTHS);
         if due < on {
             out.push(Overdue {
-                kind: OverdueKind::OpenDataList,
+                kind: OverdueReviewKind::OpenDataList,
                 organization: org,
                 open_dataset: None,
                 last_done: last,
@@ -555,7 +546,7 @@ pub async fn overdue(
         let due = plus_months(last, OPEN_DATA_REFRESH_MONTHS);
         if due < on {
             out.push(Overdue {
-                kind: OverdueKind::OpenDataset,
+                kind: OverdueReviewKind::OpenDataset,
                 organization: d.organization_id,
                 open_dataset: Some(d.id),
                 last_done: Some(last),

@@ -67,6 +67,12 @@ impl Period {
         (start, start + Months::new(months))
     }
 
+    pub fn year(self) -> i32 {
+        match self {
+            Self::Quarter { year, .. } | Self::Half { year, .. } | Self::Year { year } => year,
+        }
+    }
+
     /// The last day covered.
     pub fn last_day(self) -> NaiveDate {
         self.days().1 - Duration::days(1)

@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::catalogue_release::{Column, Entity, Model};
 use entity::catalogue_review;
-use entity::enums::ReviewScope;
+use entity::enums::{OverdueReviewKind, ReviewScope};
 use entity::{open_dataset as dataset_entity, organization as org_entity};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value as JsonValue;
@@ -25,7 +25,7 @@ use super::organization::Organization;
 use crate::access::Caller;
 use crate::access::visibility::issue_reach;
 use crate::config::Limits;
-use crate::domain::release::{self as rules, OverdueKind, SECTIONS, SectionDiff};
+use crate::domain::release::{self as rules, SECTIONS, SectionDiff};
 use crate::domain::{self, today};
 use crate::error::{Error, Result};
 
@@ -334,29 +334,10 @@ impl OrderField<catalogue_review::Entity> for CatalogueReviewOrderField {
 /// Something overdue for review (quá hạn rà soát).
 pub struct OverdueReview(rules::Overdue);
 
-/// What is overdue.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OverdueReviewKind {
-    /// The catalogue's periodic review (the cadence after its last release or review).
-    Catalogue,
-    /// The default-sharing list, not reviewed in 6 months or never.
-    DefaultSharing,
-    /// The list of open data, not reviewed within 6 months of its first publication or of its
-    /// last `OPEN_DATA` review.
-    OpenDataList,
-    /// An open dataset not refreshed within 3 months of its publication or last refresh.
-    OpenDataset,
-}
-
 #[Object]
 impl OverdueReview {
     async fn kind(&self) -> OverdueReviewKind {
-        match self.0.kind {
-            OverdueKind::Catalogue => OverdueReviewKind::Catalogue,
-            OverdueKind::DefaultSharing => OverdueReviewKind::DefaultSharing,
-            OverdueKind::OpenDataList => OverdueReviewKind::OpenDataList,
-            OverdueKind::OpenDataset => OverdueReviewKind::OpenDataset,
-        }
+        self.0.kind
     }
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(

@@ -23,6 +23,7 @@ pub mod open_data;
 pub mod organization;
 pub mod quality;
 pub mod report;
+pub mod request_metrics;
 pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;
@@ -99,6 +100,8 @@ pub fn build(
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(8)
+        // Outermost first: metrics read the codes that ErrorCodes sets.
+        .extension(request_metrics::RequestMetrics)
         .extension(errors::ErrorCodes)
         .extension(limits::QueryShape(limits.clone()))
         .data(db)

@@ -70,13 +70,13 @@ impl ImplementationReport {
     }
     async fn period(&self) -> ReportPeriod {
         let p = self.0.period;
-        let (year, quarter, half) = match p {
-            Period::Quarter { year, quarter } => (year, Some(quarter), None),
-            Period::Half { year, half } => (year, None, Some(half)),
-            Period::Year { year } => (year, None, None),
+        let (quarter, half) = match p {
+            Period::Quarter { quarter, .. } => (Some(quarter), None),
+            Period::Half { half, .. } => (None, Some(half)),
+            Period::Year { .. } => (None, None),
         };
         ReportPeriod {
-            year,
+            year: p.year(),
             quarter,
             half,
             label: p.label(),
@@ -132,7 +132,7 @@ fn download_path(r: &rules::Report, ext: &str) -> String {
         Period::Half { half, .. } => format!("&half={half}"),
         Period::Year { .. } => String::new(),
     };
-    let year = r.period.days().0.format("%Y");
+    let year = r.period.year();
     format!(
         "/reports/implementation.{ext}?organizationId={}&year={year}{part}",
         id.as_str()

@@ -62,15 +62,17 @@ async fn sweep_stale_schemas(admin: &DatabaseConnection) {
     }
 }
 
+/// Tests send many requests quickly.
+fn no_rate_limits(limits: &mut sharegraph::config::Limits) {
+    limits.rate_limit_per_minute = 0;
+    limits.anonymous_rate_limit_per_minute = 0;
+    limits.feedback_per_hour = 0;
+}
+
 impl TestApp {
     /// An app with rate limits off (tests send many requests quickly).
     pub async fn spawn() -> Self {
-        Self::spawn_with(|limits| {
-            limits.rate_limit_per_minute = 0;
-            limits.anonymous_rate_limit_per_minute = 0;
-            limits.feedback_per_hour = 0;
-        })
-        .await
+        Self::spawn_with(no_rate_limits).await
     }
 
     /// An app whose limits `configure` adjusts.
@@ -82,12 +84,7 @@ impl TestApp {
     /// `fixture` (SQL statements separated by `;` at line ends) run on it, before the server
     /// migrates it to the current schema as a deployment would.
     pub async fn spawn_upgraded(migrations: u32, fixture: &str) -> Self {
-        Self::spawn_from(Some((migrations, fixture)), |limits| {
-            limits.rate_limit_per_minute = 0;
-            limits.anonymous_rate_limit_per_minute = 0;
-            limits.feedback_per_hour = 0;
-        })
-        .await
+        Self::spawn_from(Some((migrations, fixture)), no_rate_limits).await
     }
 
     async fn spawn_from(
