@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 
 use crate::access::rate_limit::RateLimits;
 use crate::config::{Config, Limits};
+use crate::domain::events::Feed;
 use crate::store::connect::{self, DbSettings};
 use crate::{graphql, http};
 
@@ -32,8 +33,25 @@ pub async fn open_database_in(
     Ok(db)
 }
 
-/// The HTTP application over an open database.
+/// The HTTP application, and the event feed that [`serve`] closes when the server stops.
+pub struct App {
+    pub router: axum::Router,
+    pub schema: graphql::AppSchema,
+    pub feed: Arc<Feed>,
+}
+
+/// The HTTP application over an open database (its feed closes when it is dropped).
 pub fn router(db: DatabaseConnection, limits: Limits) -> axum::Router {
+    build(db, limits).router
+}
+
+/// The HTTP application over an open database, with its event feed running.
+pub fn build(db: DatabaseConnection, limits: Limits) -> App {
+    let feed = Feed::start(
+        db.clone(),
+        std::time::Duration::from_millis(limits.event_poll_ms.max(10)),
+        limits.event_buffer,
+    );
     let limits = Arc::new(limits);
     let rate_limits = Arc::new(RateLimits::new(
         limits.rate_limit_per_minute,
@@ -46,15 +64,22 @@ pub fn router(db: DatabaseConnection, limits: Limits) -> axum::Router {
         limits.clone(),
         rate_limits.clone(),
         metrics.clone(),
+        feed.clone(),
     );
     forget_idle_clients(Arc::downgrade(&rate_limits));
-    http::router(http::AppState {
-        schema,
+    let router = http::router(http::AppState {
+        schema: schema.clone(),
         db,
         limits,
         rate_limits,
         metrics,
-    })
+        feed: feed.clone(),
+    });
+    App {
+        router,
+        schema,
+        feed,
+    }
 }
 
 /// Drops the rate budgets of idle clients every minute, for as long as the router lives.
@@ -71,21 +96,26 @@ fn forget_idle_clients(limits: std::sync::Weak<RateLimits>) {
     });
 }
 
-/// Serves until `shutdown` resolves; then stops accepting, lets in-flight requests finish,
-/// and returns when they have or when `grace` has passed, whichever comes first.
+/// Serves until `shutdown` resolves; then stops accepting, closes subscriptions (their
+/// WebSockets get a 1001 close frame), lets in-flight requests finish, and returns when they
+/// have or when `grace` has passed, whichever comes first.
 pub async fn serve(
     listener: TcpListener,
-    router: axum::Router,
+    app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: std::time::Duration,
 ) -> std::io::Result<()> {
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let feed = app.feed;
     let signal = async move {
         shutdown.await;
+        feed.close();
         let _ = stopping.send(());
     };
     // The peer address keys anonymous callers' rate budgets.
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = app
+        .router
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = axum::serve(listener, service).with_graceful_shutdown(signal);
     let deadline = async move {
         if stopped.await.is_ok() {

@@ -278,6 +278,25 @@ pub struct Limits {
         global = true
     )]
     pub review_cadence_months: u32,
+    /// Milliseconds between two reads of the audit log by the event feed when nothing woke it
+    /// sooner: the delay before subscribers hear of writes made by another process on the
+    /// same SQLite file (PostgreSQL replicas are woken at once by NOTIFY).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_EVENT_POLL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub event_poll_ms: u64,
+    /// Events a subscriber may fall behind before its subscription ends with `LAGGED` (the
+    /// feed keeps no more than this many for slow subscribers).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_EVENT_BUFFER",
+        default_value_t = 1024,
+        global = true
+    )]
+    pub event_buffer: usize,
     /// Take an anonymous client's address from the last `X-Forwarded-For` entry (set this
     /// only behind a proxy that appends it; otherwise clients could pick their own address).
     #[arg(long, env = "SHAREGRAPH_TRUST_FORWARDED_FOR", global = true)]

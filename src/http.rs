@@ -13,11 +13,13 @@ use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError}
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response as HttpResponse};
 use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -41,12 +43,14 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub rate_limits: Arc<RateLimits>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    pub feed: Arc<crate::domain::events::Feed>,
 }
 
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(graphql_ws))
         .route(
             "/reports/implementation.csv",
             get(|s, c, q| implementation_report(s, c, q, ReportFormat::Csv)),
@@ -376,6 +380,67 @@ fn request_failure(
     resp
 }
 
+/// Subscriptions over WebSocket (`graphql-transport-ws`, and the older `graphql-ws`). The
+/// caller is the upgrade request's `Authorization` header, or, since browsers cannot set
+/// headers on a WebSocket, an `Authorization` entry in the `connection_init` payload. Only
+/// subscriptions run here. When the server stops, every socket is closed with 1001.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(client): Extension<Key>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> HttpResponse {
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let (mut sink, input) = socket.split();
+            let input = input.take_until(state.feed.closed());
+            let db = state.db.clone();
+            let init = move |payload: serde_json::Value| async move {
+                let caller = match payload
+                    .get("Authorization")
+                    .or_else(|| payload.get("authorization"))
+                    .and_then(|v| v.as_str())
+                {
+                    Some(header) => match token::authenticate(&db, Some(header.as_bytes())).await {
+                        Ok(Ok(caller)) => caller,
+                        Ok(Err(refused)) => {
+                            return Err(async_graphql::Error::new(refused.to_string()));
+                        }
+                        Err(err) => {
+                            tracing::error!(error = ?err, "could not check a token");
+                            return Err(async_graphql::Error::new(
+                                "the service is unavailable; try again later",
+                            ));
+                        }
+                    },
+                    None => caller,
+                };
+                let mut data = graphql::request_data(&db, &caller, &client);
+                data.insert(graphql::catalog_event::OverWebSocket);
+                Ok(data)
+            };
+            async_graphql_axum::GraphQLWebSocket::new_with_pair(
+                &mut sink,
+                input,
+                state.schema.clone(),
+                protocol,
+            )
+            .on_connection_init(init)
+            .serve()
+            .await;
+            if state.feed.is_closed() {
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: 1001,
+                        reason: "server shutting down".into(),
+                    })))
+                    .await;
+            }
+        })
+}
+
 async fn graphql_get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -389,6 +454,7 @@ async fn graphql_get(
         return Html(
             async_graphql::http::GraphiQLSource::build()
                 .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
                 .title("sharegraph GraphiQL")
                 .finish(),
         )

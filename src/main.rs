@@ -110,8 +110,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!(%addr, "listening");
             println!("sharegraph is serving GraphiQL at http://{addr}/graphql");
             let grace = std::time::Duration::from_secs(config.limits.shutdown_grace_secs);
-            let router = app::router(db.clone(), config.limits.clone());
-            app::serve(listener, router, app::shutdown_signal(), grace).await?;
+            let server = app::build(db.clone(), config.limits.clone());
+            app::serve(listener, server, app::shutdown_signal(), grace).await?;
             db.close().await?;
             tracing::info!("stopped");
         }

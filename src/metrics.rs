@@ -1,6 +1,6 @@
 //! Prometheus metrics, held in one registry the server owns (no global recorder): GraphQL
-//! requests by operation and outcome, their latency, errors by code, walks cut short, and the
-//! database pool, read at scrape time.
+//! requests by operation and outcome, their latency, errors by code, walks cut short, open
+//! subscriptions, and the database pool, read at scrape time.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -48,6 +48,7 @@ pub struct Metrics {
     errors: Family<CodeLabels, Counter>,
     walk_truncations: Counter,
     pool: Family<PoolLabels, Gauge>,
+    subscriptions: Gauge,
     operations: Mutex<HashSet<String>>,
 }
 
@@ -89,6 +90,12 @@ impl Default for Metrics {
             "Database pool connections by state (idle, in_use), and its maximum (max)",
             pool.clone(),
         );
+        let subscriptions = Gauge::default();
+        registry.register(
+            "subscriptions_open",
+            "GraphQL subscriptions open now (catalogEvents over /graphql/ws)",
+            subscriptions.clone(),
+        );
         Self {
             registry,
             requests,
@@ -96,6 +103,7 @@ impl Default for Metrics {
             errors,
             walk_truncations,
             pool,
+            subscriptions,
             operations: Mutex::new(HashSet::new()),
         }
     }
@@ -147,6 +155,12 @@ impl Metrics {
         }
     }
 
+    /// Counts a subscription as open until the returned guard is dropped.
+    pub fn subscription_opened(&self) -> OpenSubscription {
+        self.subscriptions.inc();
+        OpenSubscription(self.subscriptions.clone())
+    }
+
     pub fn walk_truncated(&self) {
         self.walk_truncations.inc();
     }
@@ -166,6 +180,15 @@ impl Metrics {
             tracing::error!(error = %err, "could not encode metrics");
         }
         text
+    }
+}
+
+/// An open subscription, counted until dropped (however its stream ends).
+pub struct OpenSubscription(Gauge);
+
+impl Drop for OpenSubscription {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 

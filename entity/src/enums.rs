@@ -472,3 +472,17 @@ impl FeedbackStatus {
         matches!(self, Self::New | Self::UnderReview | Self::Planned)
     }
 }
+
+/// What happened to the row a catalogue event names (sự kiện thay đổi danh mục).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CatalogEventAction {
+    /// Created, published as a new release, or submitted (feedback).
+    Created,
+    /// Changed in any other way (edited, decided, answered, voted for, items set).
+    Updated,
+    Deleted,
+    /// A provider reported a batch of uses of its shared data (Art. 14 control after sharing).
+    UsageRecorded,
+}

@@ -12,6 +12,7 @@ pub mod data_service;
 pub mod database;
 pub mod demo;
 pub mod derivation;
+pub mod events;
 pub mod focal_point;
 pub mod information_system;
 pub mod lineage;

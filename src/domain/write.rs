@@ -63,8 +63,12 @@ impl<'c> Tx<'c> {
         self.changes.push(change);
     }
 
-    /// Writes the audit entries and commits, all or nothing.
+    /// Writes the audit entries and commits, all or nothing; the other replicas' event feeds
+    /// are told on commit (see [`super::events`]).
     pub async fn commit(self) -> Result<()> {
+        if !self.changes.is_empty() {
+            super::events::notify_on_commit(&self.txn).await?;
+        }
         audit::append(&self.txn, self.caller, self.changes).await?;
         self.txn.commit().await?;
         Ok(())

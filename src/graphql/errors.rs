@@ -6,8 +6,12 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe,
+};
 use async_graphql::{Response, ServerError, Value};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use sea_orm::DbErr;
 
 use crate::error::Error;
@@ -28,6 +32,23 @@ impl Extension for ErrorCodes {
             classify(err);
         }
         response
+    }
+
+    /// Subscription events pass no `request` hook: their errors are classified here.
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, stream)
+            .map(|mut response| {
+                for err in &mut response.errors {
+                    classify(err);
+                }
+                response
+            })
+            .boxed()
     }
 }
 

@@ -7,7 +7,8 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use crate::error::{Error, Result};
 
 /// The types that have global ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "EntityType")]
 pub enum Kind {
     Organization,
     FocalPoint,

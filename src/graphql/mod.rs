@@ -2,6 +2,7 @@
 //! the shared mechanisms they use (ids, filters, paging, loaders, error codes).
 
 pub mod audit;
+pub mod catalog_event;
 pub mod catalogue_release;
 pub mod compliance;
 pub mod connection;
@@ -33,7 +34,7 @@ pub mod viewer;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::access::Caller;
@@ -85,7 +86,9 @@ pub struct Mutation(
     open_data::OpenDataMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type Subscription = catalog_event::CatalogEventSubscription;
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with its limits. The database connection and limits are shared; loaders
 /// are added per request by [`request_data`].
@@ -94,40 +97,61 @@ pub fn build(
     limits: Arc<Limits>,
     rate_limits: Arc<RateLimits>,
     metrics: Arc<crate::metrics::Metrics>,
+    feed: Arc<crate::domain::events::Feed>,
 ) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(32)
-        .limit_directives(8)
-        // Outermost first: metrics read the codes that ErrorCodes sets.
-        .extension(request_metrics::RequestMetrics)
-        .extension(errors::ErrorCodes)
-        .extension(limits::QueryShape(limits.clone()))
-        .data(db)
-        .data(limits)
-        .data(rate_limits)
-        .data(metrics)
-        .finish()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_recursive_depth(32)
+    .limit_directives(8)
+    // Outermost first: metrics read the codes that ErrorCodes sets.
+    .extension(request_metrics::RequestMetrics)
+    .extension(errors::ErrorCodes)
+    .extension(limits::QueryShape(limits.clone()))
+    .extension(catalog_event::FeedEvents)
+    .data(db)
+    .data(limits)
+    .data(rate_limits)
+    .data(metrics)
+    .data(feed)
+    .finish()
 }
 
 /// Gives a request its caller and its own loaders, which read as that caller: created fresh
 /// for each request so that nothing cached outlives it or crosses to another caller.
 pub fn prepare(
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     db: &DatabaseConnection,
     caller: &Caller,
     client: &Key,
 ) -> async_graphql::Request {
+    request.data = request_data(db, caller, client);
     request
-        .data(RequestLoader::new(db.clone(), caller.clone()))
-        .data(caller.clone())
-        .data(client.clone())
+}
+
+/// What a request (or a WebSocket connection's subscriptions) reads as: its caller, its
+/// client key, and loaders that read as that caller (they batch but cache nothing, so a
+/// long-lived connection still reads current rows).
+pub fn request_data(db: &DatabaseConnection, caller: &Caller, client: &Key) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    data.insert(RequestLoader::new(db.clone(), caller.clone()));
+    data.insert(caller.clone());
+    data.insert(client.clone());
+    data
 }
 
 /// The schema as SDL, stable across runs (sorted), as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish();
+    let schema = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish();
     schema.sdl_with_options(
         SDLExportOptions::new()
             .sorted_fields()

@@ -8,7 +8,6 @@ use entity::{
 };
 
 use super::catalogue_release::{CatalogueRelease, CatalogueReview};
-use super::connection::by_id;
 use super::data_item::DataItem;
 use super::data_service::DataService;
 use super::database::Database;
@@ -16,6 +15,7 @@ use super::derivation::Derivation;
 use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
+use super::loader::{ById, RequestLoader};
 use super::open_data::{Feedback, OpenDataset};
 use super::organization::Organization;
 use super::quality::QualityAssessment;
@@ -57,53 +57,64 @@ async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
 
 /// Loads any object by its type and row id, through the request's loaders.
 pub async fn load_node(ctx: &Context<'_>, kind: Kind, n: i64) -> Result<Option<Node>> {
+    load_node_with(ctx.data_unchecked::<RequestLoader>(), kind, n).await
+}
+
+/// Loads any object by its type and row id, as `loader`'s caller sees it.
+pub async fn load_node_with(loader: &RequestLoader, kind: Kind, n: i64) -> Result<Option<Node>> {
+    async fn by_id<E: crate::access::visibility::Visible>(
+        loader: &RequestLoader,
+        n: i64,
+    ) -> Result<Option<E::Model>> {
+        Ok(loader.load_one(ById::<E>::new(n)).await?)
+    }
     Ok(match kind {
-        Kind::Organization => by_id::<organization::Entity>(ctx, n)
+        Kind::Organization => by_id::<organization::Entity>(loader, n)
             .await?
             .map(|m| Node::Organization(m.into())),
-        Kind::FocalPoint => by_id::<focal_point::Entity>(ctx, n)
+        Kind::FocalPoint => by_id::<focal_point::Entity>(loader, n)
             .await?
             .map(|m| Node::FocalPoint(m.into())),
-        Kind::InformationSystem => by_id::<information_system::Entity>(ctx, n)
+        Kind::InformationSystem => by_id::<information_system::Entity>(loader, n)
             .await?
             .map(|m| Node::InformationSystem(m.into())),
-        Kind::Database => by_id::<database::Entity>(ctx, n)
+        Kind::Database => by_id::<database::Entity>(loader, n)
             .await?
             .map(|m| Node::Database(m.into())),
-        Kind::DataItem => by_id::<data_item::Entity>(ctx, n)
+        Kind::DataItem => by_id::<data_item::Entity>(loader, n)
             .await?
             .map(|m| Node::DataItem(m.into())),
-        Kind::SharingPolicy => by_id::<sharing_policy::Entity>(ctx, n)
+        Kind::SharingPolicy => by_id::<sharing_policy::Entity>(loader, n)
             .await?
             .map(|m| Node::SharingPolicy(m.into())),
-        Kind::DataService => by_id::<data_service::Entity>(ctx, n)
+        Kind::DataService => by_id::<data_service::Entity>(loader, n)
             .await?
             .map(|m| Node::DataService(m.into())),
-        Kind::Share => by_id::<share::Entity>(ctx, n)
+        Kind::Share => by_id::<share::Entity>(loader, n)
             .await?
             .map(|m| Node::Share(m.into())),
-        Kind::Derivation => by_id::<derivation::Entity>(ctx, n)
+        Kind::Derivation => by_id::<derivation::Entity>(loader, n)
             .await?
             .map(|m| Node::Derivation(m.into())),
-        Kind::SharingAgreement => by_id::<sharing_agreement::Entity>(ctx, n)
+        Kind::SharingAgreement => by_id::<sharing_agreement::Entity>(loader, n)
             .await?
             .map(|m| Node::SharingAgreement(m.into())),
-        Kind::SharingRequest => by_id::<sharing_request::Entity>(ctx, n)
+        Kind::SharingRequest => by_id::<sharing_request::Entity>(loader, n)
             .await?
             .map(|m| Node::SharingRequest(m.into())),
-        Kind::QualityAssessment => by_id::<quality_assessment::Entity>(ctx, n)
+        Kind::QualityAssessment => by_id::<quality_assessment::Entity>(loader, n)
             .await?
             .map(|m| Node::QualityAssessment(m.into())),
-        Kind::CatalogueRelease => by_id::<catalogue_release::Entity>(ctx, n)
+        Kind::CatalogueRelease => by_id::<catalogue_release::Entity>(loader, n)
             .await?
             .map(|m| Node::CatalogueRelease(m.into())),
-        Kind::CatalogueReview => by_id::<catalogue_review::Entity>(ctx, n)
+        Kind::CatalogueReview => by_id::<catalogue_review::Entity>(loader, n)
             .await?
             .map(|m| Node::CatalogueReview(m.into())),
-        Kind::OpenDataset => by_id::<open_dataset::Entity>(ctx, n)
+        Kind::OpenDataset => by_id::<open_dataset::Entity>(loader, n)
             .await?
             .map(|m| Node::OpenDataset(m.into())),
-        Kind::Feedback => by_id::<feedback::Entity>(ctx, n)
+        Kind::Feedback => by_id::<feedback::Entity>(loader, n)
             .await?
             .map(|m| Node::Feedback(m.into())),
     })

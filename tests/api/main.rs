@@ -8,6 +8,7 @@ mod access;
 mod audit;
 mod catalogue;
 mod demo;
+mod events;
 mod filters;
 mod graphql_http;
 mod lineage;

@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
+    /// The router's schema, for subscriptions (which need no HTTP).
+    pub schema: sharegraph::graphql::AppSchema,
     pub db: DatabaseConnection,
     /// The token requests carry unless a test says otherwise: an admin's.
     pub admin: String,
@@ -156,13 +158,14 @@ impl TestApp {
         });
         let mut limits = config.limits.clone();
         configure(&mut limits);
-        let router = sharegraph::app::router(db.clone(), limits);
+        let built = sharegraph::app::build(db.clone(), limits);
         let admin = token::create(&db, "test admin", Role::Admin, None)
             .await
             .expect("admin token")
             .token;
         Self {
-            router,
+            router: built.router,
+            schema: built.schema,
             db,
             admin,
             statements,

@@ -1,0 +1,441 @@
+//! Live catalogue events: the `catalogEvents` subscription (over `/graphql/ws`), its filter,
+//! and the extension that wakes the feed after this replica's mutations and keeps the
+//! WebSocket endpoint to subscriptions.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::{
+    Context, ErrorExtensions, ID, InputObject, Object, Response, ServerError, ServerResult,
+    Subscription, Variables,
+};
+use entity::enums::CatalogEventAction;
+use entity::organization;
+use futures_util::Stream;
+use sea_orm::DatabaseConnection;
+use serde_json::Value as Json;
+use tokio::sync::broadcast;
+
+use super::connection::by_id;
+use super::ids::{self, Kind};
+use super::loader::RequestLoader;
+use super::node::{Node, load_node, load_node_with};
+use super::organization::Organization;
+use crate::access::Caller;
+use crate::domain::events::{self, CatalogEvent, Feed};
+use crate::error::Result;
+use crate::metrics::{Metrics, OpenSubscription};
+
+/// Log entries read per statement while a subscription replays from `afterSeq`.
+const REPLAY_BATCH: u64 = 200;
+
+/// Which events a subscriber wants; every given condition must hold.
+#[derive(InputObject, Default)]
+pub struct CatalogEventWhere {
+    /// Events that concern one of these organizations (as owner, provider or consumer).
+    organization_ids: Option<Vec<ID>>,
+    /// Events about rows of these types.
+    types: Option<Vec<Kind>>,
+    actions: Option<Vec<CatalogEventAction>>,
+    /// Only reported uses that broke the rules (violations: used without a share, beyond
+    /// the agreement, or after revocation).
+    violations_only: Option<bool>,
+}
+
+/// The filter with its ids decoded.
+struct Filter {
+    organizations: Option<Vec<i64>>,
+    types: Option<Vec<Kind>>,
+    actions: Option<Vec<CatalogEventAction>>,
+    violations_only: bool,
+}
+
+impl Filter {
+    fn parse(w: CatalogEventWhere) -> Result<Self> {
+        let organizations = w
+            .organization_ids
+            .map(|list| {
+                list.iter()
+                    .map(|id| ids::decode_as("where.organizationIds", id, Kind::Organization))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
+        Ok(Self {
+            organizations,
+            types: w.types,
+            actions: w.actions,
+            violations_only: w.violations_only.unwrap_or(false),
+        })
+    }
+
+    fn matches(&self, e: &CatalogEvent) -> bool {
+        let kind = Kind::from_name(&e.entity_type);
+        self.organizations
+            .as_ref()
+            .is_none_or(|orgs| e.organizations.iter().any(|o| orgs.contains(o)))
+            && self
+                .types
+                .as_ref()
+                .is_none_or(|types| kind.is_some_and(|k| types.contains(&k)))
+            && self
+                .actions
+                .as_ref()
+                .is_none_or(|actions| actions.contains(&e.action))
+            && (!self.violations_only || e.usage.is_some_and(|(_, v)| v > 0))
+    }
+}
+
+/// One committed change to the catalogue.
+pub struct CatalogEventObject {
+    event: Arc<CatalogEvent>,
+    entity: Option<Node>,
+}
+
+#[Object(name = "CatalogEvent")]
+impl CatalogEventObject {
+    /// The change's position in the audit log: after a disconnection, subscribe again with
+    /// `afterSeq` set to the last one received to miss nothing.
+    async fn seq(&self) -> i64 {
+        self.event.seq
+    }
+
+    async fn at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.event.at
+    }
+
+    async fn action(&self) -> CatalogEventAction {
+        self.event.action
+    }
+
+    /// The audit log's word for the change (`CREATE`, `UPDATE`, `DELETE`, `SET_ITEMS`,
+    /// `VOTE`, `ANSWER`, `PUBLISH`, `SUBMIT`, `RECORD_EVENTS`).
+    async fn change(&self) -> &str {
+        &self.event.change
+    }
+
+    /// The changed row's type; none for reported uses.
+    async fn entity_type(&self) -> Option<Kind> {
+        Kind::from_name(&self.event.entity_type)
+    }
+
+    /// The changed row's global id (still given once it is deleted); none for reported uses.
+    async fn entity_id(&self) -> Option<ID> {
+        Kind::from_name(&self.event.entity_type).map(|k| ids::encode(k, self.event.entity_id))
+    }
+
+    /// The row as it is when the event is delivered, as the subscriber may see it; none once
+    /// it is deleted.
+    async fn entity(&self) -> Option<&Node> {
+        self.entity.as_ref()
+    }
+
+    /// The organization whose data changed.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<Organization>> {
+        let Some(id) = self.event.organization_id else {
+            return Ok(None);
+        };
+        Ok(by_id::<organization::Entity>(ctx, id)
+            .await?
+            .map(Organization::from))
+    }
+
+    /// Reported uses: how many were recorded in the batch.
+    async fn usage_events(&self) -> Option<i64> {
+        self.event.usage.map(|(n, _)| n)
+    }
+
+    /// Reported uses: how many of them broke the rules.
+    async fn violations(&self) -> Option<i64> {
+        self.event.usage.map(|(_, v)| v)
+    }
+}
+
+#[derive(Default)]
+pub struct CatalogEventSubscription;
+
+#[Subscription]
+impl CatalogEventSubscription {
+    /// Changes to the catalogue as they are committed, by any replica: created, updated and
+    /// deleted rows of every type, decisions on shares and requests, and reported uses with
+    /// their violations. Only what the subscriber may see is delivered (a row hidden from
+    /// it, or hidden again by the change, is left out).
+    ///
+    /// `afterSeq` first replays what the audit log holds after that position, so a client
+    /// that reconnects misses nothing. A subscriber that falls more than `SHAREGRAPH_EVENT_BUFFER` (1,024) events behind
+    /// receives a `LAGGED` error (with `lastSeq`) and the subscription ends: resubscribe
+    /// with `afterSeq: lastSeq`.
+    async fn catalog_events<'a>(
+        &self,
+        ctx: &'a Context<'_>,
+        #[graphql(name = "where")] filter: Option<CatalogEventWhere>,
+        after_seq: Option<i64>,
+    ) -> Result<impl Stream<Item = async_graphql::Result<CatalogEventObject>> + 'a> {
+        let filter = Filter::parse(filter.unwrap_or_default())?;
+        let feed = ctx.data_unchecked::<Arc<Feed>>();
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let (receiver, head) = feed.subscribe();
+        // Without a position, the subscription begins after what is committed now.
+        let cursor = match after_seq {
+            Some(seq) => seq,
+            None => events::head(db).await?,
+        };
+        let state = Delivery {
+            db: db.clone(),
+            unrestricted: RequestLoader::new(db.clone(), Caller::system()),
+            receiver,
+            pending: VecDeque::new(),
+            replaying: after_seq.is_some(),
+            cursor,
+            head,
+            filter,
+            _open: ctx.data_unchecked::<Arc<Metrics>>().subscription_opened(),
+            done: false,
+        };
+        Ok(futures_util::stream::unfold(
+            state,
+            move |mut s| async move {
+                let item = s.next(ctx).await?;
+                Some((item, s))
+            },
+        ))
+    }
+}
+
+/// One subscription's position and buffers.
+struct Delivery {
+    db: DatabaseConnection,
+    receiver: broadcast::Receiver<Arc<CatalogEvent>>,
+    /// Replayed events not yet delivered (one batch at most).
+    pending: VecDeque<Arc<CatalogEvent>>,
+    replaying: bool,
+    /// The last event delivered or skipped.
+    cursor: i64,
+    /// The feed's position when the subscription began.
+    head: Option<i64>,
+    filter: Filter,
+    /// Reads every row, to tell a row hidden from the subscriber from one deleted since.
+    unrestricted: RequestLoader,
+    _open: OpenSubscription,
+    done: bool,
+}
+
+impl Delivery {
+    /// The next event for the subscriber; `None` once the subscription ends.
+    async fn next(
+        &mut self,
+        ctx: &Context<'_>,
+    ) -> Option<async_graphql::Result<CatalogEventObject>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let event = match self.take().await {
+                Ok(Some(e)) => e,
+                Ok(None) => return None,
+                Err(err) => {
+                    self.done = true;
+                    return Some(Err(err));
+                }
+            };
+            self.cursor = event.seq;
+            if !self.filter.matches(&event) {
+                continue;
+            }
+            match visible(ctx, &self.unrestricted, &event).await {
+                Ok(Some(entity)) => return Some(Ok(CatalogEventObject { event, entity })),
+                Ok(None) => continue,
+                Err(err) => {
+                    self.done = true;
+                    return Some(Err(err.into()));
+                }
+            }
+        }
+    }
+
+    /// The next event after the cursor: replayed from the log, then live.
+    async fn take(&mut self) -> async_graphql::Result<Option<Arc<CatalogEvent>>> {
+        if let Some(e) = self.pending.pop_front() {
+            return Ok(Some(e));
+        }
+        if self.replaying {
+            let batch = events::after(&self.db, self.cursor, REPLAY_BATCH).await?;
+            let caught_up = batch.len() < REPLAY_BATCH as usize
+                || self
+                    .head
+                    .is_some_and(|h| batch.last().is_some_and(|e| e.seq >= h));
+            self.pending.extend(batch.into_iter().map(Arc::new));
+            if caught_up {
+                self.replaying = false;
+            }
+            if let Some(e) = self.pending.pop_front() {
+                return Ok(Some(e));
+            }
+        }
+        loop {
+            match self.receiver.recv().await {
+                Ok(e) if e.seq <= self.cursor => continue,
+                Ok(e) => return Ok(Some(e)),
+                Err(broadcast::error::RecvError::Closed) => return Ok(None),
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    let last = self.cursor;
+                    return Err(async_graphql::Error::new(format!(
+                        "this subscription fell {missed} events behind and was ended; \
+                         subscribe again with afterSeq: {last}"
+                    ))
+                    .extend_with(|_, e| {
+                        e.set("code", "LAGGED");
+                        e.set("lastSeq", last);
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// Whether the subscriber may see the event, and the row as it sees it now: `None` to leave
+/// the event out. A row still stored is judged by the visibility rules; a row gone by now
+/// (deleted, perhaps by a later change) by its values as of the event.
+async fn visible(
+    ctx: &Context<'_>,
+    unrestricted: &RequestLoader,
+    e: &CatalogEvent,
+) -> Result<Option<Option<Node>>> {
+    let caller = ctx.data_unchecked::<Caller>();
+    let party = caller.is_admin()
+        || caller
+            .organization()
+            .is_some_and(|o| e.organizations.contains(&o));
+    let Some(kind) = Kind::from_name(&e.entity_type) else {
+        // Reported uses belong to the parties; other rows without a type (the holiday
+        // calendar) are not catalogue events.
+        return Ok((e.action == CatalogEventAction::UsageRecorded && party).then_some(None));
+    };
+    if e.action != CatalogEventAction::Deleted
+        && let Some(node) = load_node(ctx, kind, e.entity_id).await?
+    {
+        return Ok(Some(Some(node)));
+    }
+    if e.action != CatalogEventAction::Deleted
+        && load_node_with(unrestricted, kind, e.entity_id)
+            .await?
+            .is_some()
+    {
+        // Stored, and hidden from this subscriber.
+        return Ok(None);
+    }
+    Ok((party || was_public(ctx, kind, e.row.as_ref()).await?).then_some(None))
+}
+
+/// Whether the public could see a row with these values, by the same rules as
+/// [`crate::access::visibility`] (which can only judge stored rows).
+async fn was_public(ctx: &Context<'_>, kind: Kind, row: Option<&Json>) -> Result<bool> {
+    let field = |name: &str| row.and_then(|b| b.get(name));
+    let item_visible = |name: &'static str| async move {
+        match field(name).and_then(Json::as_i64) {
+            Some(id) => {
+                Ok::<_, crate::error::Error>(load_node(ctx, Kind::DataItem, id).await?.is_some())
+            }
+            None => Ok(false),
+        }
+    };
+    Ok(match kind {
+        Kind::Organization
+        | Kind::FocalPoint
+        | Kind::Database
+        | Kind::CatalogueRelease
+        | Kind::Feedback => true,
+        Kind::DataItem => field("published").and_then(Json::as_bool) == Some(true),
+        Kind::DataService => matches!(
+            field("status").and_then(Json::as_str),
+            Some("PUBLISHED" | "DEPRECATED")
+        ),
+        Kind::OpenDataset => field("published_on").is_some_and(|v| !v.is_null()),
+        Kind::SharingPolicy => item_visible("data_item_id").await?,
+        Kind::Derivation => {
+            item_visible("source_item_id").await? && item_visible("derived_item_id").await?
+        }
+        Kind::QualityAssessment => {
+            field("database_id").is_some_and(|v| !v.is_null())
+                || item_visible("data_item_id").await?
+        }
+        Kind::InformationSystem
+        | Kind::Share
+        | Kind::SharingAgreement
+        | Kind::SharingRequest
+        | Kind::CatalogueReview => false,
+    })
+}
+
+/// Marks a connection as a WebSocket one (whose operations must be subscriptions).
+#[derive(Clone, Copy)]
+pub struct OverWebSocket;
+
+/// Wakes this replica's event feed after a mutation (so its subscribers hear of it at once,
+/// without waiting for a poll), and refuses queries and mutations over the WebSocket: they
+/// belong on `POST /graphql`, where rate limits and timeouts apply.
+pub struct FeedEvents;
+
+impl ExtensionFactory for FeedEvents {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Watch::default())
+    }
+}
+
+#[derive(Default)]
+struct Watch {
+    mutation: AtomicBool,
+    query: AtomicBool,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Watch {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        for (_, op) in doc.operations.iter() {
+            let flag = match op.node.ty {
+                OperationType::Mutation => &self.mutation,
+                OperationType::Query => &self.query,
+                OperationType::Subscription => continue,
+            };
+            flag.store(true, Ordering::Relaxed);
+        }
+        Ok(doc)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mutation = self.mutation.load(Ordering::Relaxed);
+        if ctx.data_opt::<OverWebSocket>().is_some()
+            && (mutation || self.query.load(Ordering::Relaxed))
+        {
+            let mut err = ServerError::new(
+                "only subscriptions run over /graphql/ws; send queries and mutations to POST /graphql",
+                None,
+            );
+            err.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "BAD_REQUEST");
+            return Response::from_errors(vec![err]);
+        }
+        let response = next.run(ctx, operation_name).await;
+        if mutation && let Some(feed) = ctx.data_opt::<Arc<Feed>>() {
+            feed.wake();
+        }
+        response
+    }
+}

@@ -1,0 +1,255 @@
+//! `catalogEvents` over WebSocket (`graphql-transport-ws`) against real server processes: an
+//! event raised by one replica reaches a subscriber connected to another (PostgreSQL
+//! LISTEN/NOTIFY when `DATABASE_URL` names one; on SQLite, two processes on one file find
+//! each other's writes by polling the audit log), the caller comes from `connection_init`,
+//! queries are refused on the socket, and stopping a server closes its sockets with 1001.
+
+mod process;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, sharegraph, start};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a `graphql-transport-ws` connection, initialised with `payload`.
+async fn connect(addr: SocketAddr, payload: Value) -> Socket {
+    let mut request = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    assert_eq!(
+        response.headers()["sec-websocket-protocol"],
+        "graphql-transport-ws"
+    );
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    let ack = receive(&mut socket).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    socket
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(Message::Text(message.to_string().into()))
+        .await
+        .unwrap();
+}
+
+/// The next protocol message (pings answered on the way).
+async fn receive(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(15), socket.next())
+            .await
+            .expect("a message within 15 s")
+            .expect("the socket is open")
+            .unwrap();
+        match message {
+            Message::Text(text) => {
+                let value: Value = serde_json::from_str(&text).unwrap();
+                if value["type"] == "ping" {
+                    send(socket, json!({ "type": "pong" })).await;
+                    continue;
+                }
+                return value;
+            }
+            Message::Close(frame) => return json!({ "closed": frame.map(|f| u16::from(f.code)) }),
+            _ => continue,
+        }
+    }
+}
+
+async fn subscribe(socket: &mut Socket, id: &str, variables: Value) {
+    send(
+        socket,
+        json!({ "id": id, "type": "subscribe", "payload": {
+            "query": "subscription($where: CatalogEventWhere) { catalogEvents(where: $where) { seq action entityType entity { ... on Organization { name } ... on InformationSystem { name } } organization { code } } }",
+            "variables": variables,
+        }}),
+    )
+    .await;
+}
+
+fn ask(addr: SocketAddr, token: &str, query: &str, variables: Value) -> Value {
+    let answer = post(addr, token, query, variables).expect("an answer");
+    assert!(answer.get("errors").is_none(), "{answer}");
+    answer["data"].clone()
+}
+
+fn create_org(addr: SocketAddr, token: &str, code: &str, name: &str) -> String {
+    ask(
+        addr,
+        token,
+        "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }",
+        json!({ "input": { "code": code, "name": name, "level": "DISTRICT" } }),
+    )["createOrganization"]["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn metric(addr: SocketAddr, name: &str) -> f64 {
+    let (_, body) = http(
+        addr,
+        "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    body.lines()
+        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {body}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_from_one_replica_reach_subscribers_of_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = match postgres_url() {
+        Some(base) => {
+            let name = format!("sg_events_{}", std::process::id());
+            (fresh_pg_database(&base, &name).await, Some((base, name)))
+        }
+        None => (
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("shared.db").display()
+            ),
+            None,
+        ),
+    };
+    assert!(sharegraph(&url, &["migrate"]).status.success());
+    let token = |args: &[&str]| {
+        let out = sharegraph(&url, args);
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let admin = token(&["token", "create", "--role", "admin", "--name", "Quản trị"]);
+    // Polling is what carries events between SQLite processes; PostgreSQL replicas are
+    // woken by NOTIFY, so a long poll proves the notification did it.
+    let poll = if pg.is_some() { "60000" } else { "100" };
+    let env = [("SHAREGRAPH_EVENT_POLL_MS", poll)];
+    let (writer, reader) = (start(&url, &env), start(&url, &env));
+    let phong = create_org(
+        writer.addr,
+        &admin,
+        "H57.01",
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+    );
+    let steward = token(&[
+        "token",
+        "create",
+        "--role",
+        "steward",
+        "--org",
+        "H57.01",
+        "--name",
+        "Cán bộ",
+    ]);
+
+    // The public, without a token; the steward, by the connection_init payload.
+    let mut public = connect(reader.addr, json!({})).await;
+    subscribe(&mut public, "1", json!({})).await;
+    let mut own = connect(
+        reader.addr,
+        json!({ "Authorization": format!("Bearer {steward}") }),
+    )
+    .await;
+    subscribe(
+        &mut own,
+        "2",
+        json!({ "where": { "types": ["INFORMATION_SYSTEM"] } }),
+    )
+    .await;
+    // Queries belong on POST /graphql.
+    send(
+        &mut own,
+        json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ viewer { role } }" } }),
+    )
+    .await;
+    let refused = receive(&mut own).await;
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+        "{refused}"
+    );
+    assert_eq!(
+        receive(&mut own).await,
+        json!({ "id": "q", "type": "complete" })
+    );
+    // Both subscriptions are registered once the gauge counts them.
+    for _ in 0..100 {
+        if metric(reader.addr, "sharegraph_subscriptions_open") >= 2.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(metric(reader.addr, "sharegraph_subscriptions_open"), 2.0);
+
+    // Written through the other replica.
+    ask(
+        writer.addr,
+        &steward,
+        "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
+        json!({ "input": { "ownerId": phong, "code": "HT-DD", "name": "Hệ thống thông tin đất đai" } }),
+    );
+    let xa = create_org(
+        writer.addr,
+        &admin,
+        "H57.02",
+        "Ủy ban nhân dân xã Hương Phú",
+    );
+
+    let event = receive(&mut own).await;
+    assert_eq!(event["type"], "next", "{event}");
+    let e = &event["payload"]["data"]["catalogEvents"];
+    assert_eq!(e["entityType"], "INFORMATION_SYSTEM", "{event}");
+    assert_eq!(e["entity"]["name"], "Hệ thống thông tin đất đai");
+    assert_eq!(e["organization"]["code"], "H57.01");
+
+    // The public subscriber never hears of the information system: its next event is the
+    // organization created after it.
+    let event = receive(&mut public).await;
+    let e = &event["payload"]["data"]["catalogEvents"];
+    assert_eq!(e["action"], "CREATED", "{event}");
+    assert_eq!(e["entityType"], "ORGANIZATION");
+    assert_eq!(e["entity"]["name"], "Ủy ban nhân dân xã Hương Phú");
+    assert!(!xa.is_empty());
+
+    // Stopping the reader closes its sockets with "going away", within the grace period.
+    let pid = reader.child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(receive(&mut public).await, json!({ "closed": 1001 }));
+    let mut reader = reader;
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = reader.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the server exits promptly"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success());
+    drop(writer);
+    if let Some((base, name)) = pg {
+        drop_pg_database(&base, &name).await;
+    }
+}
