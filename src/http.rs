@@ -17,7 +17,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response as HttpResponse};
+use axum::response::{IntoResponse, Response as HttpResponse};
 use axum::routing::get;
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::DatabaseConnection;
@@ -60,6 +60,10 @@ pub fn router(state: AppState) -> Router {
             get(|s, c, q| implementation_report(s, c, q, ReportFormat::Xlsx)),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .route(
+            &format!("{}/{{name}}", crate::playground::ASSETS),
+            get(crate::playground::asset),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -451,14 +455,7 @@ async fn graphql_get(
     let query = query.unwrap_or_default();
     let has_query = query.split('&').any(|p| p.starts_with("query="));
     if !has_query && wants_html(&headers) {
-        return Html(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .title("sharegraph GraphiQL")
-                .finish(),
-        )
-        .into_response();
+        return crate::playground::page().into_response();
     }
     let Some(media) = negotiate(&headers) else {
         return (

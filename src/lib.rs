@@ -14,5 +14,6 @@ pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod playground;
 pub mod store;
 pub mod telemetry;

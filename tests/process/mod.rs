@@ -27,8 +27,14 @@ impl Drop for Server {
 /// Starts `sharegraph serve` on `url` and a free port (rate limits off), with `env` added, and
 /// reads the address it prints.
 pub fn start(url: &str, env: &[(&str, &str)]) -> Server {
+    start_with_args(url, &[], env)
+}
+
+/// Like [`start`], with more arguments to `serve` (`--demo`).
+pub fn start_with_args(url: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
         .env("DATABASE_URL", url)
         .env("SHAREGRAPH_LOG", "error")
         .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")

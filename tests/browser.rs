@@ -1,0 +1,46 @@
+//! The GraphiQL playground in a real browser: Debian's Chromium, headless, driven by
+//! `tests/browser/graphiql.mjs` (playwright-core), against `sharegraph serve --demo`. The page
+//! must render with every request kept to the server's origin, run a query, send the token
+//! typed in the Headers tab, and show subscription events.
+//!
+//! Needs Chromium (`apt-get install chromium`) and `npm ci --prefix tests/browser`, so it is
+//! ignored by a plain `cargo test`; `.ci/run` installs both and runs it with `--ignored`.
+
+mod process;
+
+use std::process::Command;
+
+use process::sharegraph;
+
+#[test]
+#[ignore = "needs Chromium and tests/browser/node_modules; run by .ci/run"]
+fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
+    assert!(
+        sharegraph::playground::BUNDLED,
+        "this build loads GraphiQL from a CDN (npm was unavailable when it was built)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("ui.db").display());
+    let token = |args: &[&str]| {
+        let out = sharegraph(&url, args);
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    assert!(sharegraph(&url, &["migrate"]).status.success());
+    let server = process::start_with_args(&url, &["--demo"], &[]);
+    let viewer = token(&["token", "create", "--role", "viewer", "--org", "000.00.39.H57", "--name", "Trình duyệt"]);
+    let admin = token(&["token", "create", "--role", "admin", "--name", "Quản trị"]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/graphiql.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(format!("http://{}/graphql", server.addr))
+        .args([&viewer, &admin])
+        .env("SCREENSHOT", dir.path().join("graphiql.png"))
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("subscription event shown") && stdout.ends_with("ok\n"), "{stdout}");
+    assert!(dir.path().join("graphiql.png").exists());
+}
