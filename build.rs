@@ -55,7 +55,10 @@ fn fetch(out: &Path) -> Result<(), String> {
     if !packed.status.success() {
         return Err(format!(
             "npm pack failed: {}",
-            String::from_utf8_lossy(&packed.stderr).lines().next().unwrap_or("")
+            String::from_utf8_lossy(&packed.stderr)
+                .lines()
+                .next()
+                .unwrap_or("")
         ));
     }
     let report = String::from_utf8_lossy(&packed.stdout);
@@ -81,7 +84,10 @@ fn fetch(out: &Path) -> Result<(), String> {
         for file in files {
             let name = Path::new(file).file_name().expect("a file name");
             let target = if *file == "LICENSE" {
-                out.join(format!("{}.LICENSE", spec.split('@').next().unwrap_or(spec)))
+                out.join(format!(
+                    "{}.LICENSE",
+                    spec.split('@').next().unwrap_or(spec)
+                ))
             } else {
                 out.join(name)
             };

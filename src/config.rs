@@ -34,6 +34,20 @@ pub enum Command {
         /// The new file to write.
         file: std::path::PathBuf,
     },
+    /// Load a catalogue inventory (CSV or XLSX, one row per data item) all or nothing: on any
+    /// bad row, print every bad row with its line, column and reason, and change nothing.
+    Import {
+        /// The file; its extension (.csv, .xlsx) gives its format.
+        file: std::path::PathBuf,
+    },
+    /// Write the catalogue inventory in the shape `import` reads (CSV or XLSX by extension).
+    Export {
+        /// The file to write (refused if it exists).
+        file: std::path::PathBuf,
+        /// Only this organization's databases (its code).
+        #[arg(long)]
+        org: Option<String>,
+    },
     /// Create, list and revoke API tokens.
     #[command(subcommand)]
     Token(TokenCommand),

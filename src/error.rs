@@ -20,6 +20,9 @@ pub enum Error {
         message: String,
         current_version: Option<i32>,
     },
+    /// Rows of an imported inventory break rules; nothing was written.
+    #[error("{} row error(s) in the inventory; nothing was imported", .0.len())]
+    InvalidRows(Vec<crate::domain::inventory::RowError>),
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -62,7 +65,7 @@ impl Error {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadInput { .. } => "BAD_USER_INPUT",
+            Self::BadInput { .. } | Self::InvalidRows(_) => "BAD_USER_INPUT",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::Conflict { .. } => "CONFLICT",
             Self::Forbidden(_) => "FORBIDDEN",

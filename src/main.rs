@@ -95,6 +95,67 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             sharegraph::store::backup::sqlite(&db, &file).await?;
             println!("backed up to {}", file.display());
         }
+        Command::Import { file } => {
+            use domain::inventory::{self, Format, sheet};
+            let format = Format::of_path(&file).ok_or("the file must end in .csv or .xlsx")?;
+            let bytes = std::fs::read(&file)?;
+            let db = app::open_database(&config).await?;
+            let started = std::time::Instant::now();
+            let result = match sheet::read(&bytes, format) {
+                Ok(table) => {
+                    inventory::import(&db, &sharegraph::access::Caller::system(), &table).await
+                }
+                Err(unreadable) => Err(sharegraph::error::Error::InvalidRows(vec![unreadable])),
+            };
+            match result {
+                Ok(done) => println!(
+                    "imported {} rows in {:.1} s: {} databases created, {} updated; {} items created, {} updated, {} unchanged",
+                    done.rows,
+                    started.elapsed().as_secs_f64(),
+                    done.databases_created,
+                    done.databases_updated,
+                    done.items_created,
+                    done.items_updated,
+                    done.items_unchanged
+                ),
+                Err(sharegraph::error::Error::InvalidRows(rows)) => {
+                    for row in &rows {
+                        println!("{}: {row}", file.display());
+                    }
+                    return Err(format!("{} bad row(s); nothing was imported", rows.len()).into());
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Command::Export { file, org } => {
+            use domain::inventory::{self, Format, sheet};
+            let format = Format::of_path(&file).ok_or("the file must end in .csv or .xlsx")?;
+            let db = app::open_database(&config).await?;
+            let organization = match org {
+                Some(code) => Some(
+                    domain::organization::by_code(&db, &code)
+                        .await?
+                        .ok_or_else(|| format!("no organization has the code {code}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let rows =
+                inventory::export(&db, &sharegraph::access::Caller::system(), organization).await?;
+            let header = inventory::columns();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let bytes = match format {
+                Format::Csv => sheet::write_csv(&header, &rows),
+                Format::Xlsx => sheet::write_xlsx(&header, &rows)?,
+            };
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&file)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("exported {} rows to {}", rows.len(), file.display());
+        }
         Command::Migrate => {
             app::open_database(&config).await?;
             tracing::info!("migrations applied");

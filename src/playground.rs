@@ -66,11 +66,13 @@ mod bundled {
 }
 
 /// Whether the build bundled the assets (else the page loads them from a CDN).
-pub const BUNDLED: bool = cfg!(graphiql_bundled);
+pub fn is_bundled() -> bool {
+    cfg!(graphiql_bundled)
+}
 
 /// The playground page.
 pub fn page() -> Html<String> {
-    if !BUNDLED {
+    if !is_bundled() {
         return Html(
             async_graphql::http::GraphiQLSource::build()
                 .endpoint("/graphql")

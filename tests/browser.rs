@@ -16,7 +16,7 @@ use process::sharegraph;
 #[ignore = "needs Chromium and tests/browser/node_modules; run by .ci/run"]
 fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
     assert!(
-        sharegraph::playground::BUNDLED,
+        sharegraph::playground::is_bundled(),
         "this build loads GraphiQL from a CDN (npm was unavailable when it was built)"
     );
     let dir = tempfile::tempdir().unwrap();
@@ -28,7 +28,16 @@ fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
     };
     assert!(sharegraph(&url, &["migrate"]).status.success());
     let server = process::start_with_args(&url, &["--demo"], &[]);
-    let viewer = token(&["token", "create", "--role", "viewer", "--org", "000.00.39.H57", "--name", "Trình duyệt"]);
+    let viewer = token(&[
+        "token",
+        "create",
+        "--role",
+        "viewer",
+        "--org",
+        "000.00.39.H57",
+        "--name",
+        "Trình duyệt",
+    ]);
     let admin = token(&["token", "create", "--role", "admin", "--name", "Quản trị"]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/graphiql.mjs");
     let out = Command::new("node")
@@ -41,6 +50,9 @@ fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("subscription event shown") && stdout.ends_with("ok\n"), "{stdout}");
+    assert!(
+        stdout.contains("subscription event shown") && stdout.ends_with("ok\n"),
+        "{stdout}"
+    );
     assert!(dir.path().join("graphiql.png").exists());
 }

@@ -117,6 +117,7 @@ pub async fn append(
     // Stored timestamps keep microseconds on both databases; the hash must match what is read back.
     let at: DateTime<Utc> = Utc::now().trunc_subsecs(6);
     let (mut seq, mut prev) = (head.seq, head.hash);
+    let mut entries = Vec::with_capacity(changes.len());
     for change in changes {
         seq += 1;
         let mut entry = audit_entry::Model {
@@ -136,7 +137,15 @@ pub async fn append(
         };
         entry.hash = hash_of(&entry);
         prev = entry.hash.clone();
-        audit_entry::ActiveModel::from(entry).insert(txn).await?;
+        entries.push(audit_entry::ActiveModel::from(entry));
+    }
+    // Batched: an import appends one entry per changed row.
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let chunk: Vec<_> = entries.by_ref().take(500).collect();
+        audit_entry::Entity::insert_many(chunk)
+            .exec_without_returning(txn)
+            .await?;
     }
     audit_head::ActiveModel {
         id: Set(1),

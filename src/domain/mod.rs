@@ -15,6 +15,7 @@ pub mod derivation;
 pub mod events;
 pub mod focal_point;
 pub mod information_system;
+pub mod inventory;
 pub mod lineage;
 pub mod open_data;
 pub mod organization;

@@ -242,3 +242,14 @@ async fn refuse_cycle(txn: &DatabaseTransaction, id: i64, parent: &Model) -> Res
         format!("the hierarchy above this parent is deeper than {MAX_HIERARCHY_DEPTH} levels"),
     ))
 }
+
+/// The organization with this code (every caller may read organizations).
+pub async fn by_code(
+    db: &impl sea_orm::ConnectionTrait,
+    code: &str,
+) -> Result<Option<entity::organization::Model>> {
+    Ok(entity::organization::Entity::find()
+        .filter(entity::organization::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?)
+}

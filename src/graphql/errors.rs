@@ -77,6 +77,7 @@ fn classify(err: &mut ServerError) {
                 current_version: Some(v),
                 ..
             } => (e.code(), Some(("currentVersion", Value::from(*v))), None),
+            Error::InvalidRows(rows) => (e.code(), Some(("rowErrors", row_errors(rows))), None),
             Error::Internal(db) => (e.code(), None, Some(db.to_string())),
             Error::Unavailable(db) => {
                 tracing::warn!(error = %db, path = ?err.path, "database unavailable");
@@ -116,6 +117,30 @@ fn classify(err: &mut ServerError) {
     if !has_code(err) {
         set(err, "code", Value::String(code.into()));
     }
+}
+
+/// Most row errors listed in one response; the message gives the total.
+const MAX_ROW_ERRORS: usize = 1000;
+
+fn row_errors(rows: &[crate::domain::inventory::RowError]) -> Value {
+    Value::List(
+        rows.iter()
+            .take(MAX_ROW_ERRORS)
+            .map(|r| {
+                let mut map = async_graphql::indexmap::IndexMap::new();
+                map.insert(async_graphql::Name::new("line"), Value::from(r.line as u64));
+                map.insert(
+                    async_graphql::Name::new("column"),
+                    Value::from(r.column.clone()),
+                );
+                map.insert(
+                    async_graphql::Name::new("reason"),
+                    Value::from(r.reason.clone()),
+                );
+                Value::Object(map)
+            })
+            .collect(),
+    )
 }
 
 fn has_code(err: &ServerError) -> bool {

@@ -15,6 +15,7 @@ pub mod filter;
 pub mod focal_point;
 pub mod ids;
 pub mod information_system;
+pub mod inventory;
 pub mod limits;
 pub mod lineage;
 pub mod loader;
@@ -65,6 +66,7 @@ pub struct Query(
     catalogue_release::CatalogueReleaseQuery,
     open_data::OpenDataQuery,
     report::ReportQuery,
+    inventory::InventoryQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -84,6 +86,7 @@ pub struct Mutation(
     usage::UsageMutation,
     catalogue_release::CatalogueReleaseMutation,
     open_data::OpenDataMutation,
+    inventory::InventoryMutation,
 );
 
 pub type Subscription = catalog_event::CatalogEventSubscription;

@@ -528,6 +528,7 @@ enum Write {
     SubmitFeedback,
     VoteFeedback,
     AnswerFeedback,
+    ImportInventory,
 }
 
 const OK: &str = "OK";
@@ -542,7 +543,7 @@ const ADMIN: [&str; 5] = [F, F, F, F, OK];
 const ANYONE: [&str; 5] = [OK, OK, OK, OK, OK];
 
 impl Write {
-    const ALL: [Write; 44] = [
+    const ALL: [Write; 45] = [
         Write::CreateOrganization,
         Write::UpdateOrganization,
         Write::MoveOrganization,
@@ -587,6 +588,7 @@ impl Write {
         Write::SubmitFeedback,
         Write::VoteFeedback,
         Write::AnswerFeedback,
+        Write::ImportInventory,
     ];
 
     fn expected(self) -> [&'static str; 5] {
@@ -857,6 +859,12 @@ impl Write {
             AnswerFeedback => (
                 "mutation($input: AnswerFeedbackInput!) { answerFeedback(input: $input) { feedback { id } } }",
                 json!({ "input": { "id": feedback(app, fx, n).await, "status": "UNDER_REVIEW" } }),
+            ),
+            ImportInventory => (
+                "mutation($input: ImportInventoryInput!) { importInventory(input: $input) { itemsCreated } }",
+                json!({ "input": { "format": "CSV", "content": format!(
+                    "organization_code,database_code,database_name,database_kind,item_code,item_name\n{A},KK-{n},Kiểm kê đất đai {n},LOCAL,THUA-DAT,Thửa đất\n"
+                ) } }),
             ),
         }
     }

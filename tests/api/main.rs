@@ -11,6 +11,7 @@ mod demo;
 mod events;
 mod filters;
 mod graphql_http;
+mod inventory;
 mod lineage;
 mod metrics;
 mod paging;

@@ -1,0 +1,134 @@
+//! `importInventory` and `inventory`: the catalogue inventory as a spreadsheet (CSV or XLSX),
+//! in and out through the API, with the same rules and row errors as `sharegraph import`.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sea_orm::DatabaseConnection;
+
+use super::ids::{self, Kind};
+use crate::access::Caller;
+use crate::domain::inventory::{self as rules, sheet};
+use crate::error::{Error, Result};
+
+/// A spreadsheet format.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum InventoryFormat {
+    /// UTF-8 text (a byte-order mark is allowed).
+    Csv,
+    /// An Excel workbook (its first worksheet), sent and returned as base64.
+    Xlsx,
+}
+
+impl From<InventoryFormat> for sheet::Format {
+    fn from(f: InventoryFormat) -> Self {
+        match f {
+            InventoryFormat::Csv => sheet::Format::Csv,
+            InventoryFormat::Xlsx => sheet::Format::Xlsx,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct ImportInventoryInput {
+    pub format: InventoryFormat,
+    /// The file: CSV as text, XLSX as base64. Bounded by the request body limit
+    /// (`SHAREGRAPH_MAX_BODY_BYTES`); larger files go through `sharegraph import`.
+    pub content: String,
+}
+
+/// What an import changed.
+#[derive(SimpleObject)]
+pub struct ImportInventoryPayload {
+    pub rows: u64,
+    pub databases_created: u64,
+    pub databases_updated: u64,
+    pub items_created: u64,
+    pub items_updated: u64,
+    pub items_unchanged: u64,
+}
+
+/// An inventory file.
+#[derive(SimpleObject)]
+pub struct InventoryFile {
+    pub format: InventoryFormat,
+    pub rows: u64,
+    /// CSV as text, XLSX as base64.
+    pub content: String,
+}
+
+#[derive(Default)]
+pub struct InventoryQuery;
+
+#[Object]
+impl InventoryQuery {
+    /// The catalogue inventory in the shape `importInventory` reads: one row per data item the
+    /// caller may see (of one organization, when given), with its database's columns and one
+    /// sharing mode per consumer type.
+    async fn inventory(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<ID>,
+        #[graphql(default_with = "InventoryFormat::Csv")] format: InventoryFormat,
+    ) -> Result<InventoryFile> {
+        let organization = organization_id
+            .map(|id| ids::decode_as("organizationId", &id, Kind::Organization))
+            .transpose()?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let rows = rules::export(db, ctx.data_unchecked::<Caller>(), organization).await?;
+        let header = rules::columns();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let content = match format {
+            InventoryFormat::Csv => String::from_utf8(sheet::write_csv(&header, &rows))
+                .expect("CSV of UTF-8 cells is UTF-8"),
+            InventoryFormat::Xlsx => STANDARD
+                .encode(sheet::write_xlsx(&header, &rows).map_err(|e| {
+                    Error::Internal(std::sync::Arc::new(sea_orm::DbErr::Custom(e)))
+                })?),
+        };
+        Ok(InventoryFile {
+            format,
+            rows: rows.len() as u64,
+            content,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct InventoryMutation;
+
+#[Object]
+impl InventoryMutation {
+    /// Loads a catalogue inventory all or nothing (admins, or stewards for their own
+    /// organization's rows). On any bad row the error is `BAD_USER_INPUT` with
+    /// `extensions.rowErrors` (`line`, `column`, `reason` for each, the first 1,000) and
+    /// nothing is changed.
+    async fn import_inventory(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportInventoryInput,
+    ) -> Result<ImportInventoryPayload> {
+        let bytes = match input.format {
+            InventoryFormat::Csv => input.content.into_bytes(),
+            InventoryFormat::Xlsx => STANDARD
+                .decode(input.content.trim())
+                .map_err(|_| Error::bad_input("input.content", "XLSX content must be base64"))?,
+        };
+        let table = sheet::read(&bytes, input.format.into())
+            .map_err(|unreadable| Error::InvalidRows(vec![unreadable]))?;
+        let done = rules::import(
+            ctx.data_unchecked::<DatabaseConnection>(),
+            ctx.data_unchecked::<Caller>(),
+            &table,
+        )
+        .await?;
+        Ok(ImportInventoryPayload {
+            rows: done.rows as u64,
+            databases_created: done.databases_created as u64,
+            databases_updated: done.databases_updated as u64,
+            items_created: done.items_created as u64,
+            items_updated: done.items_updated as u64,
+            items_unchanged: done.items_unchanged as u64,
+        })
+    }
+}

@@ -1,0 +1,212 @@
+//! The catalogue inventory as a spreadsheet: export → import round-trips (CSV and XLSX),
+//! changes merge by code, and a file with bad rows reports every one and changes nothing.
+
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, code};
+
+/// The demo's office of natural resources and environment.
+const OFFICE: &str = "000.03.39.H57";
+
+const EXPORT: &str = "query($org: ID, $format: InventoryFormat!) { inventory(organizationId: $org, format: $format) { rows content } }";
+const IMPORT: &str = "mutation($input: ImportInventoryInput!) { importInventory(input: $input) { rows databasesCreated databasesUpdated itemsCreated itemsUpdated itemsUnchanged } }";
+
+async fn export(app: &TestApp, format: &str) -> (u64, String) {
+    let data = app
+        .ok(EXPORT, json!({ "org": Value::Null, "format": format }))
+        .await;
+    (
+        data["inventory"]["rows"].as_u64().unwrap(),
+        data["inventory"]["content"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn import(app: &TestApp, format: &str, content: &str) -> Value {
+    app.post_as(
+        Some(&app.admin),
+        IMPORT,
+        json!({ "input": { "format": format, "content": content } }),
+    )
+    .await
+}
+
+async fn audit_entries(app: &TestApp) -> i64 {
+    app.ok("{ auditLog(first: 1) { totalCount } }", json!({}))
+        .await["auditLog"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn export_and_import_round_trip_and_merge_by_code() {
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    let (rows, csv) = export(&app, "CSV").await;
+    assert!(rows > 50, "{rows}");
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "CSV starts with a byte-order mark"
+    );
+    assert!(csv.contains("Cơ sở dữ liệu quốc gia về dân cư"));
+
+    // Unchanged: nothing written, not even an audit entry.
+    let before = audit_entries(&app).await;
+    let done = import(&app, "CSV", &csv).await;
+    assert_eq!(
+        done["data"]["importInventory"]["itemsUnchanged"], rows,
+        "{done}"
+    );
+    assert_eq!(done["data"]["importInventory"]["itemsUpdated"], 0);
+    assert_eq!(audit_entries(&app).await, before);
+
+    // XLSX too.
+    let (xrows, xlsx) = export(&app, "XLSX").await;
+    assert_eq!(xrows, rows);
+    let done = import(&app, "XLSX", &xlsx).await;
+    assert_eq!(
+        done["data"]["importInventory"]["itemsUnchanged"], rows,
+        "{done}"
+    );
+
+    // A district's edits: one item renamed, one mode changed, a new database with two items.
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut lines: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let target = lines
+        .iter()
+        .position(|l| l[col("item_code")] == "DANH-MUC-DVHC")
+        .expect("the demo's code list of administrative units");
+    lines[target][col("item_name")] = "Danh mục đơn vị hành chính (cập nhật 2026)".into();
+    lines[target][col("mode_public")] = "not shared".into();
+    lines[target][col("legal_basis_public")] = "Quyết định 124/2004/QĐ-TTg".into();
+    let blank = vec![String::new(); header.len()];
+    for (code, name) in [
+        ("THUA-DAT", "Thửa đất"),
+        ("CHU-SU-DUNG", "Người sử dụng đất"),
+    ] {
+        let mut row = blank.clone();
+        row[col("organization_code")] = OFFICE.into();
+        row[col("database_code")] = "H57-DATDAI".into();
+        row[col("database_name")] = "Cơ sở dữ liệu đất đai huyện Nam Đông".into();
+        row[col("database_kind")] = "local".into();
+        row[col("update_frequency")] = "MONTHLY".into();
+        row[col("item_code")] = code.into();
+        row[col("item_name")] = name.into();
+        row[col("mode_state_agency")] = "DEFAULT".into();
+        lines.push(row);
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for line in &lines {
+        writer.write_record(line).unwrap();
+    }
+    let edited = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    let done = import(&app, "CSV", &edited).await;
+    let d = &done["data"]["importInventory"];
+    assert_eq!(
+        (
+            d["databasesCreated"].as_u64(),
+            d["itemsCreated"].as_u64(),
+            d["itemsUpdated"].as_u64()
+        ),
+        (Some(1), Some(2), Some(1)),
+        "{done}"
+    );
+    let data = app
+        .ok(
+            r#"{ database(code: "H57-DATDAI") { name updateFrequency owner { code } items { nodes { code name isPublished policies { nodes { consumerType mode } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["database"]["name"],
+        "Cơ sở dữ liệu đất đai huyện Nam Đông"
+    );
+    assert_eq!(data["database"]["updateFrequency"], "MONTHLY");
+    assert_eq!(data["database"]["owner"]["code"], OFFICE);
+    assert_eq!(data["database"]["items"]["nodes"][0]["isPublished"], true);
+    assert_eq!(
+        data["database"]["items"]["nodes"][0]["policies"]["nodes"],
+        json!([{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }])
+    );
+
+    // What is exported now is what was imported: a second import changes nothing.
+    let (_, again) = export(&app, "CSV").await;
+    assert!(again.contains("Danh mục đơn vị hành chính (cập nhật 2026)"));
+    let done = import(&app, "CSV", &again).await;
+    assert_eq!(
+        done["data"]["importInventory"]["itemsUnchanged"],
+        rows + 2,
+        "{done}"
+    );
+}
+
+#[tokio::test]
+async fn bad_rows_are_all_reported_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    let before = audit_entries(&app).await;
+    let file = format!(
+        "organization_code,database_code,database_name,database_kind,item_code,item_name,personal_data,mode_public,mode_enterprise\n\
+{OFFICE},H57-MOI,Cơ sở dữ liệu mới,LOCAL,A,Hạng mục hợp lệ,no,OPEN,\n\
+{OFFICE},H57-MOI,Cơ sở dữ liệu mới,LOCAL,B,Số định danh cá nhân,yes,OPEN,\n\
+999.99.99.X99,H57-KHAC,Khác,LOCAL,C,Hạng mục,no,,DEFAULT\n\
+{OFFICE},H57-MOI,Cơ sở dữ liệu mới,LOCAL,A,Trùng mã,no,,\n"
+    );
+    let body = import(&app, "CSV", &file).await;
+    let err = &body["errors"][0];
+    assert_eq!(code(err), "BAD_USER_INPUT", "{body}");
+    let rows: Vec<(u64, String)> = err["extensions"]["rowErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (3, "mode_public".to_owned()),
+            (4, "mode_enterprise".to_owned()),
+            (5, "item_code".to_owned()),
+        ],
+        "{body}"
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was imported")
+    );
+    // The unknown organization is found once the rows themselves are valid.
+    let body = import(
+        &app,
+        "CSV",
+        "organization_code,database_code,database_name,database_kind,item_code,item_name\n999.99.99.X99,H57-KHAC,Khác,LOCAL,C,Hạng mục\n",
+    )
+    .await;
+    let row = &body["errors"][0]["extensions"]["rowErrors"][0];
+    assert_eq!(
+        (row["line"].as_u64(), row["column"].as_str()),
+        (Some(2), Some("organization_code")),
+        "{body}"
+    );
+    assert_eq!(audit_entries(&app).await, before, "nothing was written");
+    let data = app
+        .ok(r#"{ database(code: "H57-MOI") { id } }"#, json!({}))
+        .await;
+    assert!(data["database"].is_null());
+}
