@@ -311,6 +311,26 @@ pub struct Limits {
         global = true
     )]
     pub event_buffer: usize,
+    /// The server's public address, the base of the DCAT export's IRIs (e.g.
+    /// `https://dulieu.namdong.gov.vn`); without it, the request's `Host` over http.
+    #[arg(long, env = "SHAREGRAPH_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// The catalogue's title in the DCAT export.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_CATALOG_TITLE",
+        default_value = "Danh mục dữ liệu chia sẻ",
+        global = true
+    )]
+    pub catalog_title: String,
+    /// Who publishes the catalogue, in the DCAT export (the agency running the server).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_CATALOG_PUBLISHER",
+        default_value = "Cơ quan quản lý danh mục dữ liệu",
+        global = true
+    )]
+    pub catalog_publisher: String,
     /// Take an anonymous client's address from the last `X-Forwarded-For` entry (set this
     /// only behind a proxy that appends it; otherwise clients could pick their own address).
     #[arg(long, env = "SHAREGRAPH_TRUST_FORWARDED_FOR", global = true)]

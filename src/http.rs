@@ -64,6 +64,15 @@ pub fn router(state: AppState) -> Router {
             &format!("{}/{{name}}", crate::playground::ASSETS),
             get(crate::playground::asset),
         )
+        .route("/dcat/catalog", get(|s, h, q| dcat_catalog(s, h, q, None)))
+        .route(
+            "/dcat/catalog.jsonld",
+            get(|s, h, q| dcat_catalog(s, h, q, Some(Rdf::JsonLd))),
+        )
+        .route(
+            "/dcat/catalog.ttl",
+            get(|s, h, q| dcat_catalog(s, h, q, Some(Rdf::Turtle))),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -221,6 +230,87 @@ async fn metrics(State(state): State<AppState>) -> HttpResponse {
 }
 
 /// Liveness: the process answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rdf {
+    JsonLd,
+    Turtle,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct DcatParams {
+    page: Option<u64>,
+}
+
+/// The public catalogue in DCAT-AP 3: JSON-LD or Turtle (by path, or by `Accept` on
+/// `/dcat/catalog`), paged with `?page=` (Hydra links say where the others are). Public: it
+/// holds only what anyone may read, so it needs no token.
+async fn dcat_catalog(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<DcatParams>, QueryRejection>,
+    format: Option<Rdf>,
+) -> HttpResponse {
+    let Ok(Query(params)) = params else {
+        return (StatusCode::BAD_REQUEST, "page must be a positive number").into_response();
+    };
+    let format = format.unwrap_or_else(|| {
+        let accept = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accept.contains("text/turtle") {
+            Rdf::Turtle
+        } else {
+            Rdf::JsonLd
+        }
+    });
+    let base = state.limits.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .filter(|h| {
+                h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+            })
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    });
+    let about = crate::domain::dcat::About {
+        base: &base,
+        title: &state.limits.catalog_title,
+        publisher: &state.limits.catalog_publisher,
+    };
+    match crate::domain::dcat::catalogue(&state.db, &about, params.page.unwrap_or(1)).await {
+        Ok((graph, _)) => match format {
+            Rdf::JsonLd => (
+                [
+                    (header::CONTENT_TYPE, "application/ld+json"),
+                    (header::VARY, "Accept"),
+                ],
+                graph.json_ld().to_string(),
+            )
+                .into_response(),
+            Rdf::Turtle => (
+                [
+                    (header::CONTENT_TYPE, "text/turtle; charset=utf-8"),
+                    (header::VARY, "Accept"),
+                ],
+                graph.turtle(),
+            )
+                .into_response(),
+        },
+        Err(err) => {
+            tracing::error!(error = %err, "DCAT export failed");
+            let status = if err.code() == "UNAVAILABLE" {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            (status, "the catalogue could not be read; try again later").into_response()
+        }
+    }
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }

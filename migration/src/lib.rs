@@ -10,6 +10,7 @@ mod m20261127_000004_requests;
 mod m20261127_000005_quality;
 mod m20261127_000006_access_events;
 mod m20261127_000007_releases_open_data;
+mod m20261127_000008_search;
 mod util;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_quality::Migration),
             Box::new(m20261127_000006_access_events::Migration),
             Box::new(m20261127_000007_releases_open_data::Migration),
+            Box::new(m20261127_000008_search::Migration),
         ]
     }
 }

@@ -341,11 +341,29 @@ pub fn offset_connection<N: OutputType>(
             total_count: total as i64,
         },
     );
-    conn.edges.extend(
-        rows.into_iter()
-            .enumerate()
-            .map(|(i, row)| Edge::new(opaque_cursor(&format!("o:{}", offset + i as u64 + 1)), row)),
-    );
+    conn.edges.extend(offset_edges(offset, rows));
     conn.has_next_page = offset + (conn.edges.len() as u64) < total;
     conn
+}
+
+/// A page of a list paged by position and not counted (search): `more` says whether rows
+/// follow it.
+pub fn offset_page<N: OutputType>(
+    offset: u64,
+    rows: impl IntoIterator<Item = N>,
+    more: bool,
+) -> Connection<String, N> {
+    let mut conn = Connection::new(offset > 0, more);
+    conn.edges.extend(offset_edges(offset, rows));
+    conn
+}
+
+/// Edges whose cursors are their positions.
+fn offset_edges<N: OutputType>(
+    offset: u64,
+    rows: impl IntoIterator<Item = N>,
+) -> impl Iterator<Item = Edge<String, N, EmptyFields>> {
+    rows.into_iter()
+        .enumerate()
+        .map(move |(i, row)| Edge::new(opaque_cursor(&format!("o:{}", offset + i as u64 + 1)), row))
 }

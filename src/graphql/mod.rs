@@ -26,6 +26,7 @@ pub mod organization;
 pub mod quality;
 pub mod report;
 pub mod request_metrics;
+pub mod search;
 pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;
@@ -67,6 +68,7 @@ pub struct Query(
     open_data::OpenDataQuery,
     report::ReportQuery,
     inventory::InventoryQuery,
+    search::SearchQuery,
 );
 
 #[derive(MergedObject, Default)]

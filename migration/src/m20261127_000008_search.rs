@@ -1,0 +1,80 @@
+//! Full-text indexes for `search`: on SQLite an FTS5 table per searchable table (external
+//! content, kept in step by triggers), on PostgreSQL a GIN index over the same text. The
+//! indexed text is the folded name (lower case, Vietnamese diacritics removed, as the write
+//! path stores it) and the code, so a search folds its words the same way and "dan cu" finds
+//! "Dân cư". Codes are split at `.`, `-` and `_` on both (FTS5's tokenizer does so; PostgreSQL
+//! is given the code with those as spaces), so "H57" finds "000.03.39.H57".
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DatabaseBackend;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// The searchable tables and their folded name columns.
+pub const SEARCHED: [(&str, &str); 5] = [
+    ("organizations", "name_folded"),
+    ("databases", "name_folded"),
+    ("data_items", "name_folded"),
+    ("data_services", "name_folded"),
+    ("open_datasets", "title_folded"),
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for (table, name) in SEARCHED {
+            let statements = match manager.get_database_backend() {
+                DatabaseBackend::Postgres => vec![format!(
+                    "CREATE INDEX {table}_search ON {table} USING GIN (to_tsvector('simple', {name} || ' ' || translate(code, '.-_', '   ')))"
+                )],
+                _ => vec![
+                    format!(
+                        "CREATE VIRTUAL TABLE {table}_fts USING fts5({name}, code, content='{table}', content_rowid='id')"
+                    ),
+                    format!(
+                        "CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN \
+                         INSERT INTO {table}_fts(rowid, {name}, code) VALUES (new.id, new.{name}, new.code); END"
+                    ),
+                    format!(
+                        "CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN \
+                         INSERT INTO {table}_fts({table}_fts, rowid, {name}, code) VALUES ('delete', old.id, old.{name}, old.code); END"
+                    ),
+                    format!(
+                        "CREATE TRIGGER {table}_fts_update AFTER UPDATE OF {name}, code ON {table} BEGIN \
+                         INSERT INTO {table}_fts({table}_fts, rowid, {name}, code) VALUES ('delete', old.id, old.{name}, old.code); \
+                         INSERT INTO {table}_fts(rowid, {name}, code) VALUES (new.id, new.{name}, new.code); END"
+                    ),
+                    format!("INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')"),
+                ],
+            };
+            for sql in statements {
+                db.execute_unprepared(&sql).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        for (table, _) in SEARCHED {
+            let statements = match manager.get_database_backend() {
+                DatabaseBackend::Postgres => vec![format!("DROP INDEX {table}_search")],
+                _ => vec![
+                    format!("DROP TRIGGER {table}_fts_insert"),
+                    format!("DROP TRIGGER {table}_fts_delete"),
+                    format!("DROP TRIGGER {table}_fts_update"),
+                    format!("DROP TABLE {table}_fts"),
+                ],
+            };
+            for sql in statements {
+                db.execute_unprepared(&sql).await?;
+            }
+        }
+        Ok(())
+    }
+}
