@@ -11,7 +11,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::fresh_database;
+use common::{arg, fresh_database};
 use sharegraph::access::Caller;
 use sharegraph::config::Config;
 use sharegraph::domain::inventory::{self, Format, sheet};
@@ -60,13 +60,6 @@ fn inventory_rows(rows: usize, edited: bool) -> Vec<Vec<String>> {
 
 #[tokio::main]
 async fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| {
-        argv.iter()
-            .position(|a| a == name)
-            .and_then(|i| argv.get(i + 1))
-            .cloned()
-    };
     let rows: usize = arg("--rows").map_or(100_000, |v| v.parse().expect("--rows N"));
     let postgres = arg("--db").as_deref() == Some("postgres");
     let header = inventory::columns();

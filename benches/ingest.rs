@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 use common::{
-    Server, client, fresh_database, global_id, percentile, post, start_server, wait_ready,
+    Server, arg, client, fresh_database, global_id, percentile, post, start_server, wait_ready,
 };
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
@@ -25,13 +25,6 @@ const BATCH: usize = 10_000;
 
 #[tokio::main]
 async fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| {
-        argv.iter()
-            .position(|a| a == name)
-            .and_then(|i| argv.get(i + 1))
-            .cloned()
-    };
     let batches: usize = arg("--batches").map_or(20, |v| v.parse().expect("--batches N"));
     // A gateway sends from several workers at once; the server parses one batch while it
     // writes another.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use common::{
-    Server, client, fresh_database, global_id, percentile, rss_kib, start_server, wait_ready,
+    Server, arg, client, fresh_database, global_id, percentile, rss_kib, start_server, wait_ready,
 };
 use http_body_util::{BodyExt, Full};
 use sea_orm::{ConnectionTrait, Statement};
@@ -31,13 +31,6 @@ struct Args {
 }
 
 fn args() -> Args {
-    let argv: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| {
-        argv.iter()
-            .position(|a| a == name)
-            .and_then(|i| argv.get(i + 1))
-            .cloned()
-    };
     let num = |name: &str, default: u64| arg(name).map_or(default, |v| v.parse().expect(name));
     Args {
         seconds: num("--seconds", 300),

@@ -14,7 +14,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{fresh_database, percentile};
+use common::{arg, fresh_database, percentile};
 use sharegraph::access::Caller;
 use sharegraph::access::rate_limit::{Key, RateLimits};
 use sharegraph::config::{Config, Limits};
@@ -31,13 +31,6 @@ const QUERIES: [&str; 6] = [
 
 #[tokio::main]
 async fn main() {
-    let argv: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| {
-        argv.iter()
-            .position(|a| a == name)
-            .and_then(|i| argv.get(i + 1))
-            .cloned()
-    };
     let items: usize = arg("--items").map_or(100_000, |v| v.parse().expect("--items N"));
     let runs: usize = arg("--runs").map_or(30, |v| v.parse().expect("--runs N"));
     let postgres = arg("--db").as_deref() == Some("postgres");

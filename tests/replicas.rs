@@ -8,7 +8,7 @@ mod process;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use process::{drop_pg_database, fresh_pg_database, post, postgres_url, sharegraph, start};
+use process::{drop_pg_database, post, shared_database, sharegraph, start};
 
 use serde_json::{Value, json};
 
@@ -19,23 +19,6 @@ const ROUNDS: usize = 15;
 /// A GraphQL request that must get an answer.
 fn ask(addr: SocketAddr, token: &str, query: &str, variables: Value) -> Value {
     post(addr, token, query, variables).expect("an answer")
-}
-
-/// A database of its own: a new PostgreSQL database, or a SQLite file.
-async fn database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
-    match postgres_url() {
-        Some(pg) => {
-            let name = format!("sg_replicas_{}", std::process::id());
-            (fresh_pg_database(&pg, &name).await, Some((pg, name)))
-        }
-        None => (
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("shared.db").display()
-            ),
-            None,
-        ),
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -49,7 +32,7 @@ struct Accepted {
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_writers_on_two_replicas_lose_no_update() {
     let dir = tempfile::tempdir().unwrap();
-    let (url, pg_database) = database(&dir).await;
+    let (url, pg_database) = shared_database(&dir, "replicas").await;
     assert!(sharegraph(&url, &["migrate"]).status.success());
     let out = sharegraph(
         &url,

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, sharegraph, start};
+use process::{drop_pg_database, http, post, shared_database, sharegraph, start};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -115,19 +115,7 @@ fn metric(addr: SocketAddr, name: &str) -> f64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn events_from_one_replica_reach_subscribers_of_another() {
     let dir = tempfile::tempdir().unwrap();
-    let (url, pg) = match postgres_url() {
-        Some(base) => {
-            let name = format!("sg_events_{}", std::process::id());
-            (fresh_pg_database(&base, &name).await, Some((base, name)))
-        }
-        None => (
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("shared.db").display()
-            ),
-            None,
-        ),
-    };
+    let (url, pg) = shared_database(&dir, "events").await;
     assert!(sharegraph(&url, &["migrate"]).status.success());
     let token = |args: &[&str]| {
         let out = sharegraph(&url, args);

@@ -140,3 +140,12 @@ pub async fn fresh_database(name: &str, postgres: bool) -> String {
         format!("sqlite://{dir}/{name}.db?mode=rwc")
     }
 }
+
+/// The value after `--name` on the command line (`cargo bench --bench X -- --name value`).
+pub fn arg(name: &str) -> Option<String> {
+    let argv: Vec<String> = std::env::args().collect();
+    argv.iter()
+        .position(|a| a == name)
+        .and_then(|i| argv.get(i + 1))
+        .cloned()
+}

@@ -34,12 +34,8 @@ impl Target {
         Target::OpenDataset,
     ];
 
-    /// Table, folded-name column, and the visibility probe for the caller.
-    fn table(
-        self,
-        caller: &Caller,
-        backend: DatabaseBackend,
-    ) -> (&'static str, &'static str, Option<String>) {
+    /// The table (with its index) and the visibility probe for the caller.
+    fn table(self, caller: &Caller, backend: DatabaseBackend) -> (&'static str, Option<String>) {
         use entity::{data_item, data_service, database, open_dataset, organization};
         fn probe<E: Visible>(caller: &Caller, backend: DatabaseBackend) -> Option<String> {
             visible_sql::<E>(caller, backend, "t.id")
@@ -47,27 +43,16 @@ impl Target {
         match self {
             Target::Organization => (
                 "organizations",
-                "name_folded",
                 probe::<organization::Entity>(caller, backend),
             ),
-            Target::Database => (
-                "databases",
-                "name_folded",
-                probe::<database::Entity>(caller, backend),
-            ),
-            Target::DataItem => (
-                "data_items",
-                "name_folded",
-                probe::<data_item::Entity>(caller, backend),
-            ),
+            Target::Database => ("databases", probe::<database::Entity>(caller, backend)),
+            Target::DataItem => ("data_items", probe::<data_item::Entity>(caller, backend)),
             Target::DataService => (
                 "data_services",
-                "name_folded",
                 probe::<data_service::Entity>(caller, backend),
             ),
             Target::OpenDataset => (
                 "open_datasets",
-                "title_folded",
                 probe::<open_dataset::Entity>(caller, backend),
             ),
         }
@@ -146,14 +131,14 @@ pub async fn search(
     } else {
         targets
     } {
-        let (table, name, visible) = target.table(caller, backend);
+        let (table, visible) = target.table(caller, backend);
         let visible = visible.map(|v| format!(" AND {v}")).unwrap_or_default();
         let (sql, pattern) = match backend {
             DatabaseBackend::Postgres => (
                 format!(
-                    "SELECT t.id, ts_rank(to_tsvector('simple', t.{name} || ' ' || translate(t.code, '.-_', '   ')), q, 1)::float8 AS score \
+                    "SELECT t.id, ts_rank(t.search_vector, q, 1)::float8 AS score \
                      FROM {table} t, to_tsquery('simple', $1) q \
-                     WHERE to_tsvector('simple', t.{name} || ' ' || translate(t.code, '.-_', '   ')) @@ q{visible} \
+                     WHERE t.search_vector @@ q{visible} \
                      ORDER BY score DESC, t.id LIMIT $2"
                 ),
                 pattern(&words, |w| w.to_owned(), |w| format!("{w}:*"), " & "),

@@ -881,7 +881,7 @@ async fn every_mutation_is_allowed_exactly_to_the_right_callers() {
         for (c, token) in callers.tokens.iter().enumerate() {
             n += 1;
             let (mutation, vars) = write.prepare(&app, &fx, n).await;
-            let audit_before = audit_count(&app).await;
+            let audit_before = app.audit_count().await;
             let body = app.post_as(token.as_deref(), mutation, vars).await;
             let got = match body["errors"].as_array() {
                 None => OK,
@@ -895,7 +895,7 @@ async fn every_mutation_is_allowed_exactly_to_the_right_callers() {
                 ));
             }
             // A refused write leaves no trace; an accepted one leaves its audit entries.
-            let written = audit_count(&app).await - audit_before;
+            let written = app.audit_count().await - audit_before;
             if (got == OK) != (written > 0) {
                 failures.push(format!(
                     "{write:?} by {}: {got} with {written} audit entries",
@@ -910,13 +910,6 @@ async fn every_mutation_is_allowed_exactly_to_the_right_callers() {
         failures.len(),
         failures.join("\n")
     );
-}
-
-async fn audit_count(app: &TestApp) -> i64 {
-    app.ok("{ auditLog(first: 1) { totalCount } }", json!({}))
-        .await["auditLog"]["totalCount"]
-        .as_i64()
-        .unwrap()
 }
 
 #[tokio::test]

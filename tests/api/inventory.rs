@@ -30,13 +30,6 @@ async fn import(app: &TestApp, format: &str, content: &str) -> Value {
     .await
 }
 
-async fn audit_entries(app: &TestApp) -> i64 {
-    app.ok("{ auditLog(first: 1) { totalCount } }", json!({}))
-        .await["auditLog"]["totalCount"]
-        .as_i64()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn export_and_import_round_trip_and_merge_by_code() {
     let app = TestApp::spawn().await;
@@ -50,14 +43,14 @@ async fn export_and_import_round_trip_and_merge_by_code() {
     assert!(csv.contains("Cơ sở dữ liệu quốc gia về dân cư"));
 
     // Unchanged: nothing written, not even an audit entry.
-    let before = audit_entries(&app).await;
+    let before = app.audit_count().await;
     let done = import(&app, "CSV", &csv).await;
     assert_eq!(
         done["data"]["importInventory"]["itemsUnchanged"], rows,
         "{done}"
     );
     assert_eq!(done["data"]["importInventory"]["itemsUpdated"], 0);
-    assert_eq!(audit_entries(&app).await, before);
+    assert_eq!(app.audit_count().await, before);
 
     // XLSX too.
     let (xrows, xlsx) = export(&app, "XLSX").await;
@@ -154,7 +147,7 @@ async fn export_and_import_round_trip_and_merge_by_code() {
 async fn bad_rows_are_all_reported_and_nothing_is_written() {
     let app = TestApp::spawn().await;
     app.load_demo().await;
-    let before = audit_entries(&app).await;
+    let before = app.audit_count().await;
     let file = format!(
         "organization_code,database_code,database_name,database_kind,item_code,item_name,personal_data,mode_public,mode_enterprise\n\
 {OFFICE},H57-MOI,Cơ sở dữ liệu mới,LOCAL,A,Hạng mục hợp lệ,no,OPEN,\n\
@@ -204,7 +197,7 @@ async fn bad_rows_are_all_reported_and_nothing_is_written() {
         (Some(2), Some("organization_code")),
         "{body}"
     );
-    assert_eq!(audit_entries(&app).await, before, "nothing was written");
+    assert_eq!(app.audit_count().await, before, "nothing was written");
     let data = app
         .ok(r#"{ database(code: "H57-MOI") { id } }"#, json!({}))
         .await;

@@ -249,6 +249,14 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Entries in the audit log (every accepted write leaves some).
+    pub async fn audit_count(&self) -> i64 {
+        self.ok("{ auditLog(first: 1) { totalCount } }", json!({}))
+            .await["auditLog"]["totalCount"]
+            .as_i64()
+            .unwrap()
+    }
+
     /// Runs a query as the admin that must fail and returns its first error.
     pub async fn err(&self, query: &str, variables: Value) -> Value {
         self.err_as(Some(&self.admin), query, variables).await

@@ -130,3 +130,25 @@ pub async fn drop_pg_database(url: &str, name: &str) {
             .await;
     }
 }
+
+/// A database for several processes of one test: a new PostgreSQL database `sg_<name>_<pid>`
+/// when the suite runs on PostgreSQL, else a SQLite file in `dir`. Returns its URL and, for
+/// PostgreSQL, what [`drop_pg_database`] needs.
+pub async fn shared_database(
+    dir: &tempfile::TempDir,
+    name: &str,
+) -> (String, Option<(String, String)>) {
+    match postgres_url() {
+        Some(pg) => {
+            let db = format!("sg_{name}_{}", std::process::id());
+            (fresh_pg_database(&pg, &db).await, Some((pg, db)))
+        }
+        None => (
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join(format!("{name}.db")).display()
+            ),
+            None,
+        ),
+    }
+}

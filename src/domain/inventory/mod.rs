@@ -464,9 +464,10 @@ pub async fn import(
     caller: &Caller,
     table: &sheet::Table,
 ) -> Result<Imported> {
-    let mut tx = Tx::begin(db, caller).await?;
+    // The rows are checked on their own before the write transaction takes the write lock.
     let (rows, mut errors) = parse(table);
     check_consistency(&rows, &mut errors);
+    let mut tx = Tx::begin(db, caller).await?;
 
     // The organizations named, and whether the caller writes for them.
     let mut codes: Vec<String> = rows.iter().map(|r| r.organization_code.clone()).collect();
