@@ -106,7 +106,9 @@ async fn main() {
             );
         }
         let started = Instant::now();
-        let exported = inventory::export(&db, &system, None).await.expect("export");
+        let exported = inventory::export(&db, &system, None, None)
+            .await
+            .expect("export");
         let bytes = write(&exported);
         println!(
             "    export: {} rows, {:.1} MB in {:.2} s",

@@ -229,7 +229,6 @@ async fn metrics(State(state): State<AppState>) -> HttpResponse {
     resp
 }
 
-/// Liveness: the process answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rdf {
     JsonLd,
@@ -277,11 +276,16 @@ async fn dcat_catalog(
     });
     let about = crate::domain::dcat::About {
         base: &base,
+        // Hydra's page links stay in the format asked for.
+        pages: match format {
+            Rdf::JsonLd => "/dcat/catalog.jsonld",
+            Rdf::Turtle => "/dcat/catalog.ttl",
+        },
         title: &state.limits.catalog_title,
         publisher: &state.limits.catalog_publisher,
     };
     match crate::domain::dcat::catalogue(&state.db, &about, params.page.unwrap_or(1)).await {
-        Ok((graph, _)) => match format {
+        Ok(graph) => match format {
             Rdf::JsonLd => (
                 [
                     (header::CONTENT_TYPE, "application/ld+json"),
@@ -311,6 +315,7 @@ async fn dcat_catalog(
     }
 }
 
+/// Liveness: the process answers.
 async fn healthz() -> &'static str {
     "ok"
 }

@@ -140,8 +140,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 ),
                 None => None,
             };
-            let rows =
-                inventory::export(&db, &sharegraph::access::Caller::system(), organization).await?;
+            let rows = inventory::export(
+                &db,
+                &sharegraph::access::Caller::system(),
+                organization,
+                None,
+            )
+            .await?;
             let header = inventory::columns();
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             let bytes = match format {

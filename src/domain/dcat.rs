@@ -289,16 +289,14 @@ fn file_type(format: &str) -> Option<String> {
 pub struct About<'a> {
     /// Absolute base of every IRI, e.g. `https://sharegraph.namdong.gov.vn`.
     pub base: &'a str,
+    /// The path of the pages, for Hydra's links (`/dcat/catalog.jsonld`).
+    pub pages: &'a str,
     pub title: &'a str,
     pub publisher: &'a str,
 }
 
-/// Page `page` (from 1) of the public catalogue, and the number of pages.
-pub async fn catalogue(
-    db: &DatabaseConnection,
-    about: &About<'_>,
-    page: u64,
-) -> Result<(Graph, u64)> {
+/// Page `page` (from 1; past the last, the last) of the public catalogue.
+pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) -> Result<Graph> {
     let base = about.base.trim_end_matches('/');
     let datasets_total = open_dataset::Entity::find()
         .filter(open_dataset::Column::PublishedOn.is_not_null())
@@ -387,7 +385,7 @@ pub async fn catalogue(
     g.add(&catalog, "foaf:homepage", home);
 
     // Hydra paging: where this page is among all.
-    let page_iri = |n: u64| format!("{base}/dcat/catalog.jsonld?page={n}");
+    let page_iri = |n: u64| format!("{base}{}?page={n}", about.pages);
     let view = page_iri(page);
     g.add(&view, "a", iri_curie("hydra:PartialCollectionView"));
     g.add(
@@ -527,7 +525,7 @@ pub async fn catalogue(
             g.add(&subject, "dct:license", iri(&licence));
         }
     }
-    Ok((g, pages))
+    Ok(g)
 }
 
 #[cfg(test)]

@@ -194,10 +194,6 @@ impl Feed {
         *self.closing.borrow()
     }
 
-    pub fn subscribers(&self) -> usize {
-        self.sender.receiver_count()
-    }
-
     /// Reads and announces everything past `last`. Returns whether it read to the end.
     async fn read(&self, db: &DatabaseConnection) -> Result<()> {
         let mut last = self.last.load(Ordering::SeqCst);

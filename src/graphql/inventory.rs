@@ -57,6 +57,10 @@ pub struct InventoryFile {
     pub content: String,
 }
 
+/// Most rows one `inventory` response carries (about 40 MB of CSV); the command line has no
+/// such limit.
+const MAX_EXPORT_ROWS: u64 = 100_000;
+
 #[derive(Default)]
 pub struct InventoryQuery;
 
@@ -64,7 +68,8 @@ pub struct InventoryQuery;
 impl InventoryQuery {
     /// The catalogue inventory in the shape `importInventory` reads: one row per data item the
     /// caller may see (of one organization, when given), with its database's columns and one
-    /// sharing mode per consumer type.
+    /// sharing mode per consumer type. At most 100,000 rows (`LIMIT_EXCEEDED` beyond: name an
+    /// organization, or use `sharegraph export`).
     async fn inventory(
         &self,
         ctx: &Context<'_>,
@@ -75,7 +80,13 @@ impl InventoryQuery {
             .map(|id| ids::decode_as("organizationId", &id, Kind::Organization))
             .transpose()?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        let rows = rules::export(db, ctx.data_unchecked::<Caller>(), organization).await?;
+        let rows = rules::export(
+            db,
+            ctx.data_unchecked::<Caller>(),
+            organization,
+            Some(MAX_EXPORT_ROWS),
+        )
+        .await?;
         let header = rules::columns();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let content = match format {

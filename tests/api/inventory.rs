@@ -52,6 +52,19 @@ async fn export_and_import_round_trip_and_merge_by_code() {
     assert_eq!(done["data"]["importInventory"]["itemsUpdated"], 0);
     assert_eq!(app.audit_count().await, before);
 
+    // A response carries a bounded number of rows; larger exports are refused before reading.
+    let refused = sharegraph::domain::inventory::export(
+        &app.db,
+        &sharegraph::access::Caller::system(),
+        None,
+        Some(rows - 1),
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(sharegraph::error::Error::LimitExceeded(_))),
+        "{refused:?}"
+    );
+
     // XLSX too.
     let (xrows, xlsx) = export(&app, "XLSX").await;
     assert_eq!(xrows, rows);

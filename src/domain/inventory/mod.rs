@@ -906,11 +906,26 @@ fn policy_rows(
 
 /// The inventory as rows of cells in [`columns`] order: every data item `caller` may see (of
 /// `organization` only, when given), ordered by organization, database and item code.
+/// At most `max_rows` rows (none: all): a larger export is refused with `LIMIT_EXCEEDED`
+/// before anything is read.
 pub async fn export(
     db: &DatabaseConnection,
     caller: &Caller,
     organization: Option<i64>,
+    max_rows: Option<u64>,
 ) -> Result<Vec<Vec<String>>> {
+    if let Some(max) = max_rows {
+        let mut items = sea_orm::Condition::all().add(data_item::Entity::visible_to(caller));
+        if let Some(org) = organization {
+            items = items.add(data_item::Column::OwnerId.eq(org));
+        }
+        let rows = super::count::<data_item::Entity>(db, items).await?;
+        if rows > max {
+            return Err(Error::LimitExceeded(format!(
+                "the inventory has {rows} rows, more than the {max} one response carries; name an organization, or use `sharegraph export`"
+            )));
+        }
+    }
     let mut databases = database::Entity::find().filter(database::Entity::visible_to(caller));
     if let Some(org) = organization {
         databases = databases.filter(database::Column::OwnerId.eq(org));
