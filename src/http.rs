@@ -129,19 +129,7 @@ async fn implementation_report(
     format: ReportFormat,
 ) -> HttpResponse {
     use crate::domain::report::{self, Period};
-    let refuse = |err: crate::error::Error| {
-        let status = match err.code() {
-            "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
-            "FORBIDDEN" => StatusCode::FORBIDDEN,
-            "NOT_FOUND" => StatusCode::NOT_FOUND,
-            "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => {
-                tracing::error!(error = ?err, "could not compute a report");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
-        request_failure(status, MediaType::Json, err.code(), &err.to_string())
-    };
+    let refuse = |err| domain_failure(err, "could not compute a report");
     let Query(params) = match params {
         Ok(p) => p,
         Err(rejection) => {
@@ -186,12 +174,7 @@ async fn implementation_report(
         crate::domain::text::fold(&period.label()).replace(' ', "-")
     );
     let (content_type, ext, body) = match format {
-        ReportFormat::Csv => (
-            "text/csv; charset=utf-8",
-            "csv",
-            // A byte-order mark makes spreadsheet programs read the Vietnamese text as UTF-8.
-            format!("\u{feff}{}", report::to_csv(&report)).into_bytes(),
-        ),
+        ReportFormat::Csv => ("text/csv; charset=utf-8", "csv", report::to_csv(&report)),
         ReportFormat::Xlsx => match report::to_xlsx(&report) {
             Ok(bytes) => (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -303,16 +286,24 @@ async fn dcat_catalog(
             )
                 .into_response(),
         },
-        Err(err) => {
-            tracing::error!(error = %err, "DCAT export failed");
-            let status = if err.code() == "UNAVAILABLE" {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
-            (status, "the catalogue could not be read; try again later").into_response()
-        }
+        Err(err) => domain_failure(err, "DCAT export failed"),
     }
+}
+
+/// A domain error as the answer of a plain HTTP endpoint (downloads, exports): the status for
+/// its code and the code in a JSON body; internal errors are logged as `what` and never shown.
+fn domain_failure(err: crate::error::Error, what: &str) -> HttpResponse {
+    let status = match err.code() {
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => {
+            tracing::error!(error = ?err, "{what}");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    request_failure(status, MediaType::Json, err.code(), &err.to_string())
 }
 
 /// Liveness: the process answers.

@@ -96,8 +96,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("backed up to {}", file.display());
         }
         Command::Import { file } => {
-            use domain::inventory::{self, Format, sheet};
-            let format = Format::of_path(&file).ok_or("the file must end in .csv or .xlsx")?;
+            use domain::inventory;
+            use domain::sheet;
+            let format = sheet::format_of(&file).ok_or("the file must end in .csv or .xlsx")?;
             let bytes = std::fs::read(&file)?;
             let db = app::open_database(&config).await?;
             let started = std::time::Instant::now();
@@ -128,8 +129,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Export { file, org } => {
-            use domain::inventory::{self, Format, sheet};
-            let format = Format::of_path(&file).ok_or("the file must end in .csv or .xlsx")?;
+            use domain::inventory::{self, Format};
+            use domain::sheet;
+            let format = sheet::format_of(&file).ok_or("the file must end in .csv or .xlsx")?;
             let db = app::open_database(&config).await?;
             let organization = match org {
                 Some(code) => Some(

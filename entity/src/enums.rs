@@ -486,3 +486,28 @@ pub enum CatalogEventAction {
     /// A provider reported a batch of uses of its shared data (Art. 14 control after sharing).
     UsageRecorded,
 }
+
+/// What `search` looks through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum SearchType {
+    Organization,
+    Database,
+    DataItem,
+    DataService,
+    OpenDataset,
+}
+
+/// A spreadsheet format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "InventoryFormat")
+)]
+pub enum SpreadsheetFormat {
+    /// UTF-8 text (a byte-order mark is allowed).
+    Csv,
+    /// An Excel workbook (its first worksheet), sent and returned as base64.
+    Xlsx,
+}

@@ -28,6 +28,7 @@ pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;
 pub mod sharing_request;
+pub mod sheet;
 pub mod sql;
 pub mod text;
 pub mod usage;

@@ -557,38 +557,30 @@ pub async fn implementation_report(
     })
 }
 
-/// The report as CSV: a heading block, then one row per line (section, key, label, value).
-pub fn to_csv(report: &Report) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{},{}\n{},{}\n{},{}\n",
-        field("Báo cáo tình hình quản lý, kết nối và chia sẻ dữ liệu"),
-        field("Nghị định 47/2020/NĐ-CP"),
-        field("Cơ quan"),
-        field(&report.organization.name),
-        field("Kỳ báo cáo"),
-        field(&report.period.label()),
-    ));
-    out.push_str("Mục,Mã chỉ tiêu,Chỉ tiêu,Giá trị\n");
-    for s in &report.sections {
-        for l in &s.lines {
-            out.push_str(&format!(
-                "{},{},{},{}\n",
-                field(s.title),
-                l.key,
-                field(&l.label),
-                l.value
-            ));
-        }
-    }
-    out
+/// The report as CSV (with a byte-order mark): a heading block, then one row per line
+/// (section, key, label, value).
+pub fn to_csv(report: &Report) -> Vec<u8> {
+    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    let heading = [
+        row(&[
+            "Báo cáo tình hình quản lý, kết nối và chia sẻ dữ liệu",
+            "Nghị định 47/2020/NĐ-CP",
+        ]),
+        row(&["Cơ quan", &report.organization.name]),
+        row(&["Kỳ báo cáo", &report.period.label()]),
+        row(&["Mục", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị"]),
+    ];
+    let lines = report.sections.iter().flat_map(|s| {
+        s.lines.iter().map(move |l| {
+            vec![
+                s.title.to_owned(),
+                l.key.to_owned(),
+                l.label.clone(),
+                l.value.to_string(),
+            ]
+        })
+    });
+    super::sheet::csv_rows(heading.into_iter().chain(lines))
 }
 
 /// The report as an XLSX workbook, laid out as an office files it: title, organization and

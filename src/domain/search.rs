@@ -15,54 +15,49 @@ use crate::access::Caller;
 use crate::access::visibility::{Visible, visible_sql};
 use crate::error::{Error, Result};
 
-/// What a search looks through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    Organization,
-    Database,
-    DataItem,
-    DataService,
-    OpenDataset,
-}
+pub use entity::enums::SearchType;
 
-impl Target {
-    pub const ALL: [Target; 5] = [
-        Target::Organization,
-        Target::Database,
-        Target::DataItem,
-        Target::DataService,
-        Target::OpenDataset,
-    ];
+/// Every type a search looks through, in the order ties are broken.
+const ALL: [SearchType; 5] = [
+    SearchType::Organization,
+    SearchType::Database,
+    SearchType::DataItem,
+    SearchType::DataService,
+    SearchType::OpenDataset,
+];
 
-    /// The table (with its index) and the visibility probe for the caller.
-    fn table(self, caller: &Caller, backend: DatabaseBackend) -> (&'static str, Option<String>) {
-        use entity::{data_item, data_service, database, open_dataset, organization};
-        fn probe<E: Visible>(caller: &Caller, backend: DatabaseBackend) -> Option<String> {
-            visible_sql::<E>(caller, backend, "t.id")
-        }
-        match self {
-            Target::Organization => (
-                "organizations",
-                probe::<organization::Entity>(caller, backend),
-            ),
-            Target::Database => ("databases", probe::<database::Entity>(caller, backend)),
-            Target::DataItem => ("data_items", probe::<data_item::Entity>(caller, backend)),
-            Target::DataService => (
-                "data_services",
-                probe::<data_service::Entity>(caller, backend),
-            ),
-            Target::OpenDataset => (
-                "open_datasets",
-                probe::<open_dataset::Entity>(caller, backend),
-            ),
-        }
+/// The table (with its index) of a type, and the visibility probe for the caller.
+fn table(
+    target: SearchType,
+    caller: &Caller,
+    backend: DatabaseBackend,
+) -> (&'static str, Option<String>) {
+    use entity::{data_item, data_service, database, open_dataset, organization};
+    fn probe<E: Visible>(caller: &Caller, backend: DatabaseBackend) -> Option<String> {
+        visible_sql::<E>(caller, backend, "t.id")
+    }
+    match target {
+        SearchType::Organization => (
+            "organizations",
+            probe::<organization::Entity>(caller, backend),
+        ),
+        SearchType::Database => ("databases", probe::<database::Entity>(caller, backend)),
+        SearchType::DataItem => ("data_items", probe::<data_item::Entity>(caller, backend)),
+        SearchType::DataService => (
+            "data_services",
+            probe::<data_service::Entity>(caller, backend),
+        ),
+        SearchType::OpenDataset => (
+            "open_datasets",
+            probe::<open_dataset::Entity>(caller, backend),
+        ),
     }
 }
 
 /// One result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    pub target: Target,
+    pub target: SearchType,
     pub id: i64,
     /// Higher is more relevant (comparable within one search).
     pub score: f64,
@@ -112,7 +107,7 @@ pub async fn search(
     db: &DatabaseConnection,
     caller: &Caller,
     query: &str,
-    targets: &[Target],
+    targets: &[SearchType],
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<Hit>, bool)> {
@@ -127,11 +122,11 @@ pub async fn search(
     let wanted = offset + limit + 1;
     let mut hits = Vec::new();
     for &target in if targets.is_empty() {
-        &Target::ALL[..]
+        &ALL[..]
     } else {
         targets
     } {
-        let (table, visible) = target.table(caller, backend);
+        let (table, visible) = table(target, caller, backend);
         let visible = visible.map(|v| format!(" AND {v}")).unwrap_or_default();
         let (sql, pattern) = match backend {
             DatabaseBackend::Postgres => (
@@ -173,7 +168,7 @@ pub async fn search(
         b.score
             .total_cmp(&a.score)
             .then_with(|| {
-                let order = |t: Target| Target::ALL.iter().position(|x| *x == t);
+                let order = |t: SearchType| ALL.iter().position(|x| *x == t);
                 order(a.target).cmp(&order(b.target))
             })
             .then(a.id.cmp(&b.id))

@@ -1,7 +1,7 @@
 //! `importInventory` and `inventory`: the catalogue inventory as a spreadsheet (CSV or XLSX),
 //! in and out through the API, with the same rules and row errors as `sharegraph import`.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sea_orm::DatabaseConnection;
@@ -10,24 +10,7 @@ use super::ids::{self, Kind};
 use crate::access::Caller;
 use crate::domain::inventory::{self as rules, sheet};
 use crate::error::{Error, Result};
-
-/// A spreadsheet format.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum InventoryFormat {
-    /// UTF-8 text (a byte-order mark is allowed).
-    Csv,
-    /// An Excel workbook (its first worksheet), sent and returned as base64.
-    Xlsx,
-}
-
-impl From<InventoryFormat> for sheet::Format {
-    fn from(f: InventoryFormat) -> Self {
-        match f {
-            InventoryFormat::Csv => sheet::Format::Csv,
-            InventoryFormat::Xlsx => sheet::Format::Xlsx,
-        }
-    }
-}
+use entity::enums::SpreadsheetFormat as InventoryFormat;
 
 #[derive(InputObject)]
 pub struct ImportInventoryInput {
@@ -125,7 +108,7 @@ impl InventoryMutation {
                 .decode(input.content.trim())
                 .map_err(|_| Error::bad_input("input.content", "XLSX content must be base64"))?,
         };
-        let table = sheet::read(&bytes, input.format.into())
+        let table = sheet::read(&bytes, input.format)
             .map_err(|unreadable| Error::InvalidRows(vec![unreadable]))?;
         let done = rules::import(
             ctx.data_unchecked::<DatabaseConnection>(),

@@ -2,45 +2,23 @@
 //! open datasets), ranked, Vietnamese-diacritic-insensitive, through the full-text indexes.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use sea_orm::DatabaseConnection;
 
 use super::connection::{offset_page, offset_window};
 use super::ids::Kind;
 use super::node::{Node, load_node};
 use crate::access::Caller;
-use crate::domain::search::{self as rules, Target};
+use crate::domain::search::{self as rules, SearchType};
 use crate::error::Result;
 
-/// What `search` looks through.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum SearchType {
-    Organization,
-    Database,
-    DataItem,
-    DataService,
-    OpenDataset,
-}
-
-impl From<SearchType> for Target {
-    fn from(t: SearchType) -> Self {
-        match t {
-            SearchType::Organization => Target::Organization,
-            SearchType::Database => Target::Database,
-            SearchType::DataItem => Target::DataItem,
-            SearchType::DataService => Target::DataService,
-            SearchType::OpenDataset => Target::OpenDataset,
-        }
-    }
-}
-
-fn kind(t: Target) -> Kind {
+fn kind(t: SearchType) -> Kind {
     match t {
-        Target::Organization => Kind::Organization,
-        Target::Database => Kind::Database,
-        Target::DataItem => Kind::DataItem,
-        Target::DataService => Kind::DataService,
-        Target::OpenDataset => Kind::OpenDataset,
+        SearchType::Organization => Kind::Organization,
+        SearchType::Database => Kind::Database,
+        SearchType::DataItem => Kind::DataItem,
+        SearchType::DataService => Kind::DataService,
+        SearchType::OpenDataset => Kind::OpenDataset,
     }
 }
 
@@ -70,11 +48,7 @@ impl SearchQuery {
         after: Option<String>,
     ) -> Result<Connection<String, SearchHit>> {
         let (offset, limit) = offset_window(ctx, first, after.as_deref())?;
-        let targets: Vec<Target> = types
-            .unwrap_or_default()
-            .into_iter()
-            .map(Target::from)
-            .collect();
+        let targets = types.unwrap_or_default();
         let (hits, more) = rules::search(
             ctx.data_unchecked::<DatabaseConnection>(),
             ctx.data_unchecked::<Caller>(),

@@ -15,8 +15,6 @@
 //! organization, stewards for their own: a row of another organization refuses the whole
 //! import (`FORBIDDEN`).
 
-pub mod sheet;
-
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
@@ -32,12 +30,12 @@ use serde_json::json;
 use super::audit::{Change, snapshot};
 use super::data_item::Fields as ItemFields;
 use super::sharing_policy::check_mode;
+pub use super::sheet::{self, Format};
 use super::text;
 use super::write::Tx;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
-pub use sheet::Format;
 
 /// One bad cell (or row, when `column` is empty), as reported to whoever imports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -936,12 +934,15 @@ pub async fn export(
         .into_iter()
         .map(|d| (d.id, d))
         .collect();
-    let owners: HashMap<i64, String> = organization::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.code))
-        .collect();
+    let mut owner_ids: Vec<i64> = databases.values().map(|d| d.owner_id).collect();
+    owner_ids.sort_unstable();
+    owner_ids.dedup();
+    let owners: HashMap<i64, String> =
+        find_in::<organization::Entity, _>(db, organization::Column::Id, &owner_ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.code))
+            .collect();
     let mut items_query = data_item::Entity::find()
         .filter(data_item::Entity::visible_to(caller))
         .order_by_asc(data_item::Column::Id);

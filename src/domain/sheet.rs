@@ -1,25 +1,21 @@
-//! Reading and writing the inventory's table as CSV (UTF-8, with or without a byte-order mark)
-//! or XLSX (the first worksheet): a header row of column names, then one row per data item.
+//! Spreadsheet files, as the agencies' offices use them: tables read from and written as CSV
+//! (UTF-8, with a byte-order mark on writing so that spreadsheet programs read Vietnamese text
+//! right) or XLSX (the first worksheet). The inventory reads and writes them; the
+//! implementation report writes its CSV with them.
 
 use std::io::Cursor;
 
-use super::RowError;
+use super::inventory::RowError;
 
-/// The file formats an inventory comes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Xlsx,
-}
+/// The file formats a table comes in.
+pub use entity::enums::SpreadsheetFormat as Format;
 
-impl Format {
-    /// The format a file name's extension names.
-    pub fn of_path(path: &std::path::Path) -> Option<Format> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "csv" => Some(Format::Csv),
-            "xlsx" => Some(Format::Xlsx),
-            _ => None,
-        }
+/// The format a file name's extension names.
+pub fn format_of(path: &std::path::Path) -> Option<Format> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "csv" => Some(Format::Csv),
+        "xlsx" => Some(Format::Xlsx),
+        _ => None,
     }
 }
 
@@ -99,15 +95,24 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
     Ok(table)
 }
 
-/// Writes a table as CSV, with a byte-order mark so that spreadsheet programs read UTF-8.
+/// Writes a table as CSV: its header, then its rows.
 pub fn write_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    csv_rows(
+        std::iter::once(header.iter().map(|c| (*c).to_owned()).collect())
+            .chain(rows.iter().cloned()),
+    )
+}
+
+/// Writes rows, of any lengths, as CSV with a byte-order mark.
+pub fn csv_rows(rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut writer = csv::Writer::from_writer(&mut out);
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut out);
         // Writing to memory cannot fail.
-        writer.write_record(header).expect("write to memory");
         for row in rows {
-            writer.write_record(row).expect("write to memory");
+            writer.write_record(&row).expect("write to memory");
         }
         writer.flush().expect("write to memory");
     }
