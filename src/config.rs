@@ -284,6 +284,16 @@ pub struct Limits {
         global = true
     )]
     pub feedback_per_hour: u32,
+    /// Matches of each type a search ranks: the first ones in the order shortest names first
+    /// (which relevance favours anyway); a search with more reports `truncated`. Bounds a broad
+    /// search's work (a topic word can be in tens of thousands of names).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_SEARCH_RANKED",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub search_ranked: u64,
     /// Months between a catalogue release (or review) and its next periodic review.
     #[arg(
         long,

@@ -11,6 +11,7 @@ mod m20261127_000005_quality;
 mod m20261127_000006_access_events;
 mod m20261127_000007_releases_open_data;
 mod m20261127_000008_search;
+mod m20261127_000009_search_order;
 mod util;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_access_events::Migration),
             Box::new(m20261127_000007_releases_open_data::Migration),
             Box::new(m20261127_000008_search::Migration),
+            Box::new(m20261127_000009_search_order::Migration),
         ]
     }
 }

@@ -19,6 +19,30 @@ pub const SEARCHED: [(&str, &str); 5] = [
     ("open_datasets", "title_folded"),
 ];
 
+/// The FTS5 table of `table` (external content, rowid = id) and the triggers that keep it in
+/// step.
+pub fn sqlite_statements(table: &str, name: &str) -> Vec<String> {
+    vec![
+        format!(
+            "CREATE VIRTUAL TABLE {table}_fts USING fts5({name}, code, content='{table}', content_rowid='id')"
+        ),
+        format!(
+            "CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN \
+             INSERT INTO {table}_fts(rowid, {name}, code) VALUES (new.id, new.{name}, new.code); END"
+        ),
+        format!(
+            "CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN \
+             INSERT INTO {table}_fts({table}_fts, rowid, {name}, code) VALUES ('delete', old.id, old.{name}, old.code); END"
+        ),
+        format!(
+            "CREATE TRIGGER {table}_fts_update AFTER UPDATE OF {name}, code ON {table} BEGIN \
+             INSERT INTO {table}_fts({table}_fts, rowid, {name}, code) VALUES ('delete', old.id, old.{name}, old.code); \
+             INSERT INTO {table}_fts(rowid, {name}, code) VALUES (new.id, new.{name}, new.code); END"
+        ),
+        format!("INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')"),
+    ]
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     fn use_transaction(&self) -> Option<bool> {
@@ -38,25 +62,7 @@ impl MigrationTrait for Migration {
                     ),
                     format!("CREATE INDEX {table}_search ON {table} USING GIN (search_vector)"),
                 ],
-                _ => vec![
-                    format!(
-                        "CREATE VIRTUAL TABLE {table}_fts USING fts5({name}, code, content='{table}', content_rowid='id')"
-                    ),
-                    format!(
-                        "CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN \
-                         INSERT INTO {table}_fts(rowid, {name}, code) VALUES (new.id, new.{name}, new.code); END"
-                    ),
-                    format!(
-                        "CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN \
-                         INSERT INTO {table}_fts({table}_fts, rowid, {name}, code) VALUES ('delete', old.id, old.{name}, old.code); END"
-                    ),
-                    format!(
-                        "CREATE TRIGGER {table}_fts_update AFTER UPDATE OF {name}, code ON {table} BEGIN \
-                         INSERT INTO {table}_fts({table}_fts, rowid, {name}, code) VALUES ('delete', old.id, old.{name}, old.code); \
-                         INSERT INTO {table}_fts(rowid, {name}, code) VALUES (new.id, new.{name}, new.code); END"
-                    ),
-                    format!("INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')"),
-                ],
+                _ => sqlite_statements(table, name),
             };
             for sql in statements {
                 db.execute_unprepared(&sql).await?;

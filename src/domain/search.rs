@@ -1,18 +1,23 @@
 //! Search across the catalogue: organizations, databases, data items, services and open
-//! datasets by name or code, ranked by relevance, through the full-text indexes of migration
-//! 8 (SQLite FTS5 with bm25, PostgreSQL `tsvector` with `ts_rank`), and only among the rows the
-//! caller may read.
+//! datasets by name or code, through the full-text indexes of migrations 8 and 9 (SQLite FTS5,
+//! PostgreSQL `tsvector` with GIN), ranked, and only among the rows the caller may read.
 //!
 //! Words are folded like the stored names (lower case, no diacritics, `đ` → `d`), so "dan cu",
 //! "Dân cư" and "DÂN CƯ" are the same search. Every word must match; the last one also as the
 //! start of a word, as in a search box that searches while one types ("dat da" finds "Đất
-//! đai"). Earlier words match whole: a prefix there ("dan" matching every "danh") would widen
-//! broad searches many times over, and ranking costs in proportion to the matches.
+//! đai"), once it has [`MIN_PREFIX`] characters. Earlier words match whole: a prefix there
+//! ("dan" matching every "danh") would widen broad searches many times over.
+//!
+//! A broad search does bounded work: of each type, the first `ranked` matches in the indexes'
+//! order (shortest names first, then by id: migration 9) are scored, and the search says
+//! `truncated` when there were more. Little is lost: among matches, the shorter name scores
+//! higher. Scores are computed here, from the matched names and codes, the same way for both
+//! databases (see [`score`]).
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
 
 use crate::access::Caller;
-use crate::access::visibility::{Visible, visible_sql};
+use crate::access::visibility::visible_sql;
 use crate::error::{Error, Result};
 
 pub use entity::enums::SearchType;
@@ -26,31 +31,49 @@ const ALL: [SearchType; 5] = [
     SearchType::OpenDataset,
 ];
 
-/// The table (with its index) of a type, and the visibility probe for the caller.
-fn table(
-    target: SearchType,
-    caller: &Caller,
-    backend: DatabaseBackend,
-) -> (&'static str, Option<String>) {
-    use entity::{data_item, data_service, database, open_dataset, organization};
-    fn probe<E: Visible>(caller: &Caller, backend: DatabaseBackend) -> Option<String> {
-        visible_sql::<E>(caller, backend, "t.id")
-    }
-    match target {
-        SearchType::Organization => (
-            "organizations",
-            probe::<organization::Entity>(caller, backend),
-        ),
-        SearchType::Database => ("databases", probe::<database::Entity>(caller, backend)),
-        SearchType::DataItem => ("data_items", probe::<data_item::Entity>(caller, backend)),
-        SearchType::DataService => (
-            "data_services",
-            probe::<data_service::Entity>(caller, backend),
-        ),
-        SearchType::OpenDataset => (
-            "open_datasets",
-            probe::<open_dataset::Entity>(caller, backend),
-        ),
+/// The searched table of a type, its folded name column, and the visibility probe for the
+/// caller on `t.id`.
+struct Searched {
+    table: &'static str,
+    name: &'static str,
+    visible: String,
+}
+
+impl Searched {
+    fn of(target: SearchType, caller: &Caller, backend: DatabaseBackend) -> Self {
+        use entity::{data_item, data_service, database, open_dataset, organization};
+        let (table, name, probe) = match target {
+            SearchType::Organization => (
+                "organizations",
+                "name_folded",
+                visible_sql::<organization::Entity>(caller, backend, "t.id"),
+            ),
+            SearchType::Database => (
+                "databases",
+                "name_folded",
+                visible_sql::<database::Entity>(caller, backend, "t.id"),
+            ),
+            SearchType::DataItem => (
+                "data_items",
+                "name_folded",
+                visible_sql::<data_item::Entity>(caller, backend, "t.id"),
+            ),
+            SearchType::DataService => (
+                "data_services",
+                "name_folded",
+                visible_sql::<data_service::Entity>(caller, backend, "t.id"),
+            ),
+            SearchType::OpenDataset => (
+                "open_datasets",
+                "title_folded",
+                visible_sql::<open_dataset::Entity>(caller, backend, "t.id"),
+            ),
+        };
+        Searched {
+            table,
+            name,
+            visible: probe.map(|v| format!(" AND {v}")).unwrap_or_default(),
+        }
     }
 }
 
@@ -59,24 +82,37 @@ fn table(
 pub struct Hit {
     pub target: SearchType,
     pub id: i64,
-    /// Higher is more relevant (comparable within one search).
+    /// Higher is more relevant (see [`score`]).
     pub score: f64,
+    /// Characters in the folded name: the shorter wins a tie.
+    length: usize,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// Results `offset..offset + limit`, best first.
+    pub hits: Vec<Hit>,
+    /// Whether results follow the page.
+    pub more: bool,
+    /// Whether some type had more matches than were ranked.
+    pub truncated: bool,
 }
 
 /// Most words a search takes.
 const MAX_WORDS: usize = 8;
 /// Deepest result a search pages to.
 pub const MAX_DEPTH: u64 = 1000;
+/// Shortest last word matched also as a prefix: a one-character prefix ("1" in "huyện 1-1")
+/// stands for a large part of the vocabulary, which every search would read.
+const MIN_PREFIX: usize = 2;
 
 /// The folded words of a query: letters and digits, at most [`MAX_WORDS`].
 pub fn words(query: &str) -> Result<Vec<String>> {
-    let folded = super::text::fold(query);
-    let words: Vec<String> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    let words = tokens(&super::text::fold(query))
         .take(MAX_WORDS)
         .map(str::to_owned)
-        .collect();
+        .collect::<Vec<_>>();
     if words.is_empty() {
         return Err(Error::bad_input(
             "query",
@@ -86,7 +122,21 @@ pub fn words(query: &str) -> Result<Vec<String>> {
     Ok(words)
 }
 
-/// The index's query: every word whole but the last, which may be a prefix.
+/// The words of folded text as both indexes split it (at anything but letters and digits).
+fn tokens(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether the last of `words` also matches as a prefix.
+fn last_is_prefix(words: &[String]) -> bool {
+    words
+        .last()
+        .is_some_and(|w| w.chars().count() >= MIN_PREFIX)
+}
+
+/// The index's query: every word whole, the last maybe as a prefix.
 fn pattern(
     words: &[String],
     whole: impl Fn(&str) -> String,
@@ -97,105 +147,339 @@ fn pattern(
     words
         .iter()
         .enumerate()
-        .map(|(i, w)| if i == last { prefix(w) } else { whole(w) })
+        .map(|(i, w)| {
+            if i == last && last_is_prefix(words) {
+                prefix(w)
+            } else {
+                whole(w)
+            }
+        })
         .collect::<Vec<_>>()
         .join(and)
 }
 
-/// Results `offset..offset + limit` (and whether more follow), best first.
+/// BM25 term-frequency saturation.
+const K1: f64 = 1.2;
+/// BM25 length normalization.
+const B: f64 = 0.75;
+/// Words in a typical name and code, the lengths BM25 normalizes against.
+const TYPICAL_NAME: f64 = 6.0;
+const TYPICAL_CODE: f64 = 3.0;
+/// How much more a word in the name counts than one in the code.
+const NAME_WEIGHT: f64 = 10.0;
+
+/// Relevance of a match: BM25 over its name (weighing [`NAME_WEIGHT`] times more) and its code
+/// (folded as the indexes fold them), without BM25's inverse document frequency. Every match
+/// contains every word, so that factor would scale all matches of a type alike; without it,
+/// scores compare across types, and are the same on both databases. A word counts more the
+/// more often it occurs, with diminishing returns, and less in a longer text.
+pub fn score(words: &[String], name: &str, code: &str) -> f64 {
+    let field = |text: &str, typical: f64| {
+        let tokens: Vec<&str> = tokens(text).collect();
+        let length = tokens.len() as f64;
+        let last = words.len() - 1;
+        let prefix = last_is_prefix(words);
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| {
+                let tf = tokens
+                    .iter()
+                    .filter(|t| {
+                        **t == word || (i == last && prefix && t.starts_with(word.as_str()))
+                    })
+                    .count() as f64;
+                tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / typical))
+            })
+            .sum::<f64>()
+    };
+    // Codes are nearly always ASCII, which folds by lower-casing.
+    let code = if code.is_ascii() {
+        code.to_ascii_lowercase()
+    } else {
+        super::text::fold(code)
+    };
+    NAME_WEIGHT * field(name, TYPICAL_NAME) + field(&code, TYPICAL_CODE)
+}
+
+/// A match as read from the database: id, folded name, code.
+type Row = (i64, String, String);
+
+/// Results `offset..offset + limit`, best first. Of each type, the first `ranked` matches in
+/// the indexes' order are scored (`truncated` says a type had more). Every page of a search
+/// is cut from the same scored matches, so pages neither repeat nor skip a result.
 pub async fn search(
     db: &DatabaseConnection,
     caller: &Caller,
     query: &str,
     targets: &[SearchType],
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<Hit>, bool)> {
+    (offset, limit): (u64, u64),
+    ranked: u64,
+) -> Result<Found> {
     if offset + limit > MAX_DEPTH {
         return Err(Error::LimitExceeded(format!(
             "search results go {MAX_DEPTH} deep; narrow the query or the types"
         )));
     }
     let words = words(query)?;
-    let backend = db.get_database_backend();
-    // Each type's best `wanted`, merged: the page is among them.
-    let wanted = offset + limit + 1;
-    let mut hits = Vec::new();
-    for &target in if targets.is_empty() {
+    let targets = if targets.is_empty() {
         &ALL[..]
     } else {
         targets
-    } {
-        let (table, visible) = table(target, caller, backend);
-        let visible = visible.map(|v| format!(" AND {v}")).unwrap_or_default();
-        let (sql, pattern) = match backend {
-            DatabaseBackend::Postgres => (
-                format!(
-                    "SELECT t.id, ts_rank(t.search_vector, q, 1)::float8 AS score \
-                     FROM {table} t, to_tsquery('simple', $1) q \
-                     WHERE t.search_vector @@ q{visible} \
-                     ORDER BY score DESC, t.id LIMIT $2"
-                ),
-                pattern(&words, |w| w.to_owned(), |w| format!("{w}:*"), " & "),
-            ),
-            _ => (
-                // Names weigh ten times codes.
-                format!(
-                    "SELECT t.id, -bm25({table}_fts, 10.0, 1.0) AS score \
-                     FROM {table}_fts JOIN {table} t ON t.id = {table}_fts.rowid \
-                     WHERE {table}_fts MATCH $1{visible} \
-                     ORDER BY bm25({table}_fts, 10.0, 1.0), t.id LIMIT $2"
-                ),
-                pattern(&words, |w| format!("\"{w}\""), |w| format!("\"{w}\"*"), " "),
-            ),
-        };
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                sql,
-                [Value::from(pattern), Value::from(wanted as i64)],
-            ))
-            .await?;
-        for row in rows {
-            hits.push(Hit {
-                target,
-                id: row.try_get("", "id")?,
-                score: row.try_get("", "score")?,
-            });
+    };
+    let backend = db.get_database_backend();
+    let query = match backend {
+        DatabaseBackend::Postgres => pattern(&words, |w| w.to_owned(), |w| format!("{w}:*"), " & "),
+        _ => pattern(&words, |w| format!("\"{w}\""), |w| format!("\"{w}\"*"), " "),
+    };
+    // The types at once, each on a connection of its own.
+    let matched = futures_util::future::try_join_all(targets.iter().map(|&target| {
+        let searched = Searched::of(target, caller, backend);
+        let query = &query;
+        async move {
+            let (rows, more) = match backend {
+                DatabaseBackend::Postgres => {
+                    postgres::first_matches(db, &searched, query, ranked).await?
+                }
+                _ => sqlite_first_matches(db, &searched, query, ranked).await?,
+            };
+            Ok::<_, Error>((target, rows, more))
         }
-    }
+    }))
+    .await?;
+    let truncated = matched.iter().any(|(_, _, more)| *more);
+    let mut hits: Vec<Hit> = matched
+        .into_iter()
+        .flat_map(|(target, rows, _)| {
+            let words = &words;
+            rows.into_iter().map(move |(id, name, code)| Hit {
+                target,
+                id,
+                score: score(words, &name, &code),
+                length: name.chars().count(),
+            })
+        })
+        .collect();
     hits.sort_by(|a, b| {
+        let order = |t: SearchType| ALL.iter().position(|x| *x == t);
         b.score
             .total_cmp(&a.score)
-            .then_with(|| {
-                let order = |t: SearchType| ALL.iter().position(|x| *x == t);
-                order(a.target).cmp(&order(b.target))
-            })
+            .then(a.length.cmp(&b.length))
+            .then_with(|| order(a.target).cmp(&order(b.target)))
             .then(a.id.cmp(&b.id))
     });
     let more = hits.len() as u64 > offset + limit;
-    Ok((
-        hits.into_iter()
+    Ok(Found {
+        hits: hits
+            .into_iter()
             .skip(offset as usize)
             .take(limit as usize)
             .collect(),
         more,
-    ))
+        truncated,
+    })
+}
+
+/// SQLite's first matches: FTS5 yields them in rowid order, which is the search order
+/// (migration 9), so the query stops after `ranked` of them.
+async fn sqlite_first_matches(
+    db: &DatabaseConnection,
+    searched: &Searched,
+    query: &str,
+    ranked: u64,
+) -> Result<(Vec<Row>, bool)> {
+    let Searched {
+        table,
+        name,
+        visible,
+    } = searched;
+    let sql = format!(
+        "SELECT t.id, t.{name} AS name, t.code \
+         FROM {table}_fts JOIN {table} t ON t.id = ({table}_fts.rowid & {ID_BITS}) \
+         WHERE {table}_fts MATCH $1{visible} \
+         ORDER BY {table}_fts.rowid LIMIT $2"
+    );
+    first(db, DatabaseBackend::Sqlite, sql, query, ranked).await
+}
+
+/// The low 40 bits of an FTS5 rowid: the row's id (migration 9).
+const ID_BITS: i64 = (1 << 40) - 1;
+
+/// The first `ranked` rows `sql` (parameters: the index query, a row limit) returns, and
+/// whether it had more.
+async fn first(
+    db: &impl ConnectionTrait,
+    backend: DatabaseBackend,
+    sql: String,
+    query: &str,
+    ranked: u64,
+) -> Result<(Vec<Row>, bool)> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [Value::from(query), Value::from(ranked as i64 + 1)],
+        ))
+        .await?;
+    let mut found = rows
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get("", "id")?,
+                row.try_get("", "name")?,
+                row.try_get("", "code")?,
+            ))
+        })
+        .collect::<Result<Vec<Row>>>()?;
+    let more = found.len() as u64 > ranked;
+    found.truncate(ranked as usize);
+    Ok((found, more))
+}
+
+/// PostgreSQL's way to the first matches in the search order. A GIN index finds matches but
+/// in no useful order, so reading the first ones in order means reading them all; the B-tree
+/// over `(search_prior, id)` has the order but no word lookup. So, per type:
+///
+/// 1. matches through the GIN index, no more than `ranked + 1` of them read: a search with
+///    no more matches than that (most searches) is answered whole, in milliseconds;
+/// 2. for a broader one, the first `ranked` × [`WINDOW`] rows of the B-tree, in order and
+///    without reading the table (the index carries the `tsvector`), tested against the
+///    query: when a word is in many names, the first `ranked` matches are there;
+/// 3. otherwise (many matches, none of them among the shortest names), every match through
+///    the GIN index, sorted: the one step that costs in proportion to the matches.
+///
+/// The planner would choose among these by its estimate of the matches, which for words that
+/// occur together (most queries' words) is off by orders of magnitude, and a wrong choice
+/// reads a whole table; so each step sets the plan it needs, for the transaction only.
+mod postgres {
+    use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+    use super::{Row, Searched, first};
+    use crate::error::Result;
+
+    /// Rows of the B-tree step 2 reads, per row it ranks.
+    const WINDOW: u64 = 50;
+
+    pub async fn first_matches(
+        db: &DatabaseConnection,
+        searched: &Searched,
+        query: &str,
+        ranked: u64,
+    ) -> Result<(Vec<Row>, bool)> {
+        let Searched {
+            table,
+            name,
+            visible,
+        } = searched;
+        let backend = sea_orm::DatabaseBackend::Postgres;
+        let matching = format!(
+            "SELECT t.id, t.{name} AS name, t.code FROM {table} t, to_tsquery('simple', $1) q \
+             WHERE t.search_vector @@ q{visible}"
+        );
+        // A transaction of its own, for the plan settings.
+        let txn = db.begin().await?;
+        txn.execute_unprepared(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexonlyscan = off",
+        )
+        .await?;
+        let (rows, more) =
+            first(&txn, backend, format!("{matching} LIMIT $2"), query, ranked).await?;
+        let found = if !more {
+            rows
+        } else {
+            // The window is a subquery with its own limit, which the planner cannot merge with
+            // the word test: it is read in order, from the index alone (which carries the
+            // names and codes too), until enough rows match.
+            txn.execute_unprepared("SET LOCAL enable_indexonlyscan = on")
+                .await?;
+            let window = ranked * WINDOW;
+            let (rows, _) = first(
+                &txn,
+                backend,
+                format!(
+                    "SELECT t.id, t.name, t.code FROM (SELECT id, search_prior, search_vector, \
+                     {name} AS name, code FROM {table} ORDER BY search_prior, id LIMIT {window}) t, \
+                     to_tsquery('simple', $1) q \
+                     WHERE t.search_vector @@ q{visible} ORDER BY t.search_prior, t.id LIMIT $2"
+                ),
+                query,
+                ranked,
+            )
+            .await?;
+            if rows.len() as u64 == ranked {
+                rows
+            } else {
+                // Through the GIN index only: the B-tree read in order until enough rows match
+                // would read most of it.
+                txn.execute_unprepared(
+                    "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_indexscan = off",
+                )
+                .await?;
+                first(
+                    &txn,
+                    backend,
+                    format!("{matching} ORDER BY t.search_prior, t.id LIMIT $2"),
+                    query,
+                    ranked,
+                )
+                .await?
+                .0
+            }
+        };
+        txn.commit().await?;
+        Ok((found, more))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn words_of(q: &str) -> Vec<String> {
+        words(q).unwrap()
+    }
+
     #[test]
     fn words_are_folded_and_split() {
-        assert_eq!(words("Dân cư").unwrap(), vec!["dan", "cu"]);
-        assert_eq!(words("  ĐẤT-đai\t").unwrap(), vec!["dat", "dai"]);
-        assert_eq!(
-            words("000.03.39.H57").unwrap(),
-            vec!["000", "03", "39", "h57"]
-        );
+        assert_eq!(words_of("Dân cư"), vec!["dan", "cu"]);
+        assert_eq!(words_of("  ĐẤT-đai\t"), vec!["dat", "dai"]);
+        assert_eq!(words_of("000.03.39.H57"), vec!["000", "03", "39", "h57"]);
         assert!(words(" -- ").is_err());
-        assert_eq!(words("a b c d e f g h i j").unwrap().len(), MAX_WORDS);
+        assert_eq!(words_of("a b c d e f g h i j").len(), MAX_WORDS);
+    }
+
+    #[test]
+    fn the_last_word_is_a_prefix_from_two_characters() {
+        let fts = |q: &str| {
+            pattern(
+                &words_of(q),
+                |w| format!("\"{w}\""),
+                |w| format!("\"{w}\"*"),
+                " ",
+            )
+        };
+        assert_eq!(fts("Dân cư"), "\"dan\" \"cu\"*");
+        assert_eq!(fts("huyện 1-1"), "\"huyen\" \"1\" \"1\"");
+        let pg = pattern(
+            &words_of("Đất đ"),
+            |w| w.to_owned(),
+            |w| format!("{w}:*"),
+            " & ",
+        );
+        assert_eq!(pg, "dat & d");
+    }
+
+    #[test]
+    fn scores_favour_repeated_words_short_names_and_names_over_codes() {
+        let q = words_of("dan cu");
+        let short = score(&q, "dan cu", "DC-1");
+        let long = score(&q, "thong tin dan cu thuong tru huyen nam dong", "DC-2");
+        let twice = score(&q, "bien dong dan cu theo nam dan cu tam tru", "DC-3");
+        let prefix = score(&q, "dan cuc", "DC-4");
+        let code = score(&words_of("dc 1"), "dan cu", "DC-1");
+        assert!(short > twice && twice > long, "{short} {twice} {long}");
+        assert_eq!(prefix, short, "the last word matches as a prefix");
+        assert!(code < short / 5.0, "{code} {short}");
+        assert_eq!(score(&q, "Đất đai", "X"), 0.0);
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, InputObject, InputType, Object, OutputType};
+use async_graphql::{Context, InputObject, InputType, Object, ObjectType, OutputType};
 
 use super::audit::AuditEntryOrderField;
 use super::catalogue_release::{CatalogueReleaseOrderField, CatalogueReviewOrderField};
@@ -347,13 +347,14 @@ pub fn offset_connection<N: OutputType>(
 }
 
 /// A page of a list paged by position and not counted (search): `more` says whether rows
-/// follow it.
-pub fn offset_page<N: OutputType>(
+/// follow it; `fields` are the connection's own.
+pub fn offset_page<N: OutputType, F: ObjectType>(
     offset: u64,
     rows: impl IntoIterator<Item = N>,
     more: bool,
-) -> Connection<String, N> {
-    let mut conn = Connection::new(offset > 0, more);
+    fields: F,
+) -> Connection<String, N, F> {
+    let mut conn = Connection::with_additional_fields(offset > 0, more, fields);
     conn.edges.extend(offset_edges(offset, rows));
     conn
 }

@@ -1,6 +1,8 @@
 //! `search`: one box for the whole catalogue (organizations, databases, data items, services,
 //! open datasets), ranked, Vietnamese-diacritic-insensitive, through the full-text indexes.
 
+use std::sync::Arc;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, SimpleObject};
 use sea_orm::DatabaseConnection;
@@ -9,6 +11,7 @@ use super::connection::{offset_page, offset_window};
 use super::ids::Kind;
 use super::node::{Node, load_node};
 use crate::access::Caller;
+use crate::config::Limits;
 use crate::domain::search::{self as rules, SearchType};
 use crate::error::Result;
 
@@ -20,6 +23,15 @@ fn kind(t: SearchType) -> Kind {
         SearchType::DataService => Kind::DataService,
         SearchType::OpenDataset => Kind::OpenDataset,
     }
+}
+
+/// What a search says about itself besides its results.
+#[derive(SimpleObject)]
+pub struct SearchInfo {
+    /// Some type had more matches than a search ranks (`SHAREGRAPH_SEARCH_RANKED` per type,
+    /// the shortest names first): the best results are among those ranked, since a shorter
+    /// name scores higher, but the rest are not found. More words, or fewer `types`, narrow it.
+    pub truncated: bool,
 }
 
 /// One search result.
@@ -37,8 +49,10 @@ pub struct SearchQuery;
 impl SearchQuery {
     /// Finds organizations, databases, data items, services and open datasets by name or code,
     /// best first. Case and Vietnamese diacritics do not matter ("dan cu" finds "Dân cư",
-    /// "dat dai" finds "Đất đai"); every word must match, as a word or the start of one. Only
-    /// what the caller may read is found. Pages go 1,000 results deep.
+    /// "dat dai" finds "Đất đai"); every word must match, the last one (from two characters on)
+    /// also as the start of a word. Only what the caller may read is found. Pages go 1,000
+    /// results deep. Of each type, the first 1,000 matches with the shortest names are ranked
+    /// (`truncated` says when there were more).
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -46,16 +60,20 @@ impl SearchQuery {
         types: Option<Vec<SearchType>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, SearchHit>> {
+    ) -> Result<Connection<String, SearchHit, SearchInfo>> {
         let (offset, limit) = offset_window(ctx, first, after.as_deref())?;
         let targets = types.unwrap_or_default();
-        let (hits, more) = rules::search(
+        let rules::Found {
+            hits,
+            more,
+            truncated,
+        } = rules::search(
             ctx.data_unchecked::<DatabaseConnection>(),
             ctx.data_unchecked::<Caller>(),
             &query,
             &targets,
-            offset,
-            limit,
+            (offset, limit),
+            ctx.data_unchecked::<Arc<Limits>>().search_ranked,
         )
         .await?;
         // Loaded together through the request's loaders (one statement per type), as the
@@ -74,6 +92,6 @@ impl SearchQuery {
                 });
             }
         }
-        Ok(offset_page(offset, found, more))
+        Ok(offset_page(offset, found, more, SearchInfo { truncated }))
     }
 }

@@ -132,3 +132,124 @@ async fn search_ignores_diacritics_ranks_and_respects_visibility() {
     let err = app.err(SEARCH, json!({ "q": " -- ", "first": 5 })).await;
     assert_eq!(code(&err), "BAD_USER_INPUT");
 }
+
+/// A search ranks a bounded number of matches per type, the shortest names first, and says
+/// when there were more; the order follows renames and deletions.
+#[tokio::test]
+async fn broad_searches_rank_the_shortest_names_first() {
+    let app = TestApp::spawn_with(|limits| {
+        limits.search_ranked = 3;
+        limits.rate_limit_per_minute = 0;
+    })
+    .await;
+    let org = create_org(
+        &app,
+        "000.00.31.H57",
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let db = create_db(
+        &app,
+        "H57-DANCU",
+        "Cơ sở dữ liệu dân cư huyện Nam Đông",
+        &org,
+    )
+    .await;
+    let mut ids = std::collections::HashMap::new();
+    for (code, name) in [
+        ("DC-1", "Thông tin dân cư thường trú huyện Nam Đông"),
+        ("DC-2", "Dân cư xã Hương Phú"),
+        ("DC-3", "Dân cư"),
+        ("DC-4", "Biến động dân cư theo năm tại xã Thượng Quảng"),
+        ("DC-5", "Dân cư tạm trú"),
+    ] {
+        ids.insert(name, create_item(&app, &db, code, name).await);
+    }
+    let search = |q: &'static str, first: i64, after: Option<String>| {
+        let app = &app;
+        async move {
+            let data = app
+                .ok(
+                    "query($q: String!, $first: Int, $after: String) {
+                      search(query: $q, types: [DATA_ITEM], first: $first, after: $after) {
+                        edges { node { node { ... on DataItem { name } } } }
+                        pageInfo { hasNextPage endCursor }
+                        truncated
+                      }
+                    }",
+                    json!({ "q": q, "first": first, "after": after }),
+                )
+                .await;
+            let names: Vec<String> = data["search"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["node"]["name"].as_str().unwrap().to_owned())
+                .collect();
+            (names, data["search"].clone())
+        }
+    };
+
+    // Five match; the three shortest are ranked, the shortest (all words, fewest others) first.
+    let (found, page) = search("dan cu", 10, None).await;
+    assert_eq!(
+        found,
+        vec!["Dân cư", "Dân cư tạm trú", "Dân cư xã Hương Phú"],
+        "{page}"
+    );
+    assert_eq!(page["truncated"], true);
+    assert_eq!(page["pageInfo"]["hasNextPage"], false);
+
+    // Pages are cut from the same ranked matches.
+    let (first, page) = search("dan cu", 2, None).await;
+    assert_eq!(first, vec!["Dân cư", "Dân cư tạm trú"]);
+    let after = page["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    let (second, page) = search("dan cu", 2, Some(after)).await;
+    assert_eq!(second, vec!["Dân cư xã Hương Phú"]);
+    assert_eq!(page["pageInfo"]["hasNextPage"], false);
+
+    // A narrower search has all its matches ranked.
+    let (found, page) = search("dan cu thuong tru", 10, None).await;
+    assert_eq!(found, vec!["Thông tin dân cư thường trú huyện Nam Đông"]);
+    assert_eq!(page["truncated"], false);
+    // Only the types asked for count.
+    let data = app
+        .ok(
+            "{ search(query: \"nam dong\", types: [ORGANIZATION, DATABASE]) { edges { cursor } truncated } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["search"]["edges"].as_array().unwrap().len(), 2);
+    assert_eq!(data["search"]["truncated"], false);
+
+    // Renamed shorter, a long name joins the ranked; deleted, the shortest leaves them.
+    app.ok(
+        "mutation($input: UpdateDataItemInput!) { updateDataItem(input: $input) { dataItem { id } } }",
+        json!({ "input": { "id": ids["Biến động dân cư theo năm tại xã Thượng Quảng"], "name": "Biến động dân cư" } }),
+    )
+    .await;
+    app.ok(
+        "mutation($input: DeleteInput!) { deleteDataItem(input: $input) { deletedId } }",
+        json!({ "input": { "id": ids["Dân cư"] } }),
+    )
+    .await;
+    let (found, page) = search("dan cu", 10, None).await;
+    assert_eq!(
+        found,
+        // (two names of four words score the same: the shorter first)
+        vec!["Dân cư tạm trú", "Biến động dân cư", "Dân cư xã Hương Phú"],
+        "{page}"
+    );
+    assert_eq!(page["truncated"], true);
+
+    // The same when many shorter names that do not match come first in the order (on
+    // PostgreSQL, past the window of the shortest names that broad searches read first).
+    for n in 0..60 {
+        create_item(&app, &db, &format!("HO-{n}"), &format!("Hộ {n:02}")).await;
+    }
+    let (again, page) = search("dan cu", 10, None).await;
+    assert_eq!(again, found, "{page}");
+    assert_eq!(page["truncated"], true);
+}
