@@ -43,6 +43,16 @@ pub fn sqlite_statements(table: &str, name: &str) -> Vec<String> {
     ]
 }
 
+/// Drops the FTS5 table of `table` and its triggers.
+pub fn sqlite_drop(table: &str) -> Vec<String> {
+    vec![
+        format!("DROP TRIGGER {table}_fts_insert"),
+        format!("DROP TRIGGER {table}_fts_delete"),
+        format!("DROP TRIGGER {table}_fts_update"),
+        format!("DROP TABLE {table}_fts"),
+    ]
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     fn use_transaction(&self) -> Option<bool> {
@@ -50,46 +60,29 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        for (table, name) in SEARCHED {
-            let statements = match manager.get_database_backend() {
-                // Stored, so that ranking reads the vector instead of parsing each matching
-                // name again.
-                DatabaseBackend::Postgres => vec![
-                    format!(
-                        "ALTER TABLE {table} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS \
-                         (to_tsvector('simple', translate({name} || ' ' || code, '.-_', '   '))) STORED"
-                    ),
-                    format!("CREATE INDEX {table}_search ON {table} USING GIN (search_vector)"),
-                ],
-                _ => sqlite_statements(table, name),
-            };
-            for sql in statements {
-                db.execute_unprepared(&sql).await?;
-            }
-        }
-        Ok(())
+        crate::util::for_each_searched(manager, |backend, table, name| match backend {
+            // Stored, so that ranking reads the vector instead of parsing each matching
+            // name again.
+            DatabaseBackend::Postgres => vec![
+                format!(
+                    "ALTER TABLE {table} ADD COLUMN search_vector tsvector GENERATED ALWAYS AS \
+                     (to_tsvector('simple', translate({name} || ' ' || code, '.-_', '   '))) STORED"
+                ),
+                format!("CREATE INDEX {table}_search ON {table} USING GIN (search_vector)"),
+            ],
+            _ => sqlite_statements(table, name),
+        })
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
-        for (table, _) in SEARCHED {
-            let statements = match manager.get_database_backend() {
-                DatabaseBackend::Postgres => vec![
-                    format!("DROP INDEX {table}_search"),
-                    format!("ALTER TABLE {table} DROP COLUMN search_vector"),
-                ],
-                _ => vec![
-                    format!("DROP TRIGGER {table}_fts_insert"),
-                    format!("DROP TRIGGER {table}_fts_delete"),
-                    format!("DROP TRIGGER {table}_fts_update"),
-                    format!("DROP TABLE {table}_fts"),
-                ],
-            };
-            for sql in statements {
-                db.execute_unprepared(&sql).await?;
-            }
-        }
-        Ok(())
+        crate::util::for_each_searched(manager, |backend, table, _| match backend {
+            DatabaseBackend::Postgres => vec![
+                format!("DROP INDEX {table}_search"),
+                format!("ALTER TABLE {table} DROP COLUMN search_vector"),
+            ],
+            _ => sqlite_drop(table),
+        })
+        .await
     }
 }

@@ -17,7 +17,7 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
 
 use crate::access::Caller;
-use crate::access::visibility::visible_sql;
+use crate::access::visibility::{Visible, visible_sql};
 use crate::error::{Error, Result};
 
 pub use entity::enums::SearchType;
@@ -42,38 +42,32 @@ struct Searched {
 impl Searched {
     fn of(target: SearchType, caller: &Caller, backend: DatabaseBackend) -> Self {
         use entity::{data_item, data_service, database, open_dataset, organization};
-        let (table, name, probe) = match target {
-            SearchType::Organization => (
-                "organizations",
-                "name_folded",
-                visible_sql::<organization::Entity>(caller, backend, "t.id"),
-            ),
-            SearchType::Database => (
-                "databases",
-                "name_folded",
-                visible_sql::<database::Entity>(caller, backend, "t.id"),
-            ),
-            SearchType::DataItem => (
-                "data_items",
-                "name_folded",
-                visible_sql::<data_item::Entity>(caller, backend, "t.id"),
-            ),
-            SearchType::DataService => (
-                "data_services",
-                "name_folded",
-                visible_sql::<data_service::Entity>(caller, backend, "t.id"),
-            ),
-            SearchType::OpenDataset => (
-                "open_datasets",
-                "title_folded",
-                visible_sql::<open_dataset::Entity>(caller, backend, "t.id"),
-            ),
-        };
-        Searched {
-            table,
-            name,
-            visible: probe.map(|v| format!(" AND {v}")).unwrap_or_default(),
+        fn of<E: Visible>(
+            table: &'static str,
+            name: &'static str,
+            caller: &Caller,
+            backend: DatabaseBackend,
+        ) -> Searched {
+            let visible = visible_sql::<E>(caller, backend, "t.id");
+            Searched {
+                table,
+                name,
+                visible: visible.map(|v| format!(" AND {v}")).unwrap_or_default(),
+            }
         }
+        type Of = fn(&'static str, &'static str, &Caller, DatabaseBackend) -> Searched;
+        let (table, name, of): (_, _, Of) = match target {
+            SearchType::Organization => {
+                ("organizations", "name_folded", of::<organization::Entity>)
+            }
+            SearchType::Database => ("databases", "name_folded", of::<database::Entity>),
+            SearchType::DataItem => ("data_items", "name_folded", of::<data_item::Entity>),
+            SearchType::DataService => ("data_services", "name_folded", of::<data_service::Entity>),
+            SearchType::OpenDataset => {
+                ("open_datasets", "title_folded", of::<open_dataset::Entity>)
+            }
+        };
+        of(table, name, caller, backend)
     }
 }
 
