@@ -339,7 +339,7 @@ async fn first(
 /// 2. for a broader one, the first `ranked` × [`WINDOW`] rows of the B-tree, in order and
 ///    without reading the table (the index carries the `tsvector`), tested against the
 ///    query: when a word is in many names, the first `ranked` matches are there;
-/// 3. otherwise (many matches, none of them among the shortest names), every match through
+/// 3. otherwise (fewer than `ranked` of the matches among those rows), every match through
 ///    the GIN index, sorted: the one step that costs in proportion to the matches.
 ///
 /// The planner would choose among these by its estimate of the matches, which for words that
