@@ -244,14 +244,60 @@ async fn broad_searches_rank_the_shortest_names_first() {
     );
     assert_eq!(page["truncated"], true);
 
-    // The same when many shorter names that do not match come first in the order (on
-    // PostgreSQL, past the window of the shortest names that broad searches read first).
-    for n in 0..60 {
-        create_item(&app, &db, &format!("HO-{n}"), &format!("Hộ {n:02}")).await;
+    // The same when many shorter names that do not match come first in the order: on
+    // PostgreSQL, more than the window of shortest names a broad search reads first (50 per
+    // ranked match), so that it reads every match.
+    for n in 0..160 {
+        create_item(&app, &db, &format!("HO-{n}"), &format!("Hộ {n:03}")).await;
     }
     let (again, page) = search("dan cu", 10, None).await;
     assert_eq!(again, found, "{page}");
     assert_eq!(page["truncated"], true);
+
+    // The public ranks only what it may read: the first three published matches, passing the
+    // shorter draft by.
+    let extra = create_item(
+        &app,
+        &db,
+        "DC-6",
+        "Dân cư các thôn bản miền núi thuộc huyện Nam Đông tỉnh Thừa Thiên Huế",
+    )
+    .await;
+    for id in [
+        &ids["Biến động dân cư theo năm tại xã Thượng Quảng"],
+        &ids["Dân cư xã Hương Phú"],
+        &ids["Thông tin dân cư thường trú huyện Nam Đông"],
+        &extra,
+    ] {
+        app.ok(
+            "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { dataItem { id } } }",
+            json!({ "input": { "dataItemId": id, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }] } }),
+        )
+        .await;
+    }
+    let data = app
+        .ok_as(
+            None,
+            "{ search(query: \"Dân cư\", types: [DATA_ITEM]) { edges { node { node { ... on DataItem { name } } } } truncated } }",
+            json!({}),
+        )
+        .await;
+    let public: Vec<&str> = data["search"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["node"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        public,
+        vec![
+            "Biến động dân cư",
+            "Dân cư xã Hương Phú",
+            "Thông tin dân cư thường trú huyện Nam Đông"
+        ],
+        "{data}"
+    );
+    assert_eq!(data["search"]["truncated"], true);
 }
 
 /// The search indexes' migrations undo and redo on a catalogue with rows, which the rebuilt
