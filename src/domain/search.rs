@@ -138,11 +138,12 @@ fn pattern(
     and: &str,
 ) -> String {
     let last = words.len() - 1;
+    let prefix_last = last_is_prefix(words);
     words
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            if i == last && last_is_prefix(words) {
+            if i == last && prefix_last {
                 prefix(w)
             } else {
                 whole(w)
@@ -168,11 +169,11 @@ const NAME_WEIGHT: f64 = 10.0;
 /// scores compare across types, and are the same on both databases. A word counts more the
 /// more often it occurs, with diminishing returns, and less in a longer text.
 pub fn score(words: &[String], name: &str, code: &str) -> f64 {
+    let last = words.len() - 1;
+    let prefix = last_is_prefix(words);
     let field = |text: &str, typical: f64| {
         let tokens: Vec<&str> = tokens(text).collect();
         let length = tokens.len() as f64;
-        let last = words.len() - 1;
-        let prefix = last_is_prefix(words);
         words
             .iter()
             .enumerate()

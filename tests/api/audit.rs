@@ -6,7 +6,7 @@ use serde_json::json;
 use sharegraph::access::Role;
 use sharegraph::domain::audit;
 
-use crate::support::{TestApp, code, create_db, create_org};
+use crate::support::{TestApp, code, create_db, create_org, nam_dong_office};
 
 const ENTRIES: &str = "query($where: AuditEntryWhere) { auditLog(where: $where, first: 100) {
     totalCount nodes { seq actor actorRole action entityType entityId organization { code } before after prevHash hash } } }";
@@ -14,14 +14,7 @@ const ENTRIES: &str = "query($where: AuditEntryWhere) { auditLog(where: $where, 
 #[tokio::test]
 async fn every_change_is_logged_with_its_actor_and_values() {
     let app = TestApp::spawn().await;
-    let org = create_org(
-        &app,
-        "000.00.31.H57",
-        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    let org = nam_dong_office(&app).await;
     let other = create_org(
         &app,
         "000.00.32.H57",
@@ -125,14 +118,7 @@ async fn every_change_is_logged_with_its_actor_and_values() {
 #[tokio::test]
 async fn a_refused_or_failed_mutation_writes_nothing() {
     let app = TestApp::spawn().await;
-    create_org(
-        &app,
-        "000.00.31.H57",
-        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    nam_dong_office(&app).await;
     let before = audit::verify(&app.db).await.unwrap();
     // A duplicate code is refused by a rule after the write began: nothing of it stays.
     let err = app

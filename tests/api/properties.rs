@@ -8,7 +8,7 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
 use sharegraph::domain::audit;
 
-use crate::support::{TestApp, code, create_db, create_item, create_org};
+use crate::support::{TestApp, code, create_db, create_item, nam_dong_office};
 
 /// Codes a client can act on; anything else (INTERNAL above all) fails the property.
 const CLIENT_CODES: [&str; 8] = [
@@ -147,14 +147,7 @@ fn world() -> World {
         .unwrap();
     let (app, org, db, item) = rt.block_on(async {
         let app = TestApp::spawn().await;
-        let org = create_org(
-            &app,
-            "000.00.31.H57",
-            "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-            "DISTRICT",
-            None,
-        )
-        .await;
+        let org = nam_dong_office(&app).await;
         let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &org).await;
         let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
         (app, org, db, item)

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, code, create_db, create_item, create_org};
+use crate::support::{TestApp, code, create_db, create_item, nam_dong_office};
 
 const SEARCH: &str = "query($q: String!, $types: [SearchType!], $first: Int, $after: String) {
   search(query: $q, types: $types, first: $first, after: $after) {
@@ -28,17 +28,19 @@ async fn names(app: &TestApp, token: Option<&str>, q: &str, types: Value) -> Vec
         .collect()
 }
 
+/// Shares an item with other state agencies by default, which publishes it.
+async fn publish(app: &TestApp, item: &str) {
+    app.ok(
+        "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { dataItem { id } } }",
+        json!({ "input": { "dataItemId": item, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }] } }),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn search_ignores_diacritics_ranks_and_respects_visibility() {
     let app = TestApp::spawn().await;
-    let org = create_org(
-        &app,
-        "000.00.31.H57",
-        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    let org = nam_dong_office(&app).await;
     let db = create_db(&app, "H57-DATDAI", "Cơ sở dữ liệu đất đai", &org).await;
     let parcel = create_item(&app, &db, "THUA-DAT", "Thửa đất").await;
     create_item(&app, &db, "DAN-CU", "Dân cư trên địa bàn").await;
@@ -60,11 +62,7 @@ async fn search_ignores_diacritics_ranks_and_respects_visibility() {
         );
     }
     // Publishing an item (a policy that shares it) makes it findable by everyone.
-    app.ok(
-        "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { dataItem { id } } }",
-        json!({ "input": { "dataItemId": parcel, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }] } }),
-    )
-    .await;
+    publish(&app, &parcel).await;
     assert_eq!(
         names(&app, None, "thua dat", json!(["DATA_ITEM"])).await,
         vec!["Thửa đất"]
@@ -142,14 +140,7 @@ async fn broad_searches_rank_the_shortest_names_first() {
         limits.rate_limit_per_minute = 0;
     })
     .await;
-    let org = create_org(
-        &app,
-        "000.00.31.H57",
-        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    let org = nam_dong_office(&app).await;
     let db = create_db(
         &app,
         "H57-DANCU",
@@ -269,11 +260,7 @@ async fn broad_searches_rank_the_shortest_names_first() {
         &ids["Thông tin dân cư thường trú huyện Nam Đông"],
         &extra,
     ] {
-        app.ok(
-            "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { dataItem { id } } }",
-            json!({ "input": { "dataItemId": id, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }] } }),
-        )
-        .await;
+        publish(&app, id).await;
     }
     let data = app
         .ok_as(
@@ -307,14 +294,7 @@ async fn search_migrations_undo_and_redo() {
     use migration::{Migrator, MigratorTrait};
 
     let app = TestApp::spawn().await;
-    create_org(
-        &app,
-        "000.00.31.H57",
-        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    nam_dong_office(&app).await;
     Migrator::down(&app.db, Some(2)).await.unwrap();
     Migrator::up(&app.db, None).await.unwrap();
     assert_eq!(

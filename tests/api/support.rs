@@ -296,6 +296,19 @@ pub async fn create_org(
         .to_owned()
 }
 
+/// The district office most tests work in: "Phòng Tài nguyên và Môi trường huyện Nam Đông"
+/// (000.00.31.H57), created through the API; its id.
+pub async fn nam_dong_office(app: &TestApp) -> String {
+    create_org(
+        app,
+        "000.00.31.H57",
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await
+}
+
 /// Creates a database through the API and returns its id.
 pub async fn create_db(app: &TestApp, code: &str, name: &str, owner: &str) -> String {
     let data = app

@@ -493,7 +493,7 @@ mod quality {
     use serde_json::json;
     use sharegraph::access::Role;
 
-    use crate::support::{TestApp, code, create_db, create_item, create_org};
+    use crate::support::{TestApp, code, create_db, create_item, create_org, nam_dong_office};
 
     const CREATE: &str = "mutation($input: CreateQualityAssessmentInput!) { createQualityAssessment(input: $input) { qualityAssessment { id overall } } }";
 
@@ -513,14 +513,7 @@ mod quality {
     #[tokio::test]
     async fn the_latest_assessment_and_the_items_that_need_one() {
         let app = TestApp::spawn().await;
-        let org = create_org(
-            &app,
-            "000.00.31.H57",
-            "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-            "DISTRICT",
-            None,
-        )
-        .await;
+        let org = nam_dong_office(&app).await;
         create_org(
             &app,
             "000.00.32.H57",
@@ -653,7 +646,7 @@ mod usage {
     use serde_json::{Value, json};
     use sharegraph::access::Role;
 
-    use crate::support::{TestApp, code, create_db, create_item, create_org};
+    use crate::support::{TestApp, code, create_db, create_item, create_org, nam_dong_office};
 
     const RECORD: &str = "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded violations } }";
 
@@ -665,14 +658,7 @@ mod usage {
     #[tokio::test]
     async fn uses_are_recorded_and_violations_raised() {
         let app = TestApp::spawn().await;
-        let a = create_org(
-            &app,
-            "000.00.31.H57",
-            "Phòng Tài nguyên và Môi trường huyện Nam Đông",
-            "DISTRICT",
-            None,
-        )
-        .await;
+        let a = nam_dong_office(&app).await;
         let b = create_org(
             &app,
             "000.00.32.H57",
