@@ -12,7 +12,7 @@ use entity::{
     database, derivation, feedback, focal_point, information_system, open_dataset, organization,
     quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
 
 use super::{Caller, Role};
@@ -61,6 +61,19 @@ fn probe<E: Visible>(caller: &Caller, id: Expr) -> SelectStatement {
 /// The row of `E` that `id` names is visible to the caller.
 fn visible_row<E: Visible>(caller: &Caller, id: Expr) -> Condition {
     Condition::all().add(Expr::exists(probe::<E>(caller, id)))
+}
+
+/// `SELECT * FROM <E> WHERE <visible to caller>`, with its values written in: the rows of `E`
+/// the caller may read, as a subquery for hand-written SQL that reads `E` itself. The database
+/// folds it into the outer query, so each row is tested on its own columns instead of probed
+/// again by id (which [`visible_sql`] does, one index lookup per row).
+pub fn visible_rows_sql<E: Visible>(caller: &Caller, backend: DatabaseBackend) -> String {
+    let rows = Query::select()
+        .column(Asterisk)
+        .from(E::default())
+        .cond_where(E::visible_to(caller))
+        .to_owned();
+    backend.build(&rows).to_string()
 }
 
 /// `EXISTS (...)` saying the row of `E` whose id is in the SQL column `column` is visible, with

@@ -17,7 +17,7 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
 
 use crate::access::Caller;
-use crate::access::visibility::{Visible, visible_sql};
+use crate::access::visibility::{Visible, visible_rows_sql, visible_sql};
 use crate::error::{Error, Result};
 
 pub use entity::enums::SearchType;
@@ -31,11 +31,13 @@ const ALL: [SearchType; 5] = [
     SearchType::OpenDataset,
 ];
 
-/// The searched table of a type, its folded name column, and the visibility probe for the
-/// caller on `t.id`.
+/// The searched table of a type, its folded name column, and what the caller may read of it:
+/// its visible rows as a subquery (for PostgreSQL's reads through the table), and a visibility
+/// probe on `t.id` (for reads that start from an index: SQLite's, PostgreSQL's window).
 struct Searched {
     table: &'static str,
     name: &'static str,
+    rows: String,
     visible: String,
 }
 
@@ -52,6 +54,7 @@ impl Searched {
             Searched {
                 table,
                 name,
+                rows: visible_rows_sql::<E>(caller, backend),
                 visible: visible.map(|v| format!(" AND {v}")).unwrap_or_default(),
             }
         }
@@ -287,6 +290,7 @@ async fn sqlite_first_matches(
         table,
         name,
         visible,
+        ..
     } = searched;
     let sql = format!(
         "SELECT t.id, t.{name} AS name, t.code \
@@ -364,12 +368,13 @@ mod postgres {
         let Searched {
             table,
             name,
+            rows,
             visible,
         } = searched;
         let backend = sea_orm::DatabaseBackend::Postgres;
         let matching = format!(
-            "SELECT t.id, t.{name} AS name, t.code FROM {table} t, to_tsquery('simple', $1) q \
-             WHERE t.search_vector @@ q{visible}"
+            "SELECT t.id, t.{name} AS name, t.code FROM ({rows}) t, to_tsquery('simple', $1) q \
+             WHERE t.search_vector @@ q"
         );
         // A transaction of its own, for the plan settings.
         let txn = db.begin().await?;
