@@ -12,6 +12,7 @@ mod m20261127_000006_access_events;
 mod m20261127_000007_releases_open_data;
 mod m20261127_000008_search;
 mod m20261127_000009_search_order;
+mod m20261127_000010_search_words;
 mod util;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_releases_open_data::Migration),
             Box::new(m20261127_000008_search::Migration),
             Box::new(m20261127_000009_search_order::Migration),
+            Box::new(m20261127_000010_search_words::Migration),
         ]
     }
 }

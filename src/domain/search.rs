@@ -1,6 +1,7 @@
 //! Search across the catalogue: organizations, databases, data items, services and open
-//! datasets by name or code, through the full-text indexes of migrations 8 and 9 (SQLite FTS5,
-//! PostgreSQL `tsvector` with GIN), ranked, and only among the rows the caller may read.
+//! datasets by name or code, through the full-text indexes of migrations 8 to 10 (SQLite FTS5,
+//! PostgreSQL `tsvector` with GIN and words tables), ranked, and only among the rows the caller
+//! may read.
 //!
 //! Words are folded like the stored names (lower case, no diacritics, `đ` → `d`), so "dan cu",
 //! "Dân cư" and "DÂN CƯ" are the same search. Every word must match; the last one also as the
@@ -233,11 +234,11 @@ pub async fn search(
     // The types at once, each on a connection of its own.
     let matched = futures_util::future::try_join_all(targets.iter().map(|&target| {
         let searched = Searched::of(target, caller, backend);
-        let query = &query;
+        let (query, words) = (&query, &words);
         async move {
             let (rows, more) = match backend {
                 DatabaseBackend::Postgres => {
-                    postgres::first_matches(db, &searched, query, ranked).await?
+                    postgres::first_matches(db, &searched, words, query, ranked).await?
                 }
                 _ => sqlite_first_matches(db, &searched, query, ranked).await?,
             };
@@ -298,26 +299,28 @@ async fn sqlite_first_matches(
          WHERE {table}_fts MATCH $1{visible} \
          ORDER BY {table}_fts.rowid LIMIT $2"
     );
-    first(db, DatabaseBackend::Sqlite, sql, query, ranked).await
+    first(db, sql, query, ranked, Params::after(2)).await
 }
 
 /// The low 40 bits of an FTS5 rowid: the row's id (migration 9).
 const ID_BITS: i64 = (1 << 40) - 1;
 
-/// The first `ranked` rows `sql` (parameters: the index query, a row limit) returns, and
-/// whether it had more.
+/// The first `ranked` rows `sql` returns, and whether it had more. Its parameters: `$1` the
+/// index query, `$2` a row limit, then `words` (see [`Params`]).
 async fn first(
     db: &impl ConnectionTrait,
-    backend: DatabaseBackend,
     sql: String,
     query: &str,
     ranked: u64,
+    words: Params,
 ) -> Result<(Vec<Row>, bool)> {
+    let mut values = vec![Value::from(query), Value::from(ranked as i64 + 1)];
+    values.extend(words.values);
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
-            backend,
+            db.get_database_backend(),
             sql,
-            [Value::from(query), Value::from(ranked as i64 + 1)],
+            values,
         ))
         .await?;
     let mut found = rows
@@ -335,32 +338,253 @@ async fn first(
     Ok((found, more))
 }
 
-/// PostgreSQL's way to the first matches in the search order. A GIN index finds matches but
-/// in no useful order, so reading the first ones in order means reading them all; the B-tree
-/// over `(search_prior, id)` has the order but no word lookup. So, per type:
+/// Parameters of a statement, numbered from a given one on.
+struct Params {
+    values: Vec<Value>,
+    from: usize,
+}
+
+impl Params {
+    /// After `taken` parameters the statement numbers itself.
+    fn after(taken: usize) -> Self {
+        Params {
+            values: Vec::new(),
+            from: taken + 1,
+        }
+    }
+
+    /// Adds `value`, returning its placeholder.
+    fn add(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        format!("${}", self.from + self.values.len() - 1)
+    }
+}
+
+/// PostgreSQL's way to the first matches in the search order. The GIN index finds matches in
+/// no useful order, so it is read only where every match must be anyway; the words tables of
+/// migration 10 hold each word's rows in the order, keyed `(word, search_prior, id)`. Per
+/// type:
 ///
-/// 1. matches through the GIN index, no more than `ranked + 1` of them read: a search with
-///    no more matches than that (most searches) is answered whole, in milliseconds;
-/// 2. for a broader one, the first `ranked` × [`WINDOW`] rows of the B-tree, in order and
-///    without reading the table (the index carries the `tsvector`), tested against the
-///    query: when a word is in many names, the first `ranked` matches are there;
-/// 3. otherwise (fewer than `ranked` of the matches among those rows), every match through
-///    the GIN index, sorted: the one step that costs in proportion to the matches.
+/// 1. How many rows each word is in, counted up to `ranked` × [`RARE`] (an index-only read of
+///    at most that many keys per word), and whether the last word, a prefix, stands for
+///    itself alone (no longer word starts so).
+/// 2. A query with a rarer word is narrow: its matches are among that word's rows, which are
+///    read in order, each tested against the whole query, until `ranked + 1` match.
+/// 3. Otherwise its whole words' rows (and the prefix's, standing for itself alone) are
+///    intersected in order, each row tested against the whole query (a prefix for several
+///    words, and what the caller may read) until `ranked + 1` match: when the words are in
+///    many names, the first matches come early in the order.
+/// 4. A query of one prefix alone, for several common words, has no rows in order: the first
+///    `ranked` × [`WINDOW`] rows of the order's B-tree are tested, read from the index alone
+///    (it carries the `tsvector`), and when they hold no more than `ranked` matches, every
+///    match is read through the GIN index and sorted.
 ///
 /// The planner would choose among these by its estimate of the matches, which for words that
 /// occur together (most queries' words) is off by orders of magnitude, and a wrong choice
 /// reads a whole table; so each step sets the plan it needs, for the transaction only.
 mod postgres {
-    use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+    use sea_orm::{
+        ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement,
+        TransactionTrait,
+    };
 
-    use super::{Row, Searched, first};
+    use super::{Params, Row, Searched, first, last_is_prefix};
     use crate::error::Result;
 
-    /// Rows of the B-tree step 2 reads, per row it ranks.
+    /// A word is rare in fewer rows than this many per row a search ranks.
+    const RARE: u64 = 2;
+    /// Rows of the B-tree step 4 reads, per row it ranks.
     const WINDOW: u64 = 50;
+    const BACKEND: DatabaseBackend = DatabaseBackend::Postgres;
+
+    /// A word of the query as the words table is read for it.
+    #[derive(Clone, Copy)]
+    enum Term<'a> {
+        Whole(&'a str),
+        Prefix(&'a str),
+    }
+
+    impl Term<'_> {
+        /// The condition on `{alias}.word`.
+        fn condition(self, alias: &str, params: &mut Params) -> String {
+            match self {
+                Term::Whole(word) => format!("{alias}.word = {}", params.add(word)),
+                // Every word that starts so is at least the prefix and less than the prefix
+                // followed by the last character (`word` compares bytewise).
+                Term::Prefix(prefix) => format!(
+                    "{alias}.word >= {} AND {alias}.word < {}",
+                    params.add(prefix),
+                    params.add(format!("{prefix}{}", char::MAX))
+                ),
+            }
+        }
+    }
+
+    /// The terms of `words`: each distinct word once, the last as a prefix when it is one.
+    fn terms(words: &[String]) -> Vec<Term<'_>> {
+        let prefix = last_is_prefix(words).then(|| words.len() - 1);
+        let mut terms: Vec<Term> = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let term = if Some(i) == prefix {
+                Term::Prefix(word)
+            } else {
+                Term::Whole(word)
+            };
+            let seen = terms.iter().any(|t| match (t, term) {
+                (Term::Whole(a), Term::Whole(b)) | (Term::Prefix(a), Term::Prefix(b)) => *a == b,
+                _ => false,
+            });
+            if !seen {
+                terms.push(term);
+            }
+        }
+        terms
+    }
+
+    /// Sets planner options for the rest of the transaction.
+    async fn plan(txn: &DatabaseTransaction, settings: &[(&str, &str)]) -> Result<()> {
+        let sql = settings
+            .iter()
+            .map(|(name, value)| format!("SET LOCAL {name} = {value};"))
+            .collect::<String>();
+        txn.execute_unprepared(&sql).await?;
+        Ok(())
+    }
 
     pub async fn first_matches(
         db: &DatabaseConnection,
+        searched: &Searched,
+        words: &[String],
+        query: &str,
+        ranked: u64,
+    ) -> Result<(Vec<Row>, bool)> {
+        let Searched {
+            table, name, rows, ..
+        } = searched;
+        let terms = terms(words);
+        // A transaction of its own, for the plan settings. Disabled plan nodes cost the
+        // planner so much that it would compile every search's plan (`jit`, ~80 ms); and a
+        // search runs beside the others' types, so it takes no parallel workers.
+        let txn = db.begin().await?;
+        plan(
+            &txn,
+            &[
+                ("enable_seqscan", "off"),
+                ("enable_bitmapscan", "off"),
+                ("enable_hashjoin", "off"),
+                ("enable_material", "off"),
+                ("jit", "off"),
+                ("max_parallel_workers_per_gather", "0"),
+            ],
+        )
+        .await?;
+
+        // 1. How many rows each word is in, up to the bound; and whether the prefix stands
+        // for itself alone (no longer word starts with it), which the key can then read in
+        // order like a whole word.
+        let rare = ranked * RARE;
+        let mut params = Params::after(0);
+        let mut columns = terms
+            .iter()
+            .enumerate()
+            .map(|(i, term)| {
+                format!(
+                    "(SELECT count(*) FROM (SELECT FROM {table}_words w WHERE {} LIMIT {rare}) x) AS c{i}",
+                    term.condition("w", &mut params)
+                )
+            })
+            .collect::<Vec<_>>();
+        let prefix = terms.iter().find_map(|t| match t {
+            Term::Prefix(p) => Some(*p),
+            Term::Whole(_) => None,
+        });
+        if let Some(prefix) = prefix {
+            columns.push(format!(
+                "NOT EXISTS (SELECT FROM {table}_words w WHERE w.word > {} AND w.word < {}) AS alone",
+                params.add(prefix),
+                params.add(format!("{prefix}{}", char::MAX))
+            ));
+        }
+        let row = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                BACKEND,
+                format!("SELECT {}", columns.join(", ")),
+                params.values,
+            ))
+            .await?
+            .expect("a SELECT without FROM returns a row");
+        let counts = (0..terms.len())
+            .map(|i| row.try_get::<i64>("", &format!("c{i}")))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let alone = prefix.is_some() && row.try_get::<bool>("", "alone")?;
+        let (rarest, fewest) = counts
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, count)| **count)
+            .map(|(i, count)| (terms[i], *count as u64))
+            .expect("a query has a word");
+
+        // Each row the words table yields, tested against the whole query as the caller may
+        // read it: by the order's B-tree, which carries the `tsvector`, the name and the code
+        // (the table is read only for a rule on other columns).
+        let tested = format!(
+            "CROSS JOIN LATERAL (SELECT t.id, t.{name} AS name, t.code FROM ({rows}) t \
+             WHERE t.search_prior = m.search_prior AND t.id = m.id \
+             AND t.search_vector @@ to_tsquery('simple', $1) LIMIT 1) t \
+             ORDER BY m.search_prior, m.id LIMIT $2"
+        );
+        // The words whose rows the key yields in order.
+        let ordered: Vec<Term> = terms
+            .iter()
+            .map(|t| match t {
+                Term::Prefix(p) if alone => Term::Whole(p),
+                t => *t,
+            })
+            .filter(|t| matches!(t, Term::Whole(_)))
+            .collect();
+        let mut params = Params::after(2);
+        let found = if fewest < rare {
+            // 2. Narrow: the rare word's rows (a prefix's are sorted, and a row with two
+            // words that start so is there twice).
+            let distinct = match rarest {
+                Term::Whole(_) => "",
+                Term::Prefix(_) => "DISTINCT",
+            };
+            let sql = format!(
+                "SELECT t.id, t.name, t.code FROM (SELECT {distinct} w.search_prior, w.id \
+                 FROM {table}_words w WHERE {}) m {tested}",
+                rarest.condition("w", &mut params)
+            );
+            first(&txn, sql, query, ranked, params).await?
+        } else if let Some((head, rest)) = ordered.split_first() {
+            // 3. Broad: the words' rows intersected in order. The planner knows each word's
+            // frequency (the words table's statistics) and merges the rarer ones' rows,
+            // probing the key for the others.
+            plan(&txn, &[("enable_sort", "off")]).await?;
+            let mut sql = format!(
+                "SELECT t.id, t.name, t.code FROM (SELECT w0.search_prior, w0.id FROM {table}_words w0"
+            );
+            let head = head.condition("w0", &mut params);
+            for (i, term) in rest.iter().enumerate() {
+                let alias = format!("w{}", i + 1);
+                let condition = term.condition(&alias, &mut params);
+                sql.push_str(&format!(
+                    " JOIN {table}_words {alias} ON {condition} \
+                     AND {alias}.search_prior = w0.search_prior AND {alias}.id = w0.id"
+                ));
+            }
+            sql.push_str(&format!(" WHERE {head}) m {tested}"));
+            first(&txn, sql, query, ranked, params).await?
+        } else {
+            window_or_all(&txn, searched, query, ranked).await?
+        };
+        txn.commit().await?;
+        Ok(found)
+    }
+
+    /// Step 4: the first matches among the order's first rows, or else among all matches.
+    async fn window_or_all(
+        txn: &DatabaseTransaction,
         searched: &Searched,
         query: &str,
         ranked: u64,
@@ -371,63 +595,49 @@ mod postgres {
             rows,
             visible,
         } = searched;
-        let backend = sea_orm::DatabaseBackend::Postgres;
-        let matching = format!(
-            "SELECT t.id, t.{name} AS name, t.code FROM ({rows}) t, to_tsquery('simple', $1) q \
-             WHERE t.search_vector @@ q"
-        );
-        // A transaction of its own, for the plan settings.
-        let txn = db.begin().await?;
-        txn.execute_unprepared(
-            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexonlyscan = off",
+        // The window is a subquery with its own limit, which the planner cannot merge with
+        // the word test: it is read in order, from the index alone (which carries the names
+        // and codes too), until enough rows match.
+        let window = ranked * WINDOW;
+        let found = first(
+            txn,
+            format!(
+                "SELECT t.id, t.name, t.code FROM (SELECT id, search_prior, search_vector, \
+                 {name} AS name, code FROM {table} ORDER BY search_prior, id LIMIT {window}) t, \
+                 to_tsquery('simple', $1) q \
+                 WHERE t.search_vector @@ q{visible} ORDER BY t.search_prior, t.id LIMIT $2"
+            ),
+            query,
+            ranked,
+            Params::after(2),
         )
         .await?;
-        let (rows, more) =
-            first(&txn, backend, format!("{matching} LIMIT $2"), query, ranked).await?;
-        let found = if !more {
-            rows
-        } else {
-            // The window is a subquery with its own limit, which the planner cannot merge with
-            // the word test: it is read in order, from the index alone (which carries the
-            // names and codes too), until enough rows match.
-            txn.execute_unprepared("SET LOCAL enable_indexonlyscan = on")
-                .await?;
-            let window = ranked * WINDOW;
-            let (rows, _) = first(
-                &txn,
-                backend,
-                format!(
-                    "SELECT t.id, t.name, t.code FROM (SELECT id, search_prior, search_vector, \
-                     {name} AS name, code FROM {table} ORDER BY search_prior, id LIMIT {window}) t, \
-                     to_tsquery('simple', $1) q \
-                     WHERE t.search_vector @@ q{visible} ORDER BY t.search_prior, t.id LIMIT $2"
-                ),
-                query,
-                ranked,
-            )
-            .await?;
-            if rows.len() as u64 == ranked {
-                rows
-            } else {
-                // Through the GIN index only: the B-tree read in order until enough rows match
-                // would read most of it.
-                txn.execute_unprepared(
-                    "SET LOCAL enable_indexonlyscan = off; SET LOCAL enable_indexscan = off",
-                )
-                .await?;
-                first(
-                    &txn,
-                    backend,
-                    format!("{matching} ORDER BY t.search_prior, t.id LIMIT $2"),
-                    query,
-                    ranked,
-                )
-                .await?
-                .0
-            }
-        };
-        txn.commit().await?;
-        Ok((found, more))
+        if found.1 {
+            return Ok(found);
+        }
+        // Through the GIN index only: the B-tree read in order until enough rows match would
+        // read most of it.
+        plan(
+            txn,
+            &[
+                ("enable_bitmapscan", "on"),
+                ("enable_indexscan", "off"),
+                ("enable_indexonlyscan", "off"),
+            ],
+        )
+        .await?;
+        first(
+            txn,
+            format!(
+                "SELECT t.id, t.{name} AS name, t.code FROM ({rows}) t, \
+                 to_tsquery('simple', $1) q WHERE t.search_vector @@ q \
+                 ORDER BY t.search_prior, t.id LIMIT $2"
+            ),
+            query,
+            ranked,
+            Params::after(2),
+        )
+        .await
     }
 }
 

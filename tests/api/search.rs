@@ -129,6 +129,7 @@ async fn search_ignores_diacritics_ranks_and_respects_visibility() {
     // A query without a word is refused.
     let err = app.err(SEARCH, json!({ "q": " -- ", "first": 5 })).await;
     assert_eq!(code(&err), "BAD_USER_INPUT");
+    words_in_step(&app).await;
 }
 
 /// A search ranks a bounded number of matches per type, the shortest names first, and says
@@ -235,9 +236,8 @@ async fn broad_searches_rank_the_shortest_names_first() {
     );
     assert_eq!(page["truncated"], true);
 
-    // The same when many shorter names that do not match come first in the order: on
-    // PostgreSQL, more than the window of shortest names a broad search reads first (50 per
-    // ranked match), so that it reads every match.
+    // The same when many shorter names that do not match come first in the order (the ways
+    // a search takes there are tested one by one below).
     for n in 0..160 {
         create_item(&app, &db, &format!("HO-{n}"), &format!("Hộ {n:03}")).await;
     }
@@ -285,6 +285,47 @@ async fn broad_searches_rank_the_shortest_names_first() {
         "{data}"
     );
     assert_eq!(data["search"]["truncated"], true);
+    words_in_step(&app).await;
+}
+
+/// On PostgreSQL, the words tables hold exactly the words of each row, at its place in the
+/// order, after the inserts, renames and deletions a test made.
+async fn words_in_step(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+
+    if app.db.get_database_backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let mut total = 0;
+    for table in [
+        "organizations",
+        "databases",
+        "data_items",
+        "data_services",
+        "open_datasets",
+    ] {
+        let sql = format!(
+            "SELECT (SELECT count(*) FROM {table}_words) AS entries, \
+             (SELECT count(*) FROM {table} t, unnest(tsvector_to_array(t.search_vector)) x) AS words, \
+             (SELECT count(*) FROM {table} t CROSS JOIN unnest(tsvector_to_array(t.search_vector)) x(word) \
+              JOIN {table}_words w ON w.word = x.word AND w.search_prior = t.search_prior AND w.id = t.id) AS kept"
+        );
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(DatabaseBackend::Postgres, sql))
+            .await
+            .unwrap()
+            .unwrap();
+        let [entries, words, kept] =
+            ["entries", "words", "kept"].map(|c| row.try_get::<i64>("", c).unwrap());
+        assert_eq!(
+            (entries, kept),
+            (words, words),
+            "{table}: entries, kept, words"
+        );
+        total += words;
+    }
+    assert!(total > 0, "the test wrote rows with words");
 }
 
 /// The search indexes' migrations undo and redo on a catalogue with rows, which the rebuilt
@@ -295,10 +336,115 @@ async fn search_migrations_undo_and_redo() {
 
     let app = TestApp::spawn().await;
     nam_dong_office(&app).await;
-    Migrator::down(&app.db, Some(2)).await.unwrap();
+    Migrator::down(&app.db, Some(3)).await.unwrap();
     Migrator::up(&app.db, None).await.unwrap();
+    words_in_step(&app).await;
     assert_eq!(
         names(&app, None, "nam dong", json!(null)).await,
         vec!["Phòng Tài nguyên và Môi trường huyện Nam Đông"]
     );
+}
+
+/// Whichever way a search takes to its first matches (a rare word's rows; the words' rows
+/// intersected in order, the last word standing for itself or for several; the shortest names
+/// tested; every match sorted), it ranks the same ones: the first `ranked` matches, shortest
+/// folded name first, then by id, as read off the whole table here.
+#[tokio::test]
+async fn every_way_to_the_first_matches_ranks_the_same_ones() {
+    use sea_orm::{EntityTrait, QueryOrder};
+    use sharegraph::access::Caller;
+    use sharegraph::domain::search::{SearchType, search};
+
+    let app = TestApp::spawn_with(|limits| limits.rate_limit_per_minute = 0).await;
+    let org = nam_dong_office(&app).await;
+    let db = create_db(&app, "H57-TK", "Cơ sở dữ liệu thống kê", &org).await;
+    // Short names first in the order, matching none of the queries but "muc".
+    for n in 0..60 {
+        create_item(&app, &db, &format!("M{n}"), &format!("Mục {n:03}")).await;
+    }
+    let kinds = ["Thông tin", "Danh mục", "Thống kê", "Hồ sơ"];
+    let topics = ["dân cư", "đất đai", "hộ nghèo", "hộ tịch", "thuế"];
+    for n in 0..3 {
+        for (k, kind) in kinds.iter().enumerate() {
+            for (t, topic) in topics.iter().enumerate() {
+                create_item(
+                    &app,
+                    &db,
+                    &format!("K{k}T{t}N{n}"),
+                    &format!("{kind} {topic} {n}"),
+                )
+                .await;
+            }
+        }
+    }
+    let items = entity::data_item::Entity::find()
+        .order_by_asc(entity::data_item::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let caller = Caller::system();
+    let queries = [
+        "dan cu",            // two words, the last ("cu") standing for itself alone
+        "Đất đai",           // the same, "dai" a word of its own
+        "thong ke ho ngheo", // four words, in many names each, together in few
+        "thong tin ho",      // "ho" stands for itself: no longer word starts so
+        "ho so th",          // "th" stands for "thong" and "thue"
+        "th",                // a prefix alone, standing for several words
+        "da",                // "dan", "danh", "dat", "dai"
+        "muc 00",            // the short names: "00" stands for "000".."009"
+        "danh muc dan cu 2", // a rare word ("2") among common ones
+        "k0t1n2",            // a code
+        "thue",              // a word in a fifth of the names
+    ];
+    for ranked in [1, 2, 3, 5, 8, 100] {
+        for q in queries {
+            let words = sharegraph::domain::search::words(q).unwrap();
+            let last = words.len() - 1;
+            let mut matches: Vec<(usize, i64)> = items
+                .iter()
+                .filter(|item| {
+                    let text = format!("{} {}", item.name_folded, item.code.to_lowercase());
+                    let tokens: Vec<&str> = text
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    words.iter().enumerate().all(|(i, w)| {
+                        tokens.iter().any(|t| {
+                            t == w
+                                || (i == last
+                                    && w.chars().count() >= 2
+                                    && t.starts_with(w.as_str()))
+                        })
+                    })
+                })
+                .map(|item| (item.name_folded.chars().count(), item.id))
+                .collect();
+            matches.sort();
+            let mut expected: Vec<i64> = matches.iter().take(ranked).map(|m| m.1).collect();
+            expected.sort();
+            let found = search(
+                &app.db,
+                &caller,
+                q,
+                &[SearchType::DataItem],
+                (0, 1000),
+                ranked as u64,
+            )
+            .await
+            .unwrap();
+            let mut ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+            ids.sort();
+            assert_eq!(
+                ids,
+                expected,
+                "{q:?}, {ranked} ranked, of {} matches",
+                matches.len()
+            );
+            assert_eq!(
+                found.truncated,
+                matches.len() > ranked,
+                "{q:?}, {ranked} ranked"
+            );
+        }
+    }
 }
