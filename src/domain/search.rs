@@ -33,8 +33,9 @@ const ALL: [SearchType; 5] = [
 ];
 
 /// The searched table of a type, its folded name column, and what the caller may read of it:
-/// its visible rows as a subquery (for PostgreSQL's reads through the table), and a visibility
-/// probe on `t.id` (for reads that start from an index: SQLite's, PostgreSQL's window).
+/// its visible rows as a subquery (for PostgreSQL's tests of the rows its words tables yield,
+/// and its read of every match), and a visibility probe on `t.id` (for reads that start from
+/// an index: SQLite's, PostgreSQL's window).
 struct Searched {
     table: &'static str,
     name: &'static str,
@@ -570,8 +571,8 @@ mod postgres {
             // words took 12 ms).
             let mut ordered = ordered;
             if ordered.len() > 2 {
-                let rows = estimates(&txn, table, &ordered).await?;
-                let mut by_rows: Vec<(f64, Term)> = rows.into_iter().zip(ordered).collect();
+                let estimated = estimates(&txn, table, &ordered).await?;
+                let mut by_rows: Vec<(f64, Term)> = estimated.into_iter().zip(ordered).collect();
                 by_rows.sort_by(|a, b| a.0.total_cmp(&b.0));
                 ordered = by_rows.into_iter().map(|(_, t)| t).collect();
             }
