@@ -307,16 +307,16 @@ async fn sqlite_first_matches(
 const ID_BITS: i64 = (1 << 40) - 1;
 
 /// The first `ranked` rows `sql` returns, and whether it had more. Its parameters: `$1` the
-/// index query, `$2` a row limit, then `words` (see [`Params`]).
+/// index query, `$2` a row limit, then `extra` (see [`Params`]).
 async fn first(
     db: &impl ConnectionTrait,
     sql: String,
     query: &str,
     ranked: u64,
-    words: Params,
+    extra: Params,
 ) -> Result<(Vec<Row>, bool)> {
     let mut values = vec![Value::from(query), Value::from(ranked as i64 + 1)];
-    values.extend(words.values);
+    values.extend(extra.values);
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
@@ -401,7 +401,7 @@ mod postgres {
     const BACKEND: DatabaseBackend = DatabaseBackend::Postgres;
 
     /// A word of the query as the words table is read for it.
-    #[derive(Clone, Copy)]
+    #[derive(Clone, Copy, PartialEq)]
     enum Term<'a> {
         Whole(&'a str),
         Prefix(&'a str),
@@ -412,15 +412,19 @@ mod postgres {
         fn condition(self, alias: &str, params: &mut Params) -> String {
             match self {
                 Term::Whole(word) => format!("{alias}.word = {}", params.add(word)),
-                // Every word that starts so is at least the prefix and less than the prefix
-                // followed by the last character (`word` compares bytewise).
                 Term::Prefix(prefix) => format!(
                     "{alias}.word >= {} AND {alias}.word < {}",
                     params.add(prefix),
-                    params.add(format!("{prefix}{}", char::MAX))
+                    params.add(past(prefix))
                 ),
             }
         }
+    }
+
+    /// What every word that starts with `prefix` is less than: the prefix followed by the last
+    /// character (`word` compares bytewise).
+    fn past(prefix: &str) -> String {
+        format!("{prefix}{}", char::MAX)
     }
 
     /// The terms of `words`: each distinct word once, the last as a prefix when it is one.
@@ -433,11 +437,7 @@ mod postgres {
             } else {
                 Term::Whole(word)
             };
-            let seen = terms.iter().any(|t| match (t, term) {
-                (Term::Whole(a), Term::Whole(b)) | (Term::Prefix(a), Term::Prefix(b)) => *a == b,
-                _ => false,
-            });
-            if !seen {
+            if !terms.contains(&term) {
                 terms.push(term);
             }
         }
@@ -514,7 +514,7 @@ mod postgres {
             columns.push(format!(
                 "NOT EXISTS (SELECT FROM {table}_words w WHERE w.word > {} AND w.word < {}) AS alone",
                 params.add(prefix),
-                params.add(format!("{prefix}{}", char::MAX))
+                params.add(past(prefix))
             ));
         }
         let row = txn
