@@ -36,11 +36,16 @@ async fn main() {
         .await
         .expect("open");
     sharegraph::domain::demo::load(&db).await.expect("demo");
-    let token =
-        sharegraph::access::token::create(&db, "gateway", sharegraph::access::Role::Admin, None)
-            .await
-            .expect("token")
-            .token;
+    let token = sharegraph::access::token::create(
+        &db,
+        "gateway",
+        sharegraph::access::Role::Admin,
+        None,
+        false,
+    )
+    .await
+    .expect("token")
+    .token;
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),

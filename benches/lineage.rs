@@ -151,6 +151,7 @@ async fn main() {
                 "benchmark",
                 sharegraph::access::Role::Admin,
                 None,
+                false,
             )
             .await
             .expect("admin token")

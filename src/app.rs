@@ -67,11 +67,13 @@ pub fn build(db: DatabaseConnection, limits: Limits) -> App {
         feed.clone(),
     );
     forget_idle_clients(Arc::downgrade(&rate_limits));
+    let persisted = Arc::new(http::PersistedQueries::new(limits.persisted_queries));
     let router = http::router(http::AppState {
         schema: schema.clone(),
         db,
         limits,
         rate_limits,
+        persisted,
         metrics,
         feed: feed.clone(),
     });

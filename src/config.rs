@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::access::PublicShares;
+
 /// sharegraph: a GraphQL catalogue of who shares what data with whom (Decree 47/2020/ND-CP).
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -77,6 +79,10 @@ pub enum TokenCommand {
         /// Who holds it, e.g. "Nguyễn Văn A, Phòng TN&MT".
         #[arg(long)]
         name: String,
+        /// Act for the organization and every organization below it (a district's viewer
+        /// reads every department and commune; a subtree steward writes them).
+        #[arg(long, requires = "org")]
+        subtree: bool,
     },
     /// List tokens (never the tokens themselves).
     List,
@@ -345,6 +351,44 @@ pub struct Limits {
     /// only behind a proxy that appends it; otherwise clients could pick their own address).
     #[arg(long, env = "SHAREGRAPH_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
+    /// What the public sees of the sharing graph: `shares` (the shares of published items and
+    /// every walk over them), `organizations` (only organization-to-organization edges with
+    /// counts per mode) or `none` (shares stay with their parties).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_PUBLIC_SHARES",
+        value_enum,
+        default_value_t = PublicShares::Shares,
+        global = true
+    )]
+    pub public_shares: PublicShares,
+    /// Origins whose pages may call the API from a browser, comma-separated (e.g.
+    /// `https://portal.example.vn,https://dashboard.example.vn`); `*` (the default) allows
+    /// any origin, which is safe because tokens travel in a header, never in cookies.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_CORS_ORIGINS",
+        default_value = "*",
+        global = true
+    )]
+    pub cors_origins: String,
+    /// Seconds shared caches and browsers may keep a public answer (GET /graphql without a
+    /// token, DCAT pages) before revalidating it with its ETag.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_CACHE_MAX_AGE_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub cache_max_age_secs: u64,
+    /// Queries the automatic persisted query cache keeps (by hash), per process.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_PERSISTED_QUERIES",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub persisted_queries: usize,
 }
 
 impl Limits {

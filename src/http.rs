@@ -1,4 +1,5 @@
-//! The HTTP surface: GraphQL over HTTP (per the GraphQL-over-HTTP spec), GraphiQL, health.
+//! The HTTP surface: GraphQL over HTTP (per the GraphQL-over-HTTP spec), GraphiQL, health,
+//! CORS for browsers on other sites, and caching of public reads.
 //!
 //! The GraphQL handler is written here rather than taken from async-graphql-axum because the
 //! stock one answers every request 200 with one content type; the spec wants `Accept`
@@ -26,6 +27,12 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub(crate) mod cache;
+mod cors;
+mod persisted;
+
+pub use persisted::PersistedQueries;
+
 use crate::access::rate_limit::{Key, RateLimits};
 use crate::access::{Caller, token};
 use crate::config::Limits;
@@ -44,10 +51,12 @@ pub struct AppState {
     pub rate_limits: Arc<RateLimits>,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub feed: Arc<crate::domain::events::Feed>,
+    pub persisted: Arc<PersistedQueries>,
 }
 
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
+    let cors = cors::layer(&state.limits.cors_origins);
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
@@ -102,6 +111,9 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outside everything else: a browser's preflight is answered before authentication,
+        // and every answer, errors included, carries the CORS headers.
+        .layer(cors)
         .with_state(state)
 }
 
@@ -119,6 +131,8 @@ struct ReportParams {
     year: i32,
     quarter: Option<u32>,
     half: Option<u32>,
+    #[serde(default)]
+    include_descendants: bool,
 }
 
 /// The implementation report as a file, under the same access rules as the GraphQL field.
@@ -156,15 +170,13 @@ async fn implementation_report(
         Ok(p) => p,
         Err(err) => return refuse(err),
     };
-    let report = match report::implementation_report(
-        &state.db,
-        &caller,
-        org,
-        period,
-        state.limits.review_cadence_months,
-    )
-    .await
-    {
+    let cadence = state.limits.review_cadence_months;
+    let report = if params.include_descendants {
+        report::consolidated_report(&state.db, &caller, org, period, cadence).await
+    } else {
+        report::implementation_report(&state.db, &caller, org, period, cadence).await
+    };
+    let report = match report {
         Ok(r) => r,
         Err(err) => return refuse(err),
     };
@@ -268,24 +280,25 @@ async fn dcat_catalog(
         publisher: &state.limits.catalog_publisher,
     };
     match crate::domain::dcat::catalogue(&state.db, &about, params.page.unwrap_or(1)).await {
-        Ok(graph) => match format {
-            Rdf::JsonLd => (
+        Ok(graph) => {
+            let (content_type, body) = match format {
+                Rdf::JsonLd => ("application/ld+json", graph.json_ld().to_string()),
+                Rdf::Turtle => ("text/turtle; charset=utf-8", graph.turtle()),
+            };
+            let resp = (
                 [
-                    (header::CONTENT_TYPE, "application/ld+json"),
+                    (header::CONTENT_TYPE, content_type),
                     (header::VARY, "Accept"),
                 ],
-                graph.json_ld().to_string(),
+                (),
             )
-                .into_response(),
-            Rdf::Turtle => (
-                [
-                    (header::CONTENT_TYPE, "text/turtle; charset=utf-8"),
-                    (header::VARY, "Accept"),
-                ],
-                graph.turtle(),
-            )
-                .into_response(),
-        },
+                .into_response();
+            // The export holds only what anyone may read.
+            let policy = cache::Policy::Public {
+                max_age: state.limits.cache_max_age_secs,
+            };
+            cache::respond(&headers, resp, body.into_bytes(), policy)
+        }
         Err(err) => domain_failure(err, "DCAT export failed"),
     }
 }
@@ -337,7 +350,7 @@ async fn authenticate(
         .get(header::AUTHORIZATION)
         .map(|v| v.as_bytes());
     let caller = match token::authenticate(&state.db, header).await {
-        Ok(Ok(caller)) => caller,
+        Ok(Ok(caller)) => caller.with_public_shares(state.limits.public_shares),
         Ok(Err(refused)) => {
             // Failed attempts spend the address's budget, which bounds token guessing.
             let key = Key::of(&Caller::anonymous(), address);
@@ -478,15 +491,29 @@ async fn graphql_ws(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Extension(client): Extension<Key>,
+    headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> HttpResponse {
+    // Browsers send no preflight for a WebSocket: the upgrade's Origin is checked against the
+    // same list as CORS (clients that are not browsers send none).
+    if let Some(origin) = headers.get(header::ORIGIN)
+        && !cors::allows(&state.limits.cors_origins, origin)
+    {
+        return request_failure(
+            StatusCode::FORBIDDEN,
+            MediaType::Json,
+            "FORBIDDEN",
+            "this origin may not open subscriptions here (SHAREGRAPH_CORS_ORIGINS)",
+        );
+    }
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let (mut sink, input) = socket.split();
             let input = input.take_until(state.feed.closed());
             let db = state.db.clone();
+            let public_shares = state.limits.public_shares;
             let init = move |payload: serde_json::Value| async move {
                 let caller = match payload
                     .get("Authorization")
@@ -494,7 +521,7 @@ async fn graphql_ws(
                     .and_then(|v| v.as_str())
                 {
                     Some(header) => match token::authenticate(&db, Some(header.as_bytes())).await {
-                        Ok(Ok(caller)) => caller,
+                        Ok(Ok(caller)) => caller.with_public_shares(public_shares),
                         Ok(Err(refused)) => {
                             return Err(async_graphql::Error::new(refused.to_string()));
                         }
@@ -550,7 +577,7 @@ async fn graphql_get(
         )
             .into_response();
     };
-    let request = match async_graphql::http::parse_query_string(&query) {
+    let mut request = match async_graphql::http::parse_query_string(&query) {
         Ok(r) => r,
         Err(err) => {
             return request_failure(
@@ -561,6 +588,9 @@ async fn graphql_get(
             );
         }
     };
+    if let Err(refused) = state.persisted.resolve(&mut request) {
+        return persisted_failure(media, &refused);
+    }
     // Mutations change state and must not ride on a method that caches and prefetches.
     if is_mutation(&request) {
         let mut resp = request_failure(
@@ -573,14 +603,33 @@ async fn graphql_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
-    execute(
+    let answer = execute(
         &state,
         &caller,
         &client,
         media,
         BatchRequest::Single(request),
     )
-    .await
+    .await;
+    // A query read over GET is cacheable: by anyone when read without a token, by the caller
+    // alone otherwise; an answer with errors is not kept.
+    let policy = if answer.clean {
+        cache::Policy::for_caller(caller.member.is_some(), state.limits.cache_max_age_secs)
+    } else {
+        cache::Policy::NoStore
+    };
+    let (resp, body) = answer.into_parts();
+    cache::respond(&headers, resp, body, policy)
+}
+
+/// A persisted query that could not be used: a request error (400 under the GraphQL response
+/// type, 200 with plain JSON, as clients of either expect).
+fn persisted_failure(media: MediaType, refused: &persisted::Refused) -> HttpResponse {
+    let status = match media {
+        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    };
+    request_failure(status, media, refused.code(), &refused.to_string())
 }
 
 async fn graphql_post(
@@ -648,7 +697,7 @@ async fn graphql_post(
             );
         }
     };
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let mut batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(err) => {
             return request_failure(
@@ -673,7 +722,16 @@ async fn graphql_post(
             );
         }
     }
-    execute(&state, &caller, &client, media, batch).await
+    let resolved = match &mut batch {
+        BatchRequest::Single(r) => state.persisted.resolve(r),
+        BatchRequest::Batch(rs) => rs.iter_mut().try_for_each(|r| state.persisted.resolve(r)),
+    };
+    if let Err(refused) = resolved {
+        return persisted_failure(media, &refused);
+    }
+    execute(&state, &caller, &client, media, batch)
+        .await
+        .into_response()
 }
 
 fn is_mutation(request: &Request) -> bool {
@@ -687,13 +745,37 @@ fn is_mutation(request: &Request) -> bool {
     })
 }
 
+/// An executed request's answer, before it becomes an HTTP response.
+struct Answer {
+    status: StatusCode,
+    media: MediaType,
+    body: String,
+    /// Answered without errors (a candidate for caching).
+    clean: bool,
+}
+
+impl Answer {
+    fn into_parts(self) -> (HttpResponse, Vec<u8>) {
+        let mut resp = self.status.into_response();
+        resp.headers_mut()
+            .insert(header::CONTENT_TYPE, self.media.header());
+        (resp, self.body.into_bytes())
+    }
+
+    fn into_response(self) -> HttpResponse {
+        let (mut resp, body) = self.into_parts();
+        *resp.body_mut() = body.into();
+        resp
+    }
+}
+
 async fn execute(
     state: &AppState,
     caller: &Caller,
     client: &Key,
     media: MediaType,
     batch: BatchRequest,
-) -> HttpResponse {
+) -> Answer {
     // Answered operations are counted inside the engine; one cut off by the timeout is
     // counted here, under the name it was sent with.
     let names: Vec<Option<String>> = match &batch {
@@ -723,13 +805,21 @@ async fn execute(
                     true,
                 );
             }
-            return request_failure(
-                StatusCode::SERVICE_UNAVAILABLE,
+            let body = json!({ "errors": [{
+                "message": format!("the request took longer than {} s", timeout.as_secs()),
+                "extensions": { "code": "TIMEOUT" },
+            }] });
+            return Answer {
+                status: StatusCode::SERVICE_UNAVAILABLE,
                 media,
-                "TIMEOUT",
-                &format!("the request took longer than {} s", timeout.as_secs()),
-            );
+                body: body.to_string(),
+                clean: false,
+            };
         }
+    };
+    let clean = match &response {
+        BatchResponse::Single(r) => r.errors.is_empty(),
+        BatchResponse::Batch(rs) => rs.iter().all(|r| r.errors.is_empty()),
     };
     let (status, text) = match &response {
         BatchResponse::Single(r) => (status_of(media, r), serde_json::to_string(&body(r))),
@@ -738,14 +828,23 @@ async fn execute(
             serde_json::to_string(&rs.iter().map(body).collect::<Vec<_>>()),
         ),
     };
-    let text = text.unwrap_or_else(|err| {
-        tracing::error!(error = %err, "could not serialize a response");
-        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.to_owned()
-    });
-    let mut resp = (status, text).into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, media.header());
-    resp
+    let (body, clean) = match text {
+        Ok(text) => (text, clean),
+        Err(err) => {
+            tracing::error!(error = %err, "could not serialize a response");
+            (
+                r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#
+                    .to_owned(),
+                false,
+            )
+        }
+    };
+    Answer {
+        status,
+        media,
+        body,
+        clean,
+    }
 }
 
 fn request_failed(r: &Response) -> bool {

@@ -34,13 +34,18 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Token(cmd) => {
             let db = app::open_database(&config).await?;
             match cmd {
-                TokenCommand::Create { org, role, name } => {
+                TokenCommand::Create {
+                    org,
+                    role,
+                    name,
+                    subtree,
+                } => {
                     let role = match role {
                         RoleArg::Admin => Role::Admin,
                         RoleArg::Steward => Role::Steward,
                         RoleArg::Viewer => Role::Viewer,
                     };
-                    let issued = token::create(&db, &name, role, org.as_deref()).await?;
+                    let issued = token::create(&db, &name, role, org.as_deref(), subtree).await?;
                     eprintln!(
                         "token {} created for {:?}; it is shown only now, keep it safe:",
                         issued.row.id, issued.row.name

@@ -4,7 +4,7 @@
 //! the Headers tab sets `Authorization` for both.
 
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 /// Where the assets are served; the version in the path lets browsers cache them for good.
@@ -121,19 +121,14 @@ pub fn page() -> Html<String> {
     ))
 }
 
-/// One bundled asset, cached by browsers for a year (its path changes with its version).
-pub async fn asset(Path(name): Path<String>) -> Response {
+/// One bundled asset, cached by browsers for a year (its path changes with its version) and
+/// validated by an ETag naming that version.
+pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
     #[cfg(graphiql_bundled)]
     if let Some((_, content_type, bytes)) = bundled::FILES.iter().find(|(n, _, _)| *n == name) {
-        return (
-            [
-                (header::CONTENT_TYPE, *content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            *bytes,
-        )
-            .into_response();
+        let tag = format!("{}/{name}", ASSETS.trim_start_matches("/graphql/assets/"));
+        return crate::http::cache::asset(&headers, &tag, content_type, bytes);
     }
-    let _ = name;
+    let _ = (name, headers);
     (StatusCode::NOT_FOUND, "no such asset").into_response()
 }

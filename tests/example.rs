@@ -22,6 +22,7 @@ async fn the_portal_widget_fetches_an_agencys_sharing_graph() {
         "Cổng thông tin",
         sharegraph::access::Role::Viewer,
         Some(labour),
+        false,
     )
     .await
     .unwrap()

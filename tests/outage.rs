@@ -31,11 +31,16 @@ async fn prepare(url: &str) -> (String, Vec<String>) {
     let config = sharegraph::config::Config::with_database(url.to_owned());
     let db = sharegraph::app::open_database(&config).await.unwrap();
     sharegraph::domain::demo::load(&db).await.unwrap();
-    let token =
-        sharegraph::access::token::create(&db, "gateway", sharegraph::access::Role::Admin, None)
-            .await
-            .unwrap()
-            .token;
+    let token = sharegraph::access::token::create(
+        &db,
+        "gateway",
+        sharegraph::access::Role::Admin,
+        None,
+        false,
+    )
+    .await
+    .unwrap()
+    .token;
     let shares = db
         .query_all_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),

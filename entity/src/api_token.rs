@@ -12,6 +12,8 @@ pub struct Model {
     pub role: Role,
     /// The organization the holder acts for; admins may have none.
     pub organization_id: Option<i64>,
+    /// The token acts for every organization below `organization_id` too.
+    pub subtree: bool,
     pub token_hash: String,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,

@@ -27,6 +27,11 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Sort keys: the provider's, consumer's and item's folded names, kept in step by database
+    /// triggers (never written by the application).
+    pub provider_name: Option<String>,
+    pub consumer_name: Option<String>,
+    pub item_name: Option<String>,
 }
 
 impl Model {

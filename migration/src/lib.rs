@@ -13,6 +13,8 @@ mod m20261127_000007_releases_open_data;
 mod m20261127_000008_search;
 mod m20261127_000009_search_order;
 mod m20261127_000010_search_words;
+mod m20261206_000011_token_scope;
+mod m20261206_000012_share_sort_names;
 mod util;
 
 pub struct Migrator;
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_search::Migration),
             Box::new(m20261127_000009_search_order::Migration),
             Box::new(m20261127_000010_search_words::Migration),
+            Box::new(m20261206_000011_token_scope::Migration),
+            Box::new(m20261206_000012_share_sort_names::Migration),
         ]
     }
 }

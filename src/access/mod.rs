@@ -1,11 +1,54 @@
-//! Who may see and do what (DESIGN.md §4): the caller a request acts as, bearer tokens, the
-//! visibility rules every read goes through, and per-caller rate limits.
+//! Who may see and do what (docs/design.md, "Who may see and do what"): the caller a request
+//! acts as, bearer tokens, the visibility rules every read goes through, and per-caller rate
+//! limits.
 
 pub mod rate_limit;
 pub mod token;
 pub mod visibility;
 
+use std::sync::Arc;
+
 pub use entity::enums::Role;
+
+/// What the public sees of the sharing graph (`SHAREGRAPH_PUBLIC_SHARES`): an operator who may
+/// not publish who shares with whom narrows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PublicShares {
+    /// Shares of published items, row by row (provider, consumer, item, mode, service, status,
+    /// validity), and every walk over them.
+    #[default]
+    Shares,
+    /// Only organization-to-organization edges with their counts per mode (`sharingGraph`).
+    Organizations,
+    /// No shares at all: only the parties see them.
+    None,
+}
+
+/// The organizations a viewer or steward token acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// The organization the token names.
+    pub root: i64,
+    /// The token acts for every organization below `root` too.
+    pub subtree: bool,
+    /// `root`, and with a subtree scope every organization below it, sorted.
+    pub organizations: Arc<[i64]>,
+}
+
+impl Scope {
+    /// A scope of one organization.
+    pub fn single(root: i64) -> Self {
+        Self {
+            root,
+            subtree: false,
+            organizations: Arc::from([root]),
+        }
+    }
+
+    pub fn contains(&self, organization: i64) -> bool {
+        self.organizations.binary_search(&organization).is_ok()
+    }
+}
 
 /// The holder of a valid token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,25 +57,35 @@ pub struct Member {
     pub token_id: Option<i64>,
     pub name: String,
     pub role: Role,
-    /// The organization the holder acts for; `None` only for admins.
-    pub organization: Option<i64>,
+    /// The organizations the holder acts for; `None` only for admins.
+    pub scope: Option<Scope>,
 }
 
-/// Who a request acts as: the public, or a token's holder.
+/// Who a request acts as: the public, or a token's holder; and how much of the sharing graph
+/// this server shows the public (part of every caller's view, since members read the public
+/// view too).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Caller {
     pub member: Option<Member>,
+    pub public_shares: PublicShares,
 }
 
 impl Caller {
     pub fn anonymous() -> Self {
-        Self { member: None }
+        Self::default()
     }
 
     pub fn member(member: Member) -> Self {
         Self {
             member: Some(member),
+            public_shares: PublicShares::default(),
         }
+    }
+
+    /// The same caller on a server that shows the public `public_shares`.
+    pub fn with_public_shares(mut self, public_shares: PublicShares) -> Self {
+        self.public_shares = public_shares;
+        self
     }
 
     pub fn role(&self) -> Option<Role> {
@@ -43,9 +96,24 @@ impl Caller {
         self.role() == Some(Role::Admin)
     }
 
-    /// The organization whose private data the caller reads (admins read everything anyway).
+    pub fn scope(&self) -> Option<&Scope> {
+        self.member.as_ref().and_then(|m| m.scope.as_ref())
+    }
+
+    /// The organization the token names (admins read everything anyway).
     pub fn organization(&self) -> Option<i64> {
-        self.member.as_ref().and_then(|m| m.organization)
+        self.scope().map(|s| s.root)
+    }
+
+    /// The organizations whose private data the caller reads, sorted; `None` for the public
+    /// and admins (who read everything anyway).
+    pub fn organizations(&self) -> Option<&[i64]> {
+        self.scope().map(|s| &s.organizations[..])
+    }
+
+    /// Acts for `organization`: reads its private data (admins: every organization).
+    pub fn acts_for(&self, organization: i64) -> bool {
+        self.is_admin() || self.scope().is_some_and(|s| s.contains(organization))
     }
 
     /// sharegraph itself, acting with an admin's rights for command-line jobs.
@@ -54,18 +122,17 @@ impl Caller {
             token_id: None,
             name: "sharegraph (command line)".into(),
             role: Role::Admin,
-            organization: None,
+            scope: None,
         })
     }
 
-    /// May write the catalogue of `organization`: its stewards and admins.
+    /// May write the catalogue of `organization`: its stewards (directly or through a subtree
+    /// scope) and admins.
     pub fn may_write(&self, organization: i64) -> bool {
-        match &self.member {
-            Some(m) => {
-                m.role == Role::Admin
-                    || (m.role == Role::Steward && m.organization == Some(organization))
-            }
-            None => false,
+        match self.role() {
+            Some(Role::Admin) => true,
+            Some(Role::Steward) => self.acts_for(organization),
+            _ => false,
         }
     }
 

@@ -101,7 +101,7 @@ mod tests {
                 token_id: Some(id),
                 name: "t".into(),
                 role: crate::access::Role::Viewer,
-                organization: Some(1),
+                scope: Some(crate::access::Scope::single(1)),
             })
         };
         let a = Key::of(&member(1), None);

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{Caller, Member, Role};
+use super::{Caller, Member, Role, Scope};
 use crate::error::{Error, Result};
 
 /// Every token starts with this, so that secret scanners and people can recognise one.
@@ -39,12 +39,14 @@ pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Creates a token for `role`, acting for the organization with code `org_code`.
+/// Creates a token for `role`, acting for the organization with code `org_code` (and with
+/// `subtree`, for every organization below it too).
 pub async fn create(
     db: &impl ConnectionTrait,
     name: &str,
     role: Role,
     org_code: Option<&str>,
+    subtree: bool,
 ) -> Result<Issued> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -70,6 +72,12 @@ pub async fn create(
             ));
         }
     };
+    if subtree && organization.is_none() {
+        return Err(Error::bad_input(
+            "subtree",
+            "a subtree scope needs an organization: pass its code",
+        ));
+    }
     let token = format!(
         "{PREFIX}{}",
         URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
@@ -78,6 +86,7 @@ pub async fn create(
         name: Set(name.to_owned()),
         role: Set(role),
         organization_id: Set(organization),
+        subtree: Set(subtree),
         token_hash: Set(hash(&token)),
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
@@ -130,11 +139,22 @@ pub async fn authenticate(
     Ok(match row {
         None => Err(Refused::Unknown),
         Some(r) if r.revoked_at.is_some() => Err(Refused::Revoked),
-        Some(r) => Ok(Caller::member(Member {
-            token_id: Some(r.id),
-            name: r.name,
-            role: r.role,
-            organization: r.organization_id,
-        })),
+        Some(r) => {
+            let scope = match r.organization_id {
+                None => None,
+                Some(root) if r.subtree => Some(Scope {
+                    root,
+                    subtree: true,
+                    organizations: crate::store::hierarchy::subtree(db, root).await?.into(),
+                }),
+                Some(root) => Some(Scope::single(root)),
+            };
+            Ok(Caller::member(Member {
+                token_id: Some(r.id),
+                name: r.name,
+                role: r.role,
+                scope,
+            }))
+        }
     })
 }

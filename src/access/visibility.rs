@@ -15,7 +15,7 @@ use entity::{
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
 
-use super::{Caller, Role};
+use super::{Caller, PublicShares, Role};
 use crate::store::page::Listable;
 
 /// An entity with a visibility rule.
@@ -32,14 +32,23 @@ fn everything() -> Condition {
     Condition::all()
 }
 
-/// Everything for admins, `public` for the rest, plus `own(org)` for an organization's members.
-fn rule(caller: &Caller, public: Condition, own: impl FnOnce(i64) -> Condition) -> Condition {
+/// Everything for admins, `public` for the rest, plus `own(orgs)` for the members of the
+/// organizations a token acts for.
+fn rule(caller: &Caller, public: Condition, own: impl FnOnce(&[i64]) -> Condition) -> Condition {
     if caller.is_admin() {
         return everything();
     }
-    match caller.organization() {
-        Some(org) => Condition::any().add(public).add(own(org)),
+    match caller.organizations() {
+        Some(orgs) => Condition::any().add(public).add(own(orgs)),
         None => public,
+    }
+}
+
+/// `column` names one of `orgs` (a token's scope: one organization, or a subtree).
+fn among(column: impl ColumnTrait, orgs: &[i64]) -> Condition {
+    match orgs {
+        [one] => Condition::all().add(column.eq(*one)),
+        many => Condition::all().add(column.is_in(many.iter().copied())),
     }
 }
 
@@ -105,10 +114,10 @@ impl Visible for focal_point::Entity {
 
 impl Visible for information_system::Entity {
     /// Information systems are the agencies' infrastructure, not part of the published
-    /// catalogue (DESIGN.md §4).
+    /// catalogue (docs/design.md).
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |org| {
-            Condition::all().add(information_system::Column::OwnerId.eq(org))
+        rule(caller, nothing(), |orgs| {
+            among(information_system::Column::OwnerId, orgs)
         })
     }
 }
@@ -125,7 +134,7 @@ impl Visible for data_item::Entity {
         rule(
             caller,
             Condition::all().add(data_item::Column::Published.eq(true)),
-            |org| Condition::all().add(data_item::Column::OwnerId.eq(org)),
+            |orgs| among(data_item::Column::OwnerId, orgs),
         )
     }
 }
@@ -150,19 +159,29 @@ impl Visible for data_service::Entity {
             data_service::Column::Status
                 .is_in([ServiceStatus::Published, ServiceStatus::Deprecated]),
         );
-        rule(caller, public, |org| {
-            Condition::all().add(data_service::Column::ProviderId.eq(org))
+        rule(caller, public, |orgs| {
+            among(data_service::Column::ProviderId, orgs)
         })
     }
 }
 
 impl Visible for share::Entity {
-    /// Shares belong to the two organizations they join.
+    /// The sharing graph of the published catalogue is public: a share of a published item is
+    /// seen by everyone unless the server keeps shares with their parties
+    /// (`SHAREGRAPH_PUBLIC_SHARES`). What stays with the parties even then (purpose, legal
+    /// basis, status reason, agreement, request, usage) is withheld field by field.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |org| {
+        let public = match caller.public_shares {
+            PublicShares::Shares => visible_row::<data_item::Entity>(
+                &Caller::anonymous(),
+                Expr::col((share::Entity, share::Column::DataItemId)),
+            ),
+            PublicShares::Organizations | PublicShares::None => nothing(),
+        };
+        rule(caller, public, |orgs| {
             Condition::any()
-                .add(share::Column::ProviderId.eq(org))
-                .add(share::Column::ConsumerId.eq(org))
+                .add(among(share::Column::ProviderId, orgs))
+                .add(among(share::Column::ConsumerId, orgs))
         })
     }
 }
@@ -188,10 +207,10 @@ impl Visible for derivation::Entity {
 impl Visible for sharing_agreement::Entity {
     /// Agreements belong to their two parties.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |org| {
+        rule(caller, nothing(), |orgs| {
             Condition::any()
-                .add(sharing_agreement::Column::ProviderId.eq(org))
-                .add(sharing_agreement::Column::ConsumerId.eq(org))
+                .add(among(sharing_agreement::Column::ProviderId, orgs))
+                .add(among(sharing_agreement::Column::ConsumerId, orgs))
         })
     }
 }
@@ -199,10 +218,10 @@ impl Visible for sharing_agreement::Entity {
 impl Visible for sharing_request::Entity {
     /// Requests belong to the organization that asks and the one asked.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |org| {
+        rule(caller, nothing(), |orgs| {
             Condition::any()
-                .add(sharing_request::Column::ProviderId.eq(org))
-                .add(sharing_request::Column::ConsumerId.eq(org))
+                .add(among(sharing_request::Column::ProviderId, orgs))
+                .add(among(sharing_request::Column::ConsumerId, orgs))
         })
     }
 }
@@ -229,10 +248,10 @@ impl Visible for quality_assessment::Entity {
 impl Visible for access_event::Entity {
     /// Usage records belong to the provider and the consumer of the data used.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |org| {
+        rule(caller, nothing(), |orgs| {
             Condition::any()
-                .add(access_event::Column::ProviderId.eq(org))
-                .add(access_event::Column::ConsumerId.eq(org))
+                .add(among(access_event::Column::ProviderId, orgs))
+                .add(among(access_event::Column::ConsumerId, orgs))
         })
     }
 }
@@ -248,8 +267,8 @@ impl Visible for catalogue_release::Entity {
 impl Visible for catalogue_review::Entity {
     /// Reviews are the organization's own working records.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |org| {
-            Condition::all().add(catalogue_review::Column::OrganizationId.eq(org))
+        rule(caller, nothing(), |orgs| {
+            among(catalogue_review::Column::OrganizationId, orgs)
         })
     }
 }
@@ -260,7 +279,7 @@ impl Visible for open_dataset::Entity {
         rule(
             caller,
             Condition::all().add(open_dataset::Column::PublishedOn.is_not_null()),
-            |org| Condition::all().add(open_dataset::Column::OrganizationId.eq(org)),
+            |orgs| among(open_dataset::Column::OrganizationId, orgs),
         )
     }
 }
@@ -275,10 +294,10 @@ impl Visible for feedback::Entity {
 impl Visible for audit_entry::Entity {
     /// Admins read the whole log; stewards their own organization's entries.
     fn visible_to(caller: &Caller) -> Condition {
-        match (&caller.member, caller.organization()) {
+        match (&caller.member, caller.organizations()) {
             (Some(m), _) if m.role == Role::Admin => everything(),
-            (Some(m), Some(org)) if m.role == Role::Steward => {
-                Condition::all().add(audit_entry::Column::OrganizationId.eq(org))
+            (Some(m), Some(orgs)) if m.role == Role::Steward => {
+                among(audit_entry::Column::OrganizationId, orgs)
             }
             _ => nothing(),
         }
@@ -289,14 +308,24 @@ impl Visible for audit_entry::Entity {
 /// say what its shares lack, so they belong to that organization (and admins).
 pub enum Reach {
     All,
-    Organization(i64),
+    Organizations(Vec<i64>),
     Nothing,
 }
 
 pub fn issue_reach(caller: &Caller) -> Reach {
-    match (caller.is_admin(), caller.organization()) {
+    match (caller.is_admin(), caller.organizations()) {
         (true, _) => Reach::All,
-        (false, Some(org)) => Reach::Organization(org),
+        (false, Some(orgs)) => Reach::Organizations(orgs.to_vec()),
         (false, None) => Reach::Nothing,
+    }
+}
+
+/// The caller as the sharing graph's counts see it: with `SHAREGRAPH_PUBLIC_SHARES=
+/// organizations` the public reads no share row, but the organization-to-organization edges
+/// count the shares of published items.
+pub fn counting_shares(caller: &Caller) -> Caller {
+    match caller.public_shares {
+        PublicShares::Organizations => caller.clone().with_public_shares(PublicShares::Shares),
+        PublicShares::Shares | PublicShares::None => caller.clone(),
     }
 }

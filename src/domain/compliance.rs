@@ -2,9 +2,9 @@
 //! should not happen, or should be documented.
 
 pub use entity::enums::IssueKind;
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
 
-use super::sql::statement;
+use super::sql::{id_list, ids_value, statement};
 use super::today;
 use crate::access::Caller;
 use crate::access::visibility::{Reach, issue_reach};
@@ -24,9 +24,15 @@ pub struct Issue {
 pub struct IssueFilter {
     pub kinds: Option<Vec<IssueKind>>,
     pub organization: Option<i64>,
+    /// With `organization`: it and every organization below it.
+    pub include_descendants: bool,
 }
 
-fn union_sql(caller: &Caller, filter: &IssueFilter) -> (String, Vec<Value>) {
+fn union_sql(
+    db_backend: DatabaseBackend,
+    caller: &Caller,
+    filter: &IssueFilter,
+) -> (String, Vec<Value>) {
     let reach = issue_reach(caller);
     let kinds = filter
         .kinds
@@ -60,14 +66,21 @@ fn union_sql(caller: &Caller, filter: &IssueFilter) -> (String, Vec<Value>) {
         }
         let mut part = sql.to_owned();
         if let Some(org) = filter.organization {
-            part.push_str(&format!(" AND {org_col} = ?"));
+            if filter.include_descendants {
+                part.push_str(&format!(
+                    " AND {org_col} IN ({})",
+                    crate::store::hierarchy::subtree_select("?")
+                ));
+            } else {
+                part.push_str(&format!(" AND {org_col} = ?"));
+            }
             values.push(Value::from(org));
         }
-        match reach {
+        match &reach {
             Reach::All => {}
-            Reach::Organization(org) => {
-                part.push_str(&format!(" AND {org_col} = ?"));
-                values.push(Value::from(org));
+            Reach::Organizations(orgs) => {
+                part.push_str(&format!(" AND {org_col} IN ({})", id_list(db_backend)));
+                values.push(ids_value(orgs));
             }
             Reach::Nothing => part.push_str(" AND 1 = 0"),
         }
@@ -85,7 +98,7 @@ pub async fn count(
     caller: &Caller,
     filter: &IssueFilter,
 ) -> Result<u64> {
-    let (union, values) = union_sql(caller, filter);
+    let (union, values) = union_sql(db.get_database_backend(), caller, filter);
     let sql = format!("SELECT COUNT(*) FROM ({union}) issues");
     let row = db
         .query_one_raw(statement(db.get_database_backend(), &sql, values))
@@ -104,7 +117,7 @@ pub async fn list(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Issue>> {
-    let (union, mut values) = union_sql(caller, filter);
+    let (union, mut values) = union_sql(db.get_database_backend(), caller, filter);
     let sql = format!(
         "SELECT kind, subject, org FROM ({union}) issues ORDER BY kind, subject LIMIT ? OFFSET ?"
     );

@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use entity::enums::EdgeKind;
+use entity::enums::{EdgeKind, SharingMode};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
 
 use entity::{data_item, data_service, share};
@@ -20,7 +20,7 @@ use entity::{data_item, data_service, share};
 use super::sql::{id_list, ids_value, statement};
 use super::today;
 use crate::access::Caller;
-use crate::access::visibility::{Visible, visible_sql};
+use crate::access::visibility::{Visible, counting_shares, visible_sql};
 use crate::error::Result;
 
 /// ` AND <the row of E that column names is visible>`, or nothing when the caller sees every
@@ -254,6 +254,33 @@ pub async fn active_shares_of(
     Ok(rows.into_iter().map(|r| (r[0], r[1], r[2])).collect())
 }
 
+/// The modes of shares, by id.
+async fn share_modes(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, SharingMode>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT id, mode FROM shares WHERE id IN ({})",
+        id_list(db.get_database_backend())
+    );
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            &sql,
+            vec![ids_value(ids)],
+        ))
+        .await?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let id: i64 = r.try_get_by_index(0)?;
+        let mode: String = r.try_get_by_index(1)?;
+        if let Ok(mode) = serde_json::from_value(serde_json::Value::String(mode)) {
+            out.insert(id, mode);
+        }
+    }
+    Ok(out)
+}
+
 /// The edge kinds along each path: a hop into another organization is `SHARED_WITH` then
 /// `DERIVED_FROM` when an active share documents it, `DERIVED_FROM` alone otherwise.
 pub async fn path_kinds(
@@ -262,9 +289,17 @@ pub async fn path_kinds(
     walk: &ItemWalk,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<EdgeKind>>> {
+    // Hops in the order the data flows: from the root outwards downstream, from the farthest
+    // source towards the root upstream.
     let paths: Vec<(i64, Vec<(i64, i64)>)> = ids
         .iter()
-        .map(|id| (*id, walk.flow_hops(&walk.path(*id))))
+        .map(|id| {
+            let mut hops = walk.flow_hops(&walk.path(*id));
+            if walk.direction == Direction::Upstream {
+                hops.reverse();
+            }
+            (*id, hops)
+        })
         .collect();
     let mut items: Vec<i64> = paths
         .iter()
@@ -382,6 +417,24 @@ pub struct OrgEdge {
     pub on_request: u64,
 }
 
+impl OrgEdge {
+    pub fn total(&self) -> u64 {
+        self.open + self.default + self.on_request
+    }
+}
+
+/// Where a sharing graph starts.
+#[derive(Debug, Clone)]
+pub struct GraphRoot {
+    /// The organization asked about.
+    pub root: i64,
+    /// The organizations the walk starts from: the root, or the root and its descendants.
+    pub members: Vec<i64>,
+    /// Draw the members as one node (the root): their shares with each other drop out and
+    /// their shares with others are summed on the root's edges.
+    pub collapse: bool,
+}
+
 /// Organizations joined by active shares around one organization.
 #[derive(Debug, Clone)]
 pub struct OrgGraph {
@@ -395,26 +448,34 @@ pub struct OrgGraph {
     pub truncated: bool,
 }
 
-/// The sharing graph around `root`: organizations reachable over active shares in either
-/// direction, and the share counts per mode between them.
+/// The sharing graph around `from`: organizations reachable over active shares in either
+/// direction, and the share counts per mode between them. Shares count as the caller may
+/// count them (with `SHAREGRAPH_PUBLIC_SHARES=organizations` the public counts the shares of
+/// published items it may not list).
 pub async fn sharing_graph(
     db: &impl ConnectionTrait,
     caller: &Caller,
-    root: i64,
+    from: &GraphRoot,
     bounds: Bounds,
     max_edges: usize,
 ) -> Result<OrgGraph> {
     let day = today();
+    let backend = db.get_database_backend();
+    let counting = counting_shares(caller);
     let active = format!(
         "{}{}",
         active_share_sql(),
-        only::<share::Entity>(caller, db.get_database_backend(), "s.id")
+        only::<share::Entity>(&counting, backend, "s.id")
     );
-    let (sql, values) = if db.get_database_backend() == DatabaseBackend::Sqlite {
+    let seeds = format!(
+        "SELECT o.id, CAST(0 AS BIGINT) FROM organizations o WHERE o.id IN ({})",
+        id_list(backend)
+    );
+    let (sql, values) = if backend == DatabaseBackend::Sqlite {
         (
             format!(
                 "WITH RECURSIVE g(id, depth) AS (
-                    SELECT CAST(? AS BIGINT), CAST(0 AS BIGINT)
+                    {seeds}
                     UNION
                     SELECT s.consumer_id, g.depth + 1 FROM g JOIN shares s ON s.provider_id = g.id WHERE g.depth < ? AND {active}
                     UNION
@@ -424,12 +485,12 @@ pub async fn sharing_graph(
                 SELECT id, depth FROM g"
             ),
             vec![
-                Value::from(root),
+                ids_value(&from.members),
                 Value::from(i64::from(bounds.depth)),
                 day_value(day),
                 Value::from(i64::from(bounds.depth)),
                 day_value(day),
-                Value::from(i64::from(bounds.max_nodes)),
+                Value::from(i64::from(bounds.max_nodes) + from.members.len() as i64),
             ],
         )
     } else {
@@ -438,7 +499,7 @@ pub async fn sharing_graph(
         (
             format!(
                 "WITH RECURSIVE g(id, depth) AS (
-                    SELECT CAST(? AS BIGINT), CAST(0 AS BIGINT)
+                    {seeds}
                     UNION
                     SELECT CASE WHEN s.provider_id = g.id THEN s.consumer_id ELSE s.provider_id END, g.depth + 1
                     FROM g JOIN shares s ON (s.provider_id = g.id OR s.consumer_id = g.id)
@@ -447,20 +508,30 @@ pub async fn sharing_graph(
                 SELECT id, depth FROM g LIMIT ?"
             ),
             vec![
-                Value::from(root),
+                ids_value(&from.members),
                 Value::from(i64::from(bounds.depth)),
                 day_value(day),
-                Value::from(i64::from(bounds.max_nodes)),
+                Value::from(i64::from(bounds.max_nodes) + from.members.len() as i64),
             ],
         )
     };
     let rows = rows_i64(db, &sql, values, 2).await?;
-    let truncated = rows.len() as u64 >= u64::from(bounds.max_nodes);
+    let budget = u64::from(bounds.max_nodes) + from.members.len() as u64;
+    let truncated = rows.len() as u64 >= budget;
+    let members: HashSet<i64> = from.members.iter().copied().collect();
+    // The node a walked organization is drawn as.
+    let drawn = |id: i64| {
+        if from.collapse && members.contains(&id) {
+            from.root
+        } else {
+            id
+        }
+    };
     let mut degree: HashMap<i64, u32> = HashMap::new();
-    for r in rows {
+    for r in &rows {
         let d = r[1] as u32;
         degree
-            .entry(r[0])
+            .entry(drawn(r[0]))
             .and_modify(|x| *x = (*x).min(d))
             .or_insert(d);
     }
@@ -469,7 +540,13 @@ pub async fn sharing_graph(
 
     // One grouped statement over the walked organizations, both ends bound: the heaviest
     // edges come back, with the number of edges before the limit (a window over the groups).
-    let ids: Vec<i64> = nodes.iter().map(|(id, _)| *id).collect();
+    // Collapsing merges edges after the query, so it reads them all and cuts here.
+    let walked: Vec<i64> = rows.iter().map(|r| r[0]).collect();
+    let limit = if from.collapse {
+        i64::MAX
+    } else {
+        max_edges as i64
+    };
     let sql = format!(
         "SELECT s.provider_id, s.consumer_id,
                 SUM(CASE WHEN s.mode = 'OPEN' THEN 1 ELSE 0 END),
@@ -481,23 +558,47 @@ pub async fn sharing_graph(
          GROUP BY s.provider_id, s.consumer_id
          ORDER BY COUNT(*) DESC, s.provider_id, s.consumer_id
          LIMIT ?",
-        list = id_list(db.get_database_backend())
+        list = id_list(backend)
     );
-    let mut values: Vec<Value> = vec![ids_value(&ids), ids_value(&ids)];
+    let mut values: Vec<Value> = vec![ids_value(&walked), ids_value(&walked)];
     values.push(day_value(day));
-    values.push(Value::from(max_edges as i64));
+    values.push(Value::from(limit));
     let rows = rows_i64(db, &sql, values, 6).await?;
-    let total_edges = rows.first().map_or(0, |r| r[5] as usize);
-    let edges = rows
-        .into_iter()
-        .map(|r| OrgEdge {
-            provider: r[0],
-            consumer: r[1],
-            open: r[2] as u64,
-            default: r[3] as u64,
-            on_request: r[4] as u64,
-        })
-        .collect();
+    let edges = rows.iter().map(|r| OrgEdge {
+        provider: r[0],
+        consumer: r[1],
+        open: r[2] as u64,
+        default: r[3] as u64,
+        on_request: r[4] as u64,
+    });
+    if !from.collapse {
+        let total_edges = rows.first().map_or(0, |r| r[5] as usize);
+        return Ok(OrgGraph {
+            nodes,
+            edges: edges.collect(),
+            total_edges,
+            truncated,
+        });
+    }
+    let mut merged: HashMap<(i64, i64), OrgEdge> = HashMap::new();
+    for e in edges {
+        let (provider, consumer) = (drawn(e.provider), drawn(e.consumer));
+        if provider == consumer {
+            continue; // inside the subtree
+        }
+        let m = merged.entry((provider, consumer)).or_insert(OrgEdge {
+            provider,
+            consumer,
+            ..OrgEdge::default()
+        });
+        m.open += e.open;
+        m.default += e.default;
+        m.on_request += e.on_request;
+    }
+    let mut edges: Vec<OrgEdge> = merged.into_values().collect();
+    edges.sort_by_key(|e| (std::cmp::Reverse(e.total()), e.provider, e.consumer));
+    let total_edges = edges.len();
+    edges.truncate(max_edges);
     Ok(OrgGraph {
         nodes,
         edges,
@@ -515,11 +616,31 @@ pub enum NodeRef {
     DataService(i64),
 }
 
+/// The row behind a lineage edge, so that a drawing can label and link it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeRow {
+    /// A `SHARED_WITH` edge's share (the lowest id where several carry the item to the same
+    /// organization) and its mode; walks follow active shares only.
+    Share { id: i64, mode: SharingMode },
+    /// A `DERIVED_FROM` edge's derivation.
+    Derivation(i64),
+}
+
+/// A lineage edge: its kind, its ends, and the row behind it (none for `OWNS`, `CONTAINS`
+/// and `PROVIDES`, which are columns of their rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphEdge {
+    pub kind: EdgeKind,
+    pub from: NodeRef,
+    pub to: NodeRef,
+    pub row: Option<EdgeRow>,
+}
+
 /// A lineage drawing: typed nodes (with the hop count of the item they hang on) and edges.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     pub nodes: Vec<(NodeRef, u32)>,
-    pub edges: Vec<(EdgeKind, NodeRef, NodeRef)>,
+    pub edges: Vec<GraphEdge>,
     pub truncated: bool,
 }
 
@@ -527,6 +648,7 @@ struct GraphBuilder {
     max: usize,
     nodes: HashMap<NodeRef, u32>,
     edges: BTreeSet<(EdgeKind, NodeRef, NodeRef)>,
+    rows: HashMap<(EdgeKind, NodeRef, NodeRef), EdgeRow>,
     truncated: bool,
 }
 
@@ -549,6 +671,11 @@ impl GraphBuilder {
         if self.nodes.contains_key(&from) && self.nodes.contains_key(&to) {
             self.edges.insert((kind, from, to));
         }
+    }
+
+    /// Names the row behind an edge; the first one named is kept.
+    fn row(&mut self, kind: EdgeKind, from: NodeRef, to: NodeRef, row: EdgeRow) {
+        self.rows.entry((kind, from, to)).or_insert(row);
     }
 }
 
@@ -611,6 +738,7 @@ pub async fn lineage(
         max: bounds.max_nodes as usize,
         nodes: HashMap::new(),
         edges: BTreeSet::new(),
+        rows: HashMap::new(),
         truncated: false,
     };
     let (roots, cut) = root_items(db, caller, root, bounds.max_nodes).await?;
@@ -653,31 +781,41 @@ pub async fn lineage(
 
     // Derivations between items already drawn, found by no walk (a cycle closing at the depth
     // bound, or a link between two branches): the drawing shows them too.
+    // The same statement names the derivation behind every edge drawn.
     if want(EdgeKind::DerivedFrom) {
         let members: HashSet<i64> = item_ids.iter().copied().collect();
-        let rows = for_ids(db, &item_ids, 2, |ph| {
-            (format!("SELECT source_item_id, derived_item_id FROM derivations WHERE source_item_id IN ({ph})"), vec![])
+        let rows = for_ids(db, &item_ids, 3, |ph| {
+            (format!("SELECT source_item_id, derived_item_id, id FROM derivations WHERE source_item_id IN ({ph}) ORDER BY id"), vec![])
         })
         .await?;
         for r in rows {
             if members.contains(&r[1]) {
-                g.edge(
-                    EdgeKind::DerivedFrom,
-                    NodeRef::DataItem(r[0]),
-                    NodeRef::DataItem(r[1]),
-                );
+                let (from, to) = (NodeRef::DataItem(r[0]), NodeRef::DataItem(r[1]));
+                g.edge(EdgeKind::DerivedFrom, from, to);
+                g.row(EdgeKind::DerivedFrom, from, to, EdgeRow::Derivation(r[2]));
             }
         }
     }
     if want(EdgeKind::SharedWith) && directions.contains(&Direction::Downstream) {
-        for (_, item, consumer) in active_shares_of(db, caller, &item_ids).await? {
+        let shares = active_shares_of(db, caller, &item_ids).await?;
+        let ids: Vec<i64> = shares.iter().map(|(id, _, _)| *id).collect();
+        let modes = share_modes(db, &ids).await?;
+        for (share, item, consumer) in shares {
             let d = degree[&item] + 1;
             if g.node(NodeRef::Organization(consumer), d) {
-                g.edge(
-                    EdgeKind::SharedWith,
-                    NodeRef::DataItem(item),
-                    NodeRef::Organization(consumer),
-                );
+                let (from, to) = (NodeRef::DataItem(item), NodeRef::Organization(consumer));
+                g.edge(EdgeKind::SharedWith, from, to);
+                if let Some(mode) = modes.get(&share) {
+                    g.row(
+                        EdgeKind::SharedWith,
+                        from,
+                        to,
+                        EdgeRow::Share {
+                            id: share,
+                            mode: *mode,
+                        },
+                    );
+                }
             }
         }
     }
@@ -725,9 +863,19 @@ pub async fn lineage(
     }
     let mut nodes: Vec<(NodeRef, u32)> = g.nodes.into_iter().collect();
     nodes.sort_by_key(|(n, d)| (*d, *n));
+    let rows = g.rows;
     Ok(Graph {
         nodes,
-        edges: g.edges.into_iter().collect(),
+        edges: g
+            .edges
+            .into_iter()
+            .map(|(kind, from, to)| GraphEdge {
+                kind,
+                from,
+                to,
+                row: rows.get(&(kind, from, to)).copied(),
+            })
+            .collect(),
         truncated: g.truncated,
     })
 }

@@ -30,6 +30,7 @@ pub mod sharing_policy;
 pub mod sharing_request;
 pub mod sheet;
 pub mod sql;
+pub mod statistics;
 pub mod text;
 pub mod usage;
 pub mod write;

@@ -412,14 +412,20 @@ pub async fn overdue(
     on: NaiveDate,
     cadence_months: u32,
 ) -> Result<Vec<Overdue>> {
-    let scope = match (reach, organization) {
+    let scope: Option<Vec<i64>> = match (reach, organization) {
         (Reach::Nothing, _) => return Ok(Vec::new()),
-        (Reach::Organization(mine), Some(asked)) if *mine != asked => return Ok(Vec::new()),
-        (Reach::Organization(mine), _) => Some(*mine),
-        (Reach::All, asked) => asked,
+        (Reach::Organizations(mine), Some(asked)) if !mine.contains(&asked) => {
+            return Ok(Vec::new());
+        }
+        (Reach::Organizations(_), Some(asked)) => Some(vec![asked]),
+        (Reach::Organizations(mine), None) => Some(mine.clone()),
+        (Reach::All, asked) => asked.map(|a| vec![a]),
     };
-    let in_scope = |col: Expr| match scope {
-        Some(org) => Condition::all().add(sea_orm::sea_query::ExprTrait::eq(col, org)),
+    let in_scope = |col: Expr| match &scope {
+        Some(orgs) => Condition::all().add(sea_orm::sea_query::ExprTrait::is_in(
+            col,
+            orgs.iter().copied(),
+        )),
         None => Condition::all(),
     };
 

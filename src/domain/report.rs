@@ -109,6 +109,10 @@ pub struct Line {
     pub key: String,
     pub label: String,
     pub value: f64,
+    /// For a mean: the key (within the section) of the count it is a mean over, which weighs
+    /// it when reports are added up.
+    #[serde(skip)]
+    pub weight: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -124,6 +128,9 @@ pub struct Report {
     pub period: Period,
     pub generated_at: DateTime<Utc>,
     pub sections: Vec<Section>,
+    /// In a consolidated report, each organization's own report (the root first); empty
+    /// otherwise.
+    pub agencies: Vec<Report>,
 }
 
 struct Builder {
@@ -144,7 +151,16 @@ impl Builder {
             key: format!("{}.{}", section.key, key.into()),
             label: label.into(),
             value: value.into(),
+            weight: None,
         });
+    }
+    /// A mean over the rows the line `weight` of the same section counts.
+    fn mean(&mut self, key: &str, label: &str, value: f64, weight: &'static str) {
+        self.line(key, label, value);
+        let section = self.sections.last_mut().expect("a section is open");
+        if let Some(l) = section.lines.last_mut() {
+            l.weight = Some(weight);
+        }
     }
 }
 
@@ -178,7 +194,7 @@ pub async fn implementation_report(
     let reach = issue_reach(caller);
     match reach {
         Reach::All => {}
-        Reach::Organization(o) if o == organization => {}
+        Reach::Organizations(ref orgs) if orgs.contains(&organization) => {}
         _ => {
             return Err(Error::Forbidden(
                 "a report is read by the organization's members and admins".into(),
@@ -189,6 +205,108 @@ pub async fn implementation_report(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found("Organization", organization))?;
+    compute(db, org, period, cadence_months).await
+}
+
+/// The consolidated report of `organization` and every organization below it (a district
+/// compiling its agencies' results): one report per organization of the subtree, ordered by
+/// code, and their totals (counts summed; quality means weighted by the number of
+/// assessments). Read by admins and by tokens whose scope covers the whole subtree.
+pub async fn consolidated_report(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    organization: i64,
+    period: Period,
+    cadence_months: u32,
+) -> Result<Report> {
+    let members = crate::store::hierarchy::subtree(db, organization).await?;
+    if !members.iter().all(|o| caller.acts_for(*o)) {
+        return Err(Error::Forbidden(
+            "a consolidated report is read by admins and by tokens whose scope covers the organization and every organization below it (--subtree)".into(),
+        ));
+    }
+    let mut orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(members))
+        .all(db)
+        .await?;
+    orgs.sort_by(|a, b| (a.id != organization, &a.code).cmp(&(b.id != organization, &b.code)));
+    let root = orgs
+        .first()
+        .filter(|o| o.id == organization)
+        .cloned()
+        .ok_or_else(|| Error::not_found("Organization", organization))?;
+    let mut agencies = Vec::with_capacity(orgs.len());
+    for org in orgs {
+        agencies.push(compute(db, org, period, cadence_months).await?);
+    }
+    Ok(Report {
+        organization: root,
+        period,
+        generated_at: Utc::now(),
+        sections: totals(&agencies),
+        agencies,
+    })
+}
+
+/// The sections of `reports` added up line by line: counts are summed, a mean is the mean of
+/// the means weighted by the line it names.
+fn totals(reports: &[Report]) -> Vec<Section> {
+    let Some(first) = reports.first() else {
+        return Vec::new();
+    };
+    let value = |r: &Report, key: &str| {
+        r.sections
+            .iter()
+            .flat_map(|s| &s.lines)
+            .find(|l| l.key == key)
+            .map_or(0.0, |l| l.value)
+    };
+    first
+        .sections
+        .iter()
+        .map(|s| Section {
+            key: s.key,
+            title: s.title,
+            lines: s
+                .lines
+                .iter()
+                .map(|l| {
+                    let total = match l.weight {
+                        None => reports.iter().map(|r| value(r, &l.key)).sum(),
+                        Some(weight) => {
+                            let weight = format!("{}.{weight}", s.key);
+                            let n: f64 = reports.iter().map(|r| value(r, &weight)).sum();
+                            if n == 0.0 {
+                                0.0
+                            } else {
+                                let sum: f64 = reports
+                                    .iter()
+                                    .map(|r| value(r, &l.key) * value(r, &weight))
+                                    .sum();
+                                (sum / n * 10.0).round() / 10.0
+                            }
+                        }
+                    };
+                    Line {
+                        key: l.key.clone(),
+                        label: l.label.clone(),
+                        value: total,
+                        weight: l.weight,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// One organization's report, without the access check.
+async fn compute(
+    db: &impl ConnectionTrait,
+    org: organization::Model,
+    period: Period,
+    cadence_months: u32,
+) -> Result<Report> {
+    let organization = org.id;
     let (from, to) = period.instants();
     let (first_day, end_day) = period.days();
     let last_day = period.last_day();
@@ -433,28 +551,47 @@ pub async fn implementation_report(
             (sum / assessed.len() as f64 * 10.0).round() / 10.0
         }
     };
-    r.line("overall", "Điểm chất lượng bình quân", mean(|a| a.overall));
-    r.line(
+    r.mean(
+        "overall",
+        "Điểm chất lượng bình quân",
+        mean(|a| a.overall),
+        "assessments",
+    );
+    r.mean(
         "completeness",
         "Tính đầy đủ bình quân",
         mean(|a| a.completeness),
+        "assessments",
     );
-    r.line("accuracy", "Tính chính xác bình quân", mean(|a| a.accuracy));
-    r.line(
+    r.mean(
+        "accuracy",
+        "Tính chính xác bình quân",
+        mean(|a| a.accuracy),
+        "assessments",
+    );
+    r.mean(
         "consistency",
         "Tính nhất quán bình quân",
         mean(|a| a.consistency),
+        "assessments",
     );
-    r.line(
+    r.mean(
         "timeliness",
         "Tính kịp thời bình quân",
         mean(|a| a.timeliness),
+        "assessments",
     );
-    r.line("validity", "Tính hợp lệ bình quân", mean(|a| a.validity));
-    r.line(
+    r.mean(
+        "validity",
+        "Tính hợp lệ bình quân",
+        mean(|a| a.validity),
+        "assessments",
+    );
+    r.mean(
         "uniqueness",
         "Tính duy nhất bình quân",
         mean(|a| a.uniqueness),
+        "assessments",
     );
 
     // 8. Open data and feedback.
@@ -554,42 +691,85 @@ pub async fn implementation_report(
         period,
         generated_at: Utc::now(),
         sections: r.sections,
+        agencies: Vec::new(),
     })
 }
 
 /// The report as CSV (with a byte-order mark): a heading block, then one row per line
-/// (section, key, label, value).
+/// (section, key, label, value); a consolidated report follows its totals with the same table
+/// for each organization, each under its name.
 pub fn to_csv(report: &Report) -> Vec<u8> {
     let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
-    let heading = [
+    let table = |r: &Report| {
+        let head = row(&["Mục", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị"]);
+        let lines = r
+            .sections
+            .iter()
+            .flat_map(|s| {
+                s.lines.iter().map(move |l| {
+                    vec![
+                        s.title.to_owned(),
+                        l.key.to_owned(),
+                        l.label.clone(),
+                        l.value.to_string(),
+                    ]
+                })
+            })
+            .collect::<Vec<_>>();
+        std::iter::once(head).chain(lines)
+    };
+    let scope = if report.agencies.is_empty() {
+        "Cơ quan"
+    } else {
+        "Tổng hợp toàn đơn vị và các cơ quan trực thuộc"
+    };
+    let heading = vec![
         row(&[
             "Báo cáo tình hình quản lý, kết nối và chia sẻ dữ liệu",
             "Nghị định 47/2020/NĐ-CP",
         ]),
-        row(&["Cơ quan", &report.organization.name]),
+        row(&[scope, &report.organization.name]),
         row(&["Kỳ báo cáo", &report.period.label()]),
-        row(&["Mục", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị"]),
     ];
-    let lines = report.sections.iter().flat_map(|s| {
-        s.lines.iter().map(move |l| {
-            vec![
-                s.title.to_owned(),
-                l.key.to_owned(),
-                l.label.clone(),
-                l.value.to_string(),
-            ]
-        })
-    });
-    super::sheet::csv_rows(heading.into_iter().chain(lines))
+    let mut rows: Vec<Vec<String>> = heading.into_iter().chain(table(report)).collect();
+    for agency in &report.agencies {
+        rows.push(Vec::new());
+        rows.push(row(&[
+            "Cơ quan",
+            &agency.organization.name,
+            &agency.organization.code,
+        ]));
+        rows.extend(table(agency));
+    }
+    super::sheet::csv_rows(rows)
 }
 
 /// The report as an XLSX workbook, laid out as an office files it: title, organization and
-/// period, then a numbered table per section.
+/// period, then a numbered table per section. A consolidated report has its totals on the
+/// first sheet and one sheet per organization, named by its code.
 pub fn to_xlsx(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Báo cáo")?;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let first = if report.agencies.is_empty() {
+        "Báo cáo"
+    } else {
+        "Tổng hợp"
+    };
+    write_sheet(book.add_worksheet(), first, report)?;
+    for agency in &report.agencies {
+        // Sheet names are at most 31 characters and unique; codes are both.
+        let name: String = agency.organization.code.chars().take(31).collect();
+        write_sheet(book.add_worksheet(), &name, agency)?;
+    }
+    book.save_to_buffer()
+}
+
+fn write_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    name: &str,
+    report: &Report,
+) -> std::result::Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+    sheet.set_name(name)?;
     let title = Format::new()
         .set_bold()
         .set_font_size(14)
@@ -621,7 +801,12 @@ pub fn to_xlsx(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter:
         "(theo Nghị định số 47/2020/NĐ-CP)",
         &Format::new().set_align(FormatAlign::Center),
     )?;
-    sheet.write_with_format(3, 0, "Cơ quan:", &bold)?;
+    let scope = if report.agencies.is_empty() {
+        "Cơ quan:"
+    } else {
+        "Tổng hợp:"
+    };
+    sheet.write_with_format(3, 0, scope, &bold)?;
     sheet.write(3, 1, &report.organization.name)?;
     sheet.write_with_format(4, 0, "Kỳ báo cáo:", &bold)?;
     sheet.write(4, 1, report.period.label())?;
@@ -651,7 +836,7 @@ pub fn to_xlsx(report: &Report) -> std::result::Result<Vec<u8>, rust_xlsxwriter:
             sheet.write_with_format(row, 3, &l.key, &cell)?;
         }
     }
-    book.save_to_buffer()
+    Ok(())
 }
 
 #[cfg(test)]

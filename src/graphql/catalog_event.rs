@@ -306,10 +306,7 @@ async fn visible(
     e: &CatalogEvent,
 ) -> Result<Option<Option<Node>>> {
     let caller = ctx.data_unchecked::<Caller>();
-    let party = caller.is_admin()
-        || caller
-            .organization()
-            .is_some_and(|o| e.organizations.contains(&o));
+    let party = caller.is_admin() || e.organizations.iter().any(|o| caller.acts_for(*o));
     let Some(kind) = Kind::from_name(&e.entity_type) else {
         // Reported uses belong to the parties; other rows without a type (the holiday
         // calendar) are not catalogue events.

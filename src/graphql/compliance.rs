@@ -68,6 +68,8 @@ pub struct ComplianceIssueWhere {
     pub kind: Option<EnumFilter<IssueKind>>,
     /// Issues for one organization to act on.
     pub organization_id: Option<ID>,
+    /// With `organizationId`: issues of that organization and every organization below it.
+    pub include_descendants: Option<bool>,
 }
 
 #[derive(Default)]
@@ -94,6 +96,7 @@ impl ComplianceQuery {
                 .as_ref()
                 .map(|id| ids::decode_as("where.organizationId", id, Kind::Organization))
                 .transpose()?,
+            include_descendants: filter.include_descendants.unwrap_or(false),
         };
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let total = compliance::count(db, ctx.data_unchecked::<Caller>(), &issue_filter).await?;

@@ -13,7 +13,8 @@ use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere, 
 use super::database::Database;
 use super::derivation::{self, Derivation, DerivationOrderField, DerivationWhere};
 use super::filter::{
-    self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput,
+    self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, OrganizationFilter, StringFilter,
+    WhereInput,
 };
 use super::ids::{self, Kind};
 use super::lineage::{self, HopConnection, ImpactConnection, WALK_COST};
@@ -280,6 +281,8 @@ pub struct DataItemWhere {
     pub code: Option<StringFilter>,
     pub name: Option<StringFilter>,
     pub database_id: Option<IdFilter>,
+    /// The organization that owns the item (with `includeDescendants`: or one below it).
+    pub owner_id: Option<OrganizationFilter>,
     pub is_master_data: Option<BooleanFilter>,
     pub is_shared_code_list: Option<BooleanFilter>,
     pub is_personal_data: Option<BooleanFilter>,
@@ -308,6 +311,11 @@ impl WhereInput for DataItemWhere {
                 Column::DatabaseId,
                 Kind::Database,
                 &self.database_id,
+            )?)
+            .add(filter::organization(
+                "where.ownerId",
+                Column::OwnerId,
+                &self.owner_id,
             )?)
             .add(filter::boolean(Column::IsMasterData, &self.is_master_data))
             .add(filter::boolean(

@@ -12,7 +12,7 @@ use entity::{
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
 use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
 use super::filter::{
-    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
+    self, DateTimeFilter, EnumFilter, OrderField, OrganizationFilter, StringFilter, WhereInput,
 };
 use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
@@ -172,7 +172,7 @@ impl DataService {
 pub struct DataServiceWhere {
     pub code: Option<StringFilter>,
     pub name: Option<StringFilter>,
-    pub provider_id: Option<IdFilter>,
+    pub provider_id: Option<OrganizationFilter>,
     pub method: Option<EnumFilter<ServiceMethod>>,
     pub platform: Option<EnumFilter<Platform>>,
     pub status: Option<EnumFilter<ServiceStatus>>,
@@ -191,10 +191,9 @@ impl WhereInput for DataServiceWhere {
                 Some(Column::NameFolded),
                 &self.name,
             )?)
-            .add(filter::id(
+            .add(filter::organization(
                 "where.providerId",
                 Column::ProviderId,
-                Kind::Organization,
                 &self.provider_id,
             )?)
             .add(filter::enumeration(

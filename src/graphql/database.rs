@@ -11,7 +11,8 @@ use entity::{
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
 use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
 use super::filter::{
-    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, OrganizationFilter, StringFilter,
+    WhereInput,
 };
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
@@ -144,7 +145,7 @@ pub struct DatabaseWhere {
     pub kind: Option<EnumFilter<DatabaseKind>>,
     pub status: Option<EnumFilter<DatabaseStatus>>,
     pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
-    pub owner_id: Option<IdFilter>,
+    pub owner_id: Option<OrganizationFilter>,
     pub system_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
@@ -172,10 +173,9 @@ impl WhereInput for DatabaseWhere {
                 Column::UpdateFrequency,
                 &self.update_frequency,
             )?)
-            .add(filter::id(
+            .add(filter::organization(
                 "where.ownerId",
                 Column::OwnerId,
-                Kind::Organization,
                 &self.owner_id,
             )?)
             .add(filter::id(

@@ -78,6 +78,67 @@ pub struct IdFilter {
     pub is_null: Option<bool>,
 }
 
+/// Filter on a reference to an organization: one organization or several, each alone or
+/// with every organization below it in the hierarchy (a district and its departments and
+/// communes).
+#[derive(InputObject, Debug, Default, Clone)]
+pub struct OrganizationFilter {
+    /// Exactly this organization (and, with `includeDescendants`, those below it).
+    pub eq: Option<ID>,
+    /// One of these organizations (and, with `includeDescendants`, those below them).
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<ID>>,
+    /// Also match every organization below the ones named. Default `false`.
+    pub include_descendants: Option<bool>,
+}
+
+/// Most organizations one `in` list of an [`OrganizationFilter`] with `includeDescendants`
+/// may name: each is a walk of the hierarchy.
+const MAX_SUBTREES: usize = 20;
+
+/// A filter on an organization reference held in `col`.
+pub fn organization<C: ColumnTrait>(
+    field: &str,
+    col: C,
+    f: &Option<OrganizationFilter>,
+) -> Result<Condition> {
+    let mut cond = Condition::all();
+    let Some(f) = f else { return Ok(cond) };
+    let descendants = f.include_descendants.unwrap_or(false);
+    let subtree = |root: i64| crate::store::hierarchy::in_subtree(col.as_column_ref(), root);
+    if let Some(v) = &f.eq {
+        let id = ids::decode_as(&format!("{field}.eq"), v, Kind::Organization)?;
+        cond = cond.add(if descendants {
+            subtree(id)
+        } else {
+            col.eq(id).into()
+        });
+    }
+    if let Some(vs) = &f.in_ {
+        check_in_len(field, vs)?;
+        if descendants && vs.len() > MAX_SUBTREES {
+            return Err(Error::LimitExceeded(format!(
+                "{field}.in has {} values; with includeDescendants at most {MAX_SUBTREES} are allowed",
+                vs.len()
+            )));
+        }
+        let decoded = vs
+            .iter()
+            .map(|v| ids::decode_as(&format!("{field}.in"), v, Kind::Organization))
+            .collect::<Result<Vec<_>>>()?;
+        cond = cond.add(if decoded.is_empty() {
+            Condition::all().add(sea_orm::sea_query::Expr::cust("1 = 0"))
+        } else if descendants {
+            decoded
+                .into_iter()
+                .fold(Condition::any(), |any, id| any.add(subtree(id)))
+        } else {
+            Condition::all().add(col.is_in(decoded))
+        });
+    }
+    Ok(cond)
+}
+
 /// Filter on a point in time.
 #[derive(InputObject, Debug, Default, Clone)]
 pub struct DateTimeFilter {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use entity::enums::EdgeKind;
+use entity::enums::{EdgeKind, ShareStatus, SharingMode};
 use entity::{data_item as item_entity, organization as org_entity, share as share_entity};
 use sea_orm::DatabaseConnection;
 
@@ -233,6 +233,9 @@ pub async fn impact(
 pub struct SharingGraphNode {
     organization: i64,
     degree: u32,
+    /// Organizations of the roll-up this node stands for (1 unless it is the collapsed root).
+    members: usize,
+    in_subtree: bool,
 }
 
 #[Object]
@@ -242,39 +245,69 @@ impl SharingGraphNode {
             related::<org_entity::Entity>(ctx, self.organization, "Organization").await?,
         ))
     }
-    /// Share hops from the root organization, in either direction.
+    /// Share hops from the root organization (or from its subtree, in a roll-up), in either
+    /// direction.
     async fn degree(&self) -> i32 {
         self.degree as i32
     }
+    /// How many organizations this node stands for: the size of the subtree for a root drawn
+    /// as one node (`rollUp: COLLAPSED`), 1 otherwise.
+    async fn members(&self) -> i32 {
+        self.members as i32
+    }
+    /// The organization is the root or below it, in a roll-up (`includeDescendants`).
+    async fn in_subtree(&self) -> bool {
+        self.in_subtree
+    }
 }
 
-/// Active shares from one organization to another, counted per mode.
+/// Active shares from one organization to another, counted per mode (shares whose item the
+/// caller may count: the public counts the shares of published items).
 pub struct SharingGraphEdge(walks::OrgEdge);
 
 #[Object]
 impl SharingGraphEdge {
+    /// The organization that shares (for a collapsed roll-up, the root stands for its subtree).
     async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.provider, "Organization").await?,
         ))
     }
+    /// The organization that receives.
     async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.consumer, "Organization").await?,
         ))
     }
+    /// Active shares in the `OPEN` mode (dữ liệu mở) on this edge.
     async fn open(&self) -> i64 {
         self.0.open as i64
     }
+    /// Active shares in the `DEFAULT` mode (chia sẻ mặc định) on this edge.
     async fn default(&self) -> i64 {
         self.0.default as i64
     }
+    /// Active shares in the `ON_REQUEST` mode (chia sẻ theo yêu cầu đặc thù) on this edge.
     async fn on_request(&self) -> i64 {
         self.0.on_request as i64
     }
+    /// All active shares on this edge: the edge's weight.
     async fn total(&self) -> i64 {
-        (self.0.open + self.0.default + self.0.on_request) as i64
+        self.0.total() as i64
     }
+}
+
+/// How a sharing graph treats the organizations below its root.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharingGraphRollUp {
+    /// The root alone: its descendants appear only if shares reach them.
+    None,
+    /// The root and its descendants drawn as one node (the root's): their shares with each
+    /// other drop out, their shares with others are summed on the root's edges.
+    Collapsed,
+    /// The root and its descendants drawn each as its own node (`inSubtree: true`), all at
+    /// degree 0.
+    Members,
 }
 
 /// Organizations joined by active shares around one organization, for dashboards.
@@ -288,12 +321,17 @@ pub struct SharingGraph {
     pub total_edges: i64,
     /// The node budget was reached (some organizations are missing), or `maxEdges` cut the edges.
     pub truncated: bool,
+    /// How the root's descendants are drawn.
+    pub roll_up: SharingGraphRollUp,
+    /// Organizations the walk started from: 1, or the size of the root's subtree in a roll-up.
+    pub subtree_size: i64,
 }
 
 /// Resolves `Organization.sharingGraph`.
 pub async fn sharing_graph(
     ctx: &Context<'_>,
     root: i64,
+    roll_up: SharingGraphRollUp,
     bounds: Bounds,
     max_edges: Option<i32>,
 ) -> Result<SharingGraph> {
@@ -315,9 +353,19 @@ pub async fn sharing_graph(
         Some(n) => n as usize,
     };
     let db = ctx.data_unchecked::<DatabaseConnection>();
+    let members = match roll_up {
+        SharingGraphRollUp::None => vec![root],
+        _ => crate::store::hierarchy::subtree(db, root).await?,
+    };
+    let from = walks::GraphRoot {
+        root,
+        members,
+        collapse: roll_up == SharingGraphRollUp::Collapsed,
+    };
     let g =
-        walks::sharing_graph(db, ctx.data_unchecked::<Caller>(), root, bounds, max_edges).await?;
+        walks::sharing_graph(db, ctx.data_unchecked::<Caller>(), &from, bounds, max_edges).await?;
     let cut = g.edges.len() < g.total_edges;
+    let in_subtree = |id: i64| roll_up != SharingGraphRollUp::None && from.members.contains(&id);
     Ok(SharingGraph {
         nodes: g
             .nodes
@@ -325,6 +373,12 @@ pub async fn sharing_graph(
             .map(|(organization, degree)| SharingGraphNode {
                 organization,
                 degree,
+                members: if from.collapse && organization == root {
+                    from.members.len()
+                } else {
+                    1
+                },
+                in_subtree: in_subtree(organization),
             })
             .collect(),
         edges: g.edges.into_iter().map(SharingGraphEdge).collect(),
@@ -333,6 +387,8 @@ pub async fn sharing_graph(
             note_truncation(ctx, g.truncated || cut);
             g.truncated || cut
         },
+        roll_up,
+        subtree_size: from.members.len() as i64,
     })
 }
 
@@ -386,11 +442,48 @@ impl LineageNode {
 /// An edge of a lineage drawing, in the direction data or ownership goes: `OWNS`
 /// organization → database, `CONTAINS` database → item, `PROVIDES` service → item,
 /// `SHARED_WITH` item → organization, `DERIVED_FROM` source item → derived item.
+/// `SHARED_WITH` and `DERIVED_FROM` edges name the row behind them, so that a drawing can
+/// label and link them.
 #[derive(SimpleObject)]
 pub struct LineageEdge {
     pub kind: EdgeKind,
     pub source: ID,
     pub target: ID,
+    /// For `SHARED_WITH`: the share carrying the item to the organization (the oldest, where
+    /// several do).
+    pub share_id: Option<ID>,
+    /// For `SHARED_WITH`: the share's mode.
+    pub mode: Option<SharingMode>,
+    /// For `SHARED_WITH`: the share's status (walks follow shares in force, so `ACTIVE`).
+    pub status: Option<ShareStatus>,
+    /// For `DERIVED_FROM`: the derivation.
+    pub derivation_id: Option<ID>,
+}
+
+impl From<walks::GraphEdge> for LineageEdge {
+    fn from(e: walks::GraphEdge) -> Self {
+        let (share_id, mode, status, derivation_id) = match e.row {
+            Some(walks::EdgeRow::Share { id, mode }) => (
+                Some(ids::encode(Kind::Share, id)),
+                Some(mode),
+                Some(ShareStatus::Active),
+                None,
+            ),
+            Some(walks::EdgeRow::Derivation(id)) => {
+                (None, None, None, Some(ids::encode(Kind::Derivation, id)))
+            }
+            None => (None, None, None, None),
+        };
+        Self {
+            kind: e.kind,
+            source: node_id(e.from),
+            target: node_id(e.to),
+            share_id,
+            mode,
+            status,
+            derivation_id,
+        }
+    }
 }
 
 /// A lineage drawing: typed nodes and edges, ready for a graph layout.
@@ -479,15 +572,7 @@ impl LineageQuery {
                 .into_iter()
                 .map(|(node, degree)| LineageNode { node, degree })
                 .collect(),
-            edges: g
-                .edges
-                .into_iter()
-                .map(|(kind, from, to)| LineageEdge {
-                    kind,
-                    source: node_id(from),
-                    target: node_id(to),
-                })
-                .collect(),
+            edges: g.edges.into_iter().map(LineageEdge::from).collect(),
             truncated: {
                 note_truncation(ctx, g.truncated);
                 g.truncated

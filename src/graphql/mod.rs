@@ -31,6 +31,7 @@ pub mod share;
 pub mod sharing_agreement;
 pub mod sharing_policy;
 pub mod sharing_request;
+pub mod statistics;
 pub mod usage;
 pub mod viewer;
 

@@ -197,7 +197,7 @@ impl Feedback {
     /// How to reach the sender: shown only to the organization's members and admins.
     async fn contact_email(&self, ctx: &Context<'_>) -> Option<&str> {
         let caller = ctx.data_unchecked::<Caller>();
-        let insider = caller.is_admin() || caller.organization() == Some(self.0.organization_id);
+        let insider = caller.acts_for(self.0.organization_id);
         insider.then_some(self.0.contact_email.as_deref()).flatten()
     }
     async fn status(&self) -> FeedbackStatus {
@@ -229,7 +229,7 @@ pub struct OpenDatasetWhere {
     pub code: Option<StringFilter>,
     /// Matches with or without Vietnamese diacritics.
     pub title: Option<StringFilter>,
-    pub organization_id: Option<IdFilter>,
+    pub organization_id: Option<super::filter::OrganizationFilter>,
     pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
     /// `true`: published; `false`: drafts.
     pub published: Option<BooleanFilter>,
@@ -248,10 +248,9 @@ impl WhereInput for OpenDatasetWhere {
                 Some(Column::TitleFolded),
                 &self.title,
             )?)
-            .add(filter::id(
+            .add(filter::organization(
                 "where.organizationId",
                 Column::OrganizationId,
-                Kind::Organization,
                 &self.organization_id,
             )?)
             .add(filter::enumeration(

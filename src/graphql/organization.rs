@@ -256,20 +256,51 @@ impl Organization {
         let scope = Scope::children(share_entity::Column::ConsumerId, self.0.id);
         list(ctx, scope, args, ShareOrderField::CreatedAt).await
     }
+    /// The figures a dashboard's cards show, for this organization or (`includeDescendants`)
+    /// for it and every organization below it, over the rows the caller may see. A bounded
+    /// number of statements whatever the size of the subtree.
+    #[graphql(complexity = "WALK_COST + child_complexity")]
+    async fn statistics(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] include_descendants: bool,
+    ) -> Result<super::statistics::OrganizationStatistics> {
+        let figures = crate::domain::statistics::statistics(
+            ctx.data_unchecked::<sea_orm::DatabaseConnection>(),
+            ctx.data_unchecked::<crate::access::Caller>(),
+            crate::domain::statistics::Of {
+                organization: self.0.id,
+                include_descendants,
+            },
+        )
+        .await?;
+        Ok(figures.into())
+    }
     /// Organizations joined to this one by active shares, in either direction, up to `depth`
     /// hops (default 1), with share counts per mode: a dashboard's sharing graph. At most
-    /// `maxNodes` organizations (default 1,000) and `maxEdges` edges (the heaviest).
+    /// `maxNodes` organizations (default 1,000) beyond the start and `maxEdges` edges (the
+    /// heaviest). With `includeDescendants` the walk starts from this organization and every
+    /// organization below it (a district and its departments and communes), drawn as one node
+    /// (`collapseDescendants`, the default) or each as its own; `rollUp` says which.
     #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[allow(clippy::too_many_arguments)]
     async fn sharing_graph(
         &self,
         ctx: &Context<'_>,
         depth: Option<i32>,
         max_nodes: Option<i32>,
         max_edges: Option<i32>,
+        #[graphql(default = false)] include_descendants: bool,
+        #[graphql(default = true)] collapse_descendants: bool,
     ) -> Result<SharingGraph> {
         let max_nodes = max_nodes.or(Some(lineage::SHARING_GRAPH_DEFAULT_NODES));
         let bounds = lineage::bounds(ctx, Some(depth.unwrap_or(1)), max_nodes)?;
-        lineage::sharing_graph(ctx, self.0.id, bounds, max_edges).await
+        let roll_up = match (include_descendants, collapse_descendants) {
+            (false, _) => lineage::SharingGraphRollUp::None,
+            (true, true) => lineage::SharingGraphRollUp::Collapsed,
+            (true, false) => lineage::SharingGraphRollUp::Members,
+        };
+        lineage::sharing_graph(ctx, self.0.id, roll_up, bounds, max_edges).await
     }
 }
 

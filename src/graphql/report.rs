@@ -55,12 +55,14 @@ pub struct ReportSection {
     pub lines: Vec<ReportLine>,
 }
 
+pub struct ImplementationReport(rules::Report);
+
 /// An organization's implementation report under Decree 47/2020 (báo cáo tình hình triển
 /// khai): databases by kind and status, items by sharing mode, services, shares, requests
 /// answered on time or late, agreements, quality, open data and feedback, violations, overdue
-/// reviews. Also downloadable as CSV and XLSX (see `csvPath`, `xlsxPath`).
-pub struct ImplementationReport(rules::Report);
-
+/// reviews. Also downloadable as CSV and XLSX (see `csvPath`, `xlsxPath`). A consolidated
+/// report (`includeDescendants`) holds the totals of the organization and every organization
+/// below it in `sections`, and each one's own report in `agencies`.
 #[Object]
 impl ImplementationReport {
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
@@ -106,6 +108,20 @@ impl ImplementationReport {
             })
             .collect()
     }
+    /// Whether this is a consolidated report: `sections` are the totals of `agencies`.
+    async fn consolidated(&self) -> bool {
+        !self.0.agencies.is_empty()
+    }
+    /// In a consolidated report, the report of each organization it adds up (the root first,
+    /// then by code); empty otherwise.
+    async fn agencies(&self) -> Vec<ImplementationReport> {
+        self.0
+            .agencies
+            .iter()
+            .cloned()
+            .map(ImplementationReport)
+            .collect()
+    }
     /// The value of one line by its key (e.g. `shares.active`); `null` for an unknown key.
     async fn value(&self, key: String) -> Option<f64> {
         self.0
@@ -133,8 +149,13 @@ fn download_path(r: &rules::Report, ext: &str) -> String {
         Period::Year { .. } => String::new(),
     };
     let year = r.period.year();
+    let roll_up = if r.agencies.is_empty() {
+        ""
+    } else {
+        "&includeDescendants=true"
+    };
     format!(
-        "/reports/implementation.{ext}?organizationId={}&year={year}{part}",
+        "/reports/implementation.{ext}?organizationId={}&year={year}{part}{roll_up}",
         id.as_str()
     )
 }
@@ -145,22 +166,26 @@ pub struct ReportQuery;
 #[Object]
 impl ReportQuery {
     /// The organization's implementation report for a period, for its members and admins.
+    /// With `includeDescendants`, the consolidated report of the organization and every
+    /// organization below it (a district compiling its agencies' results), for admins and
+    /// tokens whose scope covers that subtree.
     async fn implementation_report(
         &self,
         ctx: &Context<'_>,
         organization_id: ID,
         period: ReportPeriodInput,
+        #[graphql(default = false)] include_descendants: bool,
     ) -> Result<ImplementationReport> {
         let org = ids::decode_as("organizationId", &organization_id, Kind::Organization)?;
         let period = Period::new(period.year, period.quarter, period.half)?;
-        let report = rules::implementation_report(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            ctx.data_unchecked::<Caller>(),
-            org,
-            period,
-            ctx.data_unchecked::<Arc<Limits>>().review_cadence_months,
-        )
-        .await?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let caller = ctx.data_unchecked::<Caller>();
+        let cadence = ctx.data_unchecked::<Arc<Limits>>().review_cadence_months;
+        let report = if include_descendants {
+            rules::consolidated_report(db, caller, org, period, cadence).await?
+        } else {
+            rules::implementation_report(db, caller, org, period, cadence).await?
+        };
         Ok(ImplementationReport(report))
     }
 }

@@ -12,7 +12,9 @@ use sea_orm::{ColumnTrait, Condition};
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
 use super::data_item::DataItem;
 use super::data_service::DataService;
-use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, OrganizationFilter, WhereInput,
+};
 use super::ids::{self, Kind};
 use super::loader::Scope;
 use super::mutation::{
@@ -34,6 +36,26 @@ impl From<Model> for Share {
     }
 }
 
+impl Share {
+    fn is_party(&self, ctx: &Context<'_>) -> bool {
+        let caller = ctx.data_unchecked::<crate::access::Caller>();
+        caller.acts_for(self.0.provider_id) || caller.acts_for(self.0.consumer_id)
+    }
+
+    /// What only the parties read: the public sees who shares what with whom, not why.
+    fn party_only<'a>(&self, ctx: &Context<'_>, value: &'a Option<String>) -> Option<&'a str> {
+        if self.is_party(ctx) {
+            value.as_deref()
+        } else {
+            None
+        }
+    }
+}
+
+/// The edge "provider shares data item with consumer" (chia sẻ): under which mode, through
+/// which service, with which status and validity. The public reads the shares of published
+/// items (unless the server keeps shares with their parties); purpose, legal basis, status
+/// reason, agreement and request stay with the two parties.
 #[Object]
 impl Share {
     pub async fn id(&self) -> ID {
@@ -46,15 +68,23 @@ impl Share {
     async fn status(&self) -> ShareStatus {
         self.0.effective_status(today())
     }
-    /// Why the share was suspended or revoked.
-    async fn status_reason(&self) -> Option<&str> {
-        self.0.status_reason.as_deref()
+    /// Why the share was suspended or revoked. Only the parties (and admins) read it; `null`
+    /// for everyone else.
+    async fn status_reason(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.party_only(ctx, &self.0.status_reason)
     }
-    async fn purpose(&self) -> Option<&str> {
-        self.0.purpose.as_deref()
+    /// What the consumer uses the data for. Only the parties (and admins) read it.
+    async fn purpose(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.party_only(ctx, &self.0.purpose)
     }
-    async fn legal_basis(&self) -> Option<&str> {
-        self.0.legal_basis.as_deref()
+    /// The legal basis of the share, as text. Only the parties (and admins) read it.
+    async fn legal_basis(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.party_only(ctx, &self.0.legal_basis)
+    }
+    /// Whether the caller reads this share as one of its parties (or an admin): the fields
+    /// that stay with the parties are `null` otherwise.
+    async fn as_party(&self, ctx: &Context<'_>) -> bool {
+        self.is_party(ctx)
     }
     async fn valid_from(&self) -> Option<NaiveDate> {
         self.0.valid_from
@@ -125,10 +155,10 @@ pub struct ShareWhere {
     /// By status as clients see it: `EXPIRED` and `ACTIVE` follow from `validUntil`.
     pub status: Option<EnumFilter<ShareStatus>>,
     pub data_item_id: Option<IdFilter>,
-    pub provider_id: Option<IdFilter>,
-    pub consumer_id: Option<IdFilter>,
+    pub provider_id: Option<OrganizationFilter>,
+    pub consumer_id: Option<OrganizationFilter>,
     /// Either side of the share: the provider or the consumer.
-    pub counterparty_id: Option<IdFilter>,
+    pub counterparty_id: Option<OrganizationFilter>,
     pub service_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
@@ -157,16 +187,14 @@ impl WhereInput for ShareWhere {
                 Kind::DataItem,
                 &self.data_item_id,
             )?)
-            .add(filter::id(
+            .add(filter::organization(
                 "where.providerId",
                 Column::ProviderId,
-                Kind::Organization,
                 &self.provider_id,
             )?)
-            .add(filter::id(
+            .add(filter::organization(
                 "where.consumerId",
                 Column::ConsumerId,
-                Kind::Organization,
                 &self.consumer_id,
             )?)
             .add(filter::id(
@@ -177,20 +205,18 @@ impl WhereInput for ShareWhere {
             )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at));
-        if let Some(f) = &self.counterparty_id {
+        if self.counterparty_id.is_some() {
             cond = cond.add(
                 Condition::any()
-                    .add(filter::id(
+                    .add(filter::organization(
                         "where.counterpartyId",
                         Column::ProviderId,
-                        Kind::Organization,
-                        &Some(f.clone()),
+                        &self.counterparty_id,
                     )?)
-                    .add(filter::id(
+                    .add(filter::organization(
                         "where.counterpartyId",
                         Column::ConsumerId,
-                        Kind::Organization,
-                        &Some(f.clone()),
+                        &self.counterparty_id,
                     )?),
             );
         }
@@ -224,6 +250,12 @@ pub enum ShareOrderField {
     CreatedAt,
     UpdatedAt,
     Mode,
+    /// The provider's name, diacritics and case folded ("Bản" sorts next to "Ban").
+    ProviderName,
+    /// The consumer's name, folded alike.
+    ConsumerName,
+    /// The shared item's name, folded alike.
+    ItemName,
 }
 
 impl OrderField<Entity> for ShareOrderField {
@@ -232,6 +264,9 @@ impl OrderField<Entity> for ShareOrderField {
             Self::CreatedAt => Column::CreatedAt,
             Self::UpdatedAt => Column::UpdatedAt,
             Self::Mode => Column::Mode,
+            Self::ProviderName => Column::ProviderName,
+            Self::ConsumerName => Column::ConsumerName,
+            Self::ItemName => Column::ItemName,
         }
     }
 }

@@ -8,7 +8,9 @@ use entity::sharing_policy::{Column, Entity, Model};
 
 use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
 use super::data_item::DataItem;
-use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, OrganizationFilter, WhereInput,
+};
 use super::ids::{self, Kind};
 use super::loader::Scope;
 use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, patch_opt};
@@ -67,6 +69,8 @@ pub struct SharingPolicyWhere {
     pub consumer_type: Option<EnumFilter<ConsumerType>>,
     pub mode: Option<EnumFilter<SharingMode>>,
     pub data_item_id: Option<IdFilter>,
+    /// The organization that owns the item (with `includeDescendants`: or one below it).
+    pub owner_id: Option<OrganizationFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
     pub or: Option<Vec<SharingPolicyWhere>>,
@@ -87,6 +91,25 @@ impl WhereInput for SharingPolicyWhere {
                 Kind::DataItem,
                 &self.data_item_id,
             )?)
+            .add(match &self.owner_id {
+                None => sea_orm::Condition::all(),
+                Some(_) => {
+                    let owned = filter::organization(
+                        "where.ownerId",
+                        item_entity::Column::OwnerId,
+                        &self.owner_id,
+                    )?;
+                    let items = sea_orm::sea_query::Query::select()
+                        .column(item_entity::Column::Id)
+                        .from(item_entity::Entity)
+                        .cond_where(owned)
+                        .to_owned();
+                    sea_orm::Condition::all().add(sea_orm::ColumnTrait::in_subquery(
+                        &Column::DataItemId,
+                        items,
+                    ))
+                }
+            })
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))
     }

@@ -1,6 +1,6 @@
 //! `viewer`: who the caller is and what it may do, so that clients can shape their screens.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Enum, ID, Object};
 use entity::enums::Role;
 use entity::organization as org_entity;
 
@@ -12,6 +12,19 @@ use crate::error::Result;
 
 /// The caller of this request.
 pub struct Viewer(Caller);
+
+/// Whose private data a caller reads.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewerScope {
+    /// No token: the published catalogue only.
+    Public,
+    /// The token's organization (besides the published catalogue).
+    Organization,
+    /// The token's organization and every organization below it in the hierarchy.
+    Subtree,
+    /// Every organization (admins).
+    Everything,
+}
 
 #[Object]
 impl Viewer {
@@ -35,6 +48,22 @@ impl Viewer {
                 .map(Organization),
             None => None,
         })
+    }
+    /// Whose private data the caller reads (and, for a steward, writes).
+    async fn scope(&self) -> ViewerScope {
+        if self.0.is_admin() {
+            return ViewerScope::Everything;
+        }
+        match self.0.scope() {
+            None => ViewerScope::Public,
+            Some(s) if s.subtree => ViewerScope::Subtree,
+            Some(_) => ViewerScope::Organization,
+        }
+    }
+    /// How many organizations the scope covers (1 for one organization, the subtree's size
+    /// for a subtree; 0 for the public and admins, who read everything public or everything).
+    async fn scope_size(&self) -> i32 {
+        self.0.organizations().map_or(0, |o| o.len() as i32)
     }
     /// Reads the private data of its organization (its shares, internal items, systems).
     async fn reads_own_organization(&self) -> bool {

@@ -1,11 +1,13 @@
-//! Who may see and do what (DESIGN.md §4): tokens, the `viewer` field, and a table-driven
-//! authorization matrix over every entity, every read path and every mutation, for five
-//! callers: the public, a viewer of A, a steward of A, a steward of B, and an admin.
+//! Who may see and do what (docs/design.md): tokens, the `viewer` field, and a table-driven
+//! authorization matrix over every entity, every read path and every mutation, for seven
+//! callers: the public, a viewer of A, a steward of A, a steward of B, an admin, and a viewer
+//! and a steward of the province above A, B and C with subtree scope; the read matrix runs
+//! under each `SHAREGRAPH_PUBLIC_SHARES` setting.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
-use sharegraph::access::Role;
+use sharegraph::access::{PublicShares, Role};
 
 use crate::support::{TestApp, code, create_db, create_item, create_org};
 
@@ -14,16 +16,21 @@ const B: &str = "000.00.32.H57";
 const C: &str = "000.00.33.H57";
 
 /// The callers of the matrix, in column order.
-const CALLERS: [&str; 5] = [
+const CALLERS: [&str; 7] = [
     "anonymous",
     "viewer of A",
     "steward of A",
     "steward of B",
     "admin",
+    "subtree viewer of the province",
+    "subtree steward of the province",
 ];
 
+/// The province above A, B and C.
+const PROVINCE: &str = "000.00.00.H57";
+
 struct Callers {
-    tokens: [Option<String>; 5],
+    tokens: [Option<String>; 7],
 }
 
 impl Callers {
@@ -35,6 +42,8 @@ impl Callers {
                 Some(app.token(Role::Steward, Some(A)).await),
                 Some(app.token(Role::Steward, Some(B)).await),
                 Some(app.admin.clone()),
+                Some(app.subtree_token(Role::Viewer, PROVINCE).await),
+                Some(app.subtree_token(Role::Steward, PROVINCE).await),
             ],
         }
     }
@@ -160,14 +169,7 @@ async fn feedback(app: &TestApp, fx: &Fixture, n: usize) -> String {
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
-    let province = create_org(
-        app,
-        "000.00.00.H57",
-        "UBND tỉnh Thừa Thiên Huế",
-        "PROVINCE",
-        None,
-    )
-    .await;
+    let province = create_org(app, PROVINCE, "UBND tỉnh Thừa Thiên Huế", "PROVINCE", None).await;
     let org_a = create_org(
         app,
         A,
@@ -242,13 +244,20 @@ struct ReadCase {
     parent: String,
     nested_path: &'static [&'static str],
     /// Seen by each caller, in [`CALLERS`] order.
-    seen: [bool; 5],
+    seen: [bool; 7],
 }
 
-const ALL: [bool; 5] = [true; 5];
-const OWN: [bool; 5] = [false, true, true, false, true];
+const ALL: [bool; 7] = [true; 7];
+const OWN: [bool; 7] = [false, true, true, false, true, true, true];
+/// What the public sees under `SHAREGRAPH_PUBLIC_SHARES=organizations|none`: a share only its
+/// parties (and those acting for them) read.
+const PARTIES_AB: [bool; 7] = [false, true, true, true, true, true, true];
+const PARTIES_AC: [bool; 7] = OWN;
 
-fn read_cases(fx: &Fixture) -> Vec<ReadCase> {
+fn read_cases(fx: &Fixture, public_shares: PublicShares) -> Vec<ReadCase> {
+    // The shares' item is published: the public reads them unless the server keeps shares
+    // with their parties.
+    let public = public_shares == PublicShares::Shares;
     vec![
         ReadCase {
             what: "organization A",
@@ -358,7 +367,7 @@ fn read_cases(fx: &Fixture) -> Vec<ReadCase> {
             nested: "query($parent: ID!) { organization(id: $parent) { sharesProvided(first: 100) { totalCount nodes { id } } } }",
             parent: fx.org_a.clone(),
             nested_path: &["organization", "sharesProvided"],
-            seen: [false, true, true, true, true],
+            seen: if public { ALL } else { PARTIES_AB },
         },
         ReadCase {
             what: "share A → C",
@@ -368,7 +377,7 @@ fn read_cases(fx: &Fixture) -> Vec<ReadCase> {
             nested: "query($parent: ID!) { dataItem(id: $parent) { shares(first: 100) { totalCount nodes { id } } } }",
             parent: fx.published_item.clone(),
             nested_path: &["dataItem", "shares"],
-            seen: OWN,
+            seen: if public { ALL } else { PARTIES_AC },
         },
         ReadCase {
             what: "derivation from an internal item",
@@ -410,11 +419,32 @@ fn connections(v: &Value, path: &[&str]) -> (Vec<String>, i64) {
 
 #[tokio::test]
 async fn every_read_path_shows_each_caller_only_what_it_may_see() {
-    let app = TestApp::spawn().await;
+    read_matrix(PublicShares::Shares, |_| true).await;
+}
+
+/// The share rows of the read matrix when the public sees only organization-to-organization
+/// counts, or no shares at all.
+#[tokio::test]
+async fn shares_stay_with_their_parties_when_the_server_says_so() {
+    for setting in [PublicShares::Organizations, PublicShares::None] {
+        read_matrix(setting, |case| case.list == "shares").await;
+    }
+}
+
+async fn read_matrix(public_shares: PublicShares, only: impl Fn(&ReadCase) -> bool) {
+    let app = TestApp::spawn_with(|limits| {
+        limits.rate_limit_per_minute = 0;
+        limits.anonymous_rate_limit_per_minute = 0;
+        limits.public_shares = public_shares;
+    })
+    .await;
     let fx = fixture(&app).await;
     let callers = Callers::new(&app).await;
     let mut failures = Vec::new();
-    for case in read_cases(&fx) {
+    for case in read_cases(&fx, public_shares)
+        .into_iter()
+        .filter(|c| only(c))
+    {
         let parent = case.parent.clone();
         for (c, token) in callers.tokens.iter().enumerate() {
             let token = token.as_deref();
@@ -422,7 +452,7 @@ async fn every_read_path_shows_each_caller_only_what_it_may_see() {
             let check = |failures: &mut Vec<String>, path: &str, seen: bool| {
                 if seen != expect {
                     failures.push(format!(
-                        "{} by {} through {path}: seen {seen}, expected {expect}",
+                        "{} by {} through {path} ({public_shares:?}): seen {seen}, expected {expect}",
                         case.what, CALLERS[c]
                     ));
                 }
@@ -535,12 +565,12 @@ const OK: &str = "OK";
 const F: &str = "FORBIDDEN";
 const NF: &str = "NOT_FOUND";
 /// Stewards of A and admins.
-const STEWARD: [&str; 5] = [F, F, OK, F, OK];
+const STEWARD: [&str; 7] = [F, F, OK, F, OK, F, OK];
 /// Stewards of A and admins; hidden from B, so B is told it does not exist.
-const STEWARD_HIDDEN: [&str; 5] = [F, F, OK, NF, OK];
-const ADMIN: [&str; 5] = [F, F, F, F, OK];
+const STEWARD_HIDDEN: [&str; 7] = [F, F, OK, NF, OK, F, OK];
+const ADMIN: [&str; 7] = [F, F, F, F, OK, F, F];
 /// Anyone, the public included (feedback on open data).
-const ANYONE: [&str; 5] = [OK, OK, OK, OK, OK];
+const ANYONE: [&str; 7] = [OK; 7];
 
 impl Write {
     const ALL: [Write; 45] = [
@@ -591,7 +621,7 @@ impl Write {
         Write::ImportInventory,
     ];
 
-    fn expected(self) -> [&'static str; 5] {
+    fn expected(self) -> [&'static str; 7] {
         use Write::*;
         match self {
             CreateOrganization | MoveOrganization | DeleteOrganization | AddHoliday => ADMIN,
@@ -622,10 +652,24 @@ impl Write {
                 "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }",
                 json!({ "input": { "id": fx.org_a, "phone": format!("0234 3886 {n:03}") } }),
             ),
-            MoveOrganization => (
-                "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }",
-                json!({ "input": { "id": fx.org_a, "parentId": fx.org_c, "phone": format!("{n}") } }),
-            ),
+            MoveOrganization => {
+                // Always a real move: to whichever of C and the province A is not under now.
+                let now = app
+                    .ok(
+                        "query($id: ID!) { organization(id: $id) { parent { id } } }",
+                        json!({ "id": fx.org_a }),
+                    )
+                    .await;
+                let to = if now["organization"]["parent"]["id"] == json!(fx.org_c) {
+                    &fx.province
+                } else {
+                    &fx.org_c
+                };
+                (
+                    "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }",
+                    json!({ "input": { "id": fx.org_a, "parentId": to, "phone": format!("{n}") } }),
+                )
+            }
             DeleteOrganization => {
                 let org = create_org(
                     app,
@@ -941,7 +985,7 @@ async fn tokens_are_checked_and_the_viewer_says_who_calls() {
     assert_eq!(data["viewer"]["canWrite"], false);
 
     // Malformed, unknown and revoked tokens are refused with 401, never read as the public.
-    let revoked = sharegraph::access::token::create(&app.db, "cũ", Role::Viewer, Some(A))
+    let revoked = sharegraph::access::token::create(&app.db, "cũ", Role::Viewer, Some(A), false)
         .await
         .unwrap();
     sharegraph::access::token::revoke(&app.db, revoked.row.id)
@@ -985,7 +1029,7 @@ async fn walks_stop_at_what_the_caller_may_not_see() {
     let app = TestApp::spawn().await;
     let fx = fixture(&app).await;
     let callers = Callers::new(&app).await;
-    let [anonymous, _, steward_a, steward_b, _] = &callers.tokens;
+    let [anonymous, _, steward_a, steward_b, ..] = &callers.tokens;
     let up =
         "query($id: ID!) { dataItem(id: $id) { upstream { totalCount nodes { item { id } } } } }";
     let impact = "query($id: ID!) { dataItem(id: $id) { impact { totalCount nodes { organization { code } via } } } }";
@@ -1028,7 +1072,8 @@ async fn walks_stop_at_what_the_caller_may_not_see() {
         .collect();
     assert!(seen.contains(&&json!(fx.internal_item)));
 
-    // The public: no internal item, no share, no receiver.
+    // The public: no internal item; the shares of the published item and their receivers
+    // (the sharing graph of the published catalogue is public).
     let data = app
         .ok_as(anonymous.as_deref(), up, json!({ "id": fx.published_item }))
         .await;
@@ -1040,11 +1085,11 @@ async fn walks_stop_at_what_the_caller_may_not_see() {
             json!({ "id": fx.published_item }),
         )
         .await;
-    assert_eq!(data["dataItem"]["impact"]["totalCount"], 0);
+    assert_eq!(data["dataItem"]["impact"]["totalCount"], 2);
     let data = app
         .ok_as(anonymous.as_deref(), graph, json!({ "id": fx.org_a }))
         .await;
-    assert_eq!(data["organization"]["sharingGraph"]["totalEdges"], 0);
+    assert_eq!(data["organization"]["sharingGraph"]["totalEdges"], 2);
     let data = app
         .ok_as(
             anonymous.as_deref(),
@@ -1061,7 +1106,7 @@ async fn walks_stop_at_what_the_caller_may_not_see() {
     assert!(!seen.contains(&&json!(fx.internal_item)));
     assert!(seen.contains(&&json!(fx.published_item)));
 
-    // B sees the share it receives, not the one to C; not A's internal item.
+    // B sees both public shares; not A's internal item.
     let data = app
         .ok_as(
             steward_b.as_deref(),
@@ -1075,7 +1120,7 @@ async fn walks_stop_at_what_the_caller_may_not_see() {
         .iter()
         .map(|n| &n["organization"]["code"])
         .collect();
-    assert_eq!(codes, [&json!(B)]);
+    assert_eq!(codes, [&json!(B), &json!(C)]);
     let data = app
         .ok_as(steward_b.as_deref(), up, json!({ "id": fx.published_item }))
         .await;

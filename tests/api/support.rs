@@ -166,7 +166,7 @@ impl TestApp {
         let mut limits = config.limits.clone();
         configure(&mut limits);
         let built = sharegraph::app::build(db.clone(), limits);
-        let admin = token::create(&db, "test admin", Role::Admin, None)
+        let admin = token::create(&db, "test admin", Role::Admin, None, false)
             .await
             .expect("admin token")
             .token;
@@ -218,7 +218,15 @@ impl TestApp {
 
     /// A new token; `org` is an organization's code.
     pub async fn token(&self, role: Role, org: Option<&str>) -> String {
-        token::create(&self.db, "test token", role, org)
+        token::create(&self.db, "test token", role, org, false)
+            .await
+            .expect("token")
+            .token
+    }
+
+    /// A new token acting for the organization with code `org` and every one below it.
+    pub async fn subtree_token(&self, role: Role, org: &str) -> String {
+        token::create(&self.db, "test subtree token", role, Some(org), true)
             .await
             .expect("token")
             .token
