@@ -14,6 +14,7 @@ use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError}
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -493,7 +494,7 @@ async fn graphql_ws(
     Extension(client): Extension<Key>,
     headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> HttpResponse {
     // Browsers send no preflight for a WebSocket: the upgrade's Origin is checked against the
     // same list as CORS (clients that are not browsers send none).
@@ -507,6 +508,10 @@ async fn graphql_ws(
             "this origin may not open subscriptions here (SHAREGRAPH_CORS_ORIGINS)",
         );
     }
+    let upgrade = match upgrade {
+        Ok(u) => u,
+        Err(rejection) => return rejection.into_response(),
+    };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {

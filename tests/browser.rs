@@ -1,7 +1,8 @@
 //! The GraphiQL playground in a real browser: Debian's Chromium, headless, driven by
 //! `tests/browser/graphiql.mjs` (playwright-core), against `sharegraph serve --demo`. The page
 //! must render with every request kept to the server's origin, run a query, send the token
-//! typed in the Headers tab, and show subscription events.
+//! typed in the Headers tab, and show subscription events; and a page on another origin
+//! (`tests/browser/widget.mjs`) must reach the API through CORS.
 //!
 //! Needs Chromium (`apt-get install chromium`) and `npm ci --prefix tests/browser`, so it is
 //! ignored by a plain `cargo test`; `.ci/run` installs both and runs it with `--ignored`.
@@ -55,4 +56,20 @@ fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
         "{stdout}"
     );
     assert!(dir.path().join("graphiql.png").exists());
+
+    // A page on another origin calls the API (CORS), with and without a token.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/widget.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(format!("http://{}/graphql", server.addr))
+        .arg(&viewer)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("cross-origin widget drew") && stdout.ends_with("ok\n"),
+        "{stdout}"
+    );
 }

@@ -325,7 +325,7 @@ impl IssueKind {
     }
 }
 
-/// What a token's holder may do (DESIGN.md §4).
+/// What a token's holder may do (docs/design.md, "Who may see and do what").
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]

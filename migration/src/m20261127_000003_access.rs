@@ -19,7 +19,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::Restrict;
 
-        // An item is part of the published catalogue when some policy shares it (DESIGN.md §4);
+        // An item is part of the published catalogue when some policy shares it (docs/design.md);
         // kept in step by the policy write path, so that public reads test a column instead of
         // probing the policies of every row.
         manager

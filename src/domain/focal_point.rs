@@ -106,7 +106,7 @@ impl Record for FocalPoint {
         a.term_end = Set(f.term_end);
     }
 
-    /// At most one focal point of a scope is in office per organization (DESIGN.md §1):
+    /// At most one focal point of a scope is in office per organization (docs/design.md, "Focal points"):
     /// appointing one ends the term of the one before it, on the day the new term starts.
     async fn after_write(tx: &mut Tx<'_>, _: Option<&Model>, after: Option<&Model>) -> Result<()> {
         let Some(new) = after else { return Ok(()) };

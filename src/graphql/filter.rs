@@ -105,14 +105,10 @@ pub fn organization<C: ColumnTrait>(
     let mut cond = Condition::all();
     let Some(f) = f else { return Ok(cond) };
     let descendants = f.include_descendants.unwrap_or(false);
-    let subtree = |root: i64| crate::store::hierarchy::in_subtree(col.as_column_ref(), root);
+    let subtree = |root: i64| crate::store::hierarchy::in_subtree(col, root);
     if let Some(v) = &f.eq {
         let id = ids::decode_as(&format!("{field}.eq"), v, Kind::Organization)?;
-        cond = cond.add(if descendants {
-            subtree(id)
-        } else {
-            col.eq(id).into()
-        });
+        cond = cond.add(if descendants { subtree(id) } else { col.eq(id) });
     }
     if let Some(vs) = &f.in_ {
         check_in_len(field, vs)?;

@@ -1,8 +1,8 @@
 //! The organization hierarchy: an organization and everything below it (its subtree), for
 //! subtree-scoped tokens, roll-ups and filters "owned by X or below".
 
-use sea_orm::sea_query::{Expr, IntoColumnRef};
-use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, Statement, Value};
 
 /// `SELECT id` of the subtree rooted at `root` (an SQL expression: a placeholder or a
 /// column; the root included): a recursive walk down `parent_id`, cycle-safe because `UNION`
@@ -19,12 +19,16 @@ pub fn subtree_select(root: &str) -> String {
 }
 
 /// The condition "`column` names an organization in the subtree of `root`", evaluated by the
-/// database in the statement it is part of (no list of ids travels with it).
-pub fn in_subtree(column: impl IntoColumnRef, root: i64) -> Expr {
-    Expr::cust_with_exprs(
-        format!("$1 IN ({})", subtree_select("$2")),
-        [Expr::col(column), Expr::val(root)],
-    )
+/// database in the statement it is part of (no list of ids travels with it). The root is an
+/// integer written into the SQL, so the text has no placeholder whose syntax would differ
+/// between the databases.
+pub fn in_subtree(column: impl ColumnTrait, root: i64) -> Expr {
+    Expr::cust(format!(
+        "\"{}\".\"{}\" IN ({})",
+        column.entity_name(),
+        column.as_str(),
+        subtree_select(&root.to_string())
+    ))
 }
 
 /// The ids of `root` and every organization below it, sorted.

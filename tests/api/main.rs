@@ -18,6 +18,7 @@ mod metrics;
 mod paging;
 mod properties;
 mod publication;
+mod reach;
 mod search;
 mod sharing;
 mod statements;
