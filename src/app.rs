@@ -18,6 +18,26 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, DbErr>
     open_database_in(config, None).await
 }
 
+/// Opens the configured database for the server: migrated now, or, when migrations are a
+/// separate deployment step, checked to need none.
+pub async fn open_database_for_serving(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    if config.migrates_at_start() {
+        return open_database(config).await;
+    }
+    let db = connect::connect(&DbSettings {
+        url: config.database_url.clone(),
+        max_connections: config.db_max_connections,
+        schema: None,
+    })
+    .await?;
+    match connect::pending(&db).await? {
+        0 => Ok(db),
+        n => Err(DbErr::Custom(format!(
+            "{n} migration(s) pending and SHAREGRAPH_MIGRATE=false: run `sharegraph migrate` first"
+        ))),
+    }
+}
+
 /// Like [`open_database`], inside one PostgreSQL schema (ignored for SQLite).
 pub async fn open_database_in(
     config: &Config,

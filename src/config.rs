@@ -142,6 +142,20 @@ pub struct Config {
     /// Log line format.
     #[arg(long, env = "SHAREGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+    /// Apply pending migrations when the server starts. `false` (or `--no-migrate`) for
+    /// deployments that migrate in a separate step (`sharegraph migrate`); the server then
+    /// refuses to start while any migration is pending.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MIGRATE",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub migrate: bool,
+    /// Do not apply migrations at start (the same as `--migrate false`).
+    #[arg(long, global = true)]
+    pub no_migrate: bool,
     #[command(flatten)]
     pub limits: Limits,
 }
@@ -381,6 +395,16 @@ pub struct Limits {
         global = true
     )]
     pub cache_max_age_secs: u64,
+    /// Answer introspection queries and suggest field names in errors. `false` in production
+    /// deployments that publish their schema otherwise; GraphiQL then says so.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_INTROSPECTION",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub introspection: bool,
     /// Queries the automatic persisted query cache keeps (by hash), per process.
     #[arg(
         long,
@@ -417,6 +441,11 @@ impl Limits {
 }
 
 impl Config {
+    /// Whether the server applies pending migrations when it starts.
+    pub fn migrates_at_start(&self) -> bool {
+        self.migrate && !self.no_migrate
+    }
+
     /// The configuration from flags and environment, as the binary sees it.
     pub fn with_database(database_url: impl Into<String>) -> Self {
         let mut cli = Cli::parse_from(["sharegraph"]);

@@ -24,6 +24,9 @@ pub enum Error {
     #[error("{} row error(s) in the inventory; nothing was imported", .0.len())]
     InvalidRows(Vec<crate::domain::inventory::RowError>),
     /// The caller may not do this.
+    /// The caller's token no longer authenticates (on a long-lived connection).
+    #[error("{0}")]
+    Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
     /// A configured limit (page size, depth, ...) was exceeded.
@@ -68,6 +71,7 @@ impl Error {
             Self::BadInput { .. } | Self::InvalidRows(_) => "BAD_USER_INPUT",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::Conflict { .. } => "CONFLICT",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::LimitExceeded(_) => "LIMIT_EXCEEDED",
             Self::Unavailable(_) => "UNAVAILABLE",

@@ -309,6 +309,7 @@ async fn dcat_catalog(
 fn domain_failure(err: crate::error::Error, what: &str) -> HttpResponse {
     let status = match err.code() {
         "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
         "FORBIDDEN" => StatusCode::FORBIDDEN,
         "NOT_FOUND" => StatusCode::NOT_FOUND,
         "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
@@ -516,9 +517,19 @@ async fn graphql_ws(
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let (mut sink, input) = socket.split();
-            let input = input.take_until(state.feed.closed());
+            // The token the socket reads as: from the upgrade, or from `connection_init`.
+            let token_id = Arc::new(std::sync::Mutex::new(
+                caller.member.as_ref().and_then(|m| m.token_id),
+            ));
+            let revoked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let watch = watch_revocation(state.db.clone(), token_id.clone(), revoked.clone());
+            let input = input.take_until(futures_util::future::select(
+                Box::pin(state.feed.closed()),
+                Box::pin(watch),
+            ));
             let db = state.db.clone();
             let public_shares = state.limits.public_shares;
+            let init_token = token_id.clone();
             let init = move |payload: serde_json::Value| async move {
                 let caller = match payload
                     .get("Authorization")
@@ -539,6 +550,8 @@ async fn graphql_ws(
                     },
                     None => caller,
                 };
+                *init_token.lock().unwrap_or_else(|e| e.into_inner()) =
+                    caller.member.as_ref().and_then(|m| m.token_id);
                 let mut data = graphql::request_data(&db, &caller, &client);
                 data.insert(graphql::catalog_event::OverWebSocket);
                 Ok(data)
@@ -552,7 +565,15 @@ async fn graphql_ws(
             .on_connection_init(init)
             .serve()
             .await;
-            if state.feed.is_closed() {
+            if revoked.load(std::sync::atomic::Ordering::SeqCst) {
+                // graphql-transport-ws's code for an unauthorized socket.
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: 4401,
+                        reason: "Unauthorized: unknown token".into(),
+                    })))
+                    .await;
+            } else if state.feed.is_closed() {
                 let _ = sink
                     .send(Message::Close(Some(CloseFrame {
                         code: 1001,
@@ -561,6 +582,33 @@ async fn graphql_ws(
                     .await;
             }
         })
+}
+
+/// How often an open socket's token is checked: revocation reaches open sockets within this.
+const REVOCATION_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Resolves once the socket's token (if it has one) is revoked, setting `revoked`; never for a
+/// socket read as the public. One indexed lookup per authenticated socket per check.
+async fn watch_revocation(
+    db: DatabaseConnection,
+    token_id: Arc<std::sync::Mutex<Option<i64>>>,
+    revoked: Arc<std::sync::atomic::AtomicBool>,
+) {
+    let mut tick = tokio::time::interval(REVOCATION_CHECK);
+    loop {
+        tick.tick().await;
+        let Some(id) = *token_id.lock().unwrap_or_else(|e| e.into_inner()) else {
+            continue;
+        };
+        match token::is_revoked(&db, id).await {
+            Ok(true) => {
+                revoked.store(true, std::sync::atomic::Ordering::SeqCst);
+                return;
+            }
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = ?err, "could not check a socket's token"),
+        }
+    }
 }
 
 async fn graphql_get(
@@ -573,7 +621,7 @@ async fn graphql_get(
     let query = query.unwrap_or_default();
     let has_query = query.split('&').any(|p| p.starts_with("query="));
     if !has_query && wants_html(&headers) {
-        return crate::playground::page().into_response();
+        return crate::playground::page(state.limits.introspection);
     }
     let Some(media) = negotiate(&headers) else {
         return (

@@ -53,15 +53,21 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     println!("{}", issued.token);
                 }
                 TokenCommand::List => {
-                    println!("id\trole\torganization\tcreated\trevoked\tname");
-                    for t in token::list(&db).await? {
+                    let tokens = token::list(&db).await?;
+                    let codes = token::organization_codes(&db, &tokens).await?;
+                    println!("id\trole\torganization\tscope\tcreated\trevoked\tname");
+                    for t in tokens {
+                        let (org, scope) = match t.organization_id {
+                            Some(o) => (
+                                codes.get(&o).cloned().unwrap_or_else(|| o.to_string()),
+                                if t.subtree { "subtree" } else { "organization" },
+                            ),
+                            None => ("-".to_owned(), "-"),
+                        };
                         println!(
-                            "{}\t{:?}\t{}\t{}\t{}\t{}",
+                            "{}\t{:?}\t{org}\t{scope}\t{}\t{}\t{}",
                             t.id,
                             t.role,
-                            t.organization_id
-                                .map(|o| o.to_string())
-                                .unwrap_or("-".into()),
                             t.created_at.format("%Y-%m-%d %H:%M"),
                             t.revoked_at
                                 .map(|r| r.format("%Y-%m-%d %H:%M").to_string())
@@ -173,7 +179,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!("migrations applied");
         }
         Command::Serve { demo } => {
-            let db = app::open_database(&config).await?;
+            let db = app::open_database_for_serving(&config).await?;
             if demo {
                 let loaded = domain::demo::load(&db).await?;
                 tracing::info!(loaded, "demo catalogue of Nam Đông district");

@@ -4,8 +4,10 @@
 //! the Headers tab sets `Authorization` for both.
 
 use axum::extract::Path;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
 
 /// Where the assets are served; the version in the path lets browsers cache them for good.
 pub const ASSETS: &str = "/graphql/assets/graphiql-3.8.3";
@@ -70,34 +72,23 @@ pub fn is_bundled() -> bool {
     cfg!(graphiql_bundled)
 }
 
-/// The playground page.
-pub fn page() -> Html<String> {
+/// The playground page, with headers that keep it from being framed or sniffed and, when its
+/// assets are bundled, a content security policy that allows only this server's scripts and
+/// the page's own inline script (by its hash). `introspection: false` shows a notice: GraphiQL's
+/// docs and completion need introspection.
+pub fn page(introspection: bool) -> Response {
     if !is_bundled() {
-        return Html(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .title("sharegraph GraphiQL")
-                .finish(),
-        );
+        let html = async_graphql::http::GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("sharegraph GraphiQL")
+            .finish();
+        // The page loads from a CDN: no script policy, but never framed.
+        return with_headers(html, "frame-ancestors 'none'".to_owned());
     }
     let query = serde_json::to_string(DEFAULT_QUERY).expect("a string serializes");
-    Html(format!(
-        r#"<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>sharegraph GraphiQL</title>
-<link rel="stylesheet" href="{ASSETS}/graphiql.min.css">
-<style>html, body, #graphiql {{ height: 100%; margin: 0; }}</style>
-</head>
-<body>
-<div id="graphiql">Loading GraphiQL…</div>
-<script src="{ASSETS}/react.production.min.js"></script>
-<script src="{ASSETS}/react-dom.production.min.js"></script>
-<script src="{ASSETS}/graphiql.min.js"></script>
-<script>
+    let script = format!(
+        r#"
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   // The Headers tab's values go with every HTTP request and as the WebSocket's
   // connection_init payload, which is where the server reads a browser's token.
@@ -114,11 +105,61 @@ pub fn page() -> Html<String> {
       defaultEditorToolsVisibility: "headers",
     }}),
   );
-</script>
+"#
+    );
+    let notice = if introspection {
+        ""
+    } else {
+        r#"<div id="notice" style="padding:6px 12px;background:#fff3cd;font:14px sans-serif">Introspection is off on this server (SHAREGRAPH_INTROSPECTION=false): the documentation explorer and completion are unavailable; the schema is published as schema.graphql.</div>"#
+    };
+    let html = format!(
+        r#"<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sharegraph GraphiQL</title>
+<link rel="stylesheet" href="{ASSETS}/graphiql.min.css">
+<style>html, body {{ height: 100%; margin: 0; display: flex; flex-direction: column; }} #graphiql {{ flex: 1; }}</style>
+</head>
+<body>
+{notice}
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="{ASSETS}/react.production.min.js"></script>
+<script src="{ASSETS}/react-dom.production.min.js"></script>
+<script src="{ASSETS}/graphiql.min.js"></script>
+<script>{script}</script>
 </body>
 </html>
 "#
-    ))
+    );
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    // GraphiQL sets inline styles and loads its fonts and icons as data: URLs.
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'sha256-{hash}'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    );
+    with_headers(html, policy)
+}
+
+/// An HTML page with the security headers every page of sharegraph carries.
+fn with_headers(html: String, policy: String) -> Response {
+    let mut resp = Html(html).into_response();
+    let headers = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
 }
 
 /// One bundled asset, cached by browsers for a year (its path changes with its version) and

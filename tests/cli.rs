@@ -68,9 +68,49 @@ async fn tokens_and_audit_verify_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
+    // A district-wide read-only token: the district and everything below it.
+    let out = run(
+        &url,
+        &[
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--org",
+            "000.00.39.H57",
+            "--subtree",
+            "--name",
+            "Bảng điều khiển huyện Nam Đông",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A subtree needs an organization to be the root of.
+    let out = run(
+        &url,
+        &[
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--subtree",
+            "--name",
+            "x",
+        ],
+    );
+    assert!(!out.status.success());
+
     let out = run(&url, &["token", "list"]);
     let listing = text(&out.stdout);
     assert!(listing.contains("Quản trị hệ thống") && listing.contains("Phòng TN&MT Nam Đông"));
+    let rows: Vec<Vec<&str>> = listing
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    // Organizations by code, with their scope.
+    assert_eq!(&rows[1][2..4], ["000.01.39.H57", "organization"]);
+    assert_eq!(&rows[2][2..4], ["000.00.39.H57", "subtree"]);
+    assert_eq!(&rows[0][2..4], ["-", "-"]);
     assert!(!listing.contains(&admin), "tokens are never listed");
     let out = run(&url, &["token", "revoke", "2"]);
     assert!(out.status.success());
@@ -78,7 +118,7 @@ async fn tokens_and_audit_verify_from_the_command_line() {
     let revoked: Vec<&str> = listing
         .lines()
         .skip(1)
-        .map(|l| l.split('\t').nth(4).unwrap())
+        .map(|l| l.split('\t').nth(5).unwrap())
         .collect();
     assert_eq!(revoked[0], "-");
     assert_ne!(revoked[1], "-", "token 2 is revoked: {listing}");

@@ -162,3 +162,64 @@ async fn concurrent_writers_on_two_replicas_lose_no_update() {
         drop_pg_database(&pg, &name).await;
     }
 }
+
+/// Replicas started together on a fresh PostgreSQL database take turns migrating (an advisory
+/// lock): one applies the migrations, the others wait and find nothing pending, and all exit 0.
+/// A server told not to migrate (`--no-migrate`, `SHAREGRAPH_MIGRATE=false`) refuses to start
+/// while migrations are pending, and starts once they are applied. (SQLite serves one process:
+/// there the concurrent start is not a deployment anyone makes.)
+#[tokio::test(flavor = "multi_thread")]
+async fn replicas_started_together_take_turns_migrating() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg_database) = shared_database(&dir, "migrate_race").await;
+
+    for args in [&["serve", "--no-migrate"][..], &["serve"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sharegraph"))
+            .args(args)
+            .args(["--listen", "127.0.0.1:0"])
+            .env("DATABASE_URL", &url)
+            .env("SHAREGRAPH_LOG", "error")
+            .env("SHAREGRAPH_MIGRATE", "false")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("sharegraph migrate"), "{stderr}");
+    }
+
+    if pg_database.is_some() {
+        let runs: Vec<_> = (0..3)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_sharegraph"))
+                    .arg("migrate")
+                    .env("DATABASE_URL", &url)
+                    .env("SHAREGRAPH_LOG", "error")
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for run in runs {
+            let out = run.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    } else {
+        assert!(sharegraph(&url, &["migrate"]).status.success());
+    }
+    // Migrated: a server that does not migrate now starts and answers.
+    let server = start(&url, &[("SHAREGRAPH_MIGRATE", "false")]);
+    let (status, body) = process::http(
+        server.addr,
+        "GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!((status, body.as_str()), (200, "ready"));
+    drop(server);
+    if let Some((pg, name)) = pg_database {
+        drop_pg_database(&pg, &name).await;
+    }
+}

@@ -241,3 +241,49 @@ async fn events_from_one_replica_reach_subscribers_of_another() {
         drop_pg_database(&base, &name).await;
     }
 }
+
+/// A token revoked from the command line reaches the sockets it opened: they are closed with
+/// 4401 (graphql-transport-ws's "unauthorized") within the revocation check's period.
+#[tokio::test(flavor = "multi_thread")]
+async fn revoking_a_token_closes_its_sockets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = shared_database(&dir, "revoked_socket").await;
+    assert!(sharegraph(&url, &["migrate"]).status.success());
+    let out = sharegraph(
+        &url,
+        &["token", "create", "--role", "admin", "--name", "Quản trị"],
+    );
+    let admin = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let server = start(&url, &[]);
+    let mut socket = connect(
+        server.addr,
+        json!({ "Authorization": format!("Bearer {admin}") }),
+    )
+    .await;
+    subscribe(&mut socket, "1", json!({})).await;
+    let mut anonymous = connect(server.addr, json!({})).await;
+    subscribe(&mut anonymous, "1", json!({})).await;
+    // The token works, and the socket is live.
+    create_org(
+        server.addr,
+        &admin,
+        "000.21.39.H57",
+        "Ủy ban nhân dân xã Hương Sơn",
+    );
+    assert_eq!(receive(&mut socket).await["type"], "next");
+    assert!(sharegraph(&url, &["token", "revoke", "1"]).status.success());
+    // The next thing the socket hears is its close frame.
+    let closed = loop {
+        let m = receive(&mut socket).await;
+        if m.get("closed").is_some() {
+            break m;
+        }
+    };
+    assert_eq!(closed["closed"], 4401);
+    // A socket read as the public is not touched.
+    assert_eq!(receive(&mut anonymous).await["type"], "next");
+    drop(server);
+    if let Some((pg, name)) = pg {
+        drop_pg_database(&pg, &name).await;
+    }
+}

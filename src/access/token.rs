@@ -25,7 +25,9 @@ pub enum Refused {
     Malformed,
     #[error("unknown token")]
     Unknown,
-    #[error("this token has been revoked")]
+    /// Answered as an unknown token: a caller who is refused learns nothing about which
+    /// tokens exist or existed.
+    #[error("unknown token")]
     Revoked,
 }
 
@@ -100,6 +102,29 @@ pub async fn create(
 /// All tokens, newest last.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Model>> {
     Ok(Entity::find().order_by_asc(Column::Id).all(db).await?)
+}
+
+/// The codes of the organizations `tokens` act for, by id.
+pub async fn organization_codes(
+    db: &impl ConnectionTrait,
+    tokens: &[Model],
+) -> Result<std::collections::HashMap<i64, String>> {
+    let ids: Vec<i64> = tokens.iter().filter_map(|t| t.organization_id).collect();
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.code))
+        .collect())
+}
+
+/// Whether the token `id` no longer authenticates (revoked, or gone).
+pub async fn is_revoked(db: &impl ConnectionTrait, id: i64) -> Result<bool> {
+    Ok(Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .is_none_or(|t| t.revoked_at.is_some()))
 }
 
 /// Revokes a token; revoking one twice is harmless.

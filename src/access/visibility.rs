@@ -285,9 +285,19 @@ impl Visible for open_dataset::Entity {
 }
 
 impl Visible for feedback::Entity {
-    /// Public feedback is public; the contact address is the one thing hidden (by the API).
-    fn visible_to(_: &Caller) -> Condition {
-        everything()
+    /// Public feedback is public, but for feedback on an open dataset the caller may not see
+    /// (a draft): that stays with the dataset's organization. The contact address is hidden by
+    /// the API.
+    fn visible_to(caller: &Caller) -> Condition {
+        if caller.is_admin() {
+            return everything();
+        }
+        Condition::any()
+            .add(feedback::Column::OpenDatasetId.is_null())
+            .add(visible_row::<open_dataset::Entity>(
+                caller,
+                Expr::col((feedback::Entity, feedback::Column::OpenDatasetId)),
+            ))
     }
 }
 

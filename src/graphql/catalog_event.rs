@@ -178,6 +178,16 @@ impl CatalogEventSubscription {
         let filter = Filter::parse(filter.unwrap_or_default())?;
         let feed = ctx.data_unchecked::<Arc<Feed>>();
         let db = ctx.data_unchecked::<DatabaseConnection>();
+        // A socket outlives its authentication: each new subscription checks the token again.
+        if let Some(id) = ctx
+            .data_unchecked::<Caller>()
+            .member
+            .as_ref()
+            .and_then(|m| m.token_id)
+            && crate::access::token::is_revoked(db, id).await?
+        {
+            return Err(crate::error::Error::Unauthenticated("unknown token".into()));
+        }
         let (receiver, head) = feed.subscribe();
         // Without a position, the subscription begins after what is committed now.
         let cursor = match after_seq {

@@ -105,26 +105,32 @@ pub fn build(
     metrics: Arc<crate::metrics::Metrics>,
     feed: Arc<crate::domain::events::Feed>,
 ) -> AppSchema {
-    Schema::build(
+    let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
-    )
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
-    .limit_recursive_depth(32)
-    .limit_directives(8)
-    // Outermost first: metrics read the codes that ErrorCodes sets.
-    .extension(request_metrics::RequestMetrics)
-    .extension(errors::ErrorCodes)
-    .extension(limits::QueryShape(limits.clone()))
-    .extension(catalog_event::FeedEvents)
-    .data(db)
-    .data(limits)
-    .data(rate_limits)
-    .data(metrics)
-    .data(feed)
-    .finish()
+    );
+    if !limits.introspection {
+        // A production deployment that publishes its schema elsewhere (schema.graphql) need
+        // not describe itself to every caller, nor suggest field names to a prober.
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(8)
+        // Outermost first: metrics read the codes that ErrorCodes sets.
+        .extension(request_metrics::RequestMetrics)
+        .extension(errors::ErrorCodes)
+        .extension(limits::QueryShape(limits.clone()))
+        .extension(catalog_event::FeedEvents)
+        .data(db)
+        .data(limits)
+        .data(rate_limits)
+        .data(metrics)
+        .data(feed)
+        .finish()
 }
 
 /// Gives a request its caller and its own loaders, which read as that caller: created fresh

@@ -39,7 +39,49 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
 /// Applies pending migrations. Each runs in a transaction on both databases, so a failed one
 /// leaves the schema as it was; on SQLite, a database that already holds data is also copied
 /// to `FILE.before-MIGRATION.bak` first, so that an upgrade can always be undone by hand.
+///
+/// On PostgreSQL, replicas that start together take turns: each holds an advisory lock (one
+/// per schema) while it migrates, so the others wait for it and then find nothing pending
+/// instead of racing to create the same tables.
 pub async fn migrate(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return migrate_now(db, url).await;
+    }
+    let mut lock = db
+        .get_postgres_connection_pool()
+        .acquire()
+        .await
+        .map_err(sqlx_err)?;
+    sea_orm::sqlx::query(LOCK)
+        .execute(&mut *lock)
+        .await
+        .map_err(sqlx_err)?;
+    let result = migrate_now(db, url).await;
+    let unlocked = sea_orm::sqlx::query(UNLOCK).execute(&mut *lock).await;
+    if let Err(err) = unlocked {
+        // Closing the connection releases the lock anyway.
+        tracing::warn!(error = %err, "could not release the migration lock");
+        lock.detach();
+    }
+    result
+}
+
+/// The advisory lock's key: one per schema, so that databases (and test schemas) that share
+/// a server do not wait for each other.
+const LOCK: &str = "SELECT pg_advisory_lock(hashtext('sharegraph migrate ' || current_schema()))";
+const UNLOCK: &str =
+    "SELECT pg_advisory_unlock(hashtext('sharegraph migrate ' || current_schema()))";
+
+fn sqlx_err(err: sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Custom(format!("migration lock: {err}"))
+}
+
+/// Whether migrations are pending (for a server told not to apply them).
+pub async fn pending(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.len())
+}
+
+async fn migrate_now(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
     let pending = Migrator::get_pending_migrations(db).await?;
     if let (Some(next), Some(file)) = (pending.first(), super::backup::sqlite_file(url))
         && !Migrator::get_applied_migrations(db).await?.is_empty()

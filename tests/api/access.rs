@@ -1015,6 +1015,13 @@ async fn tokens_are_checked_and_the_viewer_says_who_calls() {
         assert!(resp.headers.get("www-authenticate").is_some());
         assert!(resp.body.get("data").is_none());
     }
+    // A revoked token reads exactly as an unknown one: a refusal tells nothing of which tokens
+    // existed.
+    assert_eq!(
+        refusal(&app, &revoked.token).await,
+        refusal(&app, &unknown).await
+    );
+
     // Only the hash is stored.
     let stored = sharegraph::access::token::list(&app.db).await.unwrap();
     assert!(
@@ -1022,6 +1029,22 @@ async fn tokens_are_checked_and_the_viewer_says_who_calls() {
             .iter()
             .all(|t| !t.token_hash.contains(&steward) && t.token_hash.len() == 64)
     );
+}
+
+/// The message a request with `token` is refused with.
+async fn refusal(app: &TestApp, token: &str) -> Value {
+    app.http(
+        Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(
+                json!({ "query": "{ viewer { role } }" }).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await
+    .body["errors"][0]["message"]
+        .clone()
 }
 
 #[tokio::test]

@@ -256,3 +256,37 @@ async fn a_slow_subscriber_is_cut_off_and_resumes_where_it_stopped() {
     let e = next(&mut resumed).await;
     assert_eq!(e["data"]["catalogEvents"]["entityId"], live.as_str());
 }
+
+/// A socket outlives the request that authenticated it: a subscription started after its token
+/// was revoked is refused, and replays nothing (the private events stay private).
+#[tokio::test]
+async fn a_revoked_token_cannot_start_a_subscription() {
+    let app = TestApp::spawn_with(|l| l.event_poll_ms = 50).await;
+    let phong = create_org(
+        &app,
+        "H57.01",
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let issued = token::create(&app.db, "Cán bộ", Role::Steward, Some("H57.01"), false)
+        .await
+        .unwrap();
+    create_system(&app, &issued.token, &phong, "HT-01").await;
+    // Authenticated while valid, as the socket was; revoked afterwards.
+    let caller = caller(&app, Some(&issued.token)).await;
+    token::revoke(&app.db, issued.row.id).await.unwrap();
+    let mut request = async_graphql::Request::new(EVENTS)
+        .variables(async_graphql::Variables::from_json(json!({ "after": 0 })));
+    request.data = sharegraph::graphql::request_data(&app.db, &caller, &Key::of(&caller, None));
+    let mut stream = app.schema.execute_stream(request).boxed();
+    let first = next(&mut stream).await;
+    assert_eq!(
+        first["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{first}"
+    );
+    assert!(first["data"].is_null(), "{first}");
+    let more = tokio::time::timeout(Duration::from_millis(300), stream.next()).await;
+    assert!(matches!(more, Ok(None)), "the subscription ended: {more:?}");
+}

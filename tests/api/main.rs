@@ -12,6 +12,7 @@ mod demo;
 mod events;
 mod filters;
 mod graphql_http;
+mod hardening;
 mod inventory;
 mod lineage;
 mod metrics;

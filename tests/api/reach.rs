@@ -1048,6 +1048,28 @@ async fn public_reads_carry_validators_and_answer_304() {
         )
         .await;
     assert_eq!(dcat.status, StatusCode::NOT_MODIFIED);
+    // GraphiQL's assets (when this build bundled them): a year, validated by their version.
+    if sharegraph::playground::is_bundled() {
+        let path = format!("{}/graphiql.min.css", sharegraph::playground::ASSETS);
+        let asset = app
+            .http(Request::get(path.as_str()).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(asset.status, StatusCode::OK);
+        assert_eq!(
+            asset.headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let tag = asset.headers["etag"].to_str().unwrap().to_owned();
+        let again = app
+            .http(
+                Request::get(path.as_str())
+                    .header("if-none-match", tag.as_str())
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    }
 }
 
 #[tokio::test]
