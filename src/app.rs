@@ -20,14 +20,17 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, DbErr>
 
 /// Opens the configured database for the server: migrated now, or, when migrations are a
 /// separate deployment step, checked to need none.
+/// The serving pool bounds every statement by the request timeout (PostgreSQL); migrating
+/// happens before, on a pool of its own without that bound.
 pub async fn open_database_for_serving(config: &Config) -> Result<DatabaseConnection, DbErr> {
     if config.migrates_at_start() {
-        return open_database(config).await;
+        open_database(config).await?.close().await?;
     }
     let db = connect::connect(&DbSettings {
         url: config.database_url.clone(),
         max_connections: config.db_max_connections,
         schema: None,
+        statement_timeout: Some(config.limits.request_timeout()),
     })
     .await?;
     match connect::pending(&db).await? {
@@ -47,6 +50,7 @@ pub async fn open_database_in(
         url: config.database_url.clone(),
         max_connections: config.db_max_connections,
         schema,
+        statement_timeout: None,
     })
     .await?;
     connect::migrate(&db, &config.database_url).await?;

@@ -101,6 +101,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 url: config.database_url.clone(),
                 max_connections: 1,
                 schema: None,
+                statement_timeout: None,
             })
             .await?;
             sharegraph::store::backup::sqlite(&db, &file).await?;

@@ -230,6 +230,32 @@ pub async fn set_items(tx: &mut Tx<'_>, service: &Model, mut items: Vec<i64>) ->
             "some of these ids name no data item",
         ));
     }
+    // A service provides its provider's own items, or items an active share gives its
+    // provider (a provincial platform relaying what it receives); never another
+    // organization's items on its own say-so, which the owner could neither see through nor
+    // undo.
+    let received = sea_orm::sea_query::Query::select()
+        .column(share::Column::DataItemId)
+        .from(share::Entity)
+        .and_where(share::Column::ConsumerId.eq(service.provider_id))
+        .and_where(share::Column::Status.eq(entity::enums::ShareStatus::Active))
+        .to_owned();
+    let foreign = count::<data_item::Entity>(
+        txn,
+        sea_orm::Condition::all()
+            .add(data_item::Column::Id.is_in(items.clone()))
+            .add(data_item::Column::OwnerId.ne(service.provider_id))
+            .add(data_item::Column::Id.not_in_subquery(received)),
+    )
+    .await?;
+    if foreign > 0 {
+        return Err(Error::bad_input(
+            "input.itemIds",
+            format!(
+                "{foreign} of these items belong to another organization and are not shared with the service's provider: a service provides its provider's own items, or items shared with it"
+            ),
+        ));
+    }
     let dropped_but_shared = count::<share::Entity>(
         txn,
         eq(share::Column::ServiceId, service_id)

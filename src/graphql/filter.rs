@@ -20,6 +20,12 @@ use crate::error::{Error, Result};
 const MAX_IN: usize = 1000;
 /// Deepest nesting of `or` lists.
 const MAX_NESTING: usize = 5;
+/// Most `where` inputs in one filter, counting every `or` alternative at every depth: bounds
+/// the expression the database must parse (SQLite refuses trees past ~1,000 terms) and plan.
+pub const MAX_BRANCHES: usize = 100;
+/// Most values one filter binds to its statement, all its `in` lists and texts together: kept
+/// far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+pub const MAX_VALUES: usize = 5_000;
 
 /// Filter on a text field.
 #[derive(InputObject, Debug, Default, Clone)]
@@ -306,11 +312,48 @@ pub trait WhereInput: std::fmt::Debug {
     where
         Self: Sized;
 
+    /// The condition of the whole input, bounded before anything reaches the database: at most
+    /// [`MAX_NESTING`] levels of `or`, [`MAX_BRANCHES`] inputs in all, [`MAX_VALUES`] bound
+    /// values.
     fn condition(&self) -> Result<Condition>
     where
         Self: Sized,
     {
-        self.condition_at(0)
+        let branches = self.branches(0)?;
+        if branches > MAX_BRANCHES {
+            return Err(Error::LimitExceeded(format!(
+                "where: the filter has {branches} `or` alternatives in all; at most {MAX_BRANCHES} are allowed"
+            )));
+        }
+        let cond = self.condition_at(0)?;
+        let values = bound_values(&cond);
+        if values > MAX_VALUES {
+            return Err(Error::LimitExceeded(format!(
+                "where: the filter holds {values} values; at most {MAX_VALUES} are allowed"
+            )));
+        }
+        Ok(cond)
+    }
+
+    /// This input and all its alternatives, counted; refuses nesting past [`MAX_NESTING`].
+    fn branches(&self, depth: usize) -> Result<usize>
+    where
+        Self: Sized,
+    {
+        if depth > MAX_NESTING {
+            return Err(Error::LimitExceeded(format!(
+                "where: `or` is nested deeper than {MAX_NESTING} levels"
+            )));
+        }
+        let mut n = 1;
+        for alt in self.alternatives().unwrap_or_default() {
+            n += alt.branches(depth + 1)?;
+            if n > MAX_BRANCHES {
+                // Enough to refuse; the rest need not be counted.
+                break;
+            }
+        }
+        Ok(n)
     }
 
     fn condition_at(&self, depth: usize) -> Result<Condition>
@@ -335,6 +378,16 @@ pub trait WhereInput: std::fmt::Debug {
         }
         Ok(cond)
     }
+}
+
+/// The values a condition binds to its statement, as the database would receive them.
+fn bound_values(cond: &Condition) -> usize {
+    use sea_orm::sea_query::{Expr, Query, SqliteQueryBuilder};
+    let (_, values) = Query::select()
+        .expr(Expr::val(1))
+        .cond_where(cond.clone())
+        .build(SqliteQueryBuilder);
+    values.0.len()
 }
 
 /// A type's sort field enum: names a column of entity `E`.

@@ -13,6 +13,9 @@ pub struct DbSettings {
     pub max_connections: u32,
     /// PostgreSQL schema to work in (tests give each run its own); `None` is the default.
     pub schema: Option<String>,
+    /// PostgreSQL stops any statement running longer (the request timeout); `None`: no bound
+    /// (command-line jobs such as imports and the generator).
+    pub statement_timeout: Option<Duration>,
 }
 
 /// Opens a pool. SQLite gets WAL (readers never block the writer), a busy timeout (writers
@@ -32,6 +35,12 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
         });
     if let Some(schema) = &settings.schema {
         opts.set_schema_search_path(schema.clone());
+    }
+    if let Some(timeout) = settings.statement_timeout {
+        // A request that runs out of time is answered and its future dropped, but PostgreSQL
+        // would go on running its statement: the server stops it at the same bound.
+        let ms = timeout.as_millis().to_string();
+        opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", ms.as_str())]));
     }
     Database::connect(opts).await
 }

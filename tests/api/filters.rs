@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, code, nam_dong_office};
 
 fn names(v: &Value) -> Vec<String> {
     let mut n: Vec<String> = v["nodes"]
@@ -227,4 +227,60 @@ async fn exact_enum_id_time_boolean_and_or_filters() {
         data["database"]["items"]["nodes"][0]["policies"]["totalCount"],
         4
     );
+}
+
+/// Filters are bounded before any SQL: a hostile `where` is refused with `LIMIT_EXCEEDED`
+/// naming the limit, never answered `INTERNAL` (SQLite's expression-tree and variable limits)
+/// or `UNAVAILABLE` (PostgreSQL's parameter limit).
+#[tokio::test]
+async fn filter_bombs_are_refused_before_any_sql() {
+    let app = TestApp::spawn().await;
+    nam_dong_office(&app).await;
+    let q = "query($w: OrganizationWhere) { organizations(where: $w) { totalCount } }";
+    let refused = |w: Value| {
+        let app = &app;
+        async move {
+            app.take_statement_count();
+            let body = app.post_as(Some(&app.admin), q, json!({ "w": w })).await;
+            let err = &body["errors"][0];
+            assert_eq!(code(err), "LIMIT_EXCEEDED", "{body}");
+            // Only the token's lookup ran.
+            assert_eq!(app.take_statement_count(), 1);
+            err["message"].as_str().unwrap().to_owned()
+        }
+    };
+    // A flat `or` of 1,000 `contains` (SQLite refused ~987 as "expression tree is too large").
+    let flat: Vec<Value> = (0..1000)
+        .map(|i| json!({ "name": { "contains": format!("xã {i}") } }))
+        .collect();
+    assert!(refused(json!({ "or": flat })).await.contains("at most 100"));
+    // Nested: 4 levels of 8 alternatives (4,680 inputs), each small.
+    let mut nested = json!({ "name": { "contains": "phòng" } });
+    for _ in 0..4 {
+        nested = json!({ "or": vec![nested; 8] });
+    }
+    assert!(refused(nested).await.contains("at most 100"));
+    // Too deep.
+    let mut deep = json!({ "code": { "eq": "000.00.31.H57" } });
+    for _ in 0..7 {
+        deep = json!({ "or": [deep] });
+    }
+    assert!(refused(deep).await.contains("nested deeper"));
+    // Values: six `in` lists of 1,000 codes (SQLite's and PostgreSQL's parameter limits were
+    // reached by 200 of them).
+    let codes: Vec<String> = (0..1000).map(|i| format!("000.{i:03}.39.H57")).collect();
+    let many: Vec<Value> = (0..6).map(|_| json!({ "code": { "in": codes } })).collect();
+    assert!(
+        refused(json!({ "or": many }))
+            .await
+            .contains("at most 5000")
+    );
+    // Within the limits: four lists of 1,000 run, on both databases.
+    let four: Vec<Value> = (0..4).map(|_| json!({ "code": { "in": codes } })).collect();
+    let data = app.ok(q, json!({ "w": { "or": four } })).await;
+    assert_eq!(data["organizations"]["totalCount"], 0);
+    let data = app
+        .ok(q, json!({ "w": { "or": [{ "code": { "eq": "000.00.31.H57" } }, { "name": { "contains": "nam dong" } }] } }))
+        .await;
+    assert_eq!(data["organizations"]["totalCount"], 1);
 }

@@ -111,3 +111,47 @@ async fn introspection_can_be_switched_off() {
         assert!(csp.contains("script-src 'self' 'sha256-"), "{csp}");
     }
 }
+
+#[tokio::test]
+async fn a_service_provides_only_its_providers_items_or_items_shared_with_it() {
+    let app = TestApp::spawn().await;
+    let a = nam_dong_office(&app).await;
+    let b = crate::support::create_org(
+        &app,
+        "000.04.39.H57",
+        "Phòng Lao động – Thương binh và Xã hội huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let b_db = create_db(&app, "DB-HONGHEO", "Cơ sở dữ liệu hộ nghèo", &b).await;
+    let b_item = create_item(&app, &b_db, "HONGHEO", "Danh sách hộ nghèo").await;
+    app.ok(
+        "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { policies { id } } }",
+        json!({ "input": { "dataItemId": b_item, "policies": [{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }] } }),
+    )
+    .await;
+    let steward_a = app.token(Role::Steward, Some("000.00.31.H57")).await;
+    let create = "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id items { totalCount } } } }";
+    let input = |code: &str| {
+        json!({ "input": { "code": code, "name": "Dịch vụ tra cứu hộ nghèo", "providerId": a,
+                           "method": "ONLINE_SERVICE", "platform": "LGSP", "itemIds": [b_item] } })
+    };
+    let err = app.err_as(Some(&steward_a), create, input("DV-1")).await;
+    assert_eq!(code(&err), "BAD_USER_INPUT", "{err}");
+    assert_eq!(err["extensions"]["field"], "input.itemIds");
+    // Nothing was written: the service does not exist.
+    let data = app.ok("{ dataServices { totalCount } }", json!({})).await;
+    assert_eq!(data["dataServices"]["totalCount"], 0);
+    // Once B shares the item with A, A's service may relay it.
+    app.ok(
+        "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+        json!({ "input": { "dataItemId": b_item, "consumerId": a } }),
+    )
+    .await;
+    let data = app.ok_as(Some(&steward_a), create, input("DV-2")).await;
+    assert_eq!(
+        data["createDataService"]["dataService"]["items"]["totalCount"],
+        1
+    );
+}

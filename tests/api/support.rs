@@ -125,6 +125,7 @@ impl TestApp {
                     url: config.database_url.clone(),
                     max_connections: 1,
                     schema: schema.clone(),
+                    statement_timeout: None,
                 })
                 .await
                 .expect("connect for the previous release");

@@ -136,6 +136,7 @@ async fn a_failed_migration_leaves_the_database_as_it_was() {
         url: url.clone(),
         max_connections: 1,
         schema,
+        statement_timeout: None,
     })
     .await
     .unwrap();
