@@ -77,11 +77,14 @@ pub fn build(db: DatabaseConnection, limits: Limits) -> App {
         limits.event_buffer,
     );
     let limits = Arc::new(limits);
-    let rate_limits = Arc::new(RateLimits::new(
-        limits.rate_limit_per_minute,
-        limits.anonymous_rate_limit_per_minute,
-        limits.feedback_per_hour,
-    ));
+    let rate_limits = Arc::new(
+        RateLimits::new(
+            limits.rate_limit_per_minute,
+            limits.anonymous_rate_limit_per_minute,
+            limits.feedback_per_hour,
+        )
+        .with_usage_events(limits.usage_events_per_minute),
+    );
     let metrics = Arc::new(crate::metrics::Metrics::default());
     let schema = graphql::build(
         db.clone(),

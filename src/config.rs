@@ -304,6 +304,15 @@ pub struct Limits {
         global = true
     )]
     pub feedback_per_hour: u32,
+    /// Usage records (`recordAccessEvents`) one token may append per minute (0: unlimited);
+    /// on top of the request rate limit, since one request may carry a whole batch.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_USAGE_EVENTS_PER_MINUTE",
+        default_value_t = 60_000,
+        global = true
+    )]
+    pub usage_events_per_minute: u32,
     /// Matches of each type a search ranks: the first ones in the order shortest names first
     /// (which relevance favours anyway); a search with more reports `truncated`. Bounds a broad
     /// search's work (a topic word can be in tens of thousands of names).

@@ -33,6 +33,8 @@ pub struct RateLimits {
     anonymous: Option<DefaultKeyedRateLimiter<Key>>,
     /// Public writes (feedback, votes), per token or address, per hour.
     feedback: Option<DefaultKeyedRateLimiter<Key>>,
+    /// Usage records (`recordAccessEvents`), per token, per minute: each event spends one.
+    usage: Option<DefaultKeyedRateLimiter<Key>>,
     clock: DefaultClock,
 }
 
@@ -47,7 +49,28 @@ impl RateLimits {
             anonymous: limiter(anonymous_per_minute),
             feedback: NonZeroU32::new(feedback_per_hour)
                 .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
+            usage: None,
             clock: DefaultClock::default(),
+        }
+    }
+
+    /// The same limits, with a budget of `per_minute` usage records per token (0: none).
+    pub fn with_usage_events(mut self, per_minute: u32) -> Self {
+        self.usage = limiter(per_minute);
+        self
+    }
+
+    /// Spends `n` of `key`'s usage records for the minute; `Err(None)` when `n` is more than
+    /// a whole minute's budget, `Err(Some(wait))` when the budget is spent for now.
+    pub fn check_usage_events(&self, key: &Key, n: usize) -> Result<(), Option<Duration>> {
+        let (Some(l), Some(n)) = (&self.usage, u32::try_from(n).ok().and_then(NonZeroU32::new))
+        else {
+            return Ok(());
+        };
+        match l.check_key_n(key, n) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(Some(not_until.wait_time_from(self.clock.now()))),
+            Err(_) => Err(None),
         }
     }
 
@@ -78,7 +101,7 @@ impl RateLimits {
 
     /// Forgets keys whose budgets are full again, so that memory follows active clients.
     pub fn forget_idle(&self) {
-        for l in [&self.tokens, &self.anonymous, &self.feedback]
+        for l in [&self.tokens, &self.anonymous, &self.feedback, &self.usage]
             .into_iter()
             .flatten()
         {

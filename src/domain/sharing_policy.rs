@@ -152,6 +152,7 @@ impl Record for SharingPolicy {
     ) -> Result<()> {
         if let Some(p) = after.or(before) {
             refresh_published(&tx.txn, p.data_item_id).await?;
+            refuse_orphaned_shares(&tx.txn, p.data_item_id).await?;
         }
         Ok(())
     }
@@ -159,6 +160,36 @@ impl Record for SharingPolicy {
     async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
         Ok(Vec::new())
     }
+}
+
+/// Refuses a policy change that leaves an active share of `item` without a policy allowing it
+/// (its consumer's type now `NOT_SHARED` or without a policy, and no `OPEN` public policy): a
+/// share must not outlive the policy it rests on. The provider suspends or revokes it first.
+async fn refuse_orphaned_shares(txn: &DatabaseTransaction, item: i64) -> Result<()> {
+    use sea_orm::ConnectionTrait;
+    let sql = "SELECT COUNT(*) FROM shares s JOIN organizations o ON o.id = s.consumer_id
+         WHERE s.data_item_id = ? AND s.status = 'ACTIVE'
+         AND NOT EXISTS (
+            SELECT 1 FROM sharing_policies p WHERE p.data_item_id = s.data_item_id
+            AND ((p.consumer_type = o.consumer_type AND p.mode <> 'NOT_SHARED')
+                 OR (p.consumer_type = 'PUBLIC' AND p.mode = 'OPEN')))";
+    let row = txn
+        .query_one_raw(super::sql::statement(
+            txn.get_database_backend(),
+            sql,
+            vec![item.into()],
+        ))
+        .await?;
+    let orphaned = row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    if orphaned > 0 {
+        return Err(Error::conflict(format!(
+            "{orphaned} active share(s) of this item rest on the sharing this change removes: suspend or revoke them first"
+        )));
+    }
+    Ok(())
 }
 
 /// Sets an item's `published` flag from its policies: shared with someone by at least one.

@@ -101,11 +101,12 @@ impl Share {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// The data item shared.
-    async fn data_item(&self, ctx: &Context<'_>) -> Result<DataItem> {
-        Ok(DataItem(
-            related::<item_entity::Entity>(ctx, self.0.data_item_id, "DataItem").await?,
-        ))
+    /// The data item shared; `null` when the caller may no longer see it (a party still reads
+    /// a suspended or revoked share of an item its owner has since kept internal).
+    async fn data_item(&self, ctx: &Context<'_>) -> Result<Option<DataItem>> {
+        Ok(by_id::<item_entity::Entity>(ctx, self.0.data_item_id)
+            .await?
+            .map(DataItem))
     }
     /// The organization that owns the item and shares it.
     async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {

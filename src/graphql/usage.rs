@@ -21,6 +21,7 @@ use super::mutation::decode_opt;
 use super::organization::Organization;
 use super::share::Share;
 use crate::access::Caller;
+use crate::access::rate_limit::{Key, RateLimits};
 use crate::domain::usage::{self as rules, EventInput, GroupBy, Period};
 use crate::error::{Error, Result};
 
@@ -336,6 +337,27 @@ impl UsageMutation {
                 rules::MAX_BATCH,
                 input.events.len()
             )));
+        }
+        // Each event spends one of the token's usage records for the minute, so that a
+        // gateway cannot fill the log faster than the budget (SHAREGRAPH_USAGE_EVENTS_PER_MINUTE).
+        let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
+        let limits = ctx.data_unchecked::<std::sync::Arc<RateLimits>>();
+        match limits.check_usage_events(&key, input.events.len()) {
+            Ok(()) => {}
+            Err(Some(wait)) => {
+                return Err(Error::LimitExceeded(format!(
+                    "this token has recorded its usage events for the minute \
+                     (SHAREGRAPH_USAGE_EVENTS_PER_MINUTE); try again in {} s",
+                    wait.as_secs().max(1)
+                )));
+            }
+            Err(None) => {
+                return Err(Error::LimitExceeded(
+                    "this batch holds more usage events than a minute's budget \
+                     (SHAREGRAPH_USAGE_EVENTS_PER_MINUTE)"
+                        .into(),
+                ));
+            }
         }
         let events = input
             .events

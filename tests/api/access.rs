@@ -1241,6 +1241,14 @@ async fn an_item_is_public_exactly_while_some_policy_shares_it() {
         }
     };
     assert_eq!(seen(fx.published_item.clone()).await, (true, 2));
+    // Its shares end first (a share may not outlive the policy it rests on).
+    for share in [&fx.share_ab, &fx.share_ac] {
+        app.ok(
+            "mutation($input: UpdateShareInput!) { updateShare(input: $input) { share { id } } }",
+            json!({ "input": { "id": share, "status": "REVOKED", "statusReason": "Thu hồi để rà soát" } }),
+        )
+        .await;
+    }
     // Refusing every consumer type withdraws it from the public catalogue...
     let set = "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { policies { mode } } }";
     let refuse = |ct: &str| json!({ "consumerType": ct, "mode": "NOT_SHARED", "legalBasis": "Luật Bảo vệ bí mật nhà nước 2018" });

@@ -155,3 +155,120 @@ async fn a_service_provides_only_its_providers_items_or_items_shared_with_it() {
         1
     );
 }
+
+#[tokio::test]
+async fn usage_records_spend_a_budget_per_token() {
+    let app = TestApp::spawn_with(|l| {
+        l.rate_limit_per_minute = 0;
+        l.usage_events_per_minute = 5;
+    })
+    .await;
+    let a = nam_dong_office(&app).await;
+    let b = crate::support::create_org(
+        &app,
+        "000.00.32.H57",
+        "Phòng Tư pháp huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
+    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+    app.ok(
+        "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
+        json!({ "i": item }),
+    )
+    .await;
+    let share = app
+        .ok(
+            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+            json!({ "input": { "dataItemId": item, "consumerId": b } }),
+        )
+        .await["createShare"]["share"]["id"]
+        .clone();
+    let record = "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded } }";
+    let batch = |n: usize| {
+        let events: Vec<_> = (0..n)
+            .map(|i| {
+                json!({ "shareId": share, "occurredAt": format!("2026-11-20T03:{i:02}:00Z"),
+                             "operation": "QUERY", "recordCount": 1 })
+            })
+            .collect();
+        json!({ "input": { "events": events } })
+    };
+    let steward = app.token(Role::Steward, Some("000.00.31.H57")).await;
+    let data = app.ok_as(Some(&steward), record, batch(3)).await;
+    assert_eq!(data["recordAccessEvents"]["recorded"], 3);
+    let err = app.err_as(Some(&steward), record, batch(3)).await;
+    assert_eq!(code(&err), "LIMIT_EXCEEDED");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("SHAREGRAPH_USAGE_EVENTS_PER_MINUTE")
+    );
+    let err = app.err_as(Some(&steward), record, batch(6)).await;
+    assert_eq!(code(&err), "LIMIT_EXCEEDED");
+    // Another token has its own budget.
+    let data = app.ok(record, batch(2)).await;
+    assert_eq!(data["recordAccessEvents"]["recorded"], 2);
+}
+
+#[tokio::test]
+async fn a_share_does_not_outlive_the_policy_it_rests_on() {
+    let app = TestApp::spawn().await;
+    let a = nam_dong_office(&app).await;
+    let b = crate::support::create_org(
+        &app,
+        "000.00.32.H57",
+        "Phòng Tư pháp huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
+    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+    let set = "mutation($i: ID!, $m: SharingMode!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: $m, legalBasis: \"Khoản 2 Điều 17 Luật Đất đai\" }] }) { policies { mode } } }";
+    app.ok(set, json!({ "i": item, "m": "DEFAULT" })).await;
+    let share = app
+        .ok(
+            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+            json!({ "input": { "dataItemId": item, "consumerId": b } }),
+        )
+        .await["createShare"]["share"]["id"]
+        .clone();
+    // Withdrawing the policy under an active share is refused, and nothing changes.
+    let audit = app.audit_count().await;
+    let err = app.err(set, json!({ "i": item, "m": "NOT_SHARED" })).await;
+    assert_eq!(code(&err), "CONFLICT", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("1 active share"));
+    assert_eq!(app.audit_count().await, audit);
+    let data = app
+        .ok(
+            "query($i: ID!) { dataItem(id: $i) { isPublished policies { nodes { mode } } } }",
+            json!({ "i": item }),
+        )
+        .await;
+    assert_eq!(data["dataItem"]["isPublished"], true);
+    assert_eq!(data["dataItem"]["policies"]["nodes"][0]["mode"], "DEFAULT");
+    // Revoked first, it may go; the consumer still lists the share, without an error, and
+    // without the item it may no longer see.
+    app.ok(
+        "mutation($input: UpdateShareInput!) { updateShare(input: $input) { share { status } } }",
+        json!({ "input": { "id": share, "status": "REVOKED", "statusReason": "Dữ liệu chuyển sang nội bộ" } }),
+    )
+    .await;
+    app.ok(set, json!({ "i": item, "m": "NOT_SHARED" })).await;
+    let steward_b = app.token(Role::Steward, Some("000.00.32.H57")).await;
+    let data = app
+        .ok_as(
+            Some(&steward_b),
+            "query($b: ID!) { organization(id: $b) { sharesReceived { totalCount nodes { status dataItem { name } } } } }",
+            json!({ "b": b }),
+        )
+        .await;
+    let received = &data["organization"]["sharesReceived"];
+    assert_eq!(received["totalCount"], 1);
+    assert_eq!(received["nodes"][0]["status"], "REVOKED");
+    assert!(received["nodes"][0]["dataItem"].is_null());
+}
