@@ -255,6 +255,15 @@ pub struct Limits {
         global = true
     )]
     pub walk_max_nodes: u32,
+    /// Nodes the walks of one HTTP request may visit in all, across aliases and the operations
+    /// of a batch: each walk reserves its node budget (`maxNodes`) from it before it runs.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_WALK_BUDGET",
+        default_value_t = 50_000,
+        global = true
+    )]
+    pub walk_budget: u64,
     /// Most edges a sharing graph returns (the heaviest first); also its default.
     #[arg(
         long,

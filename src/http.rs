@@ -836,13 +836,14 @@ async fn execute(
         BatchRequest::Batch(rs) => rs.iter().map(|r| r.operation_name.clone()).collect(),
     };
     let started = std::time::Instant::now();
+    let walks = graphql::lineage::WalkBudget::new(state.limits.walk_budget);
     let batch = match batch {
         BatchRequest::Single(r) => {
-            BatchRequest::Single(graphql::prepare(r, &state.db, caller, client))
+            BatchRequest::Single(graphql::prepare(r, &state.db, caller, client, &walks))
         }
         BatchRequest::Batch(rs) => BatchRequest::Batch(
             rs.into_iter()
-                .map(|r| graphql::prepare(r, &state.db, caller, client))
+                .map(|r| graphql::prepare(r, &state.db, caller, client, &walks))
                 .collect(),
         ),
     };

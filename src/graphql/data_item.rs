@@ -17,7 +17,7 @@ use super::filter::{
     WhereInput,
 };
 use super::ids::{self, Kind};
-use super::lineage::{self, HopConnection, ImpactConnection, WALK_COST};
+use super::lineage::{self, HopConnection, ImpactConnection, WALK_MAX_NODES, walk_cost};
 use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
@@ -207,7 +207,7 @@ impl DataItem {
         .await
     }
     /// Items derived from this one, transitively, up to `depth` hops (default 3), by degree.
-    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[graphql(complexity = "walk_cost(max_nodes, WALK_MAX_NODES) + child_complexity")]
     #[allow(clippy::too_many_arguments)]
     async fn downstream(
         &self,
@@ -229,7 +229,7 @@ impl DataItem {
         lineage::hops(ctx, self.0.id, Direction::Downstream, bounds, page).await
     }
     /// Items this one is derived from, transitively, up to `depth` hops (default 3), by degree.
-    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[graphql(complexity = "walk_cost(max_nodes, WALK_MAX_NODES) + child_complexity")]
     #[allow(clippy::too_many_arguments)]
     async fn upstream(
         &self,
@@ -252,7 +252,7 @@ impl DataItem {
     }
     /// Organizations that receive this item or data derived from it, transitively, each with a
     /// shortest path, by degree.
-    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[graphql(complexity = "walk_cost(max_nodes, WALK_MAX_NODES) + child_complexity")]
     #[allow(clippy::too_many_arguments)]
     async fn impact(
         &self,

@@ -27,9 +27,8 @@ use crate::store::page::PageArgs;
 /// dashboard can draw would only cost time.
 pub const SHARING_GRAPH_DEFAULT_NODES: i32 = 1_000;
 
-/// Query cost charged for a walk field, on top of its selection: a walk reads up to the node
-/// budget, so a query must not ask for many of them.
-pub const WALK_COST: usize = 5_000;
+/// Node budget a walk field is costed at when the client names none: the default walk budget.
+pub const WALK_MAX_NODES: u32 = 10_000;
 
 /// Which way a lineage walk goes.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +40,48 @@ pub enum LineageDirection {
     Both,
 }
 
-/// The bounds of a walk from client arguments and the configured limits.
+/// Query complexity of a walk field: its node budget (what it may visit), so that the
+/// complexity limit weighs walks by the work they may do.
+pub fn walk_cost(max_nodes: Option<i32>, default: u32) -> usize {
+    max_nodes.map_or(default as usize, |n| n.max(1) as usize)
+}
+
+/// The nodes the walks of one HTTP request may visit in all, across aliases and the operations
+/// of a batch (`SHAREGRAPH_WALK_BUDGET`): each walk reserves its node budget before it runs.
+#[derive(Clone)]
+pub struct WalkBudget(Arc<std::sync::atomic::AtomicU64>);
+
+impl WalkBudget {
+    pub fn new(nodes: u64) -> Self {
+        Self(Arc::new(std::sync::atomic::AtomicU64::new(nodes)))
+    }
+
+    fn spend(&self, nodes: u32) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        self.0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(u64::from(nodes))
+            })
+            .map(|_| ())
+            .map_err(|left| {
+                Error::LimitExceeded(format!(
+                    "this request's walks may visit {left} more nodes, and this one may visit {nodes}: ask for fewer walks or a smaller maxNodes (SHAREGRAPH_WALK_BUDGET)"
+                ))
+            })
+    }
+}
+
+/// The bounds of a walk from client arguments and the configured limits; the walk's node
+/// budget is reserved from the request's [`WalkBudget`].
 pub fn bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) -> Result<Bounds> {
+    let bounds = walk_bounds(ctx, depth, max_nodes)?;
+    if let Some(budget) = ctx.data_opt::<WalkBudget>() {
+        budget.spend(bounds.max_nodes)?;
+    }
+    Ok(bounds)
+}
+
+fn walk_bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) -> Result<Bounds> {
     let limits = ctx.data_unchecked::<Arc<Limits>>();
     let depth = match depth {
         None => limits.walk_default_depth,
@@ -512,7 +551,7 @@ impl LineageQuery {
     /// The lineage around any organization, database, data item or data service, as a drawing.
     /// Data items are reached over derivations (`DERIVED_FROM`) up to `depth` hops; the other
     /// kinds in `edgeKinds` hang their nodes on those items. At most `maxNodes` nodes.
-    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[graphql(complexity = "walk_cost(max_nodes, WALK_MAX_NODES) + child_complexity")]
     async fn lineage(
         &self,
         ctx: &Context<'_>,

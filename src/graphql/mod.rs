@@ -135,13 +135,16 @@ pub fn build(
 
 /// Gives a request its caller and its own loaders, which read as that caller: created fresh
 /// for each request so that nothing cached outlives it or crosses to another caller.
+/// `walks` is the HTTP request's walk budget, shared by every operation of a batch.
 pub fn prepare(
     mut request: async_graphql::Request,
     db: &DatabaseConnection,
     caller: &Caller,
     client: &Key,
+    walks: &lineage::WalkBudget,
 ) -> async_graphql::Request {
     request.data = request_data(db, caller, client);
+    request.data.insert(walks.clone());
     request
 }
 

@@ -23,7 +23,10 @@ use super::ids::{self, Kind};
 use super::information_system::{
     InformationSystem, InformationSystemOrderField, InformationSystemWhere,
 };
-use super::lineage::{self, SharingGraph, WALK_COST};
+use super::lineage::{self, SharingGraph, walk_cost};
+
+/// Query cost of `statistics`: a dozen grouped statements over the subtree, like a walk.
+const STATISTICS_COST: usize = 5_000;
 use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
@@ -259,7 +262,7 @@ impl Organization {
     /// The figures a dashboard's cards show, for this organization or (`includeDescendants`)
     /// for it and every organization below it, over the rows the caller may see. A bounded
     /// number of statements whatever the size of the subtree.
-    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[graphql(complexity = "STATISTICS_COST + child_complexity")]
     async fn statistics(
         &self,
         ctx: &Context<'_>,
@@ -282,7 +285,9 @@ impl Organization {
     /// heaviest). With `includeDescendants` the walk starts from this organization and every
     /// organization below it (a district and its departments and communes), drawn as one node
     /// (`collapseDescendants`, the default) or each as its own; `rollUp` says which.
-    #[graphql(complexity = "WALK_COST + child_complexity")]
+    #[graphql(
+        complexity = "walk_cost(max_nodes, lineage::SHARING_GRAPH_DEFAULT_NODES as u32) + child_complexity"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn sharing_graph(
         &self,

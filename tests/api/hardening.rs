@@ -272,3 +272,63 @@ async fn a_share_does_not_outlive_the_policy_it_rests_on() {
     assert_eq!(received["nodes"][0]["status"], "REVOKED");
     assert!(received["nodes"][0]["dataItem"].is_null());
 }
+
+#[tokio::test]
+async fn walks_share_one_budget_per_http_request() {
+    let app = TestApp::spawn_with(|l| {
+        l.rate_limit_per_minute = 0;
+        l.walk_budget = 25_000;
+    })
+    .await;
+    let office = nam_dong_office(&app).await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &office).await;
+    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+    // Three aliased walks of 10,000 nodes: the third finds the budget spent.
+    let q = "query($id: ID!) {
+        a: lineage(root: $id, maxNodes: 10000) { truncated }
+        b: lineage(root: $id, maxNodes: 10000) { truncated }
+        c: lineage(root: $id, maxNodes: 10000) { truncated } }";
+    let body = app
+        .post_as(Some(&app.admin), q, json!({ "id": item }))
+        .await;
+    let errors = body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(code(&errors[0]), "LIMIT_EXCEEDED");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SHAREGRAPH_WALK_BUDGET")
+    );
+    // Smaller walks fit.
+    let q_small = q.replace("10000", "5000");
+    app.ok(&q_small, json!({ "id": item })).await;
+    // The budget is the HTTP request's: a batch's operations share it.
+    let op = "query($id: ID!) { a: lineage(root: $id, maxNodes: 10000) { truncated } b: dataItem(id: $id) { downstream(maxNodes: 10000) { totalCount } } }";
+    let batch = json!([
+        { "query": op, "variables": { "id": item } },
+        { "query": op, "variables": { "id": item } },
+    ]);
+    let resp = app
+        .http(
+            axum::http::Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {}", app.admin))
+                .body(axum::body::Body::from(batch.to_string()))
+                .unwrap(),
+        )
+        .await;
+    // Operations run concurrently: which walks get the budget varies, how many does not.
+    let mut refused = Vec::new();
+    for answer in resp.body.as_array().unwrap() {
+        for e in answer["errors"].as_array().into_iter().flatten() {
+            refused.push(code(e).to_owned());
+        }
+    }
+    assert_eq!(
+        refused,
+        ["LIMIT_EXCEEDED", "LIMIT_EXCEEDED"],
+        "{}",
+        resp.body
+    );
+}
