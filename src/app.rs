@@ -101,6 +101,7 @@ pub fn build(db: DatabaseConnection, limits: Limits) -> App {
         limits,
         rate_limits,
         persisted,
+        sockets: Arc::default(),
         metrics,
         feed: feed.clone(),
     });

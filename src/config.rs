@@ -359,6 +359,22 @@ pub struct Limits {
         global = true
     )]
     pub event_buffer: usize,
+    /// Subscriptions one WebSocket may hold at once.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET",
+        default_value_t = 100,
+        global = true
+    )]
+    pub max_subscriptions_per_socket: usize,
+    /// WebSockets one client (a token, or an address without one) may hold open at once.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_SOCKETS_PER_CLIENT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub max_sockets_per_client: usize,
     /// The server's public address, the base of the DCAT export's IRIs (e.g.
     /// `https://dulieu.namdong.gov.vn`); without it, the request's `Host` over http.
     #[arg(long, env = "SHAREGRAPH_PUBLIC_URL", global = true)]

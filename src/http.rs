@@ -53,6 +53,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     pub feed: Arc<crate::domain::events::Feed>,
     pub persisted: Arc<PersistedQueries>,
+    /// WebSockets open per client, against `SHAREGRAPH_MAX_SOCKETS_PER_CLIENT`.
+    pub sockets: Arc<std::sync::Mutex<std::collections::HashMap<Key, usize>>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -513,9 +515,21 @@ async fn graphql_ws(
         Ok(u) => u,
         Err(rejection) => return rejection.into_response(),
     };
+    let Some(place) = SocketPlace::take(&state, &client) else {
+        return request_failure(
+            StatusCode::TOO_MANY_REQUESTS,
+            MediaType::Json,
+            "LIMIT_EXCEEDED",
+            &format!(
+                "this client holds {} open sockets, the most it may (SHAREGRAPH_MAX_SOCKETS_PER_CLIENT)",
+                state.limits.max_sockets_per_client
+            ),
+        );
+    };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
+            let _place = place;
             let (mut sink, input) = socket.split();
             // The token the socket reads as: from the upgrade, or from `connection_init`.
             let token_id = Arc::new(std::sync::Mutex::new(
@@ -530,6 +544,7 @@ async fn graphql_ws(
             let db = state.db.clone();
             let public_shares = state.limits.public_shares;
             let init_token = token_id.clone();
+            let max_subscriptions = state.limits.max_subscriptions_per_socket;
             let init = move |payload: serde_json::Value| async move {
                 let caller = match payload
                     .get("Authorization")
@@ -554,6 +569,9 @@ async fn graphql_ws(
                     caller.member.as_ref().and_then(|m| m.token_id);
                 let mut data = graphql::request_data(&db, &caller, &client);
                 data.insert(graphql::catalog_event::OverWebSocket);
+                data.insert(graphql::catalog_event::SocketSubscriptions::new(
+                    max_subscriptions,
+                ));
                 Ok(data)
             };
             async_graphql_axum::GraphQLWebSocket::new_with_pair(
@@ -582,6 +600,39 @@ async fn graphql_ws(
                     .await;
             }
         })
+}
+
+/// A client's place among its open sockets, given back when the socket ends.
+struct SocketPlace {
+    sockets: Arc<std::sync::Mutex<std::collections::HashMap<Key, usize>>>,
+    client: Key,
+}
+
+impl SocketPlace {
+    fn take(state: &AppState, client: &Key) -> Option<Self> {
+        let mut open = state.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(client.clone()).or_insert(0);
+        if *n >= state.limits.max_sockets_per_client {
+            return None;
+        }
+        *n += 1;
+        Some(Self {
+            sockets: state.sockets.clone(),
+            client: client.clone(),
+        })
+    }
+}
+
+impl Drop for SocketPlace {
+    fn drop(&mut self) {
+        let mut open = self.sockets.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// How often an open socket's token is checked: revocation reaches open sockets within this.

@@ -287,3 +287,108 @@ async fn revoking_a_token_closes_its_sockets() {
         drop_pg_database(&pg, &name).await;
     }
 }
+
+/// A flood is capped: a socket holds at most SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET
+/// subscriptions (the next is refused with LIMIT_EXCEEDED, the others go on), and a client at
+/// most SHAREGRAPH_MAX_SOCKETS_PER_CLIENT sockets (the next upgrade is answered 429); a place
+/// comes back when a subscription or socket ends.
+#[tokio::test(flavor = "multi_thread")]
+async fn subscriptions_and_sockets_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = shared_database(&dir, "sub_flood").await;
+    assert!(sharegraph(&url, &["migrate"]).status.success());
+    let out = sharegraph(
+        &url,
+        &["token", "create", "--role", "admin", "--name", "Quản trị"],
+    );
+    let admin = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let server = start(
+        &url,
+        &[
+            ("SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET", "2"),
+            ("SHAREGRAPH_MAX_SOCKETS_PER_CLIENT", "2"),
+        ],
+    );
+    let mut first = connect(server.addr, json!({})).await;
+    subscribe(&mut first, "1", json!({})).await;
+    subscribe(&mut first, "2", json!({})).await;
+    subscribe(&mut first, "3", json!({})).await;
+    // Subscriptions start concurrently: one of the three is refused, whichever came last.
+    let refused = receive(&mut first).await;
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
+        "{refused}"
+    );
+    let ended = receive(&mut first).await;
+    assert_eq!(
+        (&ended["id"], &ended["type"]),
+        (&refused["id"], &json!("complete"))
+    );
+    let mut live: Vec<String> = ["1", "2", "3"]
+        .iter()
+        .filter(|id| refused["id"] != **id)
+        .map(|id| id.to_string())
+        .collect();
+    // The two others still hear events.
+    create_org(
+        server.addr,
+        &admin,
+        "000.21.39.H57",
+        "Ủy ban nhân dân xã Hương Sơn",
+    );
+    let mut ids = vec![
+        receive(&mut first).await["id"].as_str().unwrap().to_owned(),
+        receive(&mut first).await["id"].as_str().unwrap().to_owned(),
+    ];
+    ids.sort();
+    assert_eq!(ids, live);
+    let end = live.remove(0);
+    // Ending one frees its place.
+    send(&mut first, json!({ "id": end, "type": "complete" })).await;
+    let mut freed = false;
+    for attempt in 0..50 {
+        subscribe(&mut first, &format!("r{attempt}"), json!({})).await;
+        create_org(
+            server.addr,
+            &admin,
+            &format!("000.{:02}.40.H57", attempt),
+            "Ủy ban nhân dân xã Hương Lộc",
+        );
+        // Either the new subscription's event or its refusal, plus subscription 2's event.
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            let m = receive(&mut first).await;
+            if m["type"] != "complete" {
+                got.push(m);
+            }
+        }
+        let id = format!("r{attempt}");
+        if got
+            .iter()
+            .any(|m| m["id"] == id && m["payload"]["errors"].is_null())
+        {
+            freed = true;
+            break;
+        }
+    }
+    assert!(freed);
+
+    let _second = connect(server.addr, json!({})).await;
+    let mut request = format!("ws://{}/graphql/ws", server.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status(), 429)
+        }
+        other => panic!("a third socket was let in: {other:?}"),
+    }
+    drop(server);
+    if let Some((pg, name)) = pg {
+        drop_pg_database(&pg, &name).await;
+    }
+}

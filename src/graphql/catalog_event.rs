@@ -188,6 +188,10 @@ impl CatalogEventSubscription {
         {
             return Err(crate::error::Error::Unauthenticated("unknown token".into()));
         }
+        let place = ctx
+            .data_opt::<SocketSubscriptions>()
+            .map(SocketSubscriptions::enter)
+            .transpose()?;
         let (receiver, head) = feed.subscribe();
         // Without a position, the subscription begins after what is committed now.
         let cursor = match after_seq {
@@ -204,6 +208,7 @@ impl CatalogEventSubscription {
             head,
             filter,
             _open: ctx.data_unchecked::<Arc<Metrics>>().subscription_opened(),
+            _place: place,
             done: false,
         };
         Ok(futures_util::stream::unfold(
@@ -231,6 +236,7 @@ struct Delivery {
     /// Reads every row, to tell a row hidden from the subscriber from one deleted since.
     unrestricted: RequestLoader,
     _open: OpenSubscription,
+    _place: Option<SocketPlace>,
     done: bool,
 }
 
@@ -381,6 +387,48 @@ async fn was_public(ctx: &Context<'_>, kind: Kind, row: Option<&Json>) -> Result
 /// Marks a connection as a WebSocket one (whose operations must be subscriptions).
 #[derive(Clone, Copy)]
 pub struct OverWebSocket;
+
+/// The subscriptions open on one WebSocket, and how many it may hold
+/// (`SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET`).
+#[derive(Clone)]
+pub struct SocketSubscriptions {
+    open: Arc<std::sync::atomic::AtomicUsize>,
+    max: usize,
+}
+
+impl SocketSubscriptions {
+    pub fn new(max: usize) -> Self {
+        Self {
+            open: Arc::default(),
+            max,
+        }
+    }
+
+    /// Takes a place for one more subscription, given back when the guard drops.
+    fn enter(&self) -> Result<SocketPlace> {
+        use std::sync::atomic::Ordering;
+        self.open
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .map_err(|_| {
+                crate::error::Error::LimitExceeded(format!(
+                    "this socket holds {} subscriptions, the most it may (SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET): end one first",
+                    self.max
+                ))
+            })?;
+        Ok(SocketPlace(self.open.clone()))
+    }
+}
+
+/// One subscription's place on its socket.
+struct SocketPlace(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for SocketPlace {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
 
 /// Wakes this replica's event feed after a mutation (so its subscribers hear of it at once,
 /// without waiting for a poll), and refuses queries and mutations over the WebSocket: they
