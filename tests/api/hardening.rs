@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use serde_json::json;
+use serde_json::{Value, json};
 use sharegraph::access::Role;
 
 use crate::support::{TestApp, code, create_db, create_item, nam_dong_office};
@@ -156,24 +156,26 @@ async fn a_service_provides_only_its_providers_items_or_items_shared_with_it() {
     );
 }
 
-#[tokio::test]
-async fn usage_records_spend_a_budget_per_token() {
-    let app = TestApp::spawn_with(|l| {
-        l.rate_limit_per_minute = 0;
-        l.usage_events_per_minute = 5;
-    })
-    .await;
-    let a = nam_dong_office(&app).await;
+/// The district's land office (A) shares its land-parcel item with the justice office (B):
+/// the consumer, the item and the share.
+struct Shared {
+    b: String,
+    item: String,
+    share: Value,
+}
+
+async fn shared_item(app: &TestApp) -> Shared {
+    let a = nam_dong_office(app).await;
     let b = crate::support::create_org(
-        &app,
+        app,
         "000.00.32.H57",
         "Phòng Tư pháp huyện Nam Đông",
         "DISTRICT",
         None,
     )
     .await;
-    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
-    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+    let db = create_db(app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
+    let item = create_item(app, &db, "THUADAT", "Thửa đất").await;
     app.ok(
         "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
         json!({ "i": item }),
@@ -186,6 +188,17 @@ async fn usage_records_spend_a_budget_per_token() {
         )
         .await["createShare"]["share"]["id"]
         .clone();
+    Shared { b, item, share }
+}
+
+#[tokio::test]
+async fn usage_records_spend_a_budget_per_token() {
+    let app = TestApp::spawn_with(|l| {
+        l.rate_limit_per_minute = 0;
+        l.usage_events_per_minute = 5;
+    })
+    .await;
+    let Shared { share, .. } = shared_item(&app).await;
     let record = "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded } }";
     let batch = |n: usize| {
         let events: Vec<_> = (0..n)
@@ -217,26 +230,8 @@ async fn usage_records_spend_a_budget_per_token() {
 #[tokio::test]
 async fn a_share_does_not_outlive_the_policy_it_rests_on() {
     let app = TestApp::spawn().await;
-    let a = nam_dong_office(&app).await;
-    let b = crate::support::create_org(
-        &app,
-        "000.00.32.H57",
-        "Phòng Tư pháp huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
-    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
-    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+    let Shared { b, item, share } = shared_item(&app).await;
     let set = "mutation($i: ID!, $m: SharingMode!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: $m, legalBasis: \"Khoản 2 Điều 17 Luật Đất đai\" }] }) { policies { mode } } }";
-    app.ok(set, json!({ "i": item, "m": "DEFAULT" })).await;
-    let share = app
-        .ok(
-            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
-            json!({ "input": { "dataItemId": item, "consumerId": b } }),
-        )
-        .await["createShare"]["share"]["id"]
-        .clone();
     // Withdrawing the policy under an active share is refused, and nothing changes.
     let audit = app.audit_count().await;
     let err = app.err(set, json!({ "i": item, "m": "NOT_SHARED" })).await;

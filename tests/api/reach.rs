@@ -771,30 +771,23 @@ async fn lineage_edges_name_their_rows_and_upstream_kinds_follow_the_data() {
         .await["createDerivation"]["derivation"]["id"]
         .clone();
 
-    let data = app
-        .ok(
-            "query($id: ID!) { dataItem(id: $id) { upstream(depth: 5) { nodes { item { id } edgeKinds } } } }",
-            json!({ "id": c }),
-        )
-        .await;
-    let hops = data["dataItem"]["upstream"]["nodes"].as_array().unwrap();
-    let to_a = hops.iter().find(|h| h["item"]["id"] == json!(a)).unwrap();
-    assert_eq!(
-        to_a["edgeKinds"],
-        json!(["DERIVED_FROM", "SHARED_WITH", "DERIVED_FROM"])
-    );
-    let data = app
-        .ok(
-            "query($id: ID!) { dataItem(id: $id) { downstream(depth: 5) { nodes { item { id } edgeKinds } } } }",
-            json!({ "id": a }),
-        )
-        .await;
-    let hops = data["dataItem"]["downstream"]["nodes"].as_array().unwrap();
-    let to_c = hops.iter().find(|h| h["item"]["id"] == json!(c)).unwrap();
-    assert_eq!(
-        to_c["edgeKinds"],
-        json!(["DERIVED_FROM", "SHARED_WITH", "DERIVED_FROM"])
-    );
+    // Both ways, the kinds read in the order the data flows: from A to C.
+    for (walk, root, other) in [("upstream", &c, &a), ("downstream", &a, &c)] {
+        let q = format!(
+            "query($id: ID!) {{ dataItem(id: $id) {{ {walk}(depth: 5) {{ nodes {{ item {{ id }} edgeKinds }} }} }} }}"
+        );
+        let data = app.ok(&q, json!({ "id": root })).await;
+        let hops = data["dataItem"][walk]["nodes"].as_array().unwrap();
+        let hop = hops
+            .iter()
+            .find(|h| h["item"]["id"] == json!(other))
+            .unwrap();
+        assert_eq!(
+            hop["edgeKinds"],
+            json!(["DERIVED_FROM", "SHARED_WITH", "DERIVED_FROM"]),
+            "{walk}"
+        );
+    }
 
     let data = app
         .ok(
