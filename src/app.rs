@@ -132,6 +132,7 @@ fn forget_idle_clients(limits: std::sync::Weak<RateLimits>) {
 pub async fn serve(
     listener: TcpListener,
     app: App,
+    connections: http::server::ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: std::time::Duration,
 ) -> std::io::Result<()> {
@@ -142,11 +143,7 @@ pub async fn serve(
         feed.close();
         let _ = stopping.send(());
     };
-    // The peer address keys anonymous callers' rate budgets.
-    let service = app
-        .router
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(signal);
+    let server = http::server::run(listener, app.router, connections, signal);
     let deadline = async move {
         if stopped.await.is_ok() {
             tokio::time::sleep(grace).await;
@@ -155,7 +152,7 @@ pub async fn serve(
         }
     };
     tokio::select! {
-        done = server => done,
+        () = server => Ok(()),
         () = deadline => {
             tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; exiting");
             Ok(())

@@ -280,6 +280,24 @@ pub struct Limits {
         global = true
     )]
     pub request_timeout_secs: u64,
+    /// Seconds a client has to send a request's headers once the server waits for them; also
+    /// how long an idle keep-alive connection stays open.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_HEADER_READ_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_read_timeout_secs: u64,
+    /// Connections open at once (WebSockets included); beyond it a connection is answered 503
+    /// and closed. Keep it below the process's descriptor limit (`ulimit -n`).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_CONNECTIONS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub max_connections: usize,
     /// Seconds in-flight requests get to finish after SIGTERM before the server exits anyway.
     #[arg(
         long,

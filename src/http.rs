@@ -31,6 +31,7 @@ use tracing::Level;
 pub(crate) mod cache;
 mod cors;
 mod persisted;
+pub mod server;
 
 pub use persisted::PersistedQueries;
 

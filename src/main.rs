@@ -191,7 +191,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("sharegraph is serving GraphiQL at http://{addr}/graphql");
             let grace = std::time::Duration::from_secs(config.limits.shutdown_grace_secs);
             let server = app::build(db.clone(), config.limits.clone());
-            app::serve(listener, server, app::shutdown_signal(), grace).await?;
+            let connections = sharegraph::http::server::ConnectionLimits {
+                header_read_timeout: std::time::Duration::from_secs(
+                    config.limits.header_read_timeout_secs,
+                ),
+                max_connections: config.limits.max_connections,
+            };
+            app::serve(listener, server, connections, app::shutdown_signal(), grace).await?;
             db.close().await?;
             tracing::info!("stopped");
         }

@@ -1,6 +1,8 @@
-//! Graceful shutdown of the real binary: on SIGTERM the server stops accepting connections,
-//! finishes the requests in flight, and exits 0; a request that never finishes is cut off after
-//! the grace period.
+//! The real binary's connections and its shutdown: idle and header-less connections are
+//! closed after the header deadline, connections over the cap are answered 503 while the
+//! server keeps serving; on SIGTERM the server stops accepting connections, finishes the
+//! requests in flight, and exits 0; a request that never finishes is cut off after the grace
+//! period.
 
 mod process;
 
@@ -114,4 +116,55 @@ fn a_request_that_never_finishes_is_cut_off_after_the_grace_period() {
         took >= Duration::from_millis(900),
         "exited after {took:?}, before the grace period"
     );
+}
+
+/// Reads until the server closes the connection; what it sent. Fails if it is still open
+/// after `within` (the header deadline is far shorter).
+fn read_until_closed(stream: &mut TcpStream, within: Duration) -> String {
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut got = Vec::new();
+    match stream.read_to_end(&mut got) {
+        Ok(_) => String::from_utf8_lossy(&got).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+            String::from_utf8_lossy(&got).into_owned()
+        }
+        Err(e) => panic!("the server kept the connection open: {e}"),
+    }
+}
+
+#[test]
+fn idle_slow_and_surplus_connections_do_not_hold_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("sg.db").display());
+    let server = start(&url, &[("SHAREGRAPH_HEADER_READ_TIMEOUT_SECS", "1")]);
+    // Nothing sent; half a header; a finished request kept alive: each is closed.
+    let mut silent = TcpStream::connect(server.addr).unwrap();
+    let mut slow = TcpStream::connect(server.addr).unwrap();
+    write!(slow, "GET /healthz HTTP/1.1\r\nHost: loc").unwrap();
+    let mut idle = TcpStream::connect(server.addr).unwrap();
+    write!(idle, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    assert_eq!(read_until_closed(&mut silent, Duration::from_secs(20)), "");
+    read_until_closed(&mut slow, Duration::from_secs(20));
+    let answered = read_until_closed(&mut idle, Duration::from_secs(20));
+    assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
+    drop(server);
+
+    // Over the cap: answered 503 at once, while the connections within it are served.
+    let server = start(&url, &[("SHAREGRAPH_MAX_CONNECTIONS", "2")]);
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect(server.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut surplus = TcpStream::connect(server.addr).unwrap();
+    let refused = read_until_closed(&mut surplus, Duration::from_secs(20));
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(refused.contains("UNAVAILABLE"), "{refused}");
+    let mut first = held.into_iter().next().unwrap();
+    write!(
+        first,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let answered = read_until_closed(&mut first, Duration::from_secs(20));
+    assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
 }
