@@ -132,6 +132,7 @@ impl Record for DataService {
         if f.status == ServiceStatus::Published && f.published_on.is_none() {
             f.published_on = Some(today());
         }
+        super::write::require_writer(caller, f.provider_id)?;
         refuse_duplicate::<Entity>(
             txn,
             eq(Column::Code, f.code.clone()),

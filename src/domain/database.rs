@@ -92,6 +92,7 @@ impl Record for Database {
             )
             .await?;
         }
+        super::write::require_writer(caller, f.owner_id)?;
         refuse_duplicate::<Entity>(
             txn,
             eq(Column::Code, f.code.clone()),

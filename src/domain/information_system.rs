@@ -81,6 +81,7 @@ impl Record for InformationSystem {
                 "a readiness outcome needs the date of the review",
             ));
         }
+        super::write::require_writer(caller, f.owner_id)?;
         refuse_duplicate::<Entity>(
             txn,
             eq(Column::Code, f.code.clone()),

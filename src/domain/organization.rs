@@ -118,6 +118,9 @@ impl Record for Organization {
             }
         }
 
+        if current.is_none_or(|c| c.code != f.code) {
+            super::write::require_admin(caller)?;
+        }
         refuse_duplicate::<Entity>(txn, eq(Column::Code, f.code.clone()), id, || {
             format!("an organization with code {} already exists", f.code)
         })

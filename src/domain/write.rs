@@ -41,21 +41,11 @@ impl<'c> Tx<'c> {
 
     /// Refuses unless the caller may write `organization`'s catalogue.
     pub fn require_writer(&self, organization: i64) -> Result<()> {
-        if self.caller.may_write(organization) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(
-                "you may change only your own organization's catalogue".into(),
-            ))
-        }
+        require_writer(self.caller, organization)
     }
 
     pub fn require_admin(&self) -> Result<()> {
-        if self.caller.is_admin() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden("only an admin may do this".into()))
-        }
+        require_admin(self.caller)
     }
 
     /// Notes a change for the audit log.
@@ -72,5 +62,26 @@ impl<'c> Tx<'c> {
         audit::append(&self.txn, self.caller, self.changes).await?;
         self.txn.commit().await?;
         Ok(())
+    }
+}
+
+/// Refuses unless `caller` may write `organization`'s catalogue. Validation calls it before
+/// checking that a code is free, so that a refusal never tells a caller who may not write
+/// there which codes are taken.
+pub fn require_writer(caller: &Caller, organization: i64) -> Result<()> {
+    if caller.may_write(organization) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "you may change only your own organization's catalogue".into(),
+        ))
+    }
+}
+
+pub fn require_admin(caller: &Caller) -> Result<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("only an admin may do this".into()))
     }
 }

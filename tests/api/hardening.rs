@@ -327,3 +327,60 @@ async fn walks_share_one_budget_per_http_request() {
         resp.body
     );
 }
+
+/// Permission is checked before uniqueness: a caller who may not write there learns nothing of
+/// which codes are taken (a hidden draft service's code answered CONFLICT before).
+#[tokio::test]
+async fn a_refusal_does_not_tell_which_codes_are_taken() {
+    let app = TestApp::spawn().await;
+    shared_item(&app).await;
+    let a = app
+        .ok(
+            "{ organization(code: \"000.00.31.H57\") { id } }",
+            json!({}),
+        )
+        .await["organization"]["id"]
+        .clone();
+    app.ok(
+        "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id } } }",
+        json!({ "input": { "code": "SECRET-SVC-13", "name": "Dịch vụ nội bộ", "providerId": a,
+                           "method": "ONLINE_SERVICE", "platform": "DIRECT" } }),
+    )
+    .await;
+    let steward_a = app.token(Role::Steward, Some("000.00.31.H57")).await;
+    let steward_b = app.token(Role::Steward, Some("000.00.32.H57")).await;
+    let service = "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id } } }";
+    let database = "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }";
+    for (mutation, taken, free) in [
+        (
+            service,
+            json!({ "input": { "code": "SECRET-SVC-13", "name": "Dò", "providerId": a, "method": "ONLINE_SERVICE", "platform": "DIRECT" } }),
+            json!({ "input": { "code": "UNUSED-SVC", "name": "Dò", "providerId": a, "method": "ONLINE_SERVICE", "platform": "DIRECT" } }),
+        ),
+        (
+            database,
+            json!({ "input": { "code": "DB-DATDAI", "name": "Dò", "kind": "LOCAL", "ownerId": a } }),
+            json!({ "input": { "code": "DB-UNUSED", "name": "Dò", "kind": "LOCAL", "ownerId": a } }),
+        ),
+    ] {
+        for input in [&taken, &free] {
+            let err = app.err_as(Some(&steward_b), mutation, input.clone()).await;
+            assert_eq!(code(&err), "FORBIDDEN", "{input}: {err}");
+        }
+        // The owner's steward is told the code is taken.
+        let err = app.err_as(Some(&steward_a), mutation, taken).await;
+        assert_eq!(code(&err), "CONFLICT");
+    }
+    // Organizations: only an admin creates them, whatever the code.
+    let org = "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }";
+    for code_ in ["000.00.31.H57", "000.99.99.H57"] {
+        let err = app
+            .err_as(
+                Some(&steward_a),
+                org,
+                json!({ "input": { "code": code_, "name": "Dò", "level": "DISTRICT" } }),
+            )
+            .await;
+        assert_eq!(code(&err), "FORBIDDEN");
+    }
+}
