@@ -15,7 +15,7 @@ use entity::{
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
 
-use super::{Caller, PublicShares, Role};
+use super::{Caller, PublicShares, Role, Scope};
 use crate::store::page::Listable;
 
 /// An entity with a visibility rule.
@@ -32,23 +32,26 @@ fn everything() -> Condition {
     Condition::all()
 }
 
-/// Everything for admins, `public` for the rest, plus `own(orgs)` for the members of the
+/// Everything for admins, `public` for the rest, plus `own(scope)` for the members of the
 /// organizations a token acts for.
-fn rule(caller: &Caller, public: Condition, own: impl FnOnce(&[i64]) -> Condition) -> Condition {
+fn rule(caller: &Caller, public: Condition, own: impl FnOnce(&Scope) -> Condition) -> Condition {
     if caller.is_admin() {
         return everything();
     }
-    match caller.organizations() {
-        Some(orgs) => Condition::any().add(public).add(own(orgs)),
+    match caller.scope() {
+        Some(scope) => Condition::any().add(public).add(own(scope)),
         None => public,
     }
 }
 
-/// `column` names one of `orgs` (a token's scope: one organization, or a subtree).
-fn among(column: impl ColumnTrait, orgs: &[i64]) -> Condition {
-    match orgs {
-        [one] => Condition::all().add(column.eq(*one)),
-        many => Condition::all().add(column.is_in(many.iter().copied())),
+/// `column` names an organization of the token's scope: its one organization, or any of its
+/// subtree, walked by the database inside the statement (a province's subtree can hold
+/// thousands of organizations, too many to bind as values).
+fn among(column: impl ColumnTrait, scope: &Scope) -> Condition {
+    if scope.subtree {
+        Condition::all().add(crate::store::hierarchy::in_subtree(column, scope.root))
+    } else {
+        Condition::all().add(column.eq(scope.root))
     }
 }
 
@@ -116,8 +119,8 @@ impl Visible for information_system::Entity {
     /// Information systems are the agencies' infrastructure, not part of the published
     /// catalogue (docs/design.md).
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |orgs| {
-            among(information_system::Column::OwnerId, orgs)
+        rule(caller, nothing(), |scope| {
+            among(information_system::Column::OwnerId, scope)
         })
     }
 }
@@ -134,7 +137,7 @@ impl Visible for data_item::Entity {
         rule(
             caller,
             Condition::all().add(data_item::Column::Published.eq(true)),
-            |orgs| among(data_item::Column::OwnerId, orgs),
+            |scope| among(data_item::Column::OwnerId, scope),
         )
     }
 }
@@ -159,8 +162,8 @@ impl Visible for data_service::Entity {
             data_service::Column::Status
                 .is_in([ServiceStatus::Published, ServiceStatus::Deprecated]),
         );
-        rule(caller, public, |orgs| {
-            among(data_service::Column::ProviderId, orgs)
+        rule(caller, public, |scope| {
+            among(data_service::Column::ProviderId, scope)
         })
     }
 }
@@ -178,10 +181,10 @@ impl Visible for share::Entity {
             ),
             PublicShares::Organizations | PublicShares::None => nothing(),
         };
-        rule(caller, public, |orgs| {
+        rule(caller, public, |scope| {
             Condition::any()
-                .add(among(share::Column::ProviderId, orgs))
-                .add(among(share::Column::ConsumerId, orgs))
+                .add(among(share::Column::ProviderId, scope))
+                .add(among(share::Column::ConsumerId, scope))
         })
     }
 }
@@ -207,10 +210,10 @@ impl Visible for derivation::Entity {
 impl Visible for sharing_agreement::Entity {
     /// Agreements belong to their two parties.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |orgs| {
+        rule(caller, nothing(), |scope| {
             Condition::any()
-                .add(among(sharing_agreement::Column::ProviderId, orgs))
-                .add(among(sharing_agreement::Column::ConsumerId, orgs))
+                .add(among(sharing_agreement::Column::ProviderId, scope))
+                .add(among(sharing_agreement::Column::ConsumerId, scope))
         })
     }
 }
@@ -218,10 +221,10 @@ impl Visible for sharing_agreement::Entity {
 impl Visible for sharing_request::Entity {
     /// Requests belong to the organization that asks and the one asked.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |orgs| {
+        rule(caller, nothing(), |scope| {
             Condition::any()
-                .add(among(sharing_request::Column::ProviderId, orgs))
-                .add(among(sharing_request::Column::ConsumerId, orgs))
+                .add(among(sharing_request::Column::ProviderId, scope))
+                .add(among(sharing_request::Column::ConsumerId, scope))
         })
     }
 }
@@ -248,10 +251,10 @@ impl Visible for quality_assessment::Entity {
 impl Visible for access_event::Entity {
     /// Usage records belong to the provider and the consumer of the data used.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |orgs| {
+        rule(caller, nothing(), |scope| {
             Condition::any()
-                .add(among(access_event::Column::ProviderId, orgs))
-                .add(among(access_event::Column::ConsumerId, orgs))
+                .add(among(access_event::Column::ProviderId, scope))
+                .add(among(access_event::Column::ConsumerId, scope))
         })
     }
 }
@@ -267,8 +270,8 @@ impl Visible for catalogue_release::Entity {
 impl Visible for catalogue_review::Entity {
     /// Reviews are the organization's own working records.
     fn visible_to(caller: &Caller) -> Condition {
-        rule(caller, nothing(), |orgs| {
-            among(catalogue_review::Column::OrganizationId, orgs)
+        rule(caller, nothing(), |scope| {
+            among(catalogue_review::Column::OrganizationId, scope)
         })
     }
 }
@@ -279,7 +282,7 @@ impl Visible for open_dataset::Entity {
         rule(
             caller,
             Condition::all().add(open_dataset::Column::PublishedOn.is_not_null()),
-            |orgs| among(open_dataset::Column::OrganizationId, orgs),
+            |scope| among(open_dataset::Column::OrganizationId, scope),
         )
     }
 }
@@ -304,10 +307,10 @@ impl Visible for feedback::Entity {
 impl Visible for audit_entry::Entity {
     /// Admins read the whole log; stewards their own organization's entries.
     fn visible_to(caller: &Caller) -> Condition {
-        match (&caller.member, caller.organizations()) {
+        match (&caller.member, caller.scope()) {
             (Some(m), _) if m.role == Role::Admin => everything(),
-            (Some(m), Some(orgs)) if m.role == Role::Steward => {
-                among(audit_entry::Column::OrganizationId, orgs)
+            (Some(m), Some(scope)) if m.role == Role::Steward => {
+                among(audit_entry::Column::OrganizationId, scope)
             }
             _ => nothing(),
         }
