@@ -842,6 +842,28 @@ fn encode(v: &str) -> String {
         .collect()
 }
 
+/// A POST of a raw GraphQL body, without a token.
+async fn post_body(app: &TestApp, body: &Value) -> crate::support::HttpAnswer {
+    app.http(
+        Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
+/// A GET that presents `tag` in `If-None-Match`.
+async fn revalidate(app: &TestApp, path: &str, tag: &str) -> crate::support::HttpAnswer {
+    app.http(
+        get(path)
+            .header("if-none-match", tag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 fn get(path: &str) -> axum::http::request::Builder {
     Request::get(path).header("accept", "application/graphql-response+json")
 }
@@ -964,14 +986,7 @@ async fn public_reads_carry_validators_and_answer_304() {
     assert_eq!(first.headers["cache-control"], "public, max-age=120");
     let tag = first.headers["etag"].to_str().unwrap().to_owned();
     assert!(tag.starts_with('"') && tag.len() > 10);
-    let again = app
-        .http(
-            get(&path)
-                .header("if-none-match", tag.as_str())
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let again = revalidate(&app, &path, &tag).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_eq!(again.body, Value::String(String::new()));
     assert_eq!(again.headers["etag"], tag.as_str());
@@ -984,14 +999,7 @@ async fn public_reads_carry_validators_and_answer_304() {
         None,
     )
     .await;
-    let changed = app
-        .http(
-            get(&path)
-                .header("if-none-match", tag.as_str())
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let changed = revalidate(&app, &path, &tag).await;
     assert_eq!(changed.status, StatusCode::OK);
     assert_ne!(changed.headers["etag"], tag.as_str());
     // Read with a token: private. With errors: not kept. POST: no validator.
@@ -1032,14 +1040,7 @@ async fn public_reads_carry_validators_and_answer_304() {
         .await;
     let tag = dcat.headers["etag"].to_str().unwrap().to_owned();
     assert_eq!(dcat.headers["cache-control"], "public, max-age=120");
-    let dcat = app
-        .http(
-            Request::get("/dcat/catalog.ttl")
-                .header("if-none-match", tag.as_str())
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let dcat = revalidate(&app, "/dcat/catalog.ttl", &tag).await;
     assert_eq!(dcat.status, StatusCode::NOT_MODIFIED);
     // GraphiQL's assets (when this build bundled them): a year, validated by their version.
     if sharegraph::playground::is_bundled() {
@@ -1053,14 +1054,7 @@ async fn public_reads_carry_validators_and_answer_304() {
             "public, max-age=31536000, immutable"
         );
         let tag = asset.headers["etag"].to_str().unwrap().to_owned();
-        let again = app
-            .http(
-                Request::get(path.as_str())
-                    .header("if-none-match", tag.as_str())
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let again = revalidate(&app, &path, &tag).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     }
 }
@@ -1086,38 +1080,17 @@ async fn a_widget_may_send_a_hash_instead_of_its_query() {
     assert_eq!(resp.body["errors"][0]["message"], "PersistedQueryNotFound");
     // Sent once with its query (POST), then answered by hash over GET and POST.
     let body = json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
-    let resp = app
-        .http(
-            Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await;
+    let resp = post_body(&app, &body).await;
     assert_eq!(resp.body["data"]["organizations"]["totalCount"], 1);
     let resp = app.http(get(&by_hash).body(Body::empty()).unwrap()).await;
     assert_eq!(resp.body["data"]["organizations"]["totalCount"], 1);
     assert!(resp.headers.get("etag").is_some());
     let body = json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
-    let resp = app
-        .http(
-            Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await;
+    let resp = post_body(&app, &body).await;
     assert_eq!(resp.body["data"]["organizations"]["totalCount"], 1);
     // A query that does not match its hash is refused; so is a persisted mutation over GET.
     let body = json!({ "query": "{ viewer { role } }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
-    let resp = app
-        .http(
-            Request::post("/graphql")
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await;
+    let resp = post_body(&app, &body).await;
     assert_eq!(code(&resp.body["errors"][0]), "BAD_REQUEST");
     let mutation =
         "mutation { addHoliday(input: { day: \"2027-01-01\", name: \"Tết Dương lịch\" }) { day } }";
