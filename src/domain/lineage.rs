@@ -428,7 +428,8 @@ impl OrgEdge {
 pub struct GraphRoot {
     /// The organization asked about.
     pub root: i64,
-    /// The organizations the walk starts from: the root, or the root and its descendants.
+    /// The organizations the walk starts from, sorted: the root, or the root and its
+    /// descendants.
     pub members: Vec<i64>,
     /// Draw the members as one node (the root): their shares with each other drop out and
     /// their shares with others are summed on the root's edges.
@@ -518,10 +519,9 @@ pub async fn sharing_graph(
     let rows = rows_i64(db, &sql, values, 2).await?;
     let budget = u64::from(bounds.max_nodes) + from.members.len() as u64;
     let truncated = rows.len() as u64 >= budget;
-    let members: HashSet<i64> = from.members.iter().copied().collect();
     // The node a walked organization is drawn as.
     let drawn = |id: i64| {
-        if from.collapse && members.contains(&id) {
+        if from.collapse && from.members.binary_search(&id).is_ok() {
             from.root
         } else {
             id

@@ -404,7 +404,9 @@ pub async fn sharing_graph(
     let g =
         walks::sharing_graph(db, ctx.data_unchecked::<Caller>(), &from, bounds, max_edges).await?;
     let cut = g.edges.len() < g.total_edges;
-    let in_subtree = |id: i64| roll_up != SharingGraphRollUp::None && from.members.contains(&id);
+    // `members` comes sorted from the hierarchy walk.
+    let in_subtree =
+        |id: i64| roll_up != SharingGraphRollUp::None && from.members.binary_search(&id).is_ok();
     Ok(SharingGraph {
         nodes: g
             .nodes
