@@ -219,6 +219,15 @@ pub struct Limits {
         global = true
     )]
     pub default_page_size: u64,
+    /// Most data rows an imported inventory file may have (API and command line); a larger
+    /// file is refused with `LIMIT_EXCEEDED` while it is read, before its rows are checked.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_IMPORT_MAX_ROWS",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub import_max_rows: usize,
     /// Largest request body, in bytes.
     #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 4 << 20, global = true)]
     pub max_body_bytes: usize,

@@ -21,8 +21,8 @@ pub enum Error {
         current_version: Option<i32>,
     },
     /// Rows of an imported inventory break rules; nothing was written.
-    #[error("{} row error(s) in the inventory; nothing was imported", .0.len())]
-    InvalidRows(Vec<crate::domain::inventory::RowError>),
+    #[error("{} row error(s) in the inventory; nothing was imported", .0.total())]
+    InvalidRows(RowErrors),
     /// The caller may not do this.
     /// The caller's token no longer authenticates (on a long-lived connection).
     #[error("{0}")]
@@ -42,6 +42,75 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One bad cell of an imported spreadsheet (or a bad row, when `column` is empty).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// The spreadsheet's row number (the header is line 1).
+    pub line: usize,
+    pub column: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(f, "line {}, {}: {}", self.line, self.column, self.reason)
+        }
+    }
+}
+
+/// The errors of one import: every one counted, the first [`RowErrors::LISTED`] kept, so a
+/// file of millions of bad rows costs no more memory than one of a thousand.
+#[derive(Debug, Clone, Default)]
+pub struct RowErrors {
+    listed: Vec<RowError>,
+    total: usize,
+}
+
+impl RowErrors {
+    /// How many errors are kept to be shown.
+    pub const LISTED: usize = 1000;
+
+    pub fn one(error: RowError) -> Self {
+        let mut errors = Self::default();
+        errors.push(error);
+        errors
+    }
+
+    pub fn push(&mut self, error: RowError) {
+        self.total += 1;
+        if self.listed.len() < Self::LISTED {
+            self.listed.push(error);
+        }
+    }
+
+    /// Every error found, listed or not.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The errors kept, in line order once [`RowErrors::sorted`] ran.
+    pub fn listed(&self) -> &[RowError] {
+        &self.listed
+    }
+
+    /// In line order, each error once (the same error found by two checks counts once).
+    pub fn sorted(mut self) -> Self {
+        self.listed
+            .sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
+        let before = self.listed.len();
+        self.listed.dedup();
+        self.total -= before - self.listed.len();
+        self
+    }
+}
 
 impl Error {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {

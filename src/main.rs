@@ -114,11 +114,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let bytes = std::fs::read(&file)?;
             let db = app::open_database(&config).await?;
             let started = std::time::Instant::now();
-            let result = match sheet::read(&bytes, format) {
+            let limits = sheet::Limits::rows(config.limits.import_max_rows);
+            let result = match sheet::read(&bytes, format, limits) {
                 Ok(table) => {
                     inventory::import(&db, &sharegraph::access::Caller::system(), &table).await
                 }
-                Err(unreadable) => Err(sharegraph::error::Error::InvalidRows(vec![unreadable])),
+                Err(e) => Err(e),
             };
             match result {
                 Ok(done) => println!(
@@ -132,10 +133,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     done.items_unchanged
                 ),
                 Err(sharegraph::error::Error::InvalidRows(rows)) => {
-                    for row in &rows {
+                    for row in rows.listed() {
                         println!("{}: {row}", file.display());
                     }
-                    return Err(format!("{} bad row(s); nothing was imported", rows.len()).into());
+                    let unlisted = rows.total() - rows.listed().len();
+                    if unlisted > 0 {
+                        println!("{}: … and {unlisted} more", file.display());
+                    }
+                    return Err(format!("{} bad row(s); nothing was imported", rows.total()).into());
                 }
                 Err(other) => return Err(other.into()),
             }

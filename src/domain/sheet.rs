@@ -5,7 +5,7 @@
 
 use std::io::Cursor;
 
-use super::inventory::RowError;
+use crate::error::{Error, Result, RowError, RowErrors};
 
 /// The file formats a table comes in.
 pub use entity::enums::SpreadsheetFormat as Format;
@@ -19,80 +19,270 @@ pub fn format_of(path: &std::path::Path) -> Option<Format> {
     }
 }
 
-/// A table as read: its header and its rows, each with the line (spreadsheet row number) it
-/// came from.
+/// What a file may hold, checked while it is read (before any row is validated), so that a
+/// small upload cannot make the server hold gigabytes: an XLSX of a few hundred kilobytes
+/// can unpack into millions of rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Data rows (the header and blank rows not counted).
+    pub rows: usize,
+    /// Columns of a row; cells further right are an error.
+    pub columns: usize,
+    /// Bytes of text in all cells together.
+    pub text_bytes: usize,
+    /// Bytes an XLSX's parts other than its worksheets (shared strings, styles) may unpack
+    /// to; those are read whole, worksheets are streamed.
+    pub xlsx_parts_bytes: u64,
+}
+
+impl Limits {
+    /// At most `rows` data rows; the other bounds are far above any real inventory's (34
+    /// columns, a few kilobytes a row).
+    pub fn rows(rows: usize) -> Self {
+        Self {
+            rows,
+            columns: 100,
+            text_bytes: 64 << 20,
+            xlsx_parts_bytes: 64 << 20,
+        }
+    }
+}
+
+/// A table as read: its header and its non-blank rows.
 #[derive(Debug, Default)]
 pub struct Table {
     pub header: Vec<String>,
-    pub rows: Vec<(usize, Vec<String>)>,
+    pub rows: Vec<Record>,
 }
 
-/// Reads a table; an unreadable file is one error on line 1.
-pub fn read(bytes: &[u8], format: Format) -> Result<Table, RowError> {
-    match format {
-        Format::Csv => read_csv(bytes),
-        Format::Xlsx => read_xlsx(bytes),
+/// One row: the line (spreadsheet row number) it came from, and its cells, kept as one string
+/// with the cells' ends, so that a cell costs four bytes beyond its text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub line: usize,
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Record {
+    pub fn new<'a>(line: usize, cells: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut record = Self {
+            line,
+            ..Self::default()
+        };
+        for cell in cells {
+            record.push(cell);
+        }
+        record
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// The `i`-th cell (from 0); `None` past the row's last cell.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        Some(&self.text[start..end])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
     }
 }
 
-fn unreadable(reason: String) -> RowError {
-    RowError {
-        line: 1,
+/// Reads a table within `limits`: an unreadable file is one row error (`BAD_USER_INPUT`), a
+/// file past a limit `LIMIT_EXCEEDED` naming it.
+pub fn read(bytes: &[u8], format: Format, limits: Limits) -> Result<Table> {
+    let mut table = Builder {
+        limits,
+        table: Table::default(),
+        header_read: false,
+        text_bytes: 0,
+    };
+    match format {
+        Format::Csv => read_csv(bytes, &mut table)?,
+        Format::Xlsx => read_xlsx(bytes, &mut table)?,
+    }
+    Ok(table.table)
+}
+
+fn unreadable(line: usize, reason: String) -> Error {
+    Error::InvalidRows(RowErrors::one(RowError {
+        line,
         column: String::new(),
         reason,
+    }))
+}
+
+/// Collects rows, counting them against the limits as they come.
+struct Builder {
+    limits: Limits,
+    table: Table,
+    header_read: bool,
+    text_bytes: usize,
+}
+
+impl Builder {
+    /// Adds the next row (the first is the header); blank rows are left out.
+    fn add(&mut self, record: Record) -> Result<()> {
+        if record.len() > self.limits.columns {
+            return Err(Error::LimitExceeded(format!(
+                "line {} has more than {} columns",
+                record.line, self.limits.columns
+            )));
+        }
+        self.text_bytes += record.text.len();
+        if self.text_bytes > self.limits.text_bytes {
+            return Err(Error::LimitExceeded(format!(
+                "the file holds more than {} MiB of text",
+                self.limits.text_bytes >> 20
+            )));
+        }
+        if !self.header_read {
+            self.table.header = record.cells().map(str::to_owned).collect();
+            self.header_read = true;
+            return Ok(());
+        }
+        if record.is_blank() {
+            return Ok(());
+        }
+        if self.table.rows.len() == self.limits.rows {
+            return Err(Error::LimitExceeded(format!(
+                "the file has more than {} rows (SHAREGRAPH_IMPORT_MAX_ROWS); split it",
+                self.limits.rows
+            )));
+        }
+        self.table.rows.push(record);
+        Ok(())
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Table, RowError> {
+fn read_csv(bytes: &[u8], table: &mut Builder) -> Result<()> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let mut table = Table::default();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| RowError {
-            line: e.position().map_or(i + 1, |p| p.line() as usize),
-            column: String::new(),
-            reason: format!("not readable as CSV: {e}"),
+    // One record buffer for the whole file: rows are copied into their compact form.
+    let mut record = csv::StringRecord::new();
+    let mut i = 0;
+    loop {
+        i += 1;
+        let more = reader.read_record(&mut record).map_err(|e| {
+            let line = e.position().map_or(i, |p| p.line() as usize);
+            unreadable(line, format!("not readable as CSV: {e}"))
         })?;
-        let line = record.position().map_or(i + 1, |p| p.line() as usize);
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        if i == 0 {
-            table.header = cells;
-        } else if cells.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push((line, cells));
+        if !more {
+            return Ok(());
         }
+        let line = record.position().map_or(i, |p| p.line() as usize);
+        table.add(Record::new(line, record.iter()))?;
     }
-    Ok(table)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
-    use calamine::{Data, Reader, Xlsx};
+fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
+    use calamine::{DataRef, Reader, Xlsx};
+    check_xlsx_parts(bytes, table.limits.xlsx_parts_bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| unreadable(format!("not readable as XLSX: {e}")))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("the workbook has no worksheet".into()))?
-        .map_err(|e| unreadable(format!("the first worksheet is not readable: {e}")))?;
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let cell = |d: &Data| match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
-        other => other.to_string(),
+        .map_err(|e| unreadable(1, format!("not readable as XLSX: {e}")))?;
+    let first = workbook
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| unreadable(1, "the workbook has no worksheet".into()))?;
+    let mut cells = workbook
+        .worksheet_cells_reader(&first)
+        .map_err(|e| unreadable(1, format!("the first worksheet is not readable: {e}")))?;
+    let text = |d: &DataRef| match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        other => calamine::Data::from(other.clone()).to_string(),
     };
-    let mut table = Table::default();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell).collect();
-        if i == 0 {
-            table.header = cells;
-        } else if cells.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push((first_row + i + 1, cells));
+    // Cells come row by row, left to right, each row once; gaps are empty cells.
+    let mut current: Option<(u32, Record)> = None;
+    loop {
+        let cell = cells.next_cell().map_err(|e| {
+            let line = current.as_ref().map_or(1, |(r, _)| *r as usize + 1);
+            unreadable(line, format!("the first worksheet is not readable: {e}"))
+        })?;
+        let Some(cell) = cell else { break };
+        let (row, column) = cell.get_position();
+        let line = row as usize + 1;
+        if column as usize >= table.limits.columns {
+            return Err(Error::LimitExceeded(format!(
+                "line {line} has more than {} columns",
+                table.limits.columns
+            )));
+        }
+        match &mut current {
+            Some((r, _)) if *r == row => {}
+            Some((r, _)) if *r > row => {
+                return Err(unreadable(
+                    line,
+                    "the worksheet's rows are out of order".into(),
+                ));
+            }
+            _ => {
+                if let Some((_, done)) = current.take() {
+                    table.add(done)?;
+                }
+                current = Some((row, Record::new(line, [])));
+            }
+        }
+        let (_, record) = current.as_mut().expect("set above");
+        if record.len() > column as usize {
+            return Err(unreadable(line, "the worksheet repeats a cell".into()));
+        }
+        while record.len() < column as usize {
+            record.push("");
+        }
+        record.push(&text(cell.get_value()));
+    }
+    if let Some((_, done)) = current {
+        table.add(done)?;
+    }
+    Ok(())
+}
+
+/// Refuses an XLSX whose parts other than worksheets declare more than `limit` bytes
+/// unpacked (the reader enforces the declared sizes), before any is unpacked.
+fn check_xlsx_parts(bytes: &[u8], limit: u64) -> Result<()> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(1, format!("not readable as XLSX: {e}")))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let part = archive
+            .by_index_raw(i)
+            .map_err(|e| unreadable(1, format!("not readable as XLSX: {e}")))?;
+        if !part.name().is_ok_and(|n| n.starts_with("xl/worksheets/")) {
+            total = total.saturating_add(part.size());
         }
     }
-    Ok(table)
+    if total > limit {
+        return Err(Error::LimitExceeded(format!(
+            "the workbook's shared strings and styles unpack to more than {} MiB",
+            limit >> 20
+        )));
+    }
+    Ok(())
 }
 
 /// Writes a table as CSV: its header, then its rows.
@@ -143,4 +333,105 @@ pub fn write_xlsx(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, Stri
     }
     sheet.set_freeze_panes(1, 0).map_err(err)?;
     workbook.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xlsx(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (row, column, text) in cells {
+            sheet.write_string(*row, *column, *text).unwrap();
+        }
+        workbook.save_to_buffer().unwrap()
+    }
+
+    fn rows(table: &Table) -> Vec<(usize, Vec<&str>)> {
+        table
+            .rows
+            .iter()
+            .map(|r| (r.line, r.cells().collect()))
+            .collect()
+    }
+
+    fn limit_message(result: Result<Table>) -> String {
+        match result {
+            Err(Error::LimitExceeded(message)) => message,
+            other => panic!("expected LIMIT_EXCEEDED, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn xlsx_rows_keep_their_gaps_and_line_numbers() {
+        let bytes = xlsx(&[
+            (0, 0, "mã"),
+            (0, 2, "tên"),
+            (1, 1, "giữa"),
+            (3, 0, "Phòng Tài nguyên và Môi trường huyện Nam Đông"),
+            (3, 2, "cuối"),
+        ]);
+        let table = read(&bytes, Format::Xlsx, Limits::rows(10)).unwrap();
+        assert_eq!(table.header, ["mã", "", "tên"]);
+        assert_eq!(
+            rows(&table),
+            [
+                (2, vec!["", "giữa"]),
+                (
+                    4,
+                    vec!["Phòng Tài nguyên và Môi trường huyện Nam Đông", "", "cuối"]
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn reading_stops_at_the_first_limit_passed() {
+        let csv = b"a,b\n1,2\n3,4\n5,6\n";
+        assert_eq!(
+            read(csv, Format::Csv, Limits::rows(3)).unwrap().rows.len(),
+            3
+        );
+        assert!(limit_message(read(csv, Format::Csv, Limits::rows(2))).contains("2 rows"));
+
+        let wide = Limits {
+            columns: 2,
+            ..Limits::rows(10)
+        };
+        assert!(limit_message(read(b"a,b,c\n", Format::Csv, wide)).contains("2 columns"));
+        let far_right = xlsx(&[(0, 0, "a"), (5, 40, "x")]);
+        let message = limit_message(read(&far_right, Format::Xlsx, wide));
+        assert!(message.contains("line 6"), "{message}");
+
+        let small = Limits {
+            text_bytes: 10,
+            ..Limits::rows(10)
+        };
+        assert!(limit_message(read(b"abcdef\nghijkl\n", Format::Csv, small)).contains("MiB"));
+
+        // Shared strings are read whole, so their unpacked size is checked first.
+        let long = "Dữ liệu dân cư ".repeat(2000);
+        let bytes = xlsx(&[(0, 0, &long)]);
+        let parts = Limits {
+            xlsx_parts_bytes: 10_000,
+            ..Limits::rows(10)
+        };
+        assert!(limit_message(read(&bytes, Format::Xlsx, parts)).contains("shared strings"));
+        assert_eq!(
+            read(&bytes, Format::Xlsx, Limits::rows(10)).unwrap().header,
+            [long]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_file_is_one_row_error() {
+        match read(b"not a zip", Format::Xlsx, Limits::rows(10)) {
+            Err(Error::InvalidRows(rows)) => {
+                assert_eq!(rows.total(), 1);
+                assert_eq!(rows.listed()[0].line, 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -70,22 +70,29 @@ fn classify(err: &mut ServerError) {
         let (code, extra, internal) = match e {
             Error::BadInput { field, .. } => (
                 e.code(),
-                Some(("field", Value::String(field.clone()))),
+                vec![("field", Value::String(field.clone()))],
                 None,
             ),
             Error::Conflict {
                 current_version: Some(v),
                 ..
-            } => (e.code(), Some(("currentVersion", Value::from(*v))), None),
-            Error::InvalidRows(rows) => (e.code(), Some(("rowErrors", row_errors(rows))), None),
-            Error::Internal(db) => (e.code(), None, Some(db.to_string())),
+            } => (e.code(), vec![("currentVersion", Value::from(*v))], None),
+            Error::InvalidRows(rows) => (
+                e.code(),
+                vec![
+                    ("rowErrors", row_errors(rows)),
+                    ("rowErrorCount", Value::from(rows.total() as u64)),
+                ],
+                None,
+            ),
+            Error::Internal(db) => (e.code(), vec![], Some(db.to_string())),
             Error::Unavailable(db) => {
                 tracing::warn!(error = %db, path = ?err.path, "database unavailable");
-                (e.code(), None, None)
+                (e.code(), vec![], None)
             }
-            _ => (e.code(), None, None),
+            _ => (e.code(), vec![], None),
         };
-        if let Some((key, value)) = extra {
+        for (key, value) in extra {
             set(err, key, value);
         }
         if let Some(detail) = internal {
@@ -119,13 +126,12 @@ fn classify(err: &mut ServerError) {
     }
 }
 
-/// Most row errors listed in one response; the message gives the total.
-const MAX_ROW_ERRORS: usize = 1000;
-
-fn row_errors(rows: &[crate::domain::inventory::RowError]) -> Value {
+/// The row errors kept (the first 1,000 found, in line order); `rowErrorCount` and the
+/// message give the total.
+fn row_errors(rows: &crate::error::RowErrors) -> Value {
     Value::List(
-        rows.iter()
-            .take(MAX_ROW_ERRORS)
+        rows.listed()
+            .iter()
             .map(|r| {
                 let mut map = async_graphql::indexmap::IndexMap::new();
                 map.insert(async_graphql::Name::new("line"), Value::from(r.line as u64));

@@ -8,9 +8,11 @@ use sea_orm::DatabaseConnection;
 
 use super::ids::{self, Kind};
 use crate::access::Caller;
+use crate::config::Limits;
 use crate::domain::inventory::{self as rules, sheet};
 use crate::error::{Error, Result};
 use entity::enums::SpreadsheetFormat as InventoryFormat;
+use std::sync::Arc;
 
 #[derive(InputObject)]
 pub struct ImportInventoryInput {
@@ -108,8 +110,13 @@ impl InventoryMutation {
                 .decode(input.content.trim())
                 .map_err(|_| Error::bad_input("input.content", "XLSX content must be base64"))?,
         };
-        let table = sheet::read(&bytes, input.format)
-            .map_err(|unreadable| Error::InvalidRows(vec![unreadable]))?;
+        let limits = ctx.data_unchecked::<Arc<Limits>>();
+        let table = sheet::read(
+            &bytes,
+            input.format,
+            sheet::Limits::rows(limits.import_max_rows),
+        )?;
+        drop(bytes);
         let done = rules::import(
             ctx.data_unchecked::<DatabaseConnection>(),
             ctx.data_unchecked::<Caller>(),

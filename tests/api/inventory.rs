@@ -216,3 +216,63 @@ async fn bad_rows_are_all_reported_and_nothing_is_written() {
         .await;
     assert!(data["database"].is_null());
 }
+
+/// Files are bounded while they are read: rows past `SHAREGRAPH_IMPORT_MAX_ROWS` refuse the
+/// file (CSV, and an XLSX whose rows only show once unpacked), and a file of many bad rows
+/// lists the first 1,000 errors and counts all of them.
+#[tokio::test]
+async fn imports_are_bounded_while_they_are_read() {
+    use base64::Engine;
+    let app = TestApp::spawn_with(|l| l.import_max_rows = 1500).await;
+    let header = "organization_code,database_code,database_name,item_code,item_name\n";
+
+    let too_long = format!("{header}{}", "x\n".repeat(1501));
+    let body = import(&app, "CSV", &too_long).await;
+    assert_eq!(code(&body["errors"][0]), "LIMIT_EXCEEDED", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("1500 rows"), "{message}");
+    assert!(message.contains("SHAREGRAPH_IMPORT_MAX_ROWS"), "{message}");
+    // Blank lines are not rows.
+    let blank = format!("{header}{}x\n", "\n".repeat(5000));
+    let body = import(&app, "CSV", &blank).await;
+    assert_eq!(code(&body["errors"][0]), "BAD_USER_INPUT", "{body}");
+
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for row in 0..=1501u32 {
+        sheet.write_string(row, 0, "x").unwrap();
+    }
+    let xlsx = base64::engine::general_purpose::STANDARD.encode(workbook.save_to_buffer().unwrap());
+    let body = import(&app, "XLSX", &xlsx).await;
+    assert_eq!(code(&body["errors"][0]), "LIMIT_EXCEEDED", "{body}");
+
+    // 1,500 rows with a malformed organization code, no names and no kind: four errors each.
+    let bad = format!("{header}{}", "nowhere,DB,,ITEM,\n".repeat(1500));
+    let body = import(&app, "CSV", &bad).await;
+    let err = &body["errors"][0];
+    assert_eq!(code(err), "BAD_USER_INPUT", "{body}");
+    assert_eq!(err["extensions"]["rowErrorCount"], 6000);
+    let listed = err["extensions"]["rowErrors"].as_array().unwrap();
+    assert_eq!(listed.len(), 1000);
+    let first: Vec<(&Value, &str)> = listed[..5]
+        .iter()
+        .map(|e| (&e["line"], e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (&json!(2), "database_kind"),
+            (&json!(2), "database_name"),
+            (&json!(2), "item_name"),
+            (&json!(2), "organization_code"),
+            (&json!(3), "database_kind"),
+        ]
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("6000 row error"),
+        "{err}"
+    );
+}

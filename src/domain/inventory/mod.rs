@@ -37,24 +37,7 @@ use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
 
-/// One bad cell (or row, when `column` is empty), as reported to whoever imports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowError {
-    /// The spreadsheet's row number (the header is line 1).
-    pub line: usize,
-    pub column: String,
-    pub reason: String,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.column.is_empty() {
-            write!(f, "line {}: {}", self.line, self.reason)
-        } else {
-            write!(f, "line {}, {}: {}", self.line, self.column, self.reason)
-        }
-    }
-}
+pub use crate::error::{RowError, RowErrors};
 
 /// The consumer types in column order, with their column suffixes.
 const CONSUMERS: [(ConsumerType, &str); 5] = [
@@ -159,8 +142,8 @@ pub struct Imported {
 struct Cells<'a> {
     line: usize,
     index: &'a HashMap<String, usize>,
-    cells: &'a [String],
-    errors: &'a mut Vec<RowError>,
+    cells: &'a sheet::Record,
+    errors: &'a mut RowErrors,
 }
 
 impl Cells<'_> {
@@ -238,10 +221,10 @@ impl Cells<'_> {
 fn parse_row(
     line: usize,
     index: &HashMap<String, usize>,
-    cells: &[String],
-    errors: &mut Vec<RowError>,
+    cells: &sheet::Record,
+    errors: &mut RowErrors,
 ) -> Option<Row> {
-    let before = errors.len();
+    let before = errors.total();
     let mut c = Cells {
         line,
         index,
@@ -312,7 +295,7 @@ fn parse_row(
             conditions,
         });
     }
-    (errors.len() == before).then(|| Row {
+    (errors.total() == before).then(|| Row {
         line,
         organization_code: organization_code.unwrap_or_default(),
         database,
@@ -323,8 +306,8 @@ fn parse_row(
 
 /// Checks a table's header and rows on their own (no database): the rows that passed, and
 /// every error.
-fn parse(table: &sheet::Table) -> (Vec<Row>, Vec<RowError>) {
-    let mut errors = Vec::new();
+fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors) {
+    let mut errors = RowErrors::default();
     let known = columns();
     let mut index = HashMap::new();
     for (i, name) in table.header.iter().enumerate() {
@@ -361,14 +344,14 @@ fn parse(table: &sheet::Table) -> (Vec<Row>, Vec<RowError>) {
     let rows = table
         .rows
         .iter()
-        .filter_map(|(line, cells)| parse_row(*line, &index, cells, &mut errors))
+        .filter_map(|record| parse_row(record.line, &index, record, &mut errors))
         .collect();
     (rows, errors)
 }
 
 /// Rows of one file that must agree: a database's columns on each of its rows, and each item
 /// once.
-fn check_consistency(rows: &[Row], errors: &mut Vec<RowError>) {
+fn check_consistency(rows: &[Row], errors: &mut RowErrors) {
     let mut databases: HashMap<&str, &Row> = HashMap::new();
     let mut items: HashMap<(&str, &str), usize> = HashMap::new();
     for row in rows {
@@ -549,9 +532,7 @@ pub async fn import(
         stored_policies.entry(p.data_item_id).or_default().push(p);
     }
     if !errors.is_empty() {
-        errors.sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
-        errors.dedup();
-        return Err(Error::InvalidRows(errors));
+        return Err(Error::InvalidRows(errors.sorted()));
     }
 
     let mut done = Imported {
@@ -1024,7 +1005,7 @@ mod tests {
             rows: rows
                 .iter()
                 .enumerate()
-                .map(|(i, r)| (i + 2, r.iter().map(|s| (*s).to_owned()).collect()))
+                .map(|(i, r)| sheet::Record::new(i + 2, r.iter().copied()))
                 .collect(),
         }
     }
@@ -1089,6 +1070,7 @@ mod tests {
         );
         let (rows, mut errors) = parse(&t);
         check_consistency(&rows, &mut errors);
+        let errors = errors.listed();
         let found: Vec<(usize, &str)> =
             errors.iter().map(|e| (e.line, e.column.as_str())).collect();
         assert_eq!(
@@ -1117,6 +1099,7 @@ mod tests {
     fn unknown_and_missing_columns_are_refused() {
         let t = table(&["organization_code", "database_code", "colour"], &[]);
         let (_, errors) = parse(&t);
+        let errors = errors.listed();
         let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
         assert_eq!(
             columns,
