@@ -75,6 +75,13 @@ fn visible_row<E: Visible>(caller: &Caller, id: Expr) -> Condition {
     Condition::all().add(Expr::exists(probe::<E>(caller, id)))
 }
 
+/// The row of `E` that `column` (of another table) names exists and is visible to `caller`;
+/// `None` for admins, who see every row. A filter on a reference tests it, so that filtering
+/// by a hidden row's id finds nothing, as reading the reference would.
+pub fn names_visible<E: Visible>(caller: &Caller, column: impl ColumnTrait) -> Option<Condition> {
+    (!caller.is_admin()).then(|| visible_row::<E>(caller, Expr::col(column.as_column_ref())))
+}
+
 /// `SELECT * FROM <E> WHERE <visible to caller>`, with its values written in: the rows of `E`
 /// the caller may read, as a subquery for hand-written SQL that reads `E` itself. The database
 /// folds it into the outer query, so each row is tested on its own columns instead of probed

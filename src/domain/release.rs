@@ -221,11 +221,36 @@ async fn freeze(txn: &DatabaseTransaction, org: i64) -> Result<Json> {
             Json::Object(e)
         })
         .collect();
+    let databases: Vec<Json> = databases
+        .iter()
+        .map(|d| {
+            let mut e = entry(d);
+            e.remove(HOSTED_ON);
+            Json::Object(e)
+        })
+        .collect();
     Ok(json!({
-        "databases": databases.iter().map(|d| Json::Object(entry(d))).collect::<Vec<_>>(),
+        "databases": databases,
         "items": items,
         "services": services.iter().map(|s| Json::Object(entry(s))).collect::<Vec<_>>(),
     }))
+}
+
+/// A database's information system: systems are the agencies' infrastructure, hidden from the
+/// public, so a (public) release does not name them.
+const HOSTED_ON: &str = "system_id";
+
+/// A stored snapshot as it is shown: releases frozen before systems were left out still hold
+/// their ids, which are dropped on reading (the stored text stays as its audited hash proves).
+pub fn shown(mut snapshot: Json) -> Json {
+    if let Some(databases) = snapshot["databases"].as_array_mut() {
+        for d in databases {
+            if let Some(d) = d.as_object_mut() {
+                d.remove(HOSTED_ON);
+            }
+        }
+    }
+    snapshot
 }
 
 /// The sections of a snapshot, in the order a diff reports them.
@@ -567,6 +592,24 @@ pub async fn overdue(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snapshots_frozen_with_system_ids_are_shown_without_them() {
+        let stored = json!({
+            "databases": [{ "id": 1, "code": "DB-DATDAI", "system_id": 7 }],
+            "items": [{ "id": 2, "system_id": "an item field of the same name stays" }],
+            "services": [],
+        });
+        let shown = shown(stored);
+        assert_eq!(
+            shown["databases"],
+            json!([{ "id": 1, "code": "DB-DATDAI" }])
+        );
+        assert_eq!(
+            shown["items"][0]["system_id"],
+            "an item field of the same name stays"
+        );
+    }
 
     #[test]
     fn diff_matches_rows_by_id_and_names_changed_fields() {

@@ -95,7 +95,7 @@ pub struct AuditEntryWhere {
 }
 
 impl WhereInput for AuditEntryWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text(
                 "where.action",

@@ -41,12 +41,14 @@ impl From<Model> for CatalogueRelease {
 
 impl CatalogueRelease {
     fn frozen(&self) -> Result<JsonValue> {
-        serde_json::from_str(&self.0.snapshot).map_err(|err| {
-            tracing::error!(release = self.0.id, error = %err, "unreadable release snapshot");
-            Error::Internal(Arc::new(sea_orm::DbErr::Custom(
-                "unreadable release snapshot".into(),
-            )))
-        })
+        serde_json::from_str(&self.0.snapshot)
+            .map(rules::shown)
+            .map_err(|err| {
+                tracing::error!(release = self.0.id, error = %err, "unreadable release snapshot");
+                Error::Internal(Arc::new(sea_orm::DbErr::Custom(
+                    "unreadable release snapshot".into(),
+                )))
+            })
     }
 }
 
@@ -256,7 +258,7 @@ pub struct CatalogueReleaseWhere {
 }
 
 impl WhereInput for CatalogueReleaseWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::id(
                 "where.organizationId",
@@ -297,7 +299,7 @@ pub struct CatalogueReviewWhere {
 }
 
 impl WhereInput for CatalogueReviewWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::id(
                 "where.organizationId",

@@ -24,6 +24,7 @@ use super::sharing_agreement::SharingAgreementOrderField;
 use super::sharing_policy::SharingPolicyOrderField;
 use super::sharing_request::SharingRequestOrderField;
 use super::usage::AccessEventOrderField;
+use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::config::Limits;
 use crate::error::{Error, Result};
@@ -137,7 +138,7 @@ where
 {
     let limits = ctx.data_unchecked::<Arc<Limits>>();
     let condition = match &args.filter {
-        Some(w) => w.condition()?,
+        Some(w) => w.condition(ctx.data_unchecked::<Caller>())?,
         None => sea_orm::Condition::all(),
     };
     let filter_key: Arc<str> = format!("{:?}", args.filter).into();

@@ -153,7 +153,7 @@ pub struct DatabaseWhere {
 }
 
 impl WhereInput for DatabaseWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
             .add(filter::text(
@@ -178,11 +178,12 @@ impl WhereInput for DatabaseWhere {
                 Column::OwnerId,
                 &self.owner_id,
             )?)
-            .add(filter::id(
+            .add(filter::reference::<is_entity::Entity, _>(
                 "where.systemId",
                 Column::SystemId,
                 Kind::InformationSystem,
                 &self.system_id,
+                caller,
             )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))

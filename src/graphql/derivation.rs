@@ -67,19 +67,21 @@ pub struct DerivationWhere {
 }
 
 impl WhereInput for DerivationWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
-            .add(filter::id(
+            .add(filter::reference::<item_entity::Entity, _>(
                 "where.sourceItemId",
                 Column::SourceItemId,
                 Kind::DataItem,
                 &self.source_item_id,
+                caller,
             )?)
-            .add(filter::id(
+            .add(filter::reference::<item_entity::Entity, _>(
                 "where.derivedItemId",
                 Column::DerivedItemId,
                 Kind::DataItem,
                 &self.derived_item_id,
+                caller,
             )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at)))

@@ -2,6 +2,8 @@
 //! `DateTimeFilter`, `BooleanFilter`) and the functions that turn them into SQL conditions.
 //! Each type's `where:` input combines these fields with AND, plus `or: [..]`.
 
+use crate::access::Caller;
+use crate::access::visibility::{self, Visible};
 use async_graphql::{Enum, ID, InputObject, InputType};
 use chrono::{DateTime, Utc};
 use entity::enums::{
@@ -248,12 +250,40 @@ where
     Ok(cond)
 }
 
-/// A reference filter over `col`, whose ids must be of type `kind`.
+/// A reference filter over `col`, whose ids must be of type `kind`, to rows every caller may
+/// read (organizations); [`reference`] for rows some callers may not.
 pub fn id<C: ColumnTrait>(
     field: &str,
     col: C,
     kind: Kind,
     f: &Option<IdFilter>,
+) -> Result<Condition> {
+    guarded_id(field, col, kind, f, None)
+}
+
+/// A reference filter over `col` to rows of `E`, which `caller` may not all see: a hidden row
+/// counts as no row (`eq`/`in` do not match it, `isNull: true` does), as `E`'s field reads it.
+pub fn reference<E: Visible, C: ColumnTrait>(
+    field: &str,
+    col: C,
+    kind: Kind,
+    f: &Option<IdFilter>,
+    caller: &Caller,
+) -> Result<Condition> {
+    let guard = if f.is_some() {
+        visibility::names_visible::<E>(caller, col)
+    } else {
+        None
+    };
+    guarded_id(field, col, kind, f, guard)
+}
+
+fn guarded_id<C: ColumnTrait>(
+    field: &str,
+    col: C,
+    kind: Kind,
+    f: &Option<IdFilter>,
+    visible: Option<Condition>,
 ) -> Result<Condition> {
     let mut cond = Condition::all();
     let Some(f) = f else { return Ok(cond) };
@@ -268,10 +298,19 @@ pub fn id<C: ColumnTrait>(
             .collect::<Result<Vec<_>>>()?;
         cond = cond.add(col.is_in(decoded));
     }
+    let names_something = f.eq.is_some() || f.in_.is_some() || f.is_null == Some(false);
     match f.is_null {
-        Some(true) => cond = cond.add(col.is_null()),
+        Some(true) => {
+            cond = cond.add(match &visible {
+                Some(v) => Condition::any().add(col.is_null()).add(v.clone().not()),
+                None => Condition::all().add(col.is_null()),
+            })
+        }
         Some(false) => cond = cond.add(col.is_not_null()),
         None => {}
+    }
+    if names_something && let Some(v) = visible {
+        cond = cond.add(v);
     }
     Ok(cond)
 }
@@ -305,8 +344,9 @@ pub fn boolean<C: ColumnTrait>(col: C, f: &Option<BooleanFilter>) -> Condition {
 
 /// A `where:` input: its own fields ANDed, plus any `or` alternatives.
 pub trait WhereInput: std::fmt::Debug {
-    /// The condition of this input's own fields (without `or`).
-    fn fields(&self) -> Result<Condition>;
+    /// The condition of this input's own fields (without `or`), for `caller` (whose
+    /// visibility guards filters on references).
+    fn fields(&self, caller: &Caller) -> Result<Condition>;
     /// The `or` alternatives.
     fn alternatives(&self) -> Option<&[Self]>
     where
@@ -315,7 +355,7 @@ pub trait WhereInput: std::fmt::Debug {
     /// The condition of the whole input, bounded before anything reaches the database: at most
     /// [`MAX_NESTING`] levels of `or`, [`MAX_BRANCHES`] inputs in all, [`MAX_VALUES`] bound
     /// values.
-    fn condition(&self) -> Result<Condition>
+    fn condition(&self, caller: &Caller) -> Result<Condition>
     where
         Self: Sized,
     {
@@ -325,7 +365,7 @@ pub trait WhereInput: std::fmt::Debug {
                 "where: the filter has {branches} `or` alternatives in all; at most {MAX_BRANCHES} are allowed"
             )));
         }
-        let cond = self.condition_at(0)?;
+        let cond = self.condition_at(0, caller)?;
         let values = bound_values(&cond);
         if values > MAX_VALUES {
             return Err(Error::LimitExceeded(format!(
@@ -356,7 +396,7 @@ pub trait WhereInput: std::fmt::Debug {
         Ok(n)
     }
 
-    fn condition_at(&self, depth: usize) -> Result<Condition>
+    fn condition_at(&self, depth: usize, caller: &Caller) -> Result<Condition>
     where
         Self: Sized,
     {
@@ -365,12 +405,12 @@ pub trait WhereInput: std::fmt::Debug {
                 "where: `or` is nested deeper than {MAX_NESTING} levels"
             )));
         }
-        let mut cond = self.fields()?;
+        let mut cond = self.fields(caller)?;
         if let Some(alts) = self.alternatives() {
             check_in_len("or", alts)?;
             let mut any = Condition::any();
             for alt in alts {
-                any = any.add(alt.condition_at(depth + 1)?);
+                any = any.add(alt.condition_at(depth + 1, caller)?);
             }
             if !alts.is_empty() {
                 cond = cond.add(any);

@@ -87,7 +87,7 @@ pub struct FocalPointWhere {
 }
 
 impl WhereInput for FocalPointWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text(
                 "where.fullName",

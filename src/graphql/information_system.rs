@@ -106,7 +106,7 @@ pub struct InformationSystemWhere {
 }
 
 impl WhereInput for InformationSystemWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
             .add(filter::text(

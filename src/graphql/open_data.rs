@@ -238,7 +238,7 @@ pub struct OpenDatasetWhere {
 }
 
 impl WhereInput for OpenDatasetWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         use sea_orm::ColumnTrait;
         let mut cond = sea_orm::Condition::all()
             .add(filter::text("where.code", Column::Code, None, &self.code)?)
@@ -304,7 +304,7 @@ pub struct FeedbackWhere {
 }
 
 impl WhereInput for FeedbackWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::enumeration(
                 "where.kind",
@@ -322,11 +322,12 @@ impl WhereInput for FeedbackWhere {
                 Kind::Organization,
                 &self.organization_id,
             )?)
-            .add(filter::id(
+            .add(filter::reference::<Entity, _>(
                 "where.openDatasetId",
                 feedback::Column::OpenDatasetId,
                 Kind::OpenDataset,
                 &self.open_dataset_id,
+                caller,
             )?)
             .add(filter::time(feedback::Column::CreatedAt, &self.created_at)))
     }

@@ -128,14 +128,15 @@ pub struct QualityAssessmentWhere {
 }
 
 impl WhereInput for QualityAssessmentWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         use sea_orm::ColumnTrait;
         let mut cond = sea_orm::Condition::all()
-            .add(filter::id(
+            .add(filter::reference::<item_entity::Entity, _>(
                 "where.dataItemId",
                 Column::DataItemId,
                 Kind::DataItem,
                 &self.data_item_id,
+                caller,
             )?)
             .add(filter::id(
                 "where.databaseId",

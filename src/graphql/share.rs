@@ -179,14 +179,15 @@ fn status_condition(status: ShareStatus) -> Condition {
 }
 
 impl WhereInput for ShareWhere {
-    fn fields(&self) -> Result<Condition> {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<Condition> {
         let mut cond = Condition::all()
             .add(filter::enumeration("where.mode", Column::Mode, &self.mode)?)
-            .add(filter::id(
+            .add(filter::reference::<item_entity::Entity, _>(
                 "where.dataItemId",
                 Column::DataItemId,
                 Kind::DataItem,
                 &self.data_item_id,
+                caller,
             )?)
             .add(filter::organization(
                 "where.providerId",
@@ -198,11 +199,12 @@ impl WhereInput for ShareWhere {
                 Column::ConsumerId,
                 &self.consumer_id,
             )?)
-            .add(filter::id(
+            .add(filter::reference::<service_entity::Entity, _>(
                 "where.serviceId",
                 Column::ServiceId,
                 Kind::DataService,
                 &self.service_id,
+                caller,
             )?)
             .add(filter::time(Column::CreatedAt, &self.created_at))
             .add(filter::time(Column::UpdatedAt, &self.updated_at));

@@ -126,7 +126,7 @@ pub struct SharingAgreementWhere {
 }
 
 impl WhereInput for SharingAgreementWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::id(
                 "where.providerId",

@@ -77,7 +77,7 @@ pub struct SharingPolicyWhere {
 }
 
 impl WhereInput for SharingPolicyWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
             .add(filter::enumeration(
                 "where.consumerType",
@@ -85,11 +85,12 @@ impl WhereInput for SharingPolicyWhere {
                 &self.consumer_type,
             )?)
             .add(filter::enumeration("where.mode", Column::Mode, &self.mode)?)
-            .add(filter::id(
+            .add(filter::reference::<item_entity::Entity, _>(
                 "where.dataItemId",
                 Column::DataItemId,
                 Kind::DataItem,
                 &self.data_item_id,
+                caller,
             )?)
             .add(match &self.owner_id {
                 None => sea_orm::Condition::all(),

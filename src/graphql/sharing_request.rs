@@ -171,7 +171,7 @@ pub struct SharingRequestWhere {
 }
 
 impl WhereInput for SharingRequestWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, _caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         let overdue = match self.overdue {
             None => sea_orm::Condition::all(),
             Some(true) => rules::overdue_on(today()),

@@ -103,19 +103,21 @@ pub struct AccessEventWhere {
 }
 
 impl WhereInput for AccessEventWhere {
-    fn fields(&self) -> Result<sea_orm::Condition> {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
         Ok(sea_orm::Condition::all()
-            .add(filter::id(
+            .add(filter::reference::<share_entity::Entity, _>(
                 "where.shareId",
                 Column::ShareId,
                 Kind::Share,
                 &self.share_id,
+                caller,
             )?)
-            .add(filter::id(
+            .add(filter::reference::<service_entity::Entity, _>(
                 "where.serviceId",
                 Column::ServiceId,
                 Kind::DataService,
                 &self.service_id,
+                caller,
             )?)
             .add(filter::id(
                 "where.providerId",
@@ -258,7 +260,7 @@ impl UsageQuery {
             )));
         }
         let condition = match &filter {
-            Some(w) => w.condition()?,
+            Some(w) => w.condition(ctx.data_unchecked::<Caller>())?,
             None => sea_orm::Condition::all(),
         };
         let (group, kind) = match by {

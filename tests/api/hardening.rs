@@ -384,3 +384,89 @@ async fn a_refusal_does_not_tell_which_codes_are_taken() {
         assert_eq!(code(&err), "FORBIDDEN");
     }
 }
+
+/// A hidden information system cannot be found through the databases it hosts: filtering by
+/// its id finds what reading `Database.system` finds (nothing), and releases do not name it.
+#[tokio::test]
+async fn hidden_systems_are_not_found_by_filtering_or_in_releases() {
+    let app = TestApp::spawn().await;
+    let office = nam_dong_office(&app).await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &office).await;
+    let system = app
+        .ok(
+            "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
+            json!({ "input": { "code": "HT-DATDAI", "name": "Hệ thống thông tin đất đai", "ownerId": office } }),
+        )
+        .await["createInformationSystem"]["informationSystem"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        "mutation($input: UpdateDatabaseInput!) { updateDatabase(input: $input) { database { id } } }",
+        json!({ "input": { "id": db, "systemId": system } }),
+    )
+    .await;
+    let steward = app.token(Role::Steward, Some("000.00.31.H57")).await;
+    crate::support::create_org(
+        &app,
+        "000.00.32.H57",
+        "Phòng Tư pháp huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let outsider = app.token(Role::Viewer, Some("000.00.32.H57")).await;
+    let q = "query($s: ID!) {
+        named: databases(where: { systemId: { eq: $s } }) { totalCount }
+        listed: databases(where: { systemId: { in: [$s] } }) { totalCount }
+        some: databases(where: { systemId: { isNull: false } }) { totalCount }
+        none: databases(where: { systemId: { isNull: true } }) { totalCount }
+        alternative: databases(where: { or: [{ systemId: { eq: $s } }, { code: { eq: \"NONE\" } }] }) { totalCount } }";
+    for (who, token, found) in [
+        ("public", None, 0),
+        ("another office's viewer", Some(outsider.as_str()), 0),
+        ("the system's steward", Some(steward.as_str()), 1),
+        ("admin", Some(app.admin.as_str()), 1),
+    ] {
+        let data = app.ok_as(token, q, json!({ "s": system })).await;
+        for (alias, expected) in [
+            ("named", found),
+            ("listed", found),
+            ("some", found),
+            ("none", 1 - found),
+            ("alternative", found),
+        ] {
+            assert_eq!(
+                data[alias]["totalCount"], expected,
+                "{who}, {alias}: {data}"
+            );
+        }
+    }
+
+    app.ok_as(
+        Some(&steward),
+        "mutation($input: PublishCatalogueReleaseInput!) { publishCatalogueRelease(input: $input) { catalogueRelease { id } } }",
+        json!({ "input": { "organizationId": office, "decisionNumber": "15/QĐ-UBND", "decidedOn": "2026-12-01", "signer": "Nguyễn Văn An" } }),
+    )
+    .await;
+    let data = app
+        .ok_as(
+            None,
+            "{ catalogueReleases { nodes { snapshot } } }",
+            json!({}),
+        )
+        .await;
+    let databases = &data["catalogueReleases"]["nodes"][0]["snapshot"]["databases"];
+    assert_eq!(databases[0]["code"], "DB-DATDAI", "{data}");
+    assert!(databases[0].get("system_id").is_none(), "{databases}");
+    let stored: String = {
+        use sea_orm::EntityTrait;
+        entity::catalogue_release::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .snapshot
+    };
+    assert!(!stored.contains("system_id"), "{stored}");
+}
