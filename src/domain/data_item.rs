@@ -127,24 +127,37 @@ impl Record for DataItem {
     }
 
     /// Policies belong to the item and go with it (ON DELETE CASCADE); shares, derivations and
-    /// services that name it keep it.
-    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    /// services that name it keep it. Derivations linking it with items the caller cannot see
+    /// are named apart, with the mutation that removes them.
+    async fn references(
+        txn: &DatabaseTransaction,
+        caller: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
+        use crate::access::visibility::Visible;
         use entity::{data_service_item as link, derivation, share as share_entity};
+        let derivations = Condition::any()
+            .add(derivation::Column::SourceItemId.eq(m.id))
+            .add(derivation::Column::DerivedItemId.eq(m.id));
+        let all = count::<derivation::Entity>(txn, derivations.clone()).await?;
+        let seen = count::<derivation::Entity>(
+            txn,
+            Condition::all()
+                .add(derivations)
+                .add(derivation::Entity::visible_to(caller)),
+        )
+        .await?;
         Ok(vec![
             (
                 count::<share_entity::Entity>(txn, eq(share_entity::Column::DataItemId, m.id))
                     .await?,
                 "share(s)",
             ),
+            (seen, "derivation(s)"),
             (
-                count::<derivation::Entity>(
-                    txn,
-                    Condition::any()
-                        .add(derivation::Column::SourceItemId.eq(m.id))
-                        .add(derivation::Column::DerivedItemId.eq(m.id)),
-                )
-                .await?,
-                "derivation(s)",
+                all - seen,
+                "derivation(s) linking it with items of other organizations that you cannot see \
+                 (detachDerivations removes every derivation of the item)",
             ),
             (
                 count::<link::Entity>(txn, eq(link::Column::DataItemId, m.id)).await?,

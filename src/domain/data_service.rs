@@ -164,7 +164,11 @@ impl Record for DataService {
         a.contact_id = Set(f.contact_id);
     }
 
-    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        txn: &DatabaseTransaction,
+        _: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<share::Entity>(txn, eq(share::Column::ServiceId, m.id)).await?,
             "share(s)",

@@ -141,7 +141,11 @@ impl Record for Database {
         share::move_provider(txn, items, after.owner_id).await
     }
 
-    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        txn: &DatabaseTransaction,
+        _: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<data_item::Entity>(txn, eq(data_item::Column::DatabaseId, m.id)).await?,
             "data item(s)",

@@ -2,10 +2,14 @@
 
 use entity::data_item;
 use entity::derivation::{ActiveModel, Column, Entity, Model};
-use sea_orm::{ColumnTrait, DatabaseTransaction, Set};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, ModelTrait,
+    QueryFilter, QueryOrder, Set,
+};
 
 use super::data_item::item_owner;
-use super::{Record, eq, refuse_duplicate, require, text};
+use super::write::Tx;
+use super::{Record, eq, record, refuse_duplicate, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
 
@@ -93,7 +97,38 @@ impl Record for Derivation {
         a.transformation = Set(f.transformation);
     }
 
-    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        _: &DatabaseTransaction,
+        _: &Caller,
+        _: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(Vec::new())
     }
+}
+
+/// Removes every derivation that names `item` (made from it, or it made from another), as a
+/// writer of the item's organization: its keeper decides what its data is linked with, even
+/// to items it cannot see (another organization's internal item made from it). Each removal
+/// is audited, so the other item's keeper hears of it through the events. Returns how many
+/// were removed.
+pub async fn detach(db: &DatabaseConnection, caller: &Caller, item: i64) -> Result<u64> {
+    let mut tx = Tx::begin(db, caller).await?;
+    let item = require::<data_item::Entity>(&tx.txn, caller, "input.dataItemId", "data item", item)
+        .await?;
+    tx.require_writer(item.owner_id)?;
+    let linked = Entity::find()
+        .filter(
+            Condition::any()
+                .add(Column::SourceItemId.eq(item.id))
+                .add(Column::DerivedItemId.eq(item.id)),
+        )
+        .order_by_asc(Column::Id)
+        .all(&tx.txn)
+        .await?;
+    for derivation in &linked {
+        record::<Derivation>(&mut tx, "DELETE", Some(derivation), None).await?;
+        derivation.clone().delete(&tx.txn).await?;
+    }
+    tx.commit().await?;
+    Ok(linked.len() as u64)
 }

@@ -134,7 +134,11 @@ impl Record for FocalPoint {
         Ok(())
     }
 
-    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        txn: &DatabaseTransaction,
+        _: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<data_service::Entity>(txn, eq(data_service::Column::ContactId, m.id)).await?,
             "data service(s) naming it as contact",

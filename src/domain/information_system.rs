@@ -105,7 +105,11 @@ impl Record for InformationSystem {
         a.readiness_notes = Set(f.readiness_notes);
     }
 
-    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        txn: &DatabaseTransaction,
+        _: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<database::Entity>(txn, eq(database::Column::SystemId, m.id)).await?,
             "database(s)",

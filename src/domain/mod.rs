@@ -121,9 +121,10 @@ pub trait Record: Send + Sync + 'static {
     }
 
     /// What still points at this row, as `(count, "what")` pairs; any non-zero count refuses
-    /// the delete.
+    /// the delete. `caller` is who deletes: the message tells apart what it can act on.
     fn references(
         txn: &DatabaseTransaction,
+        caller: &Caller,
         model: &Model<Self>,
     ) -> impl Future<Output = Result<Vec<(u64, &'static str)>>> + Send;
 }
@@ -241,7 +242,7 @@ where
     let current = find::<R>(&tx, id).await?;
     R::authorize(&tx, Some(&current), None).await?;
     check_version::<R>(&current, expected_version)?;
-    let refs: Vec<String> = R::references(&tx.txn, &current)
+    let refs: Vec<String> = R::references(&tx.txn, tx.caller, &current)
         .await?
         .into_iter()
         .filter(|(n, _)| *n > 0)

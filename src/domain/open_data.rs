@@ -193,7 +193,11 @@ impl Record for OpenDataset {
         a.refreshed_on = Set(f.refreshed_on);
     }
 
-    async fn references(_: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        _: &DatabaseTransaction,
+        _: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             u64::from(m.published_on.is_some()),
             "its publication (withdraw it by clearing publishedOn first)",

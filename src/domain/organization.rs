@@ -182,7 +182,11 @@ impl Record for Organization {
         a.description = Set(f.description);
     }
 
-    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        txn: &DatabaseTransaction,
+        _: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![
             (
                 count::<Entity>(txn, eq(Column::ParentId, m.id)).await?,

@@ -187,7 +187,11 @@ impl Record for QualityAssessment {
         a.next_due = Set(f.next_due);
     }
 
-    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        _: &DatabaseTransaction,
+        _: &Caller,
+        _: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(Vec::new())
     }
 }

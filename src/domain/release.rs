@@ -395,6 +395,7 @@ impl Record for CatalogueReview {
 
     async fn references(
         _: &DatabaseTransaction,
+        _: &Caller,
         _: &catalogue_review::Model,
     ) -> Result<Vec<(u64, &'static str)>> {
         Ok(Vec::new())

@@ -301,7 +301,11 @@ impl Record for Share {
         a.request_id = Set(f.request_id);
     }
 
-    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        _: &DatabaseTransaction,
+        _: &Caller,
+        _: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(Vec::new())
     }
 }

@@ -151,7 +151,11 @@ impl Record for SharingAgreement {
         a.signed_on = Set(f.signed_on);
     }
 
-    async fn references(txn: &DatabaseTransaction, m: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        txn: &DatabaseTransaction,
+        _: &Caller,
+        m: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![
             (
                 count::<share::Entity>(txn, eq(share::Column::AgreementId, m.id)).await?,

@@ -157,7 +157,11 @@ impl Record for SharingPolicy {
         Ok(())
     }
 
-    async fn references(_: &DatabaseTransaction, _: &Model) -> Result<Vec<(u64, &'static str)>> {
+    async fn references(
+        _: &DatabaseTransaction,
+        _: &Caller,
+        _: &Model,
+    ) -> Result<Vec<(u64, &'static str)>> {
         Ok(Vec::new())
     }
 }

@@ -176,6 +176,19 @@ pub struct UpdateDerivationInput {
     pub transformation: MaybeUndefined<String>,
 }
 
+/// The item whose derivations are removed.
+#[derive(InputObject)]
+pub struct DetachDerivationsInput {
+    pub data_item_id: ID,
+}
+
+/// What `detachDerivations` removed.
+#[derive(SimpleObject)]
+pub struct DetachDerivationsPayload {
+    /// Derivations removed, including those linking the item with items the caller cannot see.
+    pub removed: u64,
+}
+
 /// The derivation a mutation wrote.
 #[derive(SimpleObject)]
 pub struct DerivationPayload {
@@ -242,5 +255,19 @@ impl DerivationMutation {
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::Derivation>(ctx, input, Kind::Derivation).await
+    }
+
+    /// Removes every derivation of an item, both ways, as a steward of the item's organization
+    /// (or an admin), in one audited transaction: also those linking it with another
+    /// organization's items that the caller cannot see, which `deleteDerivation` cannot reach
+    /// and which keep the item from being deleted.
+    async fn detach_derivations(
+        &self,
+        ctx: &Context<'_>,
+        input: DetachDerivationsInput,
+    ) -> Result<DetachDerivationsPayload> {
+        let item = ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?;
+        let removed = rules::detach(ctx.data_unchecked(), ctx.data_unchecked(), item).await?;
+        Ok(DetachDerivationsPayload { removed })
     }
 }

@@ -470,3 +470,80 @@ async fn hidden_systems_are_not_found_by_filtering_or_in_releases() {
     };
     assert!(!stored.contains("system_id"), "{stored}");
 }
+
+/// The keeper of an item learns what keeps it from being deleted even when it cannot see it (a
+/// derivation into another office's internal item) and can remove those links itself.
+#[tokio::test]
+async fn an_items_keeper_can_detach_derivations_it_cannot_see() {
+    let app = TestApp::spawn().await;
+    let Shared { b, item, .. } = shared_item(&app).await;
+    let b_db = create_db(&app, "DB-TUPHAP", "Cơ sở dữ liệu hộ tịch", &b).await;
+    // No policy: the derived item is internal to office B.
+    let internal = create_item(&app, &b_db, "THUADAT-HT", "Thửa đất theo hộ tịch").await;
+    app.ok(
+        "mutation($s: ID!, $d: ID!) { createDerivation(input: { sourceItemId: $s, derivedItemId: $d }) { derivation { id } } }",
+        json!({ "s": item, "d": internal }),
+    )
+    .await;
+    let steward_a = app.token(Role::Steward, Some("000.00.31.H57")).await;
+    let steward_b = app.token(Role::Steward, Some("000.00.32.H57")).await;
+
+    let data = app
+        .ok_as(
+            Some(&steward_a),
+            "query($i: ID!) { dataItem(id: $i) { derivedInto { totalCount } } }",
+            json!({ "i": item }),
+        )
+        .await;
+    assert_eq!(data["dataItem"]["derivedInto"]["totalCount"], 0);
+    let delete = "mutation($i: ID!) { deleteDataItem(input: { id: $i }) { deletedId } }";
+    let refused = app
+        .err_as(Some(&steward_a), delete, json!({ "i": item }))
+        .await;
+    assert_eq!(code(&refused), "CONFLICT", "{refused}");
+    let message = refused["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "1 derivation(s) linking it with items of other organizations that you cannot see"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("detachDerivations"), "{message}");
+    assert!(!message.contains("Thửa đất theo hộ tịch"), "{message}");
+
+    let detach = "mutation($i: ID!) { detachDerivations(input: { dataItemId: $i }) { removed } }";
+    // Office B sees the item but does not keep it.
+    let other = app
+        .err_as(Some(&steward_b), detach, json!({ "i": item }))
+        .await;
+    assert_eq!(code(&other), "FORBIDDEN", "{other}");
+    let data = app
+        .ok_as(Some(&steward_a), detach, json!({ "i": item }))
+        .await;
+    assert_eq!(data["detachDerivations"]["removed"], 1);
+    let log = app
+        .ok(
+            "{ auditLog(where: { entityType: { eq: \"Derivation\" } }) { nodes { action } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<&str> = log["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == "DELETE").count(),
+        1,
+        "{log}"
+    );
+
+    // What still stops the delete is the share, which the keeper sees and can act on.
+    let refused = app
+        .err_as(Some(&steward_a), delete, json!({ "i": item }))
+        .await;
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains("1 share(s)"), "{message}");
+    assert!(!message.contains("derivation"), "{message}");
+}
