@@ -283,4 +283,35 @@ async fn filter_bombs_are_refused_before_any_sql() {
         .ok(q, json!({ "w": { "or": [{ "code": { "eq": "000.00.31.H57" } }, { "name": { "contains": "nam dong" } }] } }))
         .await;
     assert_eq!(data["organizations"]["totalCount"], 1);
+    // Lists of ids bind no parameter each: 99 lists of 1,000 ids (99,000 in all) run on
+    // both databases and find the one organization under the province named last.
+    let province = crate::support::create_org(
+        &app,
+        "000.00.00.H57",
+        "Ủy ban nhân dân tỉnh Thừa Thiên Huế",
+        "PROVINCE",
+        None,
+    )
+    .await;
+    crate::support::create_org(
+        &app,
+        "000.00.33.H57",
+        "Phòng Văn hóa và Thông tin huyện Nam Đông",
+        "DISTRICT",
+        Some(&province),
+    )
+    .await;
+    let strangers: Vec<Value> = (1_000_000..1_001_000)
+        .map(|n| {
+            json!(
+                sharegraph::graphql::ids::encode(sharegraph::graphql::ids::Kind::Organization, n).0
+            )
+        })
+        .collect();
+    let mut lists: Vec<Value> = (0..99)
+        .map(|_| json!({ "parentId": { "in": strangers } }))
+        .collect();
+    lists[98]["parentId"]["in"][999] = json!(province);
+    let data = app.ok(q, json!({ "w": { "or": lists } })).await;
+    assert_eq!(data["organizations"]["totalCount"], 1);
 }

@@ -547,3 +547,31 @@ async fn an_items_keeper_can_detach_derivations_it_cannot_see() {
     assert!(message.contains("1 share(s)"), "{message}");
     assert!(!message.contains("derivation"), "{message}");
 }
+
+/// On PostgreSQL the serving pool's connections stop any statement running past the request
+/// timeout, so a request answered `TIMEOUT` leaves no work behind on the database. (SQLite has
+/// no such setting; there a statement runs to its end, which the filter and walk bounds keep
+/// short.)
+#[tokio::test]
+async fn postgres_stops_statements_at_the_bound() {
+    use sea_orm::{ConnectionTrait, Statement};
+    use sharegraph::store::connect::{DbSettings, connect};
+    let Some(url) = crate::support::postgres_url() else {
+        eprintln!("SQLite: no statement timeout to test");
+        return;
+    };
+    let db = connect(&DbSettings {
+        url,
+        max_connections: 1,
+        schema: None,
+        statement_timeout: Some(std::time::Duration::from_millis(200)),
+    })
+    .await
+    .unwrap();
+    let sleep = Statement::from_string(db.get_database_backend(), "SELECT pg_sleep(30)");
+    let err = db.query_one_raw(sleep).await.unwrap_err();
+    assert!(err.to_string().contains("statement timeout"), "{err}");
+    // The connection is still good for the next statement.
+    let one = Statement::from_string(db.get_database_backend(), "SELECT 1 AS one");
+    assert!(db.query_one_raw(one).await.unwrap().is_some());
+}
