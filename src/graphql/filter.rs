@@ -326,7 +326,7 @@ fn ids_in<C: ColumnTrait>(col: C, ids: &[i64]) -> Condition {
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     Condition::all().add(Expr::cust(format!(
         "\"{}\".\"{}\" IN ({})",
-        col.entity_name().to_string(),
+        col.entity_name(),
         col.as_str(),
         list.join(", ")
     )))
