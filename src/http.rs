@@ -538,10 +538,26 @@ async fn graphql_ws(
             ));
             let revoked = Arc::new(std::sync::atomic::AtomicBool::new(false));
             let watch = watch_revocation(state.db.clone(), token_id.clone(), revoked.clone());
-            let input = input.take_until(futures_util::future::select(
-                Box::pin(state.feed.closed()),
-                Box::pin(watch),
-            ));
+            // Subscribe messages past the budget end the socket before async-graphql sees
+            // them: it would hold a pending stream for each until the cap refused it.
+            let flooded = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let mut budget = SubscribeBudget::new(state.limits.max_subscriptions_per_socket);
+            let flood = flooded.clone();
+            let input = input
+                .take_while(move |message| {
+                    let within = match message {
+                        Ok(Message::Text(text)) => budget.admit(text.as_str()),
+                        _ => true,
+                    };
+                    if !within {
+                        flood.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    std::future::ready(within)
+                })
+                .take_until(futures_util::future::select(
+                    Box::pin(state.feed.closed()),
+                    Box::pin(watch),
+                ));
             let db = state.db.clone();
             let public_shares = state.limits.public_shares;
             let init_token = token_id.clone();
@@ -584,7 +600,16 @@ async fn graphql_ws(
             .on_connection_init(init)
             .serve()
             .await;
-            if revoked.load(std::sync::atomic::Ordering::SeqCst) {
+            if flooded.load(std::sync::atomic::Ordering::SeqCst) {
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: 4429,
+                        reason:
+                            "Too many subscribe messages (SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET)"
+                                .into(),
+                    })))
+                    .await;
+            } else if revoked.load(std::sync::atomic::Ordering::SeqCst) {
                 // graphql-transport-ws's code for an unauthorized socket.
                 let _ = sink
                     .send(Message::Close(Some(CloseFrame {
@@ -601,6 +626,47 @@ async fn graphql_ws(
                     .await;
             }
         })
+}
+
+/// How many subscribe messages one socket may send: twice its subscription cap per minute, at
+/// least 100.
+/// Subscriptions past the cap are refused one by one (`LIMIT_EXCEEDED`), but a client that
+/// keeps sending them is flooding, and its socket is closed (4429).
+struct SubscribeBudget {
+    per_minute: usize,
+    window: std::time::Instant,
+    sent: usize,
+}
+
+impl SubscribeBudget {
+    fn new(max_subscriptions: usize) -> Self {
+        Self {
+            per_minute: max_subscriptions.saturating_mul(2).max(100),
+            window: std::time::Instant::now(),
+            sent: 0,
+        }
+    }
+
+    /// Whether this message is within the budget (only subscribe messages spend it).
+    fn admit(&mut self, text: &str) -> bool {
+        #[derive(serde::Deserialize)]
+        struct Kind<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: std::borrow::Cow<'a, str>,
+        }
+        // `start` is the older graphql-ws protocol's subscribe.
+        let subscribes = serde_json::from_str::<Kind>(text)
+            .is_ok_and(|m| m.kind == "subscribe" || m.kind == "start");
+        if !subscribes {
+            return true;
+        }
+        if self.window.elapsed() >= std::time::Duration::from_secs(60) {
+            self.window = std::time::Instant::now();
+            self.sent = 0;
+        }
+        self.sent += 1;
+        self.sent <= self.per_minute
+    }
 }
 
 /// A client's place among its open sockets, given back when the socket ends.

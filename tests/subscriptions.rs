@@ -291,7 +291,8 @@ async fn revoking_a_token_closes_its_sockets() {
 /// A flood is capped: a socket holds at most SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET
 /// subscriptions (the next is refused with LIMIT_EXCEEDED, the others go on), and a client at
 /// most SHAREGRAPH_MAX_SOCKETS_PER_CLIENT sockets (the next upgrade is answered 429); a place
-/// comes back when a subscription or socket ends.
+/// comes back when a subscription or socket ends. A socket that keeps sending subscribe
+/// messages is closed.
 #[tokio::test(flavor = "multi_thread")]
 async fn subscriptions_and_sockets_are_capped() {
     let dir = tempfile::tempdir().unwrap();
@@ -372,6 +373,28 @@ async fn subscriptions_and_sockets_are_capped() {
         }
     }
     assert!(freed);
+
+    // A socket that keeps asking past its cap is flooding: past 100 subscribe messages in a
+    // minute it is closed with 4429 (the refusals above were each answered on their own).
+    let mut second = connect(server.addr, json!({})).await;
+    for i in 0..150 {
+        let message = json!({ "id": format!("f{i}"), "type": "subscribe", "payload": {
+            "query": "subscription { catalogEvents { seq } }" } });
+        if second
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    let closed = loop {
+        let m = receive(&mut second).await;
+        if m.get("closed").is_some() {
+            break m;
+        }
+    };
+    assert_eq!(closed["closed"], 4429, "{closed}");
 
     let _second = connect(server.addr, json!({})).await;
     let mut request = format!("ws://{}/graphql/ws", server.addr)
