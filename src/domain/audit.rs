@@ -93,7 +93,8 @@ fn canonical(e: &audit_entry::Model) -> String {
     .to_string()
 }
 
-fn hash_of(e: &audit_entry::Model) -> String {
+/// The hash an entry must carry: of its content and the hash it chains to.
+pub fn hash_of(e: &audit_entry::Model) -> String {
     hex::encode(Sha256::digest(canonical(e).as_bytes()))
 }
 

@@ -173,6 +173,41 @@ async fn verify_names_the_first_broken_entry() {
     let verdict = audit::verify(&app.db).await.unwrap();
     assert_eq!(verdict.broken.as_ref().map(|b| b.0), Some(2));
 
+    // An entry edited with its own hash recomputed passes its content check; only the link
+    // from the entry after it, which chained to the old hash, finds it.
+    let app = TestApp::spawn().await;
+    for (i, name) in ["Xã Hương Phú", "Xã Hương Sơn", "Xã Thượng Lộ"]
+        .iter()
+        .enumerate()
+    {
+        create_org(&app, &format!("000.00.6{i}.H57"), name, "COMMUNE", None).await;
+    }
+    let mut forged = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::audit_entry::Entity::find()
+            .filter(entity::audit_entry::Column::Seq.eq(2))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    forged.after = forged.after.map(|a| a.replace("Hương Sơn", "Hương Hòa"));
+    forged.hash = audit::hash_of(&forged);
+    exec(
+        &app,
+        &format!(
+            "UPDATE audit_entries SET after = '{}', hash = '{}' WHERE seq = 2",
+            forged.after.as_deref().unwrap().replace('\'', "''"),
+            forged.hash
+        ),
+    )
+    .await;
+    let verdict = audit::verify(&app.db).await.unwrap();
+    let (seq, why) = verdict.broken.clone().expect("the forgery is found");
+    assert_eq!(seq, 3, "{verdict:?}");
+    assert!(why.contains("does not chain"), "{why}");
+    assert_eq!(verdict.entries, 2);
+
     // Deleting an entry is found where the gap is.
     let app = TestApp::spawn().await;
     for (i, name) in ["Xã Hương Phú", "Xã Hương Sơn", "Xã Thượng Lộ"]

@@ -443,3 +443,30 @@ async fn nodes_resolves_every_type_in_order() {
         assert_eq!(node["id"], id.as_str());
     }
 }
+
+/// A delete based on a version other than the stored one is refused with CONFLICT and the
+/// current version, and deletes nothing; with the current version it goes through.
+#[tokio::test]
+async fn a_delete_on_a_stale_version_is_refused() {
+    let app = TestApp::spawn().await;
+    let office = crate::support::nam_dong_office(&app).await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &office).await;
+    app.ok(
+        "mutation($id: ID!) { updateDatabase(input: { id: $id, name: \"Cơ sở dữ liệu đất đai huyện Nam Đông\" }) { database { version } } }",
+        json!({ "id": db }),
+    )
+    .await;
+    let delete = "mutation($id: ID!, $v: Int) { deleteDatabase(input: { id: $id, expectedVersion: $v }) { deletedId } }";
+    let err = app.err(delete, json!({ "id": db, "v": 1 })).await;
+    assert_eq!(code(&err), "CONFLICT", "{err}");
+    assert_eq!(err["extensions"]["currentVersion"], 2);
+    let still = app
+        .ok(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": db }),
+        )
+        .await;
+    assert_eq!(still["node"]["id"], db);
+    let done = app.ok(delete, json!({ "id": db, "v": 2 })).await;
+    assert_eq!(done["deleteDatabase"]["deletedId"], db);
+}

@@ -193,3 +193,57 @@ async fn the_export_conforms_to_the_dcat_ap_3_shapes() {
         );
     }
 }
+
+/// Drafts stay out of the export even when they carry what a published record shows (an
+/// endpoint, a download link); publishing the service brings it in.
+#[tokio::test]
+async fn drafts_are_left_out_of_the_export() {
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    let office = app
+        .ok(
+            "{ organization(code: \"000.03.39.H57\") { id } }",
+            json!({}),
+        )
+        .await["organization"]["id"]
+        .clone();
+    let service = app
+        .ok(
+            "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id } } }",
+            json!({ "input": { "code": "API-QUAN-TRAC-KHI", "name": "Dịch vụ quan trắc không khí", "providerId": office,
+                               "method": "ONLINE_SERVICE", "platform": "DIRECT", "endpoint": "https://api.namdong.gov.vn/khong-khi" } }),
+        )
+        .await["createDataService"]["dataService"]["id"]
+        .clone();
+    app.ok(
+        "mutation($input: CreateOpenDatasetInput!) { createOpenDataset(input: $input) { openDataset { id } } }",
+        json!({ "input": { "code": "QUAN-TRAC-KHI", "title": "Chỉ số chất lượng không khí", "organizationId": office,
+                           "updateFrequency": "MONTHLY", "downloadUrl": "https://dulieu.namdong.gov.vn/khong-khi.csv" } }),
+    )
+    .await;
+    let identifiers = |body: &str| -> Vec<String> {
+        let doc: Value = serde_json::from_str(body).unwrap();
+        doc["@graph"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|n| n["dct:identifier"][0].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (_, body) = get(&app, "/dcat/catalog.jsonld", "*/*").await;
+    let found = identifiers(&body);
+    assert!(
+        !found.contains(&"API-QUAN-TRAC-KHI".to_owned()),
+        "{found:?}"
+    );
+    assert!(!found.contains(&"QUAN-TRAC-KHI".to_owned()), "{found:?}");
+    assert!(!body.contains("khong-khi"), "no link of a draft: {body}");
+
+    app.ok(
+        "mutation($id: ID!) { updateDataService(input: { id: $id, status: PUBLISHED }) { dataService { status } } }",
+        json!({ "id": service }),
+    )
+    .await;
+    let (_, body) = get(&app, "/dcat/catalog.jsonld", "*/*").await;
+    assert!(identifiers(&body).contains(&"API-QUAN-TRAC-KHI".to_owned()));
+}

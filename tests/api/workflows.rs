@@ -121,6 +121,43 @@ mod requests {
                            "contactName": "Nguyễn Thị Lan", "contactEmail": "lan@namdong.gov.vn" } })
     }
 
+    /// Holidays an admin stores move due dates: with the next two working days made holidays,
+    /// a default request is due on the fourth working day from today, not the second.
+    #[tokio::test]
+    async fn stored_holidays_move_due_dates() {
+        use sharegraph::domain::calendar::Calendar;
+        let w = world().await;
+        let today = sharegraph::domain::today();
+        let plain = Calendar::new([]);
+        let (first, second) = (
+            plain.add_working_days(today, 1),
+            plain.add_working_days(today, 2),
+        );
+        for day in [first, second] {
+            w.app
+                .ok(
+                    "mutation($input: HolidayInput!) { addHoliday(input: $input) { day } }",
+                    json!({ "input": { "day": day.to_string(), "name": "Ngày nghỉ bù" } }),
+                )
+                .await;
+        }
+        let data = w
+            .app
+            .ok_as(
+                Some(&w.steward_b),
+                SUBMIT,
+                submission(&w, &[&w.default_item], "DEFAULT"),
+            )
+            .await;
+        let due: chrono::NaiveDate = data["submitSharingRequest"]["sharingRequest"]["dueOn"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(due, plain.add_working_days(today, 4), "today is {today}");
+        assert!(due > second);
+    }
+
     #[tokio::test]
     async fn a_default_request_is_due_in_two_working_days_and_approval_creates_shares() {
         let w = world().await;
