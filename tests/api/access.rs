@@ -1296,3 +1296,123 @@ async fn an_item_is_public_exactly_while_some_policy_shares_it() {
     .await;
     assert_eq!(seen(fx.internal_item.clone()).await, (false, 1));
 }
+
+/// Walks stop at a row the caller may not see, rather than leaving it out of their answer and
+/// going on: along visible → hidden → visible (an item of A, an internal item of B made from it,
+/// an item of C made from that), no walk reaches across for a caller who cannot see B's item.
+#[tokio::test]
+async fn walks_do_not_cross_a_hidden_item() {
+    let app = TestApp::spawn().await;
+    let (a, b, c) = (
+        create_org(
+            &app,
+            A,
+            "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await,
+        create_org(&app, B, "Phòng Tư pháp huyện Nam Đông", "DISTRICT", None).await,
+        create_org(
+            &app,
+            C,
+            "Phòng Văn hóa và Thông tin huyện Nam Đông",
+            "DISTRICT",
+            None,
+        )
+        .await,
+    );
+    let item = |org: String, code: &'static str, name: &'static str| {
+        let app = &app;
+        async move {
+            let db = create_db(app, &format!("DB-{code}"), "Cơ sở dữ liệu", &org).await;
+            create_item(app, &db, code, name).await
+        }
+    };
+    let v1 = item(a, "THUADAT", "Thửa đất").await;
+    let h = item(b, "THUADAT-HT", "Thửa đất theo hộ tịch (nội bộ)").await;
+    let v2 = item(c, "THUADAT-VH", "Thửa đất di tích").await;
+    for published in [&v1, &v2] {
+        app.ok(
+            "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
+            json!({ "i": published }),
+        )
+        .await;
+    }
+    for (source, derived) in [(&v1, &h), (&h, &v2)] {
+        app.ok(
+            "mutation($s: ID!, $d: ID!) { createDerivation(input: { sourceItemId: $s, derivedItemId: $d }) { derivation { id } } }",
+            json!({ "s": source, "d": derived }),
+        )
+        .await;
+    }
+    let ids = |list: &Value, path: &[&str]| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                path.iter()
+                    .fold(n, |v, key| &v[*key])
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let callers = [
+        ("anonymous", None, false),
+        (
+            "steward of A",
+            Some(app.token(Role::Steward, Some(A)).await),
+            false,
+        ),
+        (
+            "steward of C",
+            Some(app.token(Role::Steward, Some(C)).await),
+            false,
+        ),
+        (
+            "viewer of B",
+            Some(app.token(Role::Viewer, Some(B)).await),
+            true,
+        ),
+        ("admin", Some(app.admin.clone()), true),
+    ];
+    for (who, token, sees_hidden) in callers {
+        let token = token.as_deref();
+        let data = app
+            .ok_as(
+                token,
+                "query($v1: ID!, $v2: ID!) {
+                    down: dataItem(id: $v1) { downstream(depth: 5) { totalCount nodes { item { id } } } }
+                    up: dataItem(id: $v2) { upstream(depth: 5) { totalCount nodes { item { id } } } }
+                    impact: dataItem(id: $v1) { impact(depth: 5) { nodes { organization { code } } } }
+                    from1: lineage(root: $v1, depth: 5) { nodes { id } }
+                    from2: lineage(root: $v2, depth: 5) { nodes { id } } }",
+                json!({ "v1": v1, "v2": v2 }),
+            )
+            .await;
+        let down = ids(&data["down"]["downstream"]["nodes"], &["item", "id"]);
+        let up = ids(&data["up"]["upstream"]["nodes"], &["item", "id"]);
+        let impact = ids(
+            &data["impact"]["impact"]["nodes"],
+            &["organization", "code"],
+        );
+        let from1 = ids(&data["from1"]["nodes"], &["id"]);
+        let from2 = ids(&data["from2"]["nodes"], &["id"]);
+        if sees_hidden {
+            assert_eq!(down, [h.clone(), v2.clone()], "{who}: {data}");
+            assert_eq!(up, [h.clone(), v1.clone()], "{who}: {data}");
+            assert!(impact.contains(&C.to_owned()), "{who}: {data}");
+            assert!(from1.contains(&v2) && from2.contains(&v1), "{who}: {data}");
+        } else {
+            assert!(down.is_empty() && up.is_empty(), "{who}: {data}");
+            assert_eq!(data["down"]["downstream"]["totalCount"], 0, "{who}");
+            assert!(!impact.contains(&C.to_owned()), "{who}: {data}");
+            for (walk, root, far) in [(&from1, &v1, &v2), (&from2, &v2, &v1)] {
+                assert!(walk.contains(root), "{who}: {data}");
+                assert!(!walk.contains(far) && !walk.contains(&h), "{who}: {data}");
+            }
+        }
+    }
+}
