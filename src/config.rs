@@ -228,6 +228,14 @@ pub struct Limits {
         global = true
     )]
     pub import_max_rows: usize,
+    /// Largest request body, in bytes, of a request without a token (GraphQL over HTTP).
+    #[arg(
+        long,
+        env = "SHAREGRAPH_ANONYMOUS_MAX_BODY_BYTES",
+        default_value_t = 256 << 10,
+        global = true
+    )]
+    pub anonymous_max_body_bytes: usize,
     /// Largest request body, in bytes.
     #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 4 << 20, global = true)]
     pub max_body_bytes: usize,

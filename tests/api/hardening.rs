@@ -575,3 +575,38 @@ async fn postgres_stops_statements_at_the_bound() {
     let one = Statement::from_string(db.get_database_backend(), "SELECT 1 AS one");
     assert!(db.query_one_raw(one).await.unwrap().is_some());
 }
+
+/// Requests without a token get a far smaller body than token holders (whose imports need
+/// megabytes): a large body is refused before it is parsed into GraphQL values.
+#[tokio::test]
+async fn anonymous_bodies_are_bounded_before_parsing() {
+    let app = TestApp::spawn_with(|l| l.anonymous_max_body_bytes = 2_000).await;
+    let alternatives: Vec<Value> = (0..60)
+        .map(|i| json!({ "name": { "contains": format!("Phòng Tài nguyên {i}") } }))
+        .collect();
+    let body = json!({
+        "query": "query($w: OrganizationWhere) { organizations(where: $w) { totalCount } }",
+        "variables": { "w": { "or": alternatives } },
+    })
+    .to_string();
+    assert!(body.len() > 2_000);
+    let send = |token: Option<String>| {
+        let mut request = Request::post("/graphql").header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.body(Body::from(body.clone())).unwrap()
+    };
+    let refused = app.http(send(None)).await;
+    assert_eq!(refused.status, 413, "{:?}", refused.body);
+    assert_eq!(code(&refused.body["errors"][0]), "LIMIT_EXCEEDED");
+    let message = refused.body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("SHAREGRAPH_ANONYMOUS_MAX_BODY_BYTES"),
+        "{message}"
+    );
+    let viewer = app.token(Role::Admin, None).await;
+    let answered = app.http(send(Some(viewer))).await;
+    assert_eq!(answered.status, 200, "{:?}", answered.body);
+    assert_eq!(answered.body["data"]["organizations"]["totalCount"], 0);
+}
