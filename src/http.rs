@@ -880,6 +880,13 @@ async fn graphql_post(
     let Ok(body) = axum::body::to_bytes(body, limit).await else {
         return too_large();
     };
+    // A batch of usage records from a token whose budget is spent would be parsed (thousands
+    // of events) only to be refused: it is refused first.
+    if let Some(wait) = state.rate_limits.usage_spent(&client)
+        && memchr::memmem::find(&body, b"recordAccessEvents").is_some()
+    {
+        return too_many_requests(media, wait);
+    }
     let mut batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(err) => {

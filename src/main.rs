@@ -5,6 +5,12 @@ use sharegraph::access::{Role, token};
 use sharegraph::config::{AuditCommand, Cli, Command, RoleArg, TokenCommand};
 use sharegraph::{app, domain, generate, graphql, telemetry};
 
+// jemalloc rather than glibc's allocator: it gives back the memory of bursts (large bodies,
+// floods) instead of keeping it in per-thread arenas (see docs/performance.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

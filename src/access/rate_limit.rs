@@ -35,6 +35,9 @@ pub struct RateLimits {
     feedback: Option<DefaultKeyedRateLimiter<Key>>,
     /// Usage records (`recordAccessEvents`), per token, per minute: each event spends one.
     usage: Option<DefaultKeyedRateLimiter<Key>>,
+    /// Tokens whose usage budget was found spent, and until when: their next batches are
+    /// refused before they are parsed.
+    usage_spent: std::sync::Mutex<std::collections::HashMap<Key, std::time::Instant>>,
     clock: DefaultClock,
 }
 
@@ -50,6 +53,7 @@ impl RateLimits {
             feedback: NonZeroU32::new(feedback_per_hour)
                 .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
             usage: None,
+            usage_spent: Default::default(),
             clock: DefaultClock::default(),
         }
     }
@@ -69,9 +73,32 @@ impl RateLimits {
         };
         match l.check_key_n(key, n) {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(not_until)) => Err(Some(not_until.wait_time_from(self.clock.now()))),
+            Ok(Err(not_until)) => {
+                let wait = not_until.wait_time_from(self.clock.now());
+                self.spent()
+                    .insert(key.clone(), std::time::Instant::now() + wait);
+                Err(Some(wait))
+            }
             Err(_) => Err(None),
         }
+    }
+
+    /// How long `key`'s usage budget stays spent, if it was found spent.
+    pub fn usage_spent(&self, key: &Key) -> Option<Duration> {
+        let mut spent = self.spent();
+        let left = spent
+            .get(key)?
+            .checked_duration_since(std::time::Instant::now());
+        if left.is_none() {
+            spent.remove(key);
+        }
+        left
+    }
+
+    fn spent(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<Key, std::time::Instant>> {
+        self.usage_spent.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Spends one of `key`'s public writes (a piece of feedback or a vote).
@@ -101,6 +128,8 @@ impl RateLimits {
 
     /// Forgets keys whose budgets are full again, so that memory follows active clients.
     pub fn forget_idle(&self) {
+        let now = std::time::Instant::now();
+        self.spent().retain(|_, until| *until > now);
         for l in [&self.tokens, &self.anonymous, &self.feedback, &self.usage]
             .into_iter()
             .flatten()

@@ -37,12 +37,45 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
         opts.set_schema_search_path(schema.clone());
     }
     if let Some(timeout) = settings.statement_timeout {
-        // A request that runs out of time is answered and its future dropped, but PostgreSQL
-        // would go on running its statement: the server stops it at the same bound.
+        // A request that runs out of time is answered and its future dropped, but the database
+        // would go on running its statement: it is stopped at the same bound. PostgreSQL has
+        // a setting for it; SQLite a progress handler, called while a statement runs.
         let ms = timeout.as_millis().to_string();
         opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", ms.as_str())]));
+        opts.map_sqlx_sqlite_pool_opts(move |pool| {
+            // Each use of a connection gets the whole bound: the handler, with its clock, is
+            // set again whenever the pool hands the connection out.
+            pool.after_connect(move |conn, _| {
+                Box::pin(async move {
+                    conn.lock_handle()
+                        .await?
+                        .set_progress_handler(PROGRESS_STEPS, deadline(timeout));
+                    Ok(())
+                })
+            })
+            .before_acquire(move |conn, _| {
+                Box::pin(async move {
+                    conn.lock_handle()
+                        .await?
+                        .set_progress_handler(PROGRESS_STEPS, deadline(timeout));
+                    Ok(true)
+                })
+            })
+        });
     }
     Database::connect(opts).await
+}
+
+/// SQLite virtual-machine steps between two calls of the progress handler (well under a
+/// millisecond of work).
+const PROGRESS_STEPS: i32 = 10_000;
+
+/// A progress handler that interrupts what runs on a SQLite connection once `limit` has passed
+/// since the pool handed it out (SQLite calls it only while a statement steps).
+fn deadline(limit: Duration) -> impl FnMut() -> bool + Send + 'static {
+    let handed_out = std::time::Instant::now();
+    // `false` interrupts the statement.
+    move || handed_out.elapsed() <= limit
 }
 
 /// Applies pending migrations. Each runs in a transaction on both databases, so a failed one
