@@ -15,14 +15,7 @@ const ENTRIES: &str = "query($where: AuditEntryWhere) { auditLog(where: $where, 
 async fn every_change_is_logged_with_its_actor_and_values() {
     let app = TestApp::spawn().await;
     let org = nam_dong_office(&app).await;
-    let other = create_org(
-        &app,
-        "000.00.32.H57",
-        "Phòng Tư pháp huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    let other = crate::support::tu_phap_office(&app).await;
     let steward = app.token(Role::Steward, Some("000.00.31.H57")).await;
     let data = app
         .ok_as(

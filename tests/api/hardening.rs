@@ -166,14 +166,7 @@ struct Shared {
 
 async fn shared_item(app: &TestApp) -> Shared {
     let a = nam_dong_office(app).await;
-    let b = crate::support::create_org(
-        app,
-        "000.00.32.H57",
-        "Phòng Tư pháp huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    let b = crate::support::tu_phap_office(&app).await;
     let db = create_db(app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
     let item = create_item(app, &db, "THUADAT", "Thửa đất").await;
     app.ok(
@@ -420,14 +413,7 @@ async fn hidden_systems_are_not_found_by_filtering_or_in_releases() {
     )
     .await;
     let steward = app.token(Role::Steward, Some("000.00.31.H57")).await;
-    crate::support::create_org(
-        &app,
-        "000.00.32.H57",
-        "Phòng Tư pháp huyện Nam Đông",
-        "DISTRICT",
-        None,
-    )
-    .await;
+    crate::support::tu_phap_office(&app).await;
     let outsider = app.token(Role::Viewer, Some("000.00.32.H57")).await;
     let q = "query($s: ID!) {
         named: databases(where: { systemId: { eq: $s } }) { totalCount }

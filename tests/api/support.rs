@@ -318,6 +318,18 @@ pub async fn nam_dong_office(app: &TestApp) -> String {
     .await
 }
 
+/// A second district office beside [`nam_dong_office`] (code 000.00.32.H57).
+pub async fn tu_phap_office(app: &TestApp) -> String {
+    create_org(
+        app,
+        "000.00.32.H57",
+        "Phòng Tư pháp huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await
+}
+
 /// Creates a database through the API and returns its id.
 pub async fn create_db(app: &TestApp, code: &str, name: &str, owner: &str) -> String {
     let data = app

@@ -551,14 +551,7 @@ mod quality {
     async fn the_latest_assessment_and_the_items_that_need_one() {
         let app = TestApp::spawn().await;
         let org = nam_dong_office(&app).await;
-        create_org(
-            &app,
-            "000.00.32.H57",
-            "Phòng Tư pháp huyện Nam Đông",
-            "DISTRICT",
-            None,
-        )
-        .await;
+        crate::support::tu_phap_office(&app).await;
         let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &org).await;
         let good = create_item(&app, &db, "THUADAT", "Thửa đất").await;
         let poor = create_item(&app, &db, "CHUSUDUNG", "Chủ sử dụng đất").await;
@@ -696,14 +689,7 @@ mod usage {
     async fn uses_are_recorded_and_violations_raised() {
         let app = TestApp::spawn().await;
         let a = nam_dong_office(&app).await;
-        let b = create_org(
-            &app,
-            "000.00.32.H57",
-            "Phòng Tư pháp huyện Nam Đông",
-            "DISTRICT",
-            None,
-        )
-        .await;
+        let b = crate::support::tu_phap_office(&app).await;
         let c = create_org(
             &app,
             "000.00.33.H57",
