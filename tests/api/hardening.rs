@@ -166,7 +166,7 @@ struct Shared {
 
 async fn shared_item(app: &TestApp) -> Shared {
     let a = nam_dong_office(app).await;
-    let b = crate::support::tu_phap_office(&app).await;
+    let b = crate::support::tu_phap_office(app).await;
     let db = create_db(app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
     let item = create_item(app, &db, "THUADAT", "Thửa đất").await;
     app.ok(

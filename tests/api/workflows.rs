@@ -530,7 +530,7 @@ mod quality {
     use serde_json::json;
     use sharegraph::access::Role;
 
-    use crate::support::{TestApp, code, create_db, create_item, create_org, nam_dong_office};
+    use crate::support::{TestApp, code, create_db, create_item, nam_dong_office};
 
     const CREATE: &str = "mutation($input: CreateQualityAssessmentInput!) { createQualityAssessment(input: $input) { qualityAssessment { id overall } } }";
 
