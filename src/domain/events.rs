@@ -140,6 +140,8 @@ pub struct Feed {
     /// The last entry announced; -1 until the feed has read the log's head.
     last: AtomicI64,
     closing: watch::Sender<bool>,
+    /// The log's head as last read for a new subscription, and when that read began.
+    head_read: tokio::sync::Mutex<Option<(std::time::Instant, i64)>>,
 }
 
 impl Feed {
@@ -153,6 +155,7 @@ impl Feed {
             wake: Notify::new(),
             last: AtomicI64::new(-1),
             closing: watch::channel(false).0,
+            head_read: tokio::sync::Mutex::new(None),
         });
         if db.get_database_backend() == DatabaseBackend::Postgres {
             tokio::spawn(listen(
@@ -170,6 +173,23 @@ impl Feed {
         let receiver = self.sender.subscribe();
         let last = self.last.load(Ordering::SeqCst);
         (receiver, (last >= 0).then_some(last))
+    }
+
+    /// The log's head as committed when the caller asks: where a subscription without a
+    /// position begins. Subscriptions opened together share one read (one that began after
+    /// they asked), so a flood of them takes one connection at a time, not one each.
+    pub async fn head_now(&self, db: &DatabaseConnection) -> Result<i64> {
+        let asked = std::time::Instant::now();
+        let mut read = self.head_read.lock().await;
+        if let Some((began, head)) = *read
+            && began >= asked
+        {
+            return Ok(head);
+        }
+        let began = std::time::Instant::now();
+        let head = head(db).await?;
+        *read = Some((began, head));
+        Ok(head)
     }
 
     /// Reads the log now (after a write in this process).

@@ -193,14 +193,10 @@ impl CatalogEventSubscription {
             .map(SocketSubscriptions::enter)
             .transpose()?;
         let (receiver, head) = feed.subscribe();
-        // Without a position, the subscription begins after what is committed now: where the
-        // feed has read to (the receiver gets everything after it), so that opening a
-        // subscription costs no database connection; the log's head only before the feed's
-        // first read.
-        let cursor = match (after_seq, head) {
-            (Some(seq), _) => seq,
-            (None, Some(head)) => head,
-            (None, None) => events::head(db).await?,
+        // Without a position, the subscription begins after what is committed now.
+        let cursor = match after_seq {
+            Some(seq) => seq,
+            None => feed.head_now(db).await?,
         };
         let state = Delivery {
             db: db.clone(),
