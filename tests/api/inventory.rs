@@ -276,3 +276,74 @@ async fn imports_are_bounded_while_they_are_read() {
         "{err}"
     );
 }
+
+/// A steward's file that names another organization's rows is refused whole (FORBIDDEN,
+/// naming it) and changes nothing; its own rows import, each change audited as `IMPORT`.
+#[tokio::test]
+async fn a_stewards_import_is_all_its_own_or_nothing() {
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    let steward = app
+        .token(sharegraph::access::Role::Steward, Some(OFFICE))
+        .await;
+    let header =
+        "organization_code,database_code,database_name,database_kind,item_code,item_name\n";
+    let own =
+        format!("{OFFICE},QUAN-TRAC-DAT,Quan trắc đất huyện Nam Đông,LOCAL,MAU-DAT,Mẫu đất\n");
+    let other = "000.04.39.H57,TU-PHAP-MOI,Hộ tịch điện tử,LOCAL,KHAI-SINH,Khai sinh\n";
+    let send = |content: String| {
+        let (app, steward) = (&app, &steward);
+        async move {
+            app.post_as(
+                Some(steward),
+                IMPORT,
+                json!({ "input": { "format": "CSV", "content": content } }),
+            )
+            .await
+        }
+    };
+    let before = app.audit_count().await;
+    let refused = send(format!("{header}{own}{other}")).await;
+    let err = &refused["errors"][0];
+    assert_eq!(code(err), "FORBIDDEN", "{refused}");
+    assert!(
+        err["message"].as_str().unwrap().contains("(line 3)"),
+        "{refused}"
+    );
+    assert_eq!(app.audit_count().await, before, "nothing was written");
+    let data = app
+        .ok(
+            "{ databases(where: { code: { eq: \"QUAN-TRAC-DAT\" } }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["databases"]["totalCount"], 0);
+
+    let done = send(format!("{header}{own}")).await;
+    assert_eq!(done["data"]["importInventory"]["itemsCreated"], 1, "{done}");
+    let log = app
+        .ok(
+            "{ auditLog(where: { action: { eq: \"IMPORT\" } }) { nodes { entityType organization { code } } } }",
+            json!({}),
+        )
+        .await;
+    let mut entries: Vec<(String, String)> = log["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["entityType"].as_str().unwrap().to_owned(),
+                n["organization"]["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    entries.sort();
+    assert_eq!(
+        entries,
+        [
+            ("DataItem".to_owned(), OFFICE.to_owned()),
+            ("Database".to_owned(), OFFICE.to_owned()),
+        ]
+    );
+}
