@@ -15,10 +15,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use bytes::Bytes;
-use common::{Server, arg, client, fresh_database, global_id, percentile, rss_kib, wait_ready};
+use common::{
+    Server, arg, client, fresh_database, global_id, percentile, rss_kib, send, wait_ready,
+};
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::{BodyExt, Full};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use sharegraph::access::Role;
@@ -48,33 +48,6 @@ fn outcome(status: u16, body: &[u8]) -> String {
     match first["errors"][0]["extensions"]["code"].as_str() {
         Some(code) => format!("{status} {code}"),
         None => format!("{status} data"),
-    }
-}
-
-async fn send(
-    http: &common::HttpClient,
-    port: u16,
-    token: Option<&str>,
-    body: String,
-) -> (u16, Bytes) {
-    let mut req = hyper::Request::post(format!("http://127.0.0.1:{port}/graphql"))
-        .header("content-type", "application/json");
-    if let Some(token) = token {
-        req = req.header("authorization", format!("Bearer {token}"));
-    }
-    let req = req.body(Full::new(Bytes::from(body))).unwrap();
-    match http.request(req).await {
-        Ok(resp) => {
-            let status = resp.status().as_u16();
-            let bytes = resp
-                .into_body()
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            (status, bytes)
-        }
-        Err(_) => (599, Bytes::new()),
     }
 }
 

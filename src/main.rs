@@ -121,12 +121,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let db = app::open_database(&config).await?;
             let started = std::time::Instant::now();
             let limits = sheet::Limits::rows(config.limits.import_max_rows);
-            let result = match sheet::read(&bytes, format, limits) {
-                Ok(table) => {
-                    inventory::import(&db, &sharegraph::access::Caller::system(), &table).await
-                }
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let table = sheet::read(&bytes, format, limits)?;
+                inventory::import(&db, &sharegraph::access::Caller::system(), &table).await
+            }
+            .await;
             match result {
                 Ok(done) => println!(
                     "imported {} rows in {:.1} s: {} databases created, {} updated; {} items created, {} updated, {} unchanged",

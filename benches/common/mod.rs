@@ -48,23 +48,46 @@ pub fn rss_kib(pid: u32, field: &str) -> u64 {
 
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-pub async fn post(
+/// POSTs a GraphQL request: the answer's status and body, status 599 when no answer came
+/// (a refused or reset connection).
+pub async fn send(
     client: &HttpClient,
     port: u16,
     token: Option<&str>,
-    body: &Value,
-) -> (Duration, Value) {
-    let body = body.to_string();
+    body: String,
+) -> (u16, Bytes) {
     let mut req = hyper::Request::post(format!("http://127.0.0.1:{port}/graphql"))
         .header("content-type", "application/json");
     if let Some(token) = token {
         req = req.header("authorization", format!("Bearer {token}"));
     }
     let req = req.body(Full::new(Bytes::from(body))).unwrap();
+    match client.request(req).await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let bytes = resp
+                .into_body()
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            (status, bytes)
+        }
+        Err(_) => (599, Bytes::new()),
+    }
+}
+
+/// POSTs a GraphQL request that must be answered: how long it took, and the answer as JSON.
+pub async fn post(
+    client: &HttpClient,
+    port: u16,
+    token: Option<&str>,
+    body: &Value,
+) -> (Duration, Value) {
     let started = Instant::now();
-    let resp = client.request(req).await.expect("request");
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let (status, bytes) = send(client, port, token, body.to_string()).await;
     let elapsed = started.elapsed();
+    assert_ne!(status, 599, "the server did not answer");
     (
         elapsed,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),

@@ -129,6 +129,13 @@ fn unreadable(line: usize, reason: String) -> Error {
     }))
 }
 
+fn too_wide(line: usize, limits: Limits) -> Error {
+    Error::LimitExceeded(format!(
+        "line {line} has more than {} columns",
+        limits.columns
+    ))
+}
+
 /// Collects rows, counting them against the limits as they come.
 struct Builder {
     limits: Limits,
@@ -141,10 +148,7 @@ impl Builder {
     /// Adds the next row (the first is the header); blank rows are left out.
     fn add(&mut self, record: Record) -> Result<()> {
         if record.len() > self.limits.columns {
-            return Err(Error::LimitExceeded(format!(
-                "line {} has more than {} columns",
-                record.line, self.limits.columns
-            )));
+            return Err(too_wide(record.line, self.limits));
         }
         self.text_bytes += record.text.len();
         if self.text_bytes > self.limits.text_bytes {
@@ -227,10 +231,7 @@ fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
         let (row, column) = cell.get_position();
         let line = row as usize + 1;
         if column as usize >= table.limits.columns {
-            return Err(Error::LimitExceeded(format!(
-                "line {line} has more than {} columns",
-                table.limits.columns
-            )));
+            return Err(too_wide(line, table.limits));
         }
         match &mut current {
             Some((r, _)) if *r == row => {}

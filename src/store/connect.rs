@@ -45,22 +45,10 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
         opts.map_sqlx_sqlite_pool_opts(move |pool| {
             // Each use of a connection gets the whole bound: the handler, with its clock, is
             // set again whenever the pool hands the connection out.
-            pool.after_connect(move |conn, _| {
-                Box::pin(async move {
-                    conn.lock_handle()
-                        .await?
-                        .set_progress_handler(PROGRESS_STEPS, deadline(timeout));
-                    Ok(())
+            pool.after_connect(move |conn, _| Box::pin(set_deadline(conn, timeout)))
+                .before_acquire(move |conn, _| {
+                    Box::pin(async move { set_deadline(conn, timeout).await.map(|()| true) })
                 })
-            })
-            .before_acquire(move |conn, _| {
-                Box::pin(async move {
-                    conn.lock_handle()
-                        .await?
-                        .set_progress_handler(PROGRESS_STEPS, deadline(timeout));
-                    Ok(true)
-                })
-            })
         });
     }
     Database::connect(opts).await
@@ -69,6 +57,17 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
 /// SQLite virtual-machine steps between two calls of the progress handler (well under a
 /// millisecond of work).
 const PROGRESS_STEPS: i32 = 10_000;
+
+/// Gives a SQLite connection `limit` from now: past it, its statements are interrupted.
+async fn set_deadline(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+    limit: Duration,
+) -> Result<(), sea_orm::sqlx::Error> {
+    conn.lock_handle()
+        .await?
+        .set_progress_handler(PROGRESS_STEPS, deadline(limit));
+    Ok(())
+}
 
 /// A progress handler that interrupts what runs on a SQLite connection once `limit` has passed
 /// since the pool handed it out (SQLite calls it only while a statement steps).
