@@ -72,6 +72,17 @@ async fn receive(socket: &mut Socket) -> Value {
     }
 }
 
+/// Waits (up to 5 s) until the server counts `n` open subscriptions: a subscription begins
+/// after what is committed when it is registered, which the client is not told.
+async fn registered(addr: SocketAddr, n: usize) {
+    for _ in 0..100 {
+        if metric(addr, "sharegraph_subscriptions_open") >= n as f64 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn subscribe(socket: &mut Socket, id: &str, variables: Value) {
     send(
         socket,
@@ -175,12 +186,7 @@ async fn events_from_one_replica_reach_subscribers_of_another() {
         json!({ "id": "q", "type": "complete" })
     );
     // Both subscriptions are registered once the gauge counts them.
-    for _ in 0..100 {
-        if metric(reader.addr, "sharegraph_subscriptions_open") >= 2.0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    registered(reader.addr, 2).await;
     assert_eq!(metric(reader.addr, "sharegraph_subscriptions_open"), 2.0);
 
     // Written through the other replica.
@@ -263,6 +269,8 @@ async fn revoking_a_token_closes_its_sockets() {
     subscribe(&mut socket, "1", json!({})).await;
     let mut anonymous = connect(server.addr, json!({})).await;
     subscribe(&mut anonymous, "1", json!({})).await;
+    // Both registered before the write below, or it may come first.
+    registered(server.addr, 2).await;
     // The token works, and the socket is live.
     create_org(
         server.addr,
