@@ -103,6 +103,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Backup { file } => {
+            // Said before connecting: a PostgreSQL URL gets the way to back it up, whether or
+            // not its server is up.
+            if sharegraph::store::backup::sqlite_file(&config.database_url).is_none() {
+                return Err(sharegraph::store::backup::NOT_SQLITE.into());
+            }
             let db = sharegraph::store::connect::connect(&sharegraph::store::connect::DbSettings {
                 url: config.database_url.clone(),
                 max_connections: 1,

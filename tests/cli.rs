@@ -212,12 +212,19 @@ async fn backup_copies_a_live_sqlite_database_and_the_copy_restores() {
     let verify = run(&restored_url, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify.stdout));
 
-    // PostgreSQL is backed up with pg_dump.
+    // PostgreSQL is backed up with pg_dump: the command says so before it connects (the URL
+    // names a port where nothing listens, so a connection error would read differently).
     let pg = run(
-        "postgres://postgres@127.0.0.1:5432/test",
+        "postgres://postgres@127.0.0.1:9/test",
         &["backup", dir.path().join("pg.db").to_str().unwrap()],
     );
     assert!(!pg.status.success());
+    assert!(
+        text(&pg.stderr).contains("back up PostgreSQL with pg_dump"),
+        "{}",
+        text(&pg.stderr)
+    );
+    assert!(!dir.path().join("pg.db").exists());
 }
 
 #[tokio::test]
@@ -378,9 +385,67 @@ fn inventory_export_and_import_round_trip_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let csv = std::fs::read_to_string(&part).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(!rows.is_empty(), "{csv}");
     assert!(
-        csv.lines().skip(1).all(|l| l.starts_with("000.04.39.H57,")),
+        rows.iter().all(|l| l.starts_with("000.04.39.H57,")),
         "{csv}"
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("kiem-ke.csv"))
+            .unwrap()
+            .lines()
+            .any(|l| !l.starts_with("000.04.39.H57,") && !l.starts_with("organization_code")),
+        "the whole export holds other organizations' rows"
+    );
+
+    // A steward's edit: one item renamed, one added to an existing database. Import says
+    // what it did, and the next export holds it.
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let first = reader.records().next().unwrap().unwrap();
+    let name_at = header.iter().position(|c| c == "item_name").unwrap();
+    let code_at = header.iter().position(|c| c == "item_code").unwrap();
+    let renamed_code = first[code_at].to_owned();
+    let change = dir.path().join("sua.csv");
+    let mut writer = csv::Writer::from_path(&change).unwrap();
+    writer.write_record(&header).unwrap();
+    for (code, name) in [
+        (renamed_code.as_str(), "Hồ sơ lao động đã sửa"),
+        ("HO-SO-MOI", "Hồ sơ việc làm huyện Nam Đông"),
+    ] {
+        let mut cells: Vec<&str> = first.iter().collect();
+        cells[code_at] = code;
+        cells[name_at] = name;
+        writer.write_record(&cells).unwrap();
+    }
+    writer.flush().unwrap();
+    drop(writer);
+    let out = run(&url, &["import", change.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 items created, 1 updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    let after = dir.path().join("sau-sua.csv");
+    assert!(
+        run(
+            &url,
+            &["export", after.to_str().unwrap(), "--org", "000.04.39.H57"]
+        )
+        .status
+        .success()
+    );
+    let after = std::fs::read_to_string(&after).unwrap();
+    assert_eq!(after.lines().count(), csv.lines().count() + 1, "{after}");
+    assert!(
+        after.contains(&format!(",{renamed_code},Hồ sơ lao động đã sửa,")),
+        "{after}"
+    );
+    assert!(
+        after.contains(",HO-SO-MOI,Hồ sơ việc làm huyện Nam Đông,"),
+        "{after}"
     );
 
     let bad = dir.path().join("sai.csv");

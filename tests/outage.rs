@@ -8,10 +8,11 @@ mod process;
 
 use std::net::SocketAddr;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use process::ws::{connect, receive, registered, subscribe};
 use process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, start};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -99,6 +100,13 @@ async fn check_batches(url: &str, accepted: &[usize]) -> usize {
     stored.len()
 }
 
+/// What a writer has seen so far, readable while it runs.
+#[derive(Default)]
+struct Progress {
+    accepted: AtomicUsize,
+    refused: AtomicUsize,
+}
+
 /// Writes batches from a thread until told to stop; returns the batches answered OK and the
 /// error codes seen.
 fn writer(
@@ -107,25 +115,40 @@ fn writer(
     shares: Vec<String>,
     first: usize,
     stop: Arc<AtomicBool>,
+    progress: Arc<Progress>,
 ) -> std::thread::JoinHandle<(Vec<usize>, Vec<String>)> {
     std::thread::spawn(move || {
         let (mut ok, mut codes) = (Vec::new(), Vec::new());
         let mut n = first;
         while !stop.load(Ordering::SeqCst) {
             match post(addr, &token, RECORD, batch(n, &shares)) {
-                Some(v) if v.get("errors").is_none() => ok.push(n),
-                Some(v) => codes.push(
-                    v["errors"][0]["extensions"]["code"]
-                        .as_str()
-                        .unwrap_or("?")
-                        .to_owned(),
-                ),
-                None => codes.push("TRANSPORT".into()),
+                Some(v) if v.get("errors").is_none() => {
+                    ok.push(n);
+                    progress.accepted.fetch_add(1, Ordering::SeqCst);
+                }
+                answer => {
+                    codes.push(answer.map_or("TRANSPORT".into(), |v| {
+                        v["errors"][0]["extensions"]["code"]
+                            .as_str()
+                            .unwrap_or("?")
+                            .to_owned()
+                    }));
+                    progress.refused.fetch_add(1, Ordering::SeqCst);
+                }
             }
             n += 1;
         }
         (ok, codes)
     })
+}
+
+/// Waits (up to `limit`) until `done` holds.
+async fn until(limit: Duration, what: &str, done: impl Fn() -> bool) {
+    let began = Instant::now();
+    while !done() {
+        assert!(began.elapsed() < limit, "{what} within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn cluster() -> Option<String> {
@@ -181,10 +204,50 @@ async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_w
     let server = start(&url, &[]);
     let addr = server.addr;
     assert_eq!(ready(addr), Some(200));
+    // A second replica that learns of the first one's writes only by LISTEN (its poll is ten
+    // minutes): after the restart, its subscriber hears of a write only if it listens again.
+    let listening = start(&url, &[("SHAREGRAPH_EVENT_POLL_MS", "600000")]);
+    let mut subscriber = connect(listening.addr, json!({})).await;
+    subscribe(
+        &mut subscriber,
+        "1",
+        json!({ "where": { "types": ["ORGANIZATION"] } }),
+    )
+    .await;
+    registered(listening.addr, 1).await;
+    let organization = |code: &str, name: &str| {
+        let answer = post(
+            addr,
+            &token,
+            "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }",
+            json!({ "input": { "code": code, "name": name, "level": "COMMUNE" } }),
+        )
+        .unwrap();
+        assert!(answer.get("errors").is_none(), "{answer}");
+    };
+    organization("001.21.39.H57", "Ủy ban nhân dân xã Hương Hữu");
+    let heard = receive(&mut subscriber).await;
+    assert_eq!(
+        heard["payload"]["data"]["catalogEvents"]["action"], "CREATED",
+        "{heard}"
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
-    let load = writer(addr, token.clone(), shares.clone(), 0, stop.clone());
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    let progress = Arc::new(Progress::default());
+    let load = writer(
+        addr,
+        token.clone(),
+        shares.clone(),
+        0,
+        stop.clone(),
+        progress.clone(),
+    );
+    until(
+        Duration::from_secs(10),
+        "a batch accepted before the outage",
+        || progress.accepted.load(Ordering::SeqCst) > 0,
+    )
+    .await;
 
     let restart = Restart(version.clone());
     pg_ctl(&version, "stop");
@@ -216,6 +279,14 @@ async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_w
         "{answer}"
     );
 
+    // The writer itself meets the outage: a batch refused, not one that hangs.
+    until(
+        Duration::from_secs(10),
+        "a batch refused during the outage",
+        || progress.refused.load(Ordering::SeqCst) > 0,
+    )
+    .await;
+
     drop(restart);
     let back = Instant::now();
     loop {
@@ -230,13 +301,28 @@ async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_w
     }
     let answer = post(addr, &token, "{ organizations { totalCount } }", json!({})).unwrap();
     assert_eq!(
-        answer["data"]["organizations"]["totalCount"], 23,
+        answer["data"]["organizations"]["totalCount"], 24,
         "{answer}"
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = progress.accepted.load(Ordering::SeqCst);
+    until(
+        Duration::from_secs(10),
+        "a batch accepted after the outage",
+        || progress.accepted.load(Ordering::SeqCst) > before,
+    )
+    .await;
     stop.store(true, Ordering::SeqCst);
     let (accepted, codes) = load.join().unwrap();
-    assert!(!accepted.is_empty());
+    assert!(!codes.is_empty());
+
+    // The other replica listens again: the next write reaches its subscriber.
+    organization("001.22.39.H57", "Ủy ban nhân dân xã Hương Phú");
+    let heard = receive(&mut subscriber).await;
+    assert_eq!(
+        heard["payload"]["data"]["catalogEvents"]["action"], "CREATED",
+        "{heard}"
+    );
+    drop(listening);
     for code in &codes {
         assert!(
             code == "UNAVAILABLE" || code == "TRANSPORT",
@@ -277,6 +363,7 @@ async fn two_processes_writing_one_sqlite_file_keep_every_batch_whole() {
                 shares.clone(),
                 i * 100_000,
                 stop.clone(),
+                Arc::new(Progress::default()),
             )
         })
         .collect();

@@ -223,3 +223,60 @@ async fn replicas_started_together_take_turns_migrating() {
         drop_pg_database(&pg, &name).await;
     }
 }
+
+/// Revocation is immediate on every replica: a token already used on both servers (so a
+/// per-process memory of it would answer) is revoked from the command line, and the very next
+/// request to either server is refused with 401.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_revoked_from_the_command_line_is_refused_by_every_replica() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg_database) = shared_database(&dir, "revoked_replicas").await;
+    assert!(sharegraph(&url, &["migrate"]).status.success());
+    let out = sharegraph(
+        &url,
+        &[
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "--name",
+            "Quản trị huyện Nam Đông",
+        ],
+    );
+    assert!(out.status.success());
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let servers = [start(&url, &[]), start(&url, &[])];
+    let status = |addr: SocketAddr| {
+        let body = json!({ "query": "{ organizations(first: 1) { totalCount } }" }).to_string();
+        process::http(
+            addr,
+            &format!(
+                "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+        .expect("an answer")
+    };
+    for server in &servers {
+        for _ in 0..3 {
+            let (code, body) = status(server.addr);
+            assert_eq!(code, 200, "{body}");
+            assert!(body.contains("totalCount"), "{body}");
+        }
+    }
+    let out = sharegraph(&url, &["token", "revoke", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for server in &servers {
+        let (code, body) = status(server.addr);
+        assert_eq!(code, 401, "{body}");
+        assert!(body.contains("UNAUTHENTICATED"), "{body}");
+    }
+    drop(servers);
+    if let Some((pg, name)) = pg_database {
+        drop_pg_database(&pg, &name).await;
+    }
+}

@@ -140,6 +140,9 @@ pub struct Feed {
     /// The last entry announced; -1 until the feed has read the log's head.
     last: AtomicI64,
     closing: watch::Sender<bool>,
+    /// Whether the feed has read the log's head: until then it has no position to deliver
+    /// from, and a subscription waits (see [`Feed::started`]).
+    started: watch::Sender<bool>,
     /// The log's head as last read for a new subscription, and when that read began.
     head_read: tokio::sync::Mutex<Option<(std::time::Instant, i64)>>,
 }
@@ -155,6 +158,7 @@ impl Feed {
             wake: Notify::new(),
             last: AtomicI64::new(-1),
             closing: watch::channel(false).0,
+            started: watch::channel(false).0,
             head_read: tokio::sync::Mutex::new(None),
         });
         if db.get_database_backend() == DatabaseBackend::Postgres {
@@ -165,6 +169,14 @@ impl Feed {
         }
         tokio::spawn(pump(db, Arc::downgrade(&feed), poll));
         feed
+    }
+
+    /// Resolves once the feed has its position in the log. A subscription opened before
+    /// then would miss what is committed between its own start and the feed's first read
+    /// (the feed begins after that read); waiting closes the gap.
+    pub async fn started(&self) {
+        let mut started = self.started.subscribe();
+        let _ = started.wait_for(|s| *s).await;
     }
 
     /// New events from now on, and the last entry already announced (replay from the log
@@ -221,6 +233,7 @@ impl Feed {
             // Subscribers see what is written after the server started.
             last = head(db).await?;
             self.last.store(last, Ordering::SeqCst);
+            self.started.send_replace(true);
         }
         loop {
             let batch = after(db, last, READ_BATCH).await?;

@@ -31,6 +31,9 @@ use crate::domain::events::{self, CatalogEvent, Feed};
 use crate::error::Result;
 use crate::metrics::{Metrics, OpenSubscription};
 
+/// How long a subscription waits for a feed that has not read the log yet.
+const FEED_START: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Log entries read per statement while a subscription replays from `afterSeq`.
 const REPLAY_BATCH: u64 = 200;
 
@@ -192,6 +195,19 @@ impl CatalogEventSubscription {
             .data_opt::<SocketSubscriptions>()
             .map(SocketSubscriptions::enter)
             .transpose()?;
+        // The feed reads the log's head as the server starts; a subscription that came
+        // first waits for it (bounded: the database may be down).
+        if tokio::time::timeout(FEED_START, feed.started())
+            .await
+            .is_err()
+        {
+            return Err(
+                crate::error::Error::Unavailable(Arc::new(sea_orm::DbErr::Custom(
+                    "the event feed has not read the audit log yet".into(),
+                )))
+                .into(),
+            );
+        }
         let (receiver, head) = feed.subscribe();
         // Without a position, the subscription begins after what is committed now.
         let cursor = match after_seq {

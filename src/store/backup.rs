@@ -15,12 +15,14 @@ pub fn sqlite_file(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
+/// Why `sharegraph backup` refuses a database that is not a SQLite file.
+pub const NOT_SQLITE: &str =
+    "`sharegraph backup` copies SQLite databases; back up PostgreSQL with pg_dump";
+
 /// Writes a consistent copy of the open SQLite database to `dest`, which must not exist.
 pub async fn sqlite(db: &DatabaseConnection, dest: &Path) -> Result<(), DbErr> {
     if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return Err(DbErr::Custom(
-            "`sharegraph backup` copies SQLite databases; back up PostgreSQL with pg_dump".into(),
-        ));
+        return Err(DbErr::Custom(NOT_SQLITE.into()));
     }
     if dest.exists() {
         return Err(DbErr::Custom(format!(

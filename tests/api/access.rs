@@ -926,6 +926,7 @@ async fn every_mutation_is_allowed_exactly_to_the_right_callers() {
             n += 1;
             let (mutation, vars) = write.prepare(&app, &fx, n).await;
             let audit_before = app.audit_count().await;
+            let before = app.digest().await;
             let body = app.post_as(token.as_deref(), mutation, vars).await;
             let got = match body["errors"].as_array() {
                 None => OK,
@@ -938,7 +939,19 @@ async fn every_mutation_is_allowed_exactly_to_the_right_callers() {
                     CALLERS[c]
                 ));
             }
-            // A refused write leaves no trace; an accepted one leaves its audit entries.
+            // A refused write leaves every table as it was, row for row.
+            if got != OK {
+                let after = app.digest().await;
+                for (table, rows) in &after {
+                    if before.get(table) != Some(rows) {
+                        failures.push(format!(
+                            "{write:?} by {}: refused with {got}, yet {table} changed",
+                            CALLERS[c]
+                        ));
+                    }
+                }
+            }
+            // An accepted write leaves its audit entries.
             let written = app.audit_count().await - audit_before;
             if (got == OK) != (written > 0) {
                 failures.push(format!(
@@ -1415,4 +1428,85 @@ async fn walks_do_not_cross_a_hidden_item() {
             }
         }
     }
+}
+
+/// An anonymous request through a trusted proxy (SHAREGRAPH_TRUST_FORWARDED_FOR) spends the
+/// budget of the address the proxy appended last to `X-Forwarded-For`; without the setting
+/// the header is the client's own word and is ignored. Refused tokens spend the address's
+/// anonymous budget too, so guessing tokens is rate-limited like any anonymous use.
+#[tokio::test]
+async fn anonymous_budgets_follow_the_trusted_address_and_failed_tokens_spend_them() {
+    let ask = |forwarded: &str, token: Option<&str>| {
+        let mut req = Request::post("/graphql")
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", forwarded);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let mut req = req
+            .body(Body::from(
+                json!({ "query": "{ viewer { authenticated } }" }).to_string(),
+            ))
+            .unwrap();
+        // Every request comes from the proxy.
+        req.extensions_mut().insert(axum::extract::ConnectInfo(
+            "10.0.0.1:443".parse::<std::net::SocketAddr>().unwrap(),
+        ));
+        req
+    };
+    for trusted in [true, false] {
+        let app = TestApp::spawn_with(|l| {
+            l.anonymous_rate_limit_per_minute = 2;
+            l.trust_forwarded_for = trusted;
+        })
+        .await;
+        for _ in 0..2 {
+            let answer = app.http(ask("1.2.3.4, 203.0.113.7", None)).await;
+            assert_eq!(answer.status, StatusCode::OK, "{trusted}");
+        }
+        let answer = app.http(ask("1.2.3.4, 203.0.113.7", None)).await;
+        assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{trusted}");
+        // Another client behind the same proxy, or one that claims the first's address as
+        // its first (client-written) entry.
+        for forwarded in ["198.51.100.9", "203.0.113.7, 198.51.100.9"] {
+            let expected = if trusted {
+                StatusCode::OK
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(
+                app.http(ask(forwarded, None)).await.status,
+                expected,
+                "{trusted} {forwarded}"
+            );
+        }
+    }
+
+    // Two wrong tokens spend an address's two anonymous requests: the third attempt, and the
+    // address's next anonymous read, are refused before any token is looked at.
+    let app = TestApp::spawn_with(|l| {
+        l.anonymous_rate_limit_per_minute = 2;
+        l.trust_forwarded_for = true;
+    })
+    .await;
+    let guess = "sg_0000000000000000000000000000000000000000000";
+    for _ in 0..2 {
+        assert_eq!(
+            app.http(ask("192.0.2.50", Some(guess))).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.http(ask("192.0.2.50", Some(guess))).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        app.http(ask("192.0.2.50", None)).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // A good token is not held back by its address's failures.
+    assert_eq!(
+        app.http(ask("192.0.2.50", Some(&app.admin))).await.status,
+        StatusCode::OK
+    );
 }

@@ -247,3 +247,64 @@ async fn drafts_are_left_out_of_the_export() {
     let (_, body) = get(&app, "/dcat/catalog.jsonld", "*/*").await;
     assert!(identifiers(&body).contains(&"API-QUAN-TRAC-KHI".to_owned()));
 }
+
+/// A service's `dct:accessRights` is what the public may have of the items it provides: all
+/// open is PUBLIC, open and closed mixed is RESTRICTED, nothing open (or no item) NON_PUBLIC.
+#[tokio::test]
+async fn each_access_right_follows_the_publics_modes() {
+    let app = TestApp::spawn().await;
+    let office = crate::support::nam_dong_office(&app).await;
+    let db = crate::support::create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &office).await;
+    let open = crate::support::create_item(&app, &db, "QUY-HOACH", "Quy hoạch sử dụng đất").await;
+    let closed = crate::support::create_item(&app, &db, "CHU-SU-DUNG", "Chủ sử dụng đất").await;
+    for (item, policies) in [
+        (&open, json!([{ "consumerType": "PUBLIC", "mode": "OPEN" }])),
+        (
+            &closed,
+            json!([{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }]),
+        ),
+    ] {
+        app.ok(
+            "mutation($input: SetSharingPoliciesInput!) { setSharingPolicies(input: $input) { policies { id } } }",
+            json!({ "input": { "dataItemId": item, "policies": policies } }),
+        )
+        .await;
+    }
+    for (code, items) in [
+        ("DV-MO", json!([open])),
+        ("DV-HON-HOP", json!([open, closed])),
+        ("DV-DONG", json!([closed])),
+        ("DV-TRONG", json!([])),
+    ] {
+        app.ok(
+            "mutation($input: CreateDataServiceInput!) { createDataService(input: $input) { dataService { id } } }",
+            json!({ "input": { "code": code, "name": format!("Dịch vụ {code}"), "providerId": office,
+                               "method": "ONLINE_SERVICE", "platform": "LGSP", "status": "PUBLISHED",
+                               "publishedOn": "2026-01-15", "itemIds": items,
+                               "endpoint": format!("https://lgsp.thuathienhue.gov.vn/{code}") } }),
+        )
+        .await;
+    }
+    let (_, body) = get(&app, "/dcat/catalog.jsonld", "*/*").await;
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    let mut rights: Vec<(String, String)> = of_type(&doc, "dcat:DataService")
+        .iter()
+        .map(|s| {
+            (
+                s["dct:identifier"][0].as_str().unwrap().to_owned(),
+                s["dct:accessRights"][0]["@id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    rights.sort();
+    let eu = "http://publications.europa.eu/resource/authority/access-right";
+    assert_eq!(
+        rights,
+        [
+            ("DV-DONG".to_owned(), format!("{eu}/NON_PUBLIC")),
+            ("DV-HON-HOP".to_owned(), format!("{eu}/RESTRICTED")),
+            ("DV-MO".to_owned(), format!("{eu}/PUBLIC")),
+            ("DV-TRONG".to_owned(), format!("{eu}/NON_PUBLIC")),
+        ]
+    );
+}

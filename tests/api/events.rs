@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use sharegraph::access::rate_limit::Key;
 use sharegraph::access::{Caller, Role, token};
 
-use crate::support::{TestApp, create_org};
+use crate::support::{
+    TestApp, create_db, create_item, create_org, nam_dong_office, tu_phap_office,
+};
 
 const EVENTS: &str = "subscription($where: CatalogEventWhere, $after: Int) {
   catalogEvents(where: $where, afterSeq: $after) {
@@ -36,8 +38,18 @@ async fn subscribe(
     token: Option<&str>,
     variables: Value,
 ) -> BoxStream<'static, async_graphql::Response> {
+    subscribe_with(app, token, EVENTS, variables).await
+}
+
+/// [`subscribe`] with a subscription of its own.
+async fn subscribe_with(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> BoxStream<'static, async_graphql::Response> {
     let caller = caller(app, token).await;
-    let mut request = async_graphql::Request::new(EVENTS)
+    let mut request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables));
     request.data = sharegraph::graphql::request_data(&app.db, &caller, &Key::of(&caller, None));
     let mut stream = app.schema.execute_stream(request).boxed();
@@ -289,4 +301,102 @@ async fn a_revoked_token_cannot_start_a_subscription() {
     assert!(first["data"].is_null(), "{first}");
     let more = tokio::time::timeout(Duration::from_millis(300), stream.next()).await;
     assert!(matches!(more, Ok(None)), "the subscription ended: {more:?}");
+}
+
+/// Each condition of `where` lets through what it names, not merely less: `actions` only those
+/// actions, `organizationIds` that organization's changes, `violationsOnly` the batches of
+/// reported uses with a violation in them.
+#[tokio::test]
+async fn event_filters_let_through_exactly_what_they_name() {
+    let app = TestApp::spawn_with(|l| l.event_poll_ms = 50).await;
+    let office = nam_dong_office(&app).await;
+    let consumer = tu_phap_office(&app).await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &office).await;
+    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+    app.ok(
+        "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
+        json!({ "i": item }),
+    )
+    .await;
+    let share = app
+        .ok(
+            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+            json!({ "input": { "dataItemId": item, "consumerId": consumer, "validFrom": "2026-01-01" } }),
+        )
+        .await["createShare"]["share"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin = app.admin.clone();
+    let mut deletions = subscribe(
+        &app,
+        Some(&admin),
+        json!({ "where": { "actions": ["DELETED"] } }),
+    )
+    .await;
+    let mut of_consumer = subscribe(
+        &app,
+        Some(&admin),
+        json!({ "where": { "organizationIds": [consumer] } }),
+    )
+    .await;
+    let mut violations = subscribe_with(
+        &app,
+        Some(&admin),
+        "subscription($where: CatalogEventWhere) { catalogEvents(where: $where) { action usageEvents violations } }",
+        json!({ "where": { "violationsOnly": true } }),
+    )
+    .await;
+
+    // Created, updated, then deleted: only the deletion passes `actions`.
+    let school = create_org(&app, "H57.09", "Trường Mầm non Hương Hữu", "COMMUNE", None).await;
+    app.ok(
+        "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }",
+        json!({ "input": { "id": school, "phone": "0234 3886 009" } }),
+    )
+    .await;
+    app.ok(
+        "mutation($id: ID!) { deleteOrganization(input: { id: $id }) { deletedId } }",
+        json!({ "id": school }),
+    )
+    .await;
+    let e = next(&mut deletions).await;
+    assert_eq!(e["data"]["catalogEvents"]["action"], "DELETED", "{e}");
+    assert_eq!(e["data"]["catalogEvents"]["entityId"], school.as_str());
+
+    // The consumer's own change passes `organizationIds`; the office's does not.
+    for (org, phone) in [(&office, "0234 3886 001"), (&consumer, "0234 3886 002")] {
+        app.ok(
+            "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id } } }",
+            json!({ "input": { "id": org, "phone": phone } }),
+        )
+        .await;
+    }
+    let e = next(&mut of_consumer).await;
+    assert_eq!(e["data"]["catalogEvents"]["action"], "UPDATED", "{e}");
+    assert_eq!(e["data"]["catalogEvents"]["entityId"], consumer.as_str());
+    // (The share made before this subscription opened is not replayed.)
+    quiet(&mut of_consumer).await;
+
+    // A lawful batch, then one with a use before the share began: only the second passes
+    // `violationsOnly`.
+    let steward = app.token(Role::Steward, Some("000.00.31.H57")).await;
+    for at in ["2026-03-02T03:00:00Z", "2025-12-31T03:00:00Z"] {
+        app.ok_as(
+            Some(&steward),
+            "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded } }",
+            json!({ "input": { "events": [{ "shareId": share, "occurredAt": at, "operation": "QUERY",
+                                             "recordCount": 3, "purpose": "Chứng thực hợp đồng" }] } }),
+        )
+        .await;
+    }
+    let e = next(&mut violations).await;
+    assert_eq!(
+        e["data"]["catalogEvents"],
+        json!({ "action": "USAGE_RECORDED", "usageEvents": 1, "violations": 1 })
+    );
+
+    // Nothing else came through: not the lawful batch, not any of the changes above.
+    quiet(&mut deletions).await;
+    quiet(&mut violations).await;
 }

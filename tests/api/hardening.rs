@@ -630,3 +630,56 @@ async fn anonymous_bodies_are_bounded_before_parsing() {
     assert_eq!(answered.status, 200, "{:?}", answered.body);
     assert_eq!(answered.body["data"]["organizations"]["totalCount"], 0);
 }
+
+/// A request that outlives SHAREGRAPH_REQUEST_TIMEOUT_SECS is answered 503 with `TIMEOUT`, and
+/// the write it was making is dropped whole. Here the write waits for a row another
+/// transaction holds (a lock wait, on both databases), and the holder keeps it past the bound.
+#[tokio::test]
+async fn a_request_past_its_time_is_answered_timeout_and_writes_nothing() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = TestApp::spawn_with(|l| l.request_timeout_secs = 1).await;
+    let office = nam_dong_office(&app).await;
+    let holder = app.db.begin().await.unwrap();
+    holder
+        .execute_unprepared("UPDATE organizations SET phone = '0234 3886 000'")
+        .await
+        .unwrap();
+    let began = std::time::Instant::now();
+    let answer = app
+        .http(
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("accept", "application/graphql-response+json")
+                .header("authorization", format!("Bearer {}", app.admin))
+                .body(Body::from(
+                    json!({
+                        "query": "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { phone } } }",
+                        "variables": { "input": { "id": office, "phone": "0234 3886 111" } },
+                    })
+                    .to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    let took = began.elapsed();
+    assert_eq!(answer.status, axum::http::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        code(&answer.body["errors"][0]),
+        "TIMEOUT",
+        "{}",
+        answer.body
+    );
+    assert!(
+        took < std::time::Duration::from_secs(4),
+        "answered at the bound, not when the lock was let go: {took:?}"
+    );
+    holder.rollback().await.unwrap();
+    let data = app
+        .ok(
+            "query($id: ID!) { organization(id: $id) { phone version } }",
+            json!({ "id": office }),
+        )
+        .await;
+    assert_ne!(data["organization"]["phone"], "0234 3886 111", "{data}");
+    assert_eq!(data["organization"]["version"], 1, "{data}");
+}

@@ -347,3 +347,99 @@ async fn a_stewards_import_is_all_its_own_or_nothing() {
         ]
     );
 }
+
+/// A write the database refuses after the import has begun writing (a clash no check before
+/// the write can see, as when a concurrent writer wins the race) undoes the whole import: the
+/// answer is CONFLICT with no SQL in it, and every table is as it was.
+#[tokio::test]
+async fn a_clash_found_by_the_database_midway_undoes_the_whole_import() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    // The third row's item, once inserted, takes the code of the second (both new, in one new
+    // database): a unique clash the import only learns of from the database.
+    let clash = match app.db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => vec![
+            "CREATE TRIGGER clash AFTER INSERT ON data_items WHEN NEW.code = 'VO-TRUNG' \
+             BEGIN UPDATE data_items SET code = 'MAU-DAT' WHERE id = NEW.id; END",
+        ],
+        _ => vec![
+            "CREATE FUNCTION clash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             UPDATE data_items SET code = 'MAU-DAT' WHERE id = NEW.id; RETURN NEW; END $$",
+            "CREATE TRIGGER clash AFTER INSERT ON data_items FOR EACH ROW \
+             WHEN (NEW.code = 'VO-TRUNG') EXECUTE FUNCTION clash()",
+        ],
+    };
+    for sql in clash {
+        app.db.execute_unprepared(sql).await.unwrap();
+    }
+    let (_, csv) = export(&app, "CSV").await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let existing = reader.records().next().unwrap().unwrap();
+    let name_at = header.iter().position(|c| c == "item_name").unwrap();
+    let mut renamed: Vec<&str> = existing.iter().collect();
+    renamed[name_at] = "Tên đã sửa trước khi lỗi";
+    let mut file = csv::Writer::from_writer(Vec::new());
+    file.write_record(&header).unwrap();
+    file.write_record(&renamed).unwrap();
+    fn short<'a>(header: &'a csv::StringRecord, cells: [&'a str; 6]) -> Vec<&'a str> {
+        header
+            .iter()
+            .map(|h| match h {
+                "organization_code" => cells[0],
+                "database_code" => cells[1],
+                "database_name" => cells[2],
+                "database_kind" => cells[3],
+                "item_code" => cells[4],
+                "item_name" => cells[5],
+                _ => "",
+            })
+            .collect()
+    }
+    for item in [("MAU-DAT", "Mẫu đất"), ("VO-TRUNG", "Vỏ trứng")] {
+        file.write_record(short(
+            &header,
+            [
+                OFFICE,
+                "QUAN-TRAC-DAT",
+                "Quan trắc đất huyện Nam Đông",
+                "LOCAL",
+                item.0,
+                item.1,
+            ],
+        ))
+        .unwrap();
+    }
+    let content = String::from_utf8(file.into_inner().unwrap()).unwrap();
+
+    let before = app.digest().await;
+    let answer = import(&app, "CSV", &content).await;
+    let err = &answer["errors"][0];
+    assert_eq!(code(err), "CONFLICT", "{answer}");
+    let message = err["message"].as_str().unwrap().to_lowercase();
+    assert!(
+        !message.contains("insert") && !message.contains("data_items"),
+        "{answer}"
+    );
+    assert!(
+        app.digest().await == before,
+        "the import left writes behind"
+    );
+
+    // Without the clash the same file imports.
+    let drop = match app.db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => "DROP TRIGGER clash",
+        _ => "DROP TRIGGER clash ON data_items",
+    };
+    app.db.execute_unprepared(drop).await.unwrap();
+    let answer = import(&app, "CSV", &content).await;
+    assert_eq!(
+        answer["data"]["importInventory"]["itemsCreated"], 2,
+        "{answer}"
+    );
+    assert_eq!(
+        answer["data"]["importInventory"]["itemsUpdated"], 1,
+        "{answer}"
+    );
+}

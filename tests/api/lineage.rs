@@ -353,13 +353,19 @@ async fn lineage_drawing_and_sharing_graph() {
     let data = app
         .ok(query, json!({ "root": g.a, "kinds": ["DERIVED_FROM"] }))
         .await;
-    assert!(
-        data["lineage"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|n| n["kind"] == "DATA_ITEM")
-    );
+    let mut ids: Vec<&str> = data["lineage"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            assert_eq!(n["kind"], "DATA_ITEM", "{n}");
+            n["id"].as_str().unwrap()
+        })
+        .collect();
+    ids.sort_unstable();
+    let mut items = [&g.a, &g.b, &g.c, &g.d, &g.e].map(String::as_str);
+    items.sort_unstable();
+    assert_eq!(ids, items, "the five items, and only they: {data}");
     let data = app.ok(query, json!({ "root": g.a, "max": 3 })).await;
     assert_eq!(data["lineage"]["truncated"], true);
     assert!(data["lineage"]["nodes"].as_array().unwrap().len() <= 3);

@@ -101,3 +101,42 @@ async fn every_response_carries_its_request_id() {
         .await;
     assert!(health.headers.contains_key("x-request-id"));
 }
+
+/// Operation names are client-chosen: past the first 200 distinct ones, a name is counted as
+/// `other`, so a client sending a new name per request cannot grow the metrics without bound.
+/// A name that is not a GraphQL name never becomes a label either.
+#[tokio::test]
+async fn operation_labels_are_capped_at_200_names() {
+    let app = TestApp::spawn().await;
+    for i in 0..205 {
+        app.ok(
+            &format!("query Ten{i} {{ organizations {{ totalCount }} }}"),
+            json!({}),
+        )
+        .await;
+    }
+    // The 201st name again: still `other`, not a late label.
+    app.ok("query Ten200 { organizations { totalCount } }", json!({}))
+        .await;
+    let answer = app
+        .http(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await;
+    let text = answer.body.as_str().unwrap();
+    let requests: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("sharegraph_graphql_requests_total{"))
+        .collect();
+    let named = requests
+        .iter()
+        .filter(|l| l.contains("operation=\"Ten"))
+        .count();
+    assert_eq!(named, 200, "{requests:?}");
+    for line in [
+        "sharegraph_graphql_requests_total{operation=\"Ten0\",outcome=\"ok\"} 1",
+        "sharegraph_graphql_requests_total{operation=\"Ten199\",outcome=\"ok\"} 1",
+        "sharegraph_graphql_requests_total{operation=\"other\",outcome=\"ok\"} 6",
+    ] {
+        assert!(requests.contains(&line), "no {line:?} in {requests:?}");
+    }
+    assert!(!text.contains("operation=\"Ten200\""));
+}

@@ -77,8 +77,9 @@ async fn search_ignores_diacritics_ranks_and_respects_visibility() {
     let found = names(&app, None, "000.00.31.H57", json!(["ORGANIZATION"])).await;
     assert_eq!(found.len(), 1);
 
-    // Ranked: the name that says "dân cư" twice, in fewer other words, is not last by chance;
-    // scores come best first.
+    // Ranked: the name that says "dân cư" twice comes before the shorter one that says it once
+    // (created first, so neither id order nor length order puts it there); scores come best
+    // first.
     let data = app
         .ok(
             SEARCH,
@@ -91,7 +92,21 @@ async fn search_ignores_diacritics_ranks_and_respects_visibility() {
         .iter()
         .map(|e| e["node"]["score"].as_f64().unwrap())
         .collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert_eq!(scores.len(), 2, "{data}");
+    assert!(scores[0] > scores[1], "{scores:?}");
+    let ranked: Vec<&str> = data["search"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["node"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ranked,
+        [
+            "Biến động dân cư theo năm, dân cư tạm trú",
+            "Dân cư trên địa bàn"
+        ]
+    );
 
     // Paging: one at a time, in the same order.
     let first = app

@@ -490,3 +490,115 @@ async fn services_derivations_and_compliance_issues() {
     );
     assert_eq!(data["dataItem"]["derivedFrom"]["totalCount"], 0);
 }
+
+/// Walks, the sharing graph and `complianceIssues` follow only shares in force: of four shares
+/// of one item, the active one is followed; the suspended, revoked and expired ones are not,
+/// and a derivation resting on one of them is reported as undocumented.
+#[tokio::test]
+async fn walks_and_compliance_follow_only_shares_in_force() {
+    let app = TestApp::spawn().await;
+    let provider = crate::support::nam_dong_office(&app).await;
+    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &provider).await;
+    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+    set_policies(
+        &app,
+        &item,
+        json!([{ "consumerType": "STATE_AGENCY", "mode": "DEFAULT" }]),
+    )
+    .await;
+    let consumers = [
+        ("000.00.32.H57", "Phòng Tư pháp huyện Nam Đông", "ACTIVE"),
+        ("000.00.33.H57", "Phòng Y tế huyện Nam Đông", "SUSPENDED"),
+        ("000.00.34.H57", "Phòng Nội vụ huyện Nam Đông", "REVOKED"),
+        (
+            "000.00.35.H57",
+            "Phòng Kinh tế và Hạ tầng huyện Nam Đông",
+            "EXPIRED",
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (code, name, status) in consumers {
+        let org = create_org(&app, code, name, "DISTRICT", None).await;
+        let dates = if status == "EXPIRED" {
+            json!({ "validFrom": "2020-01-01", "validUntil": "2021-12-31" })
+        } else {
+            json!({})
+        };
+        let mut input = json!({ "dataItemId": item, "consumerId": org });
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(dates.as_object().unwrap().clone());
+        let share =
+            app.ok(CREATE_SHARE, json!({ "input": input })).await["createShare"]["share"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        if status == "SUSPENDED" || status == "REVOKED" {
+            app.ok(
+                UPDATE_SHARE,
+                json!({ "input": { "id": share, "status": status, "statusReason": "Rà soát mục đích sử dụng" } }),
+            )
+            .await;
+        }
+        ids.push(org);
+    }
+    let active = &ids[0];
+
+    let data = app
+        .ok(
+            r#"query($item: ID!, $org: ID!) {
+                dataItem(id: $item) { impact { totalCount nodes { organization { id } via } } }
+                lineage(root: $item, edgeKinds: [SHARED_WITH]) { nodes { id kind } }
+                organization(id: $org) { sharingGraph { totalEdges edges { consumer { id } total } } }
+            }"#,
+            json!({ "item": item, "org": provider }),
+        )
+        .await;
+    assert_eq!(
+        data["dataItem"]["impact"]["nodes"],
+        json!([{ "organization": { "id": active }, "via": "SHARED_WITH" }]),
+        "{data}"
+    );
+    let organizations: Vec<&Value> = data["lineage"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "ORGANIZATION")
+        .map(|n| &n["id"])
+        .collect();
+    assert_eq!(organizations, [&json!(active)], "{data}");
+    assert_eq!(
+        data["organization"]["sharingGraph"]["edges"],
+        json!([{ "consumer": { "id": active }, "total": 1 }]),
+        "{data}"
+    );
+
+    // Each consumer derives an item from the shared one: only the derivation resting on the
+    // active share is documented.
+    for (i, org) in ids.iter().enumerate() {
+        let own = create_db(&app, &format!("DB-NHAN-{i}"), "Cơ sở dữ liệu nhận về", org).await;
+        let derived = create_item(&app, &own, "THUADAT-SAO", "Thửa đất (bản sao)").await;
+        app.ok(
+            "mutation($input: CreateDerivationInput!) { createDerivation(input: $input) { derivation { id } } }",
+            json!({ "input": { "sourceItemId": item, "derivedItemId": derived } }),
+        )
+        .await;
+    }
+    let issues = app
+        .ok(
+            "{ complianceIssues(where: { kind: { eq: UNDOCUMENTED_FLOW } }) { nodes { organization { id } } } }",
+            json!({}),
+        )
+        .await;
+    let mut flagged: Vec<&str> = issues["complianceIssues"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["organization"]["id"].as_str().unwrap())
+        .collect();
+    flagged.sort_unstable();
+    let mut expected: Vec<&str> = ids[1..].iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(flagged, expected, "{issues}");
+}

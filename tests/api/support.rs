@@ -266,6 +266,47 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Every row of every table, as JSON, keyed by table: two digests are equal exactly when
+    /// nothing was written between them. (The migration ledger is left out.)
+    pub async fn digest(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        use sea_orm::{DbBackend, FromQueryResult, Statement};
+        let backend = self.db.get_database_backend();
+        let tables = match backend {
+            DbBackend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            }
+            _ => {
+                "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            }
+        };
+        let mut digest = std::collections::BTreeMap::new();
+        for row in self
+            .db
+            .query_all_raw(Statement::from_string(backend, tables))
+            .await
+            .unwrap()
+        {
+            let name: String = row.try_get("", "name").unwrap();
+            if name == "seaql_migrations" {
+                continue;
+            }
+            let mut rows: Vec<String> = Value::find_by_statement(Statement::from_string(
+                backend,
+                format!("SELECT * FROM \"{name}\""),
+            ))
+            .all(&self.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(Value::to_string)
+            .collect();
+            // As a multiset: not every table has a key to order by.
+            rows.sort_unstable();
+            digest.insert(name, rows);
+        }
+        digest
+    }
+
     /// Runs a query as the admin that must fail and returns its first error.
     pub async fn err(&self, query: &str, variables: Value) -> Value {
         self.err_as(Some(&self.admin), query, variables).await
