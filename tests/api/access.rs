@@ -1466,10 +1466,15 @@ async fn anonymous_budgets_follow_the_trusted_address_and_failed_tokens_spend_th
         }
         let answer = app.http(ask("1.2.3.4, 203.0.113.7", None)).await;
         assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{trusted}");
-        // Another client behind the same proxy, or one that claims the first's address as
-        // its first (client-written) entry.
-        for forwarded in ["198.51.100.9", "203.0.113.7, 198.51.100.9"] {
-            let expected = if trusted {
+        // Another client behind the same proxy (also one that writes the first client's
+        // address as its own first entry), and the first client again, now claiming a fresh
+        // address in the entry it writes itself: only the proxy's last entry counts.
+        for (forwarded, own_budget) in [
+            ("198.51.100.9", true),
+            ("203.0.113.7, 198.51.100.9", true),
+            ("5.6.7.8, 203.0.113.7", false),
+        ] {
+            let expected = if trusted && own_budget {
                 StatusCode::OK
             } else {
                 StatusCode::TOO_MANY_REQUESTS
