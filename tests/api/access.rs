@@ -1515,3 +1515,111 @@ async fn anonymous_budgets_follow_the_trusted_address_and_failed_tokens_spend_th
         StatusCode::OK
     );
 }
+
+/// The sharing graph stops at a share the caller may not see, rather than walking through it
+/// and leaving it out of the drawing. With shares kept to their parties, a token for a
+/// district's two departments P and S sees P → Q and R → S but not Q → R: from P it reaches Q
+/// and no further, although S is its own.
+#[tokio::test]
+async fn the_sharing_graph_does_not_cross_a_hidden_share() {
+    let app = TestApp::spawn_with(|l| l.public_shares = PublicShares::None).await;
+    let district = create_org(
+        &app,
+        "000.00.39.H57",
+        "Ủy ban nhân dân huyện Nam Đông",
+        "DISTRICT",
+        None,
+    )
+    .await;
+    let p = create_org(
+        &app,
+        "000.01.39.H57",
+        "Phòng Tài nguyên và Môi trường huyện Nam Đông",
+        "DISTRICT",
+        Some(&district),
+    )
+    .await;
+    let s = create_org(
+        &app,
+        "000.02.39.H57",
+        "Phòng Tư pháp huyện Nam Đông",
+        "DISTRICT",
+        Some(&district),
+    )
+    .await;
+    let q = create_org(&app, "000.00.00.G08", "Bộ Công an", "CENTRAL", None).await;
+    let r = create_org(
+        &app,
+        "000.00.00.G12",
+        "Bộ Tài nguyên và Môi trường",
+        "CENTRAL",
+        None,
+    )
+    .await;
+    for (n, (provider, consumer)) in [(&p, &q), (&q, &r), (&r, &s)].into_iter().enumerate() {
+        let db = create_db(&app, &format!("DB-{n}"), "Cơ sở dữ liệu đất đai", provider).await;
+        let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
+        app.ok(
+            "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
+            json!({ "i": item }),
+        )
+        .await;
+        app.ok(
+            "mutation($i: ID!, $c: ID!) { createShare(input: { dataItemId: $i, consumerId: $c }) { share { id } } }",
+            json!({ "i": item, "c": consumer }),
+        )
+        .await;
+    }
+    let departments = app.subtree_token(Role::Viewer, "000.00.39.H57").await;
+    let graph = |token: Option<String>| {
+        let (app, p) = (&app, &p);
+        async move {
+            let data = app
+                .ok_as(
+                    token.as_deref(),
+                    "query($p: ID!) { organization(id: $p) { sharingGraph(depth: 3) { nodes { organization { id } } edges { provider { id } consumer { id } } } } }",
+                    json!({ "p": p }),
+                )
+                .await;
+            let graph = &data["organization"]["sharingGraph"];
+            let mut nodes: Vec<String> = graph["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["organization"]["id"].as_str().unwrap().to_owned())
+                .collect();
+            nodes.sort();
+            let mut edges: Vec<(String, String)> = graph["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    (
+                        e["provider"]["id"].as_str().unwrap().to_owned(),
+                        e["consumer"]["id"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            edges.sort();
+            (nodes, edges)
+        }
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        graph(Some(departments)).await,
+        (
+            sorted(vec![p.clone(), q.clone()]),
+            vec![(p.clone(), q.clone())]
+        )
+    );
+    assert_eq!(graph(None).await, (vec![p.clone()], vec![]));
+    let (nodes, edges) = graph(Some(app.admin.clone())).await;
+    assert_eq!(
+        nodes,
+        sorted(vec![p.clone(), q.clone(), r.clone(), s.clone()])
+    );
+    assert_eq!(edges.len(), 3);
+}
