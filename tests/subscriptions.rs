@@ -249,7 +249,9 @@ async fn subscriptions_and_sockets_are_capped() {
         .filter(|id| refused["id"] != **id)
         .map(|id| id.to_string())
         .collect();
-    // The two others still hear events.
+    // The two others still hear events (once registered: a subscription begins after what is
+    // committed when it registers).
+    registered(server.addr, 2).await;
     create_org(
         server.addr,
         &admin,
@@ -268,6 +270,8 @@ async fn subscriptions_and_sockets_are_capped() {
     let mut freed = false;
     for attempt in 0..50 {
         subscribe(&mut first, &format!("r{attempt}"), json!({})).await;
+        // Two open when it was accepted (else its refusal is on the way).
+        registered(server.addr, 2).await;
         create_org(
             server.addr,
             &admin,

@@ -1,0 +1,355 @@
+//! Read throughput of the real server under concurrent clients, beside the raw SQL of the same
+//! pages on the same database in the same run: Q1 (20 organizations → 20 databases → 20 items →
+//! their policies), Q2 (a flat page of 100 items with their database's name), Q3 (one database
+//! by code with its items' `totalCount`) and a `downstream` walk. Prints, per query, req/s,
+//! p50/p99 under load, the unloaded p50, the server's CPU milliseconds per request, and its
+//! peak and idle RSS.
+//!
+//! cargo bench --bench throughput [-- --db postgres|sqlite --items N --clients C --seconds S]
+//!
+//! The catalogue (`generate --items N --seed 1`) is kept between runs in `sg_bench_throughput_N`
+//! (PostgreSQL) or `target/bench/throughput_N.db`, and reused when it is there.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use common::{Server, arg, client, global_id, percentile, rss_kib, send, start_server, wait_ready};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::json;
+use sharegraph::config::Config;
+
+struct Args {
+    postgres: bool,
+    items: usize,
+    clients: usize,
+    seconds: u64,
+}
+
+fn args() -> Args {
+    let num = |name: &str, default: u64| arg(name).map_or(default, |v| v.parse().expect(name));
+    Args {
+        postgres: arg("--db").as_deref() == Some("postgres"),
+        items: num("--items", 100_000) as usize,
+        clients: num("--clients", 16) as usize,
+        seconds: num("--seconds", 10),
+    }
+}
+
+/// The URL of the kept catalogue, generating it first when it is missing or incomplete.
+async fn catalogue(a: &Args) -> String {
+    let name = format!("throughput_{}", a.items);
+    let url = if a.postgres {
+        let base = std::env::var("BENCH_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let admin = sea_orm::Database::connect(format!("{base}/postgres"))
+            .await
+            .expect("connect to PostgreSQL");
+        let exists = admin
+            .query_one_raw(Statement::from_string(
+                admin.get_database_backend(),
+                format!("SELECT 1 FROM pg_database WHERE datname = 'sg_bench_{name}'"),
+            ))
+            .await
+            .unwrap()
+            .is_some();
+        if !exists {
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE sg_bench_{name}"))
+                .await
+                .unwrap();
+        }
+        format!("{base}/sg_bench_{name}")
+    } else {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
+        std::fs::create_dir_all(dir).unwrap();
+        format!("sqlite://{dir}/{name}.db?mode=rwc")
+    };
+    let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
+        .await
+        .expect("open the benchmark database");
+    if count(&db, "SELECT COUNT(*) FROM data_items").await < a.items as i64 {
+        if count(&db, "SELECT COUNT(*) FROM organizations").await > 0 {
+            panic!("{url} holds an incomplete catalogue: remove it and run again");
+        }
+        let started = Instant::now();
+        sharegraph::generate::generate(&db, a.items, 1)
+            .await
+            .expect("generate");
+        println!(
+            "generated {} items in {:.0} s",
+            a.items,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    db.close().await.ok();
+    url
+}
+
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+}
+
+/// Seconds of CPU the process has used (user + system; /proc counts in 1/100 s).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+struct Load {
+    requests: u64,
+    seconds: f64,
+    sorted: Vec<Duration>,
+}
+
+/// `clients` tasks sending `make(n)` in a loop for `seconds`; every answer must be data.
+async fn drive<F, Fut>(clients: usize, seconds: u64, make: F) -> Load
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Duration> + Send,
+{
+    let make = Arc::new(make);
+    let stop = Arc::new(AtomicBool::new(false));
+    let counter = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (make, stop, counter) = (make.clone(), stop.clone(), counter.clone());
+            tokio::spawn(async move {
+                let mut took = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    took.push(make(n).await);
+                }
+                took
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut sorted = Vec::new();
+    for t in tasks {
+        sorted.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    sorted.sort();
+    Load {
+        requests: sorted.len() as u64,
+        seconds: elapsed,
+        sorted,
+    }
+}
+
+/// A query and the raw SQL of the same page.
+struct Case {
+    name: &'static str,
+    query: String,
+    sql: Vec<String>,
+}
+
+fn cases(database_code: &str, item: &str, postgres: bool) -> Vec<Case> {
+    // The same rows in the same order as the server reads them: organizations and databases
+    // by folded name, items by folded name, policies by consumer type.
+    let window = |table: &str, parent: &str, order: &str, n: u32, parents: &str| {
+        format!(
+            "SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.{parent} ORDER BY {order}) AS rn \
+             FROM {table} t WHERE t.{parent} IN ({parents})) w WHERE rn <= {n}"
+        )
+    };
+    let orgs = "SELECT id FROM organizations ORDER BY name_folded, id LIMIT 20";
+    let dbs = format!("SELECT id FROM databases WHERE owner_id IN ({orgs})");
+    let items = format!("SELECT id FROM data_items WHERE database_id IN ({dbs})");
+    let _ = postgres;
+    vec![
+        Case {
+            name: "Q1 nested",
+            query: "{ organizations(first: 20) { nodes { name databases(first: 20) { nodes { name items(first: 20) { nodes { name policies(first: 5) { nodes { consumerType mode } } } } } } } } }".into(),
+            sql: vec![
+                "SELECT * FROM organizations ORDER BY name_folded, id LIMIT 20".into(),
+                window("databases", "owner_id", "t.name_folded, t.id", 20, orgs),
+                window("data_items", "database_id", "t.name_folded, t.id", 20, &dbs),
+                window("sharing_policies", "data_item_id", "t.consumer_type, t.id", 5, &items),
+            ],
+        },
+        Case {
+            name: "Q2 flat page",
+            query: "{ dataItems(first: 100) { nodes { name database { name } } } }".into(),
+            sql: vec![
+                "SELECT i.*, d.name AS database_name FROM data_items i JOIN databases d ON d.id = i.database_id \
+                 ORDER BY i.name_folded, i.id LIMIT 100"
+                    .into(),
+            ],
+        },
+        Case {
+            name: "Q3 one database",
+            query: format!(
+                "{{ database(code: \"{database_code}\") {{ name items {{ totalCount }} }} }}"
+            ),
+            sql: vec![
+                format!("SELECT * FROM databases WHERE code = '{database_code}'"),
+                format!(
+                    "SELECT COUNT(*) FROM data_items WHERE database_id = \
+                     (SELECT id FROM databases WHERE code = '{database_code}')"
+                ),
+            ],
+        },
+        Case {
+            name: "downstream",
+            query: format!(
+                "{{ dataItem(id: \"{item}\") {{ downstream(depth: 3) {{ totalCount nodes {{ degree item {{ name }} }} }} }} }}"
+            ),
+            sql: vec![],
+        },
+    ]
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let url = catalogue(&a).await;
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let token = sharegraph::access::token::create(
+        &db,
+        "throughput",
+        sharegraph::access::Role::Admin,
+        None,
+        false,
+    )
+    .await
+    .unwrap()
+    .token;
+    let database_code: String = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT d.code FROM databases d JOIN data_items i ON i.database_id = d.id \
+             GROUP BY d.code ORDER BY COUNT(*) DESC, d.code LIMIT 1",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    // The item with the most derived from it, for the walk.
+    let source: i64 = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT source_item_id FROM derivations GROUP BY source_item_id \
+             ORDER BY COUNT(*) DESC, source_item_id LIMIT 1",
+        ))
+        .await
+        .unwrap()
+        .map_or(1, |r| r.try_get_by_index(0).unwrap());
+    let cases = cases(&database_code, &global_id("DataItem", source), a.postgres);
+
+    let (child, port) = start_server(&url);
+    let pid = child.id();
+    let server = Server(child);
+    let http = client();
+    wait_ready(&http, port).await;
+    let token = Arc::new(token);
+    let backend = if a.postgres { "PostgreSQL" } else { "SQLite" };
+    println!(
+        "{backend}, {} items, {} clients, {} s per query; req/s and latency in ms; raw SQL is the \
+         same page's statements on {} pooled connections",
+        a.items, a.clients, a.seconds, a.clients
+    );
+    println!(
+        "{:<16} {:>9} {:>8} {:>8} {:>10} {:>9} {:>11} {:>9}",
+        "query", "req/s", "p50", "p99", "unloaded", "CPU ms", "raw SQL/s", "÷ raw"
+    );
+    for case in &cases {
+        let body = Arc::new(json!({ "query": case.query }).to_string());
+        // One answer checked before timing: data, no errors.
+        let (status, answer) = send(&http, port, Some(&token), (*body).clone()).await;
+        let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_default();
+        assert!(
+            status == 200 && answer.get("errors").is_none(),
+            "{}: {status} {answer}",
+            case.name
+        );
+        let request = {
+            let (http, token, body) = (http.clone(), token.clone(), body.clone());
+            move |_| {
+                let (http, token, body) = (http.clone(), token.clone(), body.clone());
+                async move {
+                    let started = Instant::now();
+                    let (status, _) = send(&http, port, Some(&token), (*body).clone()).await;
+                    assert_eq!(status, 200);
+                    started.elapsed()
+                }
+            }
+        };
+        // Unloaded: one client, one request at a time.
+        let unloaded = drive(1, 2, request.clone()).await;
+        let cpu_before = cpu_seconds(pid);
+        let load = drive(a.clients, a.seconds, request).await;
+        let cpu = cpu_seconds(pid) - cpu_before;
+        let raw = if case.sql.is_empty() {
+            None
+        } else {
+            let pool = sea_orm::Database::connect(
+                sea_orm::ConnectOptions::new(url.clone())
+                    .max_connections(a.clients as u32)
+                    .to_owned(),
+            )
+            .await
+            .unwrap();
+            let statements = Arc::new(case.sql.clone());
+            let raw = drive(a.clients, a.seconds, move |_| {
+                let (pool, statements) = (pool.clone(), statements.clone());
+                async move {
+                    let started = Instant::now();
+                    for sql in statements.iter() {
+                        pool.query_all_raw(Statement::from_string(
+                            pool.get_database_backend(),
+                            sql.clone(),
+                        ))
+                        .await
+                        .unwrap();
+                    }
+                    started.elapsed()
+                }
+            })
+            .await;
+            Some(raw.requests as f64 / raw.seconds)
+        };
+        let rate = load.requests as f64 / load.seconds;
+        println!(
+            "{:<16} {:>9.0} {:>8.1} {:>8.1} {:>10.1} {:>9.1} {:>11} {:>9}",
+            case.name,
+            rate,
+            percentile(&load.sorted, 0.5),
+            percentile(&load.sorted, 0.99),
+            percentile(&unloaded.sorted, 0.5),
+            cpu * 1000.0 / load.requests as f64,
+            raw.map_or("-".into(), |r| format!("{r:.0}")),
+            raw.map_or("-".into(), |r| format!("{:.2}", rate / r)),
+        );
+    }
+    let peak = rss_kib(pid, "VmHWM:");
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let idle = rss_kib(pid, "VmRSS:");
+    println!(
+        "server RSS: peak {} MiB, idle after 5 s {} MiB",
+        peak / 1024,
+        idle / 1024
+    );
+    drop(server);
+}
