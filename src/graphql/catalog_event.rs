@@ -201,12 +201,9 @@ impl CatalogEventSubscription {
             .await
             .is_err()
         {
-            return Err(
-                crate::error::Error::Unavailable(Arc::new(sea_orm::DbErr::Custom(
-                    "the event feed has not read the audit log yet".into(),
-                )))
-                .into(),
-            );
+            return Err(crate::error::Error::Unavailable(Arc::new(
+                sea_orm::DbErr::Custom("the event feed has not read the audit log yet".into()),
+            )));
         }
         let (receiver, head) = feed.subscribe();
         // Without a position, the subscription begins after what is committed now.

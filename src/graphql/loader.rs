@@ -33,6 +33,10 @@ pub type LoadError = Arc<DbErr>;
 const QUIET: Duration = Duration::from_millis(1);
 /// Longest a batch waits for the request to go quiet.
 const MAX_WAIT_ROUNDS: u32 = 50;
+/// Keys per statement: async-graphql's default (1,000) split a level of a large nested page
+/// (8,000 items' policies) into several statements. Ids are written into the SQL as integers,
+/// so a long list binds no parameters.
+const MAX_BATCH: usize = 50_000;
 
 /// The request's loader. Resolvers call [`RequestLoader::load_one`] for every relation.
 ///
@@ -63,7 +67,8 @@ impl RequestLoader {
                 batch.await
             })
         })
-        .delay(Duration::ZERO);
+        .delay(Duration::ZERO)
+        .max_batch_size(MAX_BATCH);
         Self { loader, activity }
     }
 
