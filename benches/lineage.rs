@@ -13,10 +13,8 @@
 
 mod common;
 
-use std::time::Instant;
-
 use common::{Server, client, global_id, percentile, post, rss_kib, start_server, wait_ready};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 use sharegraph::config::Config;
 
@@ -62,52 +60,7 @@ fn args() -> Args {
 }
 
 async fn prepare(a: &Args) -> String {
-    let url = if a.postgres {
-        let base = std::env::var("BENCH_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let name = format!("sg_bench_{}_{}", a.items, a.seed);
-        let admin = Database::connect(format!("{base}/postgres"))
-            .await
-            .expect("connect to PostgreSQL");
-        let exists = admin
-            .query_one_raw(Statement::from_string(
-                admin.get_database_backend(),
-                format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
-            ))
-            .await
-            .unwrap()
-            .is_some();
-        if !exists {
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-        }
-        format!("{base}/{name}")
-    } else {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
-        std::fs::create_dir_all(dir).unwrap();
-        format!("sqlite://{dir}/sg-{}-{}.db?mode=rwc", a.items, a.seed)
-    };
-    let config = Config::with_database(url.clone());
-    let db = sharegraph::app::open_database(&config)
-        .await
-        .expect("open bench database");
-    let have = scalar(&db, "SELECT COUNT(*) FROM data_items").await;
-    if have == 0 {
-        let started = Instant::now();
-        let counts = sharegraph::generate::generate(&db, a.items, a.seed)
-            .await
-            .expect("generate");
-        println!(
-            "generated {counts:?} in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-    } else {
-        println!("reusing a catalogue of {have} items");
-    }
-    db.close().await.ok();
-    url
+    common::kept_catalogue(a.items, a.seed, a.postgres).await
 }
 
 async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {

@@ -96,16 +96,7 @@ async fn main() {
     sharegraph::generate::generate(&db, a.items, 47)
         .await
         .expect("generate");
-    let token = sharegraph::access::token::create(
-        &db,
-        "load",
-        sharegraph::access::Role::Admin,
-        None,
-        false,
-    )
-    .await
-    .unwrap()
-    .token;
+    let token = common::admin_token(&db, "load").await;
     let orgs = ids(
         &db,
         "SELECT id FROM organizations ORDER BY id LIMIT 500",

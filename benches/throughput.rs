@@ -7,8 +7,8 @@
 //!
 //! cargo bench --bench throughput [-- --db postgres|sqlite --items N --clients C --seconds S]
 //!
-//! The catalogue (`generate --items N --seed 1`) is kept between runs in `sg_bench_throughput_N`
-//! (PostgreSQL) or `target/bench/throughput_N.db`, and reused when it is there.
+//! The catalogue (`generate --items N --seed 1`) is kept between runs in `sg_bench_N_1`
+//! (PostgreSQL) or `target/bench/sg-N-1.db`, and reused when it is there.
 
 mod common;
 
@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Server, arg, client, global_id, percentile, rss_kib, send, start_server, wait_ready};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use sharegraph::config::Config;
 
@@ -36,65 +36,6 @@ fn args() -> Args {
         clients: num("--clients", 16) as usize,
         seconds: num("--seconds", 10),
     }
-}
-
-/// The URL of the kept catalogue, generating it first when it is missing or incomplete.
-async fn catalogue(a: &Args) -> String {
-    let name = format!("throughput_{}", a.items);
-    let url = if a.postgres {
-        let base = std::env::var("BENCH_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let admin = sea_orm::Database::connect(format!("{base}/postgres"))
-            .await
-            .expect("connect to PostgreSQL");
-        let exists = admin
-            .query_one_raw(Statement::from_string(
-                admin.get_database_backend(),
-                format!("SELECT 1 FROM pg_database WHERE datname = 'sg_bench_{name}'"),
-            ))
-            .await
-            .unwrap()
-            .is_some();
-        if !exists {
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE sg_bench_{name}"))
-                .await
-                .unwrap();
-        }
-        format!("{base}/sg_bench_{name}")
-    } else {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
-        std::fs::create_dir_all(dir).unwrap();
-        format!("sqlite://{dir}/{name}.db?mode=rwc")
-    };
-    let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
-        .await
-        .expect("open the benchmark database");
-    if count(&db, "SELECT COUNT(*) FROM data_items").await < a.items as i64 {
-        if count(&db, "SELECT COUNT(*) FROM organizations").await > 0 {
-            panic!("{url} holds an incomplete catalogue: remove it and run again");
-        }
-        let started = Instant::now();
-        sharegraph::generate::generate(&db, a.items, 1)
-            .await
-            .expect("generate");
-        println!(
-            "generated {} items in {:.0} s",
-            a.items,
-            started.elapsed().as_secs_f64()
-        );
-    }
-    db.close().await.ok();
-    url
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap()
 }
 
 /// Seconds of CPU the process has used (user + system; /proc counts in 1/100 s).
@@ -227,18 +168,9 @@ async fn statements(url: &str, token: &str, query: &str) -> Vec<Statement> {
 #[tokio::main]
 async fn main() {
     let a = args();
-    let url = catalogue(&a).await;
+    let url = common::kept_catalogue(a.items, 1, a.postgres).await;
     let db = sea_orm::Database::connect(&url).await.unwrap();
-    let token = sharegraph::access::token::create(
-        &db,
-        "throughput",
-        sharegraph::access::Role::Admin,
-        None,
-        false,
-    )
-    .await
-    .unwrap()
-    .token;
+    let token = common::admin_token(&db, "throughput").await;
     let database_code: String = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),

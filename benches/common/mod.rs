@@ -172,3 +172,73 @@ pub fn arg(name: &str) -> Option<String> {
         .and_then(|i| argv.get(i + 1))
         .cloned()
 }
+
+/// A generated catalogue kept between runs: PostgreSQL database `sg_bench_<items>_<seed>` (on
+/// `BENCH_PG_URL`, default the local server) or `target/bench/sg-<items>-<seed>.db`, generated
+/// when it holds no items yet. Returns its URL.
+pub async fn kept_catalogue(items: usize, seed: u64, postgres: bool) -> String {
+    use sea_orm::{ConnectionTrait, Statement};
+    let url = if postgres {
+        let base = std::env::var("BENCH_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("sg_bench_{items}_{seed}");
+        let admin = sea_orm::Database::connect(format!("{base}/postgres"))
+            .await
+            .expect("connect to PostgreSQL");
+        let exists = admin
+            .query_one_raw(Statement::from_string(
+                admin.get_database_backend(),
+                format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+            ))
+            .await
+            .unwrap()
+            .is_some();
+        if !exists {
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+        }
+        format!("{base}/{name}")
+    } else {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
+        std::fs::create_dir_all(dir).unwrap();
+        format!("sqlite://{dir}/sg-{items}-{seed}.db?mode=rwc")
+    };
+    let db =
+        sharegraph::app::open_database(&sharegraph::config::Config::with_database(url.clone()))
+            .await
+            .expect("open the benchmark database");
+    let have: i64 = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM data_items",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    if have == 0 {
+        let started = Instant::now();
+        let counts = sharegraph::generate::generate(&db, items, seed)
+            .await
+            .expect("generate");
+        println!(
+            "generated {counts:?} in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!("reusing a catalogue of {have} items");
+    }
+    db.close().await.ok();
+    url
+}
+
+/// A new admin token on `db`.
+pub async fn admin_token(db: &sea_orm::DatabaseConnection, name: &str) -> String {
+    sharegraph::access::token::create(db, name, sharegraph::access::Role::Admin, None, false)
+        .await
+        .unwrap()
+        .token
+}
