@@ -143,6 +143,10 @@ pub struct Feed {
     /// Whether the feed has read the log's head: until then it has no position to deliver
     /// from, and a subscription waits (see [`Feed::started`]).
     started: watch::Sender<bool>,
+    /// Whether this replica listens for other replicas' notifications (PostgreSQL). The feed
+    /// reads the log's head only once it listens, so that nothing committed after that read
+    /// goes unannounced until the next poll.
+    listening: watch::Sender<bool>,
     /// The log's head as last read for a new subscription, and when that read began.
     head_read: tokio::sync::Mutex<Option<(std::time::Instant, i64)>>,
 }
@@ -159,6 +163,7 @@ impl Feed {
             last: AtomicI64::new(-1),
             closing: watch::channel(false).0,
             started: watch::channel(false).0,
+            listening: watch::channel(false).0,
             head_read: tokio::sync::Mutex::new(None),
         });
         if db.get_database_backend() == DatabaseBackend::Postgres {
@@ -167,7 +172,8 @@ impl Feed {
                 Arc::downgrade(&feed),
             ));
         }
-        tokio::spawn(pump(db, Arc::downgrade(&feed), poll));
+        let listens = db.get_database_backend() == DatabaseBackend::Postgres;
+        tokio::spawn(pump(db, Arc::downgrade(&feed), poll, listens));
         feed
     }
 
@@ -251,7 +257,14 @@ impl Feed {
     }
 }
 
-async fn pump(db: DatabaseConnection, feed: Weak<Feed>, poll: Duration) {
+async fn pump(db: DatabaseConnection, feed: Weak<Feed>, poll: Duration, listens: bool) {
+    if listens && let Some(f) = feed.upgrade() {
+        // Listening first, then reading the head: what commits after the read is notified.
+        // Bounded, as the poll covers a replica that cannot listen.
+        let mut listening = f.listening.subscribe();
+        drop(f);
+        let _ = tokio::time::timeout(LISTEN_FIRST, listening.wait_for(|l| *l)).await;
+    }
     let mut failing = false;
     loop {
         let Some(f) = feed.upgrade() else { return };
@@ -277,6 +290,9 @@ async fn pump(db: DatabaseConnection, feed: Weak<Feed>, poll: Duration) {
     }
 }
 
+/// How long the feed waits to listen before it reads the log's head without it.
+const LISTEN_FIRST: Duration = Duration::from_secs(5);
+
 /// Wakes the feed on every `NOTIFY` from any replica's write.
 async fn listen(pool: sea_orm::sqlx::PgPool, feed: Weak<Feed>) {
     use sea_orm::sqlx::postgres::PgListener;
@@ -297,7 +313,15 @@ async fn listen(pool: sea_orm::sqlx::PgPool, feed: Weak<Feed>) {
                     Ok::<_, sea_orm::sqlx::Error>(l)
                 };
                 match connected.await {
-                    Ok(l) => listener.insert(l),
+                    Ok(l) => {
+                        // Whatever was committed while this replica did not listen is read
+                        // now, not at the next poll.
+                        if let Some(f) = feed.upgrade() {
+                            f.listening.send_replace(true);
+                            f.wake();
+                        }
+                        listener.insert(l)
+                    }
                     Err(err) => {
                         tracing::debug!(error = %err, "cannot listen for events yet; the poll covers");
                         tokio::select! {
