@@ -177,20 +177,22 @@ impl Feed {
         feed
     }
 
-    /// Resolves once the feed has its position in the log. A subscription opened before
-    /// then would miss what is committed between its own start and the feed's first read
-    /// (the feed begins after that read); waiting closes the gap.
-    pub async fn started(&self) {
-        let mut started = self.started.subscribe();
-        let _ = started.wait_for(|s| *s).await;
-    }
-
     /// New events from now on, and the last entry already announced (replay from the log
-    /// up to it, then take from the receiver, skipping what the replay gave).
-    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<CatalogEvent>>, Option<i64>) {
+    /// up to it, then take from the receiver, skipping what the replay gave). A feed that has
+    /// not yet read the log's head has no position to give: a subscription opened then would
+    /// miss what is committed before that read, so this waits for it, up to `wait` (`None`
+    /// when the feed did not start in time: the database may be down).
+    pub async fn subscribe(
+        &self,
+        wait: Duration,
+    ) -> Option<(broadcast::Receiver<Arc<CatalogEvent>>, i64)> {
+        let mut started = self.started.subscribe();
+        tokio::time::timeout(wait, started.wait_for(|s| *s))
+            .await
+            .ok()?
+            .ok()?;
         let receiver = self.sender.subscribe();
-        let last = self.last.load(Ordering::SeqCst);
-        (receiver, (last >= 0).then_some(last))
+        Some((receiver, self.last.load(Ordering::SeqCst)))
     }
 
     /// The log's head as committed when the caller asks: where a subscription without a

@@ -195,17 +195,11 @@ impl CatalogEventSubscription {
             .data_opt::<SocketSubscriptions>()
             .map(SocketSubscriptions::enter)
             .transpose()?;
-        // The feed reads the log's head as the server starts; a subscription that came
-        // first waits for it (bounded: the database may be down).
-        if tokio::time::timeout(FEED_START, feed.started())
-            .await
-            .is_err()
-        {
+        let Some((receiver, head)) = feed.subscribe(FEED_START).await else {
             return Err(crate::error::Error::Unavailable(Arc::new(
                 sea_orm::DbErr::Custom("the event feed has not read the audit log yet".into()),
             )));
-        }
-        let (receiver, head) = feed.subscribe();
+        };
         // Without a position, the subscription begins after what is committed now.
         let cursor = match after_seq {
             Some(seq) => seq,
@@ -244,7 +238,7 @@ struct Delivery {
     /// The last event delivered or skipped.
     cursor: i64,
     /// The feed's position when the subscription began.
-    head: Option<i64>,
+    head: i64,
     filter: Filter,
     /// Reads every row, to tell a row hidden from the subscriber from one deleted since.
     unrestricted: RequestLoader,
@@ -294,9 +288,7 @@ impl Delivery {
         if self.replaying {
             let batch = events::after(&self.db, self.cursor, REPLAY_BATCH).await?;
             let caught_up = batch.len() < REPLAY_BATCH as usize
-                || self
-                    .head
-                    .is_some_and(|h| batch.last().is_some_and(|e| e.seq >= h));
+                || batch.last().is_some_and(|e| e.seq >= self.head);
             self.pending.extend(batch.into_iter().map(Arc::new));
             if caught_up {
                 self.replaying = false;

@@ -1176,6 +1176,29 @@ async fn walks_stop_at_what_the_caller_may_not_see() {
     assert_eq!(code(&err), "NOT_FOUND");
 }
 
+/// `{ viewer { authenticated } }` as `token`, from the peer `address`, with an
+/// `X-Forwarded-For` header when given.
+fn viewer_request(token: Option<&str>, address: &str, forwarded: Option<&str>) -> Request<Body> {
+    let mut req = Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(f) = forwarded {
+        req = req.header("x-forwarded-for", f);
+    }
+    let mut req = req
+        .body(Body::from(
+            json!({ "query": "{ viewer { authenticated } }" }).to_string(),
+        ))
+        .unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(
+        address.parse::<std::net::SocketAddr>().unwrap(),
+    ));
+    req
+}
+
 #[tokio::test]
 async fn rate_limits_answer_429_with_retry_after() {
     let app = TestApp::spawn_with(|l| {
@@ -1185,21 +1208,7 @@ async fn rate_limits_answer_429_with_retry_after() {
     .await;
     let viewer = app.token(Role::Admin, None).await;
     let ask = |token: Option<String>, address: &'static str| {
-        let mut req = Request::post("/graphql")
-            .header("content-type", "application/json")
-            .header("accept", "application/graphql-response+json");
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        let mut req = req
-            .body(Body::from(
-                json!({ "query": "{ viewer { authenticated } }" }).to_string(),
-            ))
-            .unwrap();
-        req.extensions_mut().insert(axum::extract::ConnectInfo(
-            address.parse::<std::net::SocketAddr>().unwrap(),
-        ));
-        req
+        viewer_request(token.as_deref(), address, None)
     };
     // Anonymous callers: per address.
     for _ in 0..2 {
@@ -1436,23 +1445,9 @@ async fn walks_do_not_cross_a_hidden_item() {
 /// anonymous budget too, so guessing tokens is rate-limited like any anonymous use.
 #[tokio::test]
 async fn anonymous_budgets_follow_the_trusted_address_and_failed_tokens_spend_them() {
+    // Every request comes from the proxy.
     let ask = |forwarded: &str, token: Option<&str>| {
-        let mut req = Request::post("/graphql")
-            .header("content-type", "application/json")
-            .header("x-forwarded-for", forwarded);
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        let mut req = req
-            .body(Body::from(
-                json!({ "query": "{ viewer { authenticated } }" }).to_string(),
-            ))
-            .unwrap();
-        // Every request comes from the proxy.
-        req.extensions_mut().insert(axum::extract::ConnectInfo(
-            "10.0.0.1:443".parse::<std::net::SocketAddr>().unwrap(),
-        ));
-        req
+        viewer_request(token, "10.0.0.1:443", Some(forwarded))
     };
     for trusted in [true, false] {
         let app = TestApp::spawn_with(|l| {

@@ -10,9 +10,7 @@ use serde_json::{Value, json};
 use sharegraph::access::rate_limit::Key;
 use sharegraph::access::{Caller, Role, token};
 
-use crate::support::{
-    TestApp, create_db, create_item, create_org, nam_dong_office, tu_phap_office,
-};
+use crate::support::{Shared, TestApp, create_org, shared_item};
 
 const EVENTS: &str = "subscription($where: CatalogEventWhere, $after: Int) {
   catalogEvents(where: $where, afterSeq: $after) {
@@ -309,24 +307,12 @@ async fn a_revoked_token_cannot_start_a_subscription() {
 #[tokio::test]
 async fn event_filters_let_through_exactly_what_they_name() {
     let app = TestApp::spawn_with(|l| l.event_poll_ms = 50).await;
-    let office = nam_dong_office(&app).await;
-    let consumer = tu_phap_office(&app).await;
-    let db = create_db(&app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &office).await;
-    let item = create_item(&app, &db, "THUADAT", "Thửa đất").await;
-    app.ok(
-        "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
-        json!({ "i": item }),
-    )
-    .await;
-    let share = app
-        .ok(
-            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
-            json!({ "input": { "dataItemId": item, "consumerId": consumer, "validFrom": "2026-01-01" } }),
-        )
-        .await["createShare"]["share"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let Shared {
+        a: office,
+        b: consumer,
+        share,
+        ..
+    } = shared_item(&app, Some("2026-01-01")).await;
     let admin = app.admin.clone();
     let mut deletions = subscribe(
         &app,

@@ -6,7 +6,7 @@ use axum::http::Request;
 use serde_json::{Value, json};
 use sharegraph::access::Role;
 
-use crate::support::{TestApp, code, create_db, create_item, nam_dong_office};
+use crate::support::{Shared, TestApp, code, create_db, create_item, nam_dong_office, shared_item};
 
 #[tokio::test]
 async fn feedback_on_a_draft_dataset_stays_with_its_organization() {
@@ -156,34 +156,6 @@ async fn a_service_provides_only_its_providers_items_or_items_shared_with_it() {
     );
 }
 
-/// The district's land office (A) shares its land-parcel item with the justice office (B):
-/// the consumer, the item and the share.
-struct Shared {
-    b: String,
-    item: String,
-    share: Value,
-}
-
-async fn shared_item(app: &TestApp) -> Shared {
-    let a = nam_dong_office(app).await;
-    let b = crate::support::tu_phap_office(app).await;
-    let db = create_db(app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
-    let item = create_item(app, &db, "THUADAT", "Thửa đất").await;
-    app.ok(
-        "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
-        json!({ "i": item }),
-    )
-    .await;
-    let share = app
-        .ok(
-            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
-            json!({ "input": { "dataItemId": item, "consumerId": b } }),
-        )
-        .await["createShare"]["share"]["id"]
-        .clone();
-    Shared { b, item, share }
-}
-
 #[tokio::test]
 async fn usage_records_spend_a_budget_per_token() {
     let app = TestApp::spawn_with(|l| {
@@ -191,7 +163,7 @@ async fn usage_records_spend_a_budget_per_token() {
         l.usage_events_per_minute = 5;
     })
     .await;
-    let Shared { share, .. } = shared_item(&app).await;
+    let Shared { share, .. } = shared_item(&app, None).await;
     let record = "mutation($input: RecordAccessEventsInput!) { recordAccessEvents(input: $input) { recorded } }";
     let batch = |n: usize| {
         let events: Vec<_> = (0..n)
@@ -236,7 +208,7 @@ async fn usage_records_spend_a_budget_per_token() {
 #[tokio::test]
 async fn a_share_does_not_outlive_the_policy_it_rests_on() {
     let app = TestApp::spawn().await;
-    let Shared { b, item, share } = shared_item(&app).await;
+    let Shared { b, item, share, .. } = shared_item(&app, None).await;
     let set = "mutation($i: ID!, $m: SharingMode!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: $m, legalBasis: \"Khoản 2 Điều 17 Luật Đất đai\" }] }) { policies { mode } } }";
     // Withdrawing the policy under an active share is refused, and nothing changes.
     let audit = app.audit_count().await;
@@ -339,7 +311,7 @@ async fn walks_share_one_budget_per_http_request() {
 #[tokio::test]
 async fn a_refusal_does_not_tell_which_codes_are_taken() {
     let app = TestApp::spawn().await;
-    shared_item(&app).await;
+    shared_item(&app, None).await;
     let a = app
         .ok(
             "{ organization(code: \"000.00.31.H57\") { id } }",
@@ -475,7 +447,7 @@ async fn hidden_systems_are_not_found_by_filtering_or_in_releases() {
 #[tokio::test]
 async fn an_items_keeper_can_detach_derivations_it_cannot_see() {
     let app = TestApp::spawn().await;
-    let Shared { b, item, .. } = shared_item(&app).await;
+    let Shared { b, item, .. } = shared_item(&app, None).await;
     let b_db = create_db(&app, "DB-TUPHAP", "Cơ sở dữ liệu hộ tịch", &b).await;
     // No policy: the derived item is internal to office B.
     let internal = create_item(&app, &b_db, "THUADAT-HT", "Thửa đất theo hộ tịch").await;

@@ -20,11 +20,16 @@ async fn names(app: &TestApp, token: Option<&str>, q: &str, types: Value) -> Vec
             json!({ "q": q, "types": types, "first": 50 }),
         )
         .await;
+    edge_names(&data).into_iter().map(str::to_owned).collect()
+}
+
+/// The names found, in the order of a search's edges.
+fn edge_names(data: &Value) -> Vec<&str> {
     data["search"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["node"]["node"]["name"].as_str().unwrap_or("").to_owned())
+        .map(|e| e["node"]["node"]["name"].as_str().unwrap_or(""))
         .collect()
 }
 
@@ -94,12 +99,7 @@ async fn search_ignores_diacritics_ranks_and_respects_visibility() {
         .collect();
     assert_eq!(scores.len(), 2, "{data}");
     assert!(scores[0] > scores[1], "{scores:?}");
-    let ranked: Vec<&str> = data["search"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["node"]["name"].as_str().unwrap())
-        .collect();
+    let ranked = edge_names(&data);
     assert_eq!(
         ranked,
         [
@@ -284,12 +284,7 @@ async fn broad_searches_rank_the_shortest_names_first() {
             json!({}),
         )
         .await;
-    let public: Vec<&str> = data["search"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["node"]["name"].as_str().unwrap())
-        .collect();
+    let public = edge_names(&data);
     assert_eq!(
         public,
         vec![

@@ -398,3 +398,34 @@ pub async fn create_item(app: &TestApp, db: &str, code: &str, name: &str) -> Str
         .unwrap()
         .to_owned()
 }
+
+/// The district's land office (A) shares its land-parcel item with the justice office (B)
+/// by default sharing, from `valid_from` when given.
+pub struct Shared {
+    pub a: String,
+    pub b: String,
+    pub item: String,
+    pub share: String,
+}
+
+pub async fn shared_item(app: &TestApp, valid_from: Option<&str>) -> Shared {
+    let a = nam_dong_office(app).await;
+    let b = tu_phap_office(app).await;
+    let db = create_db(app, "DB-DATDAI", "Cơ sở dữ liệu đất đai", &a).await;
+    let item = create_item(app, &db, "THUADAT", "Thửa đất").await;
+    app.ok(
+        "mutation($i: ID!) { setSharingPolicies(input: { dataItemId: $i, policies: [{ consumerType: STATE_AGENCY, mode: DEFAULT }] }) { policies { id } } }",
+        json!({ "i": item }),
+    )
+    .await;
+    let share = app
+        .ok(
+            "mutation($input: CreateShareInput!) { createShare(input: $input) { share { id } } }",
+            json!({ "input": { "dataItemId": item, "consumerId": b, "validFrom": valid_from } }),
+        )
+        .await["createShare"]["share"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Shared { a, b, item, share }
+}
