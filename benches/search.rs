@@ -15,6 +15,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use async_graphql::Executor;
 use common::{arg, fresh_database, percentile};
 use sharegraph::access::Caller;
 use sharegraph::access::rate_limit::{Key, RateLimits};
@@ -60,7 +61,7 @@ async fn main() {
         println!("the catalogue at --url on {backend}");
     }
     let limits = Arc::new(Limits::default());
-    let schema = sharegraph::graphql::build(
+    let engine = sharegraph::graphql::build(
         db.clone(),
         limits.clone(),
         Arc::new(RateLimits::new(0, 0, 0)),
@@ -80,7 +81,7 @@ async fn main() {
                 request.data =
                     sharegraph::graphql::request_data(&db, &caller, &Key::of(&caller, None));
                 let started = Instant::now();
-                let response = schema.execute(request).await;
+                let response = engine.execute(request).await;
                 times.push(started.elapsed());
                 assert!(response.errors.is_empty(), "{:?}", response.errors);
                 let json = response.data.into_json().unwrap();

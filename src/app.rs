@@ -60,7 +60,7 @@ pub async fn open_database_in(
 /// The HTTP application, and the event feed that [`serve`] closes when the server stops.
 pub struct App {
     pub router: axum::Router,
-    pub schema: graphql::AppSchema,
+    pub engine: graphql::engine::Engine,
     pub feed: Arc<Feed>,
 }
 
@@ -86,7 +86,7 @@ pub fn build(db: DatabaseConnection, limits: Limits) -> App {
         .with_usage_events(limits.usage_events_per_minute),
     );
     let metrics = Arc::new(crate::metrics::Metrics::default());
-    let schema = graphql::build(
+    let engine = graphql::build(
         db.clone(),
         limits.clone(),
         rate_limits.clone(),
@@ -96,7 +96,7 @@ pub fn build(db: DatabaseConnection, limits: Limits) -> App {
     forget_idle_clients(Arc::downgrade(&rate_limits));
     let persisted = Arc::new(http::PersistedQueries::new(limits.persisted_queries));
     let router = http::router(http::AppState {
-        schema: schema.clone(),
+        engine: engine.clone(),
         db,
         limits,
         rate_limits,
@@ -107,7 +107,7 @@ pub fn build(db: DatabaseConnection, limits: Limits) -> App {
     });
     App {
         router,
-        schema,
+        engine,
         feed,
     }
 }

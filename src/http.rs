@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use async_graphql::{BatchRequest, BatchResponse, Executor, Request, Response, ServerError};
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -37,7 +37,7 @@ pub use persisted::PersistedQueries;
 use crate::access::rate_limit::{Key, RateLimits};
 use crate::access::{Caller, token};
 use crate::config::Limits;
-use crate::graphql::{self, AppSchema, errors::is_request_error};
+use crate::graphql::{self, engine::Engine, errors::is_request_error};
 use crate::store::connect;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -46,7 +46,7 @@ const REQUEST_ID: &str = "x-request-id";
 
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: AppSchema,
+    pub engine: Engine,
     pub db: DatabaseConnection,
     pub limits: Arc<Limits>,
     pub rate_limits: Arc<RateLimits>,
@@ -584,7 +584,6 @@ async fn graphql_ws(
                 *init_token.lock().unwrap_or_else(|e| e.into_inner()) =
                     caller.member.as_ref().and_then(|m| m.token_id);
                 let mut data = graphql::request_data(&db, &caller, &client);
-                data.insert(graphql::catalog_event::OverWebSocket);
                 data.insert(graphql::catalog_event::SocketSubscriptions::new(
                     max_subscriptions,
                 ));
@@ -593,7 +592,7 @@ async fn graphql_ws(
             async_graphql_axum::GraphQLWebSocket::new_with_pair(
                 &mut sink,
                 input,
-                state.schema.clone(),
+                state.engine.clone(),
                 protocol,
             )
             .on_connection_init(init)
@@ -985,7 +984,7 @@ async fn execute(
         ),
     };
     let timeout = state.limits.request_timeout();
-    let response = match tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await {
+    let response = match tokio::time::timeout(timeout, state.engine.execute_batch(batch)).await {
         Ok(r) => r,
         Err(_) => {
             for name in &names {

@@ -1,19 +1,9 @@
-//! Live catalogue events: the `catalogEvents` subscription (over `/graphql/ws`), its filter,
-//! and the extension that wakes the feed after this replica's mutations and keeps the
-//! WebSocket endpoint to subscriptions.
+//! Live catalogue events: the `catalogEvents` subscription (over `/graphql/ws`) and its filter.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-};
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{
-    Context, ErrorExtensions, ID, InputObject, Object, Response, ServerError, ServerResult,
-    Subscription, Variables,
-};
+use async_graphql::{Context, ErrorExtensions, ID, InputObject, Object, Subscription};
 use entity::enums::CatalogEventAction;
 use entity::organization;
 use futures_util::Stream;
@@ -389,10 +379,6 @@ async fn was_public(ctx: &Context<'_>, kind: Kind, row: Option<&Json>) -> Result
     })
 }
 
-/// Marks a connection as a WebSocket one (whose operations must be subscriptions).
-#[derive(Clone, Copy)]
-pub struct OverWebSocket;
-
 /// The subscriptions open on one WebSocket, and how many it may hold
 /// (`SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET`).
 #[derive(Clone)]
@@ -435,67 +421,3 @@ impl Drop for SocketPlace {
     }
 }
 
-/// Wakes this replica's event feed after a mutation (so its subscribers hear of it at once,
-/// without waiting for a poll), and refuses queries and mutations over the WebSocket: they
-/// belong on `POST /graphql`, where rate limits and timeouts apply.
-pub struct FeedEvents;
-
-impl ExtensionFactory for FeedEvents {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Watch::default())
-    }
-}
-
-#[derive(Default)]
-struct Watch {
-    mutation: AtomicBool,
-    query: AtomicBool,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for Watch {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        for (_, op) in doc.operations.iter() {
-            let flag = match op.node.ty {
-                OperationType::Mutation => &self.mutation,
-                OperationType::Query => &self.query,
-                OperationType::Subscription => continue,
-            };
-            flag.store(true, Ordering::Relaxed);
-        }
-        Ok(doc)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mutation = self.mutation.load(Ordering::Relaxed);
-        if ctx.data_opt::<OverWebSocket>().is_some()
-            && (mutation || self.query.load(Ordering::Relaxed))
-        {
-            let mut err = ServerError::new(
-                "only subscriptions run over /graphql/ws; send queries and mutations to POST /graphql",
-                None,
-            );
-            err.extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "BAD_REQUEST");
-            return Response::from_errors(vec![err]);
-        }
-        let response = next.run(ctx, operation_name).await;
-        if mutation && let Some(feed) = ctx.data_opt::<Arc<Feed>>() {
-            feed.wake();
-        }
-        response
-    }
-}

@@ -1,56 +1,15 @@
 //! Gives every GraphQL error a stable `extensions.code`, in one place for all resolvers.
 //!
-//! Resolvers return [`crate::error::Error`]; async-graphql keeps it as the error's source. This
-//! extension reads it back, sets `code` (and `field`, `currentVersion`), and replaces internal
+//! Resolvers return [`crate::error::Error`]; async-graphql keeps it as the error's source.
+//! [`classify`] reads it back, sets `code` (and `field`, `currentVersion`), and replaces internal
 //! errors with a generic message after logging them, so no SQL text ever reaches a client.
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe,
-};
-use async_graphql::{Response, ServerError, Value};
-use futures_util::StreamExt;
-use futures_util::stream::BoxStream;
+use async_graphql::{ServerError, Value};
 use sea_orm::DbErr;
 
 use crate::error::Error;
-
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for err in &mut response.errors {
-            classify(err);
-        }
-        response
-    }
-
-    /// Subscription events pass no `request` hook: their errors are classified here.
-    fn subscribe<'s>(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        next.run(ctx, stream)
-            .map(|mut response| {
-                for err in &mut response.errors {
-                    classify(err);
-                }
-                response
-            })
-            .boxed()
-    }
-}
 
 /// Whether an error happened before execution (parse, validation, limits): such responses
 /// carry no `data`, and over HTTP they are answered 400.
@@ -65,7 +24,9 @@ pub fn is_request_error(err: &ServerError) -> bool {
             })
 }
 
-fn classify(err: &mut ServerError) {
+/// Sets the error's `code` (and `field`, `currentVersion`, `rowErrors`), and replaces the
+/// message of an internal error with a generic one after logging it.
+pub fn classify(err: &mut ServerError) {
     let code = if let Some(e) = err.source::<Error>() {
         let (code, extra, internal) = match e {
             Error::BadInput { field, .. } => (

@@ -1,26 +1,12 @@
 //! Limits on the shape of a query that async-graphql's own depth and complexity limits miss:
 //! the length of the query text, the number of aliases (complexity exempts `__typename`, so ten
 //! thousand aliased `__typename` fields pass it), and the number of root fields. Each breach is
-//! answered `LIMIT_EXCEEDED` before anything runs. Parse errors get their code here too, where
-//! they are known to be parse errors.
+//! answered `LIMIT_EXCEEDED` before anything runs (checked by [`super::engine::Engine`]).
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Request, ServerError, ServerResult, Value, Variables};
+use async_graphql::{ServerError, ServerResult, Value};
 
 use crate::config::Limits;
-
-pub struct QueryShape(pub Arc<Limits>);
-
-impl ExtensionFactory for QueryShape {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(QueryShape(self.0.clone()))
-    }
-}
 
 /// How async-graphql and its parser word the limits they enforce (depth, complexity,
 /// directives, nesting while parsing and in fragments); they give them no code of their own.
@@ -37,11 +23,11 @@ pub fn is_library_limit(message: &str) -> bool {
     LIBRARY_LIMITS.iter().any(|m| message.starts_with(m))
 }
 
-fn exceeded(message: String) -> ServerError {
+pub(super) fn exceeded(message: String) -> ServerError {
     with_code(ServerError::new(message, None), "LIMIT_EXCEEDED")
 }
 
-fn with_code(mut err: ServerError, code: &str) -> ServerError {
+pub(super) fn with_code(mut err: ServerError, code: &str) -> ServerError {
     err.extensions
         .get_or_insert_with(Default::default)
         .set("code", Value::String(code.into()));
@@ -62,7 +48,7 @@ fn aliases(set: &SelectionSet) -> usize {
         .sum()
 }
 
-fn check(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
+pub(super) fn check(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
     let mut total = doc
         .fragments
         .values()
@@ -86,43 +72,4 @@ fn check(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<()> {
         )));
     }
     Ok(())
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for QueryShape {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let len = request.query.len();
-        if len > self.0.max_query_bytes {
-            return Err(exceeded(format!(
-                "the query text is {len} bytes; at most {} are allowed",
-                self.0.max_query_bytes
-            )));
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        // Errors from parsing are parse errors, but for the nesting guards, which are limits.
-        let doc = next.run(ctx, query, variables).await.map_err(|err| {
-            let code = if is_library_limit(&err.message) {
-                "LIMIT_EXCEEDED"
-            } else {
-                "GRAPHQL_PARSE_FAILED"
-            };
-            with_code(err, code)
-        })?;
-        check(&doc, &self.0)?;
-        Ok(doc)
-    }
 }

@@ -10,6 +10,7 @@ pub mod data_item;
 pub mod data_service;
 pub mod database;
 pub mod derivation;
+pub mod engine;
 pub mod errors;
 pub mod filter;
 pub mod focal_point;
@@ -25,7 +26,6 @@ pub mod open_data;
 pub mod organization;
 pub mod quality;
 pub mod report;
-pub mod request_metrics;
 pub mod search;
 pub mod share;
 pub mod sharing_agreement;
@@ -96,15 +96,16 @@ pub type Subscription = catalog_event::CatalogEventSubscription;
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema with its limits. The database connection and limits are shared; loaders
-/// are added per request by [`request_data`].
+/// Builds the schema with its limits, inside the [`engine::Engine`] that runs each operation.
+/// The database connection and limits are shared; loaders are added per request by
+/// [`request_data`].
 pub fn build(
     db: DatabaseConnection,
     limits: Arc<Limits>,
     rate_limits: Arc<RateLimits>,
     metrics: Arc<crate::metrics::Metrics>,
     feed: Arc<crate::domain::events::Feed>,
-) -> AppSchema {
+) -> engine::Engine {
     let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
@@ -115,22 +116,19 @@ pub fn build(
         // not describe itself to every caller, nor suggest field names to a prober.
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder
+    // No schema extensions: what they would do runs once per operation in the engine.
+    let schema = builder
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(8)
-        // Outermost first: metrics read the codes that ErrorCodes sets.
-        .extension(request_metrics::RequestMetrics)
-        .extension(errors::ErrorCodes)
-        .extension(limits::QueryShape(limits.clone()))
-        .extension(catalog_event::FeedEvents)
         .data(db)
-        .data(limits)
+        .data(limits.clone())
         .data(rate_limits)
-        .data(metrics)
-        .data(feed)
-        .finish()
+        .data(metrics.clone())
+        .data(feed.clone())
+        .finish();
+    engine::Engine::new(schema, limits, metrics, feed)
 }
 
 /// Gives a request its caller and its own loaders, which read as that caller: created fresh

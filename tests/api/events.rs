@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use async_graphql::Executor;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use serde_json::{Value, json};
@@ -50,7 +51,7 @@ async fn subscribe_with(
     let mut request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables));
     request.data = sharegraph::graphql::request_data(&app.db, &caller, &Key::of(&caller, None));
-    let mut stream = app.schema.execute_stream(request).boxed();
+    let mut stream = app.engine.execute_stream(request, None).boxed();
     // The first poll runs the resolver, which registers with the feed.
     let started = tokio::time::timeout(Duration::from_millis(200), stream.next()).await;
     assert!(started.is_err(), "no event yet: {started:?}");
@@ -205,7 +206,7 @@ async fn subscribe_after(app: &TestApp, seq: i64) -> BoxStream<'static, async_gr
     let mut request = async_graphql::Request::new(EVENTS)
         .variables(async_graphql::Variables::from_json(json!({ "after": seq })));
     request.data = sharegraph::graphql::request_data(&app.db, &caller, &Key::of(&caller, None));
-    app.schema.execute_stream(request).boxed()
+    app.engine.execute_stream(request, None).boxed()
 }
 
 #[tokio::test]
@@ -250,7 +251,7 @@ async fn a_slow_subscriber_is_cut_off_and_resumes_where_it_stopped() {
         async_graphql::Variables::from_json(json!({ "after": last })),
     );
     request.data = sharegraph::graphql::request_data(&app.db, &caller, &Key::of(&caller, None));
-    let mut resumed = app.schema.execute_stream(request).boxed();
+    let mut resumed = app.engine.execute_stream(request, None).boxed();
     let mut seen = Vec::new();
     for _ in 0..10 {
         let e = next(&mut resumed).await;
@@ -290,7 +291,7 @@ async fn a_revoked_token_cannot_start_a_subscription() {
     let mut request = async_graphql::Request::new(EVENTS)
         .variables(async_graphql::Variables::from_json(json!({ "after": 0 })));
     request.data = sharegraph::graphql::request_data(&app.db, &caller, &Key::of(&caller, None));
-    let mut stream = app.schema.execute_stream(request).boxed();
+    let mut stream = app.engine.execute_stream(request, None).boxed();
     let first = next(&mut stream).await;
     assert_eq!(
         first["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",

@@ -15,8 +15,8 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
-    /// The router's schema, for subscriptions (which need no HTTP).
-    pub schema: sharegraph::graphql::AppSchema,
+    /// The router's engine, for subscriptions (which need no HTTP).
+    pub engine: sharegraph::graphql::engine::Engine,
     pub db: DatabaseConnection,
     /// The token requests carry unless a test says otherwise: an admin's.
     pub admin: String,
@@ -173,7 +173,7 @@ impl TestApp {
             .token;
         Self {
             router: built.router,
-            schema: built.schema,
+            engine: built.engine,
             db,
             admin,
             statements,
