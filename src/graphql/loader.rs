@@ -23,13 +23,14 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use sea_orm::{IdenStatic, ModelTrait, Value};
 
+use super::idle::Idle;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::store::page::{self, Link, ListQuery, Listable, Page};
 
 pub type LoadError = Arc<DbErr>;
 
-/// How long no new key may arrive before a batch is sent.
+/// Without a tracked execution: how long no new key may arrive before a batch is sent.
 const QUIET: Duration = Duration::from_millis(1);
 /// Longest a batch waits for the request to go quiet.
 const MAX_WAIT_ROUNDS: u32 = 50;
@@ -43,25 +44,38 @@ const MAX_BATCH: usize = 50_000;
 /// async-graphql's DataLoader sends a batch a fixed delay after its first key. Resolving a
 /// level of a large page can take longer than that (and yields to the scheduler midway), so a
 /// fixed delay splits one level into several statements, more of them the more rows there
-/// are. Instead each batch waits until the request has registered no new key for [`QUIET`]:
-/// every level of a query then costs one statement per relation, whatever the row count.
+/// are, and it adds its delay to every level of every request. Instead each batch is sent
+/// when the request's execution has parked ([`Idle`]): every key of the level is registered
+/// then, so every level costs one statement per relation, at once. An execution that is not
+/// tracked (a subscription's) waits until no new key has arrived for [`QUIET`].
 pub struct RequestLoader {
     loader: DataLoader<Loaders>,
     activity: Arc<AtomicU64>,
 }
 
 impl RequestLoader {
+    /// A loader whose batches wait for a quiet spell.
     pub fn new(db: DatabaseConnection, caller: Caller) -> Self {
+        Self::tracking(db, caller, Arc::default())
+    }
+
+    /// A loader whose batches are sent when `idle` says the execution has parked (once an
+    /// execution is tracked with it; until then, after a quiet spell).
+    pub fn tracking(db: DatabaseConnection, caller: Caller, idle: Arc<Idle>) -> Self {
         let activity = Arc::new(AtomicU64::new(0));
         let watched = activity.clone();
         let loader = DataLoader::new(Loaders { db, caller }, move |batch| {
-            let watched = watched.clone();
+            let (watched, idle) = (watched.clone(), idle.clone());
             tokio::spawn(async move {
-                for _ in 0..MAX_WAIT_ROUNDS {
-                    let before = watched.load(Ordering::SeqCst);
-                    tokio::time::sleep(QUIET).await;
-                    if watched.load(Ordering::SeqCst) == before {
-                        break;
+                if idle.is_tracked() {
+                    idle.parked().await;
+                } else {
+                    for _ in 0..MAX_WAIT_ROUNDS {
+                        let before = watched.load(Ordering::SeqCst);
+                        tokio::time::sleep(QUIET).await;
+                        if watched.load(Ordering::SeqCst) == before {
+                            break;
+                        }
                     }
                 }
                 batch.await

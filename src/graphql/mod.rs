@@ -14,6 +14,7 @@ pub mod engine;
 pub mod errors;
 pub mod filter;
 pub mod focal_point;
+pub mod idle;
 pub mod ids;
 pub mod information_system;
 pub mod inventory;
@@ -151,7 +152,13 @@ pub fn prepare(
 /// long-lived connection still reads current rows).
 pub fn request_data(db: &DatabaseConnection, caller: &Caller, client: &Key) -> async_graphql::Data {
     let mut data = async_graphql::Data::default();
-    data.insert(RequestLoader::new(db.clone(), caller.clone()));
+    let idle = Arc::new(idle::Idle::default());
+    data.insert(RequestLoader::tracking(
+        db.clone(),
+        caller.clone(),
+        idle.clone(),
+    ));
+    data.insert(idle);
     data.insert(caller.clone());
     data.insert(client.clone());
     data

@@ -208,6 +208,22 @@ async fn nested_listing_costs_one_statement_per_level() {
     // The token, organizations (page + count), databases (page + count), owners, items (page +
     // count), databases by id.
     assert!(statements <= 1 + 8, "{statements} statements");
+
+    // Asking only for counts reads no page: the token, organizations (page), databases'
+    // counts, then no more.
+    let query = r#"{ organizations(first: 100) { nodes { databases { totalCount } } } }"#;
+    app.take_statement_count();
+    let data = app.ok(query, json!({})).await;
+    let statements = app.take_statement_count();
+    let counts: Vec<i64> = data["organizations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["databases"]["totalCount"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts.len(), ORGS);
+    assert_eq!(counts.iter().sum::<i64>(), 110);
+    assert_eq!(statements, 1 + 2, "{statements} statements");
 }
 
 #[tokio::test]
