@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::{Context, InputObject, InputType, Object, ObjectType, OutputType};
 
 use super::audit::AuditEntryOrderField;
@@ -28,7 +28,7 @@ use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::config::Limits;
 use crate::error::{Error, Result};
-use crate::store::page::{Direction, ListQuery, Page, PageArgs};
+use crate::store::page::{Cursor, Direction, ListQuery, Page, PageArgs};
 
 /// Most sort keys one `orderBy` may name.
 const MAX_SORT_KEYS: usize = 3;
@@ -62,7 +62,7 @@ pub struct OrderBy<F: InputType> {
 }
 
 /// A list's connection type: edges, nodes, pageInfo and `totalCount`.
-pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
+pub type Conn<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
 
 /// Counts lazily: the count statement runs only when a client selects `totalCount`.
 pub struct TotalCount(Arc<dyn CountSource>);
@@ -278,7 +278,10 @@ pub fn page_sorted<T>(
         )
     };
     Ok(Page {
-        rows: page.into_iter().map(|t| (encode(key(&t)), t)).collect(),
+        rows: page
+            .into_iter()
+            .map(|t| (Cursor::Text(encode(key(&t))), t))
+            .collect(),
         has_previous_page: has_previous,
         has_next_page: has_next,
     })
@@ -305,6 +308,21 @@ pub fn invalid_cursor(field: &str) -> Error {
         field,
         format!("{field} is not a valid cursor for this list"),
     )
+}
+
+/// Cursors reach async-graphql unencoded; it encodes the ones a client selects.
+impl CursorType for Cursor {
+    type Error = std::convert::Infallible;
+
+    /// Only for async-graphql's own argument parsing, which lists do not use: they read
+    /// `after`/`before` as text and check them against their order ([`crate::store::page`]).
+    fn decode_cursor(s: &str) -> std::result::Result<Self, Self::Error> {
+        Ok(Cursor::Text(s.to_owned()))
+    }
+
+    fn encode_cursor(&self) -> String {
+        self.encode()
+    }
 }
 
 /// `totalCount` of a list computed whole (not read page by page from a table).

@@ -21,7 +21,7 @@ use crate::config::Limits;
 use crate::domain::lineage::{self as walks, Bounds, Direction, NodeRef};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
-use crate::store::page::PageArgs;
+use crate::store::page::{Cursor, PageArgs};
 
 /// Node budget of a sharing graph when the client names none: more organizations than a
 /// dashboard can draw would only cost time.
@@ -160,7 +160,7 @@ async fn items(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<DataItem>> {
     Ok(loaded.into_iter().map(DataItem).collect())
 }
 
-pub type HopConnection = Connection<String, LineageHop, WalkInfo>;
+pub type HopConnection = Connection<Cursor, LineageHop, WalkInfo>;
 
 /// Resolves `DataItem.downstream` / `upstream`.
 pub async fn hops(
@@ -238,7 +238,7 @@ impl ImpactedOrganization {
     }
 }
 
-pub type ImpactConnection = Connection<String, ImpactedOrganization, WalkInfo>;
+pub type ImpactConnection = Connection<Cursor, ImpactedOrganization, WalkInfo>;
 
 /// Resolves `DataItem.impact`.
 pub async fn impact(

@@ -203,7 +203,7 @@ pub async fn latest(
         .edges
         .into_iter()
         .next()
-        .map(|e: Edge<String, QualityAssessment, _>| e.node))
+        .map(|e: Edge<_, QualityAssessment, _>| e.node))
 }
 
 #[derive(Default)]
