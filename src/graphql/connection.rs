@@ -177,6 +177,9 @@ where
                 query: Arc::new(query),
             })
             .await?
+            // The rows are copied only if the loader still holds the page (or another field
+            // asked for the same one).
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default()
     } else {
         Default::default()

@@ -245,13 +245,15 @@ impl<E: Listable> Hash for PageKey<E> {
 }
 
 impl<E: Visible> Loader<PageKey<E>> for Loaders {
-    type Value = Page<E::Model>;
+    /// Shared, so that handing a page to the resolver that asked for it copies no rows (the
+    /// DataLoader clones each value it hands out).
+    type Value = Arc<Page<E::Model>>;
     type Error = LoadError;
 
     async fn load(
         &self,
         keys: &[PageKey<E>],
-    ) -> Result<HashMap<PageKey<E>, Page<E::Model>>, LoadError> {
+    ) -> Result<HashMap<PageKey<E>, Arc<Page<E::Model>>>, LoadError> {
         let mut out = HashMap::with_capacity(keys.len());
         for group in group_by(keys, |k| (k.scope.relation(), k.query.fingerprint.clone())) {
             let first = &group[0];
@@ -267,7 +269,7 @@ impl<E: Visible> Loader<PageKey<E>> for Loaders {
             };
             for key in group {
                 let page = pages.remove(&key.scope.parent).unwrap_or_default();
-                out.insert(key.clone(), page);
+                out.insert(key.clone(), Arc::new(page));
             }
         }
         Ok(out)
