@@ -145,7 +145,6 @@ impl AuditQuery {
     /// The audit log, oldest first by default. Admins read every entry, stewards the entries
     /// of their own organization; for anyone else it is empty.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

@@ -372,7 +372,6 @@ pub struct CatalogueReleaseQuery;
 impl CatalogueReleaseQuery {
     /// Published catalogue releases, newest decision first by default.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn catalogue_releases(
         &self,
         ctx: &Context<'_>,
@@ -411,7 +410,6 @@ impl CatalogueReleaseQuery {
 
     /// Recorded reviews, as their organization's members and admins see them.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn catalogue_reviews(
         &self,
         ctx: &Context<'_>,

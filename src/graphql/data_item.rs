@@ -69,7 +69,6 @@ impl DataItem {
     }
     /// The open datasets that publish this item.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn open_datasets(
         &self,
         ctx: &Context<'_>,
@@ -118,7 +117,6 @@ impl DataItem {
     }
     /// How the item may be shared, one policy per consumer type.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn policies(
         &self,
         ctx: &Context<'_>,
@@ -136,7 +134,6 @@ impl DataItem {
 
     /// Shares of this item.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn shares(
         &self,
         ctx: &Context<'_>,
@@ -153,7 +150,6 @@ impl DataItem {
     }
     /// Data services that provide this item.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn services(
         &self,
         ctx: &Context<'_>,
@@ -170,7 +166,6 @@ impl DataItem {
     }
     /// Derivations this item is made by: one per source item.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn derived_from(
         &self,
         ctx: &Context<'_>,
@@ -189,7 +184,6 @@ impl DataItem {
     }
     /// Derivations made from this item: one per derived item.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn derived_into(
         &self,
         ctx: &Context<'_>,
@@ -208,7 +202,6 @@ impl DataItem {
     }
     /// Items derived from this one, transitively, up to `depth` hops (default 3), by degree.
     #[graphql(complexity = "walk_cost(max_nodes, WALK_MAX_NODES) + child_complexity")]
-    #[allow(clippy::too_many_arguments)]
     async fn downstream(
         &self,
         ctx: &Context<'_>,
@@ -230,7 +223,6 @@ impl DataItem {
     }
     /// Items this one is derived from, transitively, up to `depth` hops (default 3), by degree.
     #[graphql(complexity = "walk_cost(max_nodes, WALK_MAX_NODES) + child_complexity")]
-    #[allow(clippy::too_many_arguments)]
     async fn upstream(
         &self,
         ctx: &Context<'_>,
@@ -253,7 +245,6 @@ impl DataItem {
     /// Organizations that receive this item or data derived from it, transitively, each with a
     /// shortest path, by degree.
     #[graphql(complexity = "walk_cost(max_nodes, WALK_MAX_NODES) + child_complexity")]
-    #[allow(clippy::too_many_arguments)]
     async fn impact(
         &self,
         ctx: &Context<'_>,
@@ -372,7 +363,6 @@ pub struct DataItemQuery;
 impl DataItemQuery {
     /// All data items.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn data_items(
         &self,
         ctx: &Context<'_>,

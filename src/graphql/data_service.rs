@@ -133,7 +133,6 @@ impl DataService {
     }
     /// The data items the service provides.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn items(
         &self,
         ctx: &Context<'_>,
@@ -150,7 +149,6 @@ impl DataService {
     }
     /// Shares that go through this service.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn shares(
         &self,
         ctx: &Context<'_>,
@@ -246,7 +244,6 @@ pub struct DataServiceQuery;
 impl DataServiceQuery {
     /// All data-sharing services.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn data_services(
         &self,
         ctx: &Context<'_>,

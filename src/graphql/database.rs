@@ -120,7 +120,6 @@ impl Database {
     }
     /// The data items of this database.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn items(
         &self,
         ctx: &Context<'_>,
@@ -221,7 +220,6 @@ pub struct DatabaseQuery;
 impl DatabaseQuery {
     /// All databases.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn databases(
         &self,
         ctx: &Context<'_>,

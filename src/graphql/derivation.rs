@@ -108,7 +108,6 @@ impl OrderField<Entity> for DerivationOrderField {
 }
 
 /// Resolves a list of derivations hanging on an item (`fk` names which end).
-#[allow(clippy::too_many_arguments)]
 pub async fn of_item(
     ctx: &Context<'_>,
     fk: Column,
@@ -137,7 +136,6 @@ pub struct DerivationQuery;
 impl DerivationQuery {
     /// All derivations.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn derivations(
         &self,
         ctx: &Context<'_>,

@@ -139,7 +139,6 @@ pub struct FocalPointQuery;
 impl FocalPointQuery {
     /// All focal points.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn focal_points(
         &self,
         ctx: &Context<'_>,

@@ -76,7 +76,6 @@ impl InformationSystem {
     }
     /// Databases hosted by this system.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn databases(
         &self,
         ctx: &Context<'_>,
@@ -162,7 +161,6 @@ pub struct InformationSystemQuery;
 impl InformationSystemQuery {
     /// All information systems.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn information_systems(
         &self,
         ctx: &Context<'_>,

@@ -107,7 +107,6 @@ impl OpenDataset {
     }
     /// The data items it publishes (each `OPEN` to the public).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn items(
         &self,
         ctx: &Context<'_>,
@@ -124,7 +123,6 @@ impl OpenDataset {
     }
     /// Feedback on this dataset, most voted first by default.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn feedback(
         &self,
         ctx: &Context<'_>,
@@ -372,7 +370,6 @@ pub struct OpenDataQuery;
 impl OpenDataQuery {
     /// Open datasets: the published ones for everyone, drafts for their organization.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn open_datasets(
         &self,
         ctx: &Context<'_>,
@@ -395,7 +392,6 @@ impl OpenDataQuery {
 
     /// All feedback, most voted first by default.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn feedback(
         &self,
         ctx: &Context<'_>,

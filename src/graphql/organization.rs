@@ -102,7 +102,6 @@ impl Organization {
     }
     /// Organizations directly under this one.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -124,7 +123,6 @@ impl Organization {
     }
     /// Databases this organization owns (đơn vị chủ quản).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn databases(
         &self,
         ctx: &Context<'_>,
@@ -141,7 +139,6 @@ impl Organization {
     }
     /// Open datasets this organization publishes (drafts for its own members).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn open_datasets(
         &self,
         ctx: &Context<'_>,
@@ -175,7 +172,6 @@ impl Organization {
     }
     /// Information systems this organization owns.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn information_systems(
         &self,
         ctx: &Context<'_>,
@@ -192,7 +188,6 @@ impl Organization {
     }
     /// Officers this organization named for data sharing (đầu mối).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn focal_points(
         &self,
         ctx: &Context<'_>,
@@ -210,7 +205,6 @@ impl Organization {
 
     /// Data-sharing services this organization provides.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn data_services(
         &self,
         ctx: &Context<'_>,
@@ -227,7 +221,6 @@ impl Organization {
     }
     /// Shares of this organization's items with others.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn shares_provided(
         &self,
         ctx: &Context<'_>,
@@ -244,7 +237,6 @@ impl Organization {
     }
     /// Shares this organization receives.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn shares_received(
         &self,
         ctx: &Context<'_>,
@@ -288,7 +280,6 @@ impl Organization {
     #[graphql(
         complexity = "walk_cost(max_nodes, lineage::SHARING_GRAPH_DEFAULT_NODES as u32) + child_complexity"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn sharing_graph(
         &self,
         ctx: &Context<'_>,
@@ -384,7 +375,6 @@ pub struct OrganizationQuery;
 impl OrganizationQuery {
     /// All organizations.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

@@ -213,7 +213,6 @@ pub struct QualityQuery;
 impl QualityQuery {
     /// Assessments of the items and databases the caller sees, newest first by default.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn quality_assessments(
         &self,
         ctx: &Context<'_>,

@@ -281,7 +281,6 @@ pub struct ShareQuery;
 impl ShareQuery {
     /// All shares.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn shares(
         &self,
         ctx: &Context<'_>,

@@ -99,7 +99,6 @@ impl SharingAgreement {
     }
     /// The shares that rest on this agreement.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn shares(
         &self,
         ctx: &Context<'_>,
@@ -170,7 +169,6 @@ pub struct SharingAgreementQuery;
 impl SharingAgreementQuery {
     /// Agreements the caller's organization is party to (admins: all).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn sharing_agreements(
         &self,
         ctx: &Context<'_>,

@@ -146,7 +146,6 @@ pub struct SharingPolicyQuery;
 impl SharingPolicyQuery {
     /// All sharing policies.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn sharing_policies(
         &self,
         ctx: &Context<'_>,

@@ -123,7 +123,6 @@ impl SharingRequest {
     }
     /// The items asked for.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn items(
         &self,
         ctx: &Context<'_>,
@@ -140,7 +139,6 @@ impl SharingRequest {
     }
     /// The shares its approval created.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn shares(
         &self,
         ctx: &Context<'_>,
@@ -243,7 +241,6 @@ impl SharingRequestQuery {
     /// Requests the caller's organization made or received (admins: all), newest first unless
     /// ordered otherwise.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn sharing_requests(
         &self,
         ctx: &Context<'_>,

@@ -201,7 +201,6 @@ impl UsageQuery {
     /// Usage records the caller's organization provided or consumed (admins: all), newest
     /// first by default.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn access_events(
         &self,
         ctx: &Context<'_>,
