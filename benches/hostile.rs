@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use common::{
-    Server, arg, client, fresh_database, global_id, percentile, rss_kib, send, wait_ready,
+    Server, arg, client, fresh_database, global_id, num_arg, percentile, rss_kib, send, wait_ready,
 };
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::{ConnectionTrait, Statement};
@@ -121,9 +121,8 @@ struct Attack {
 
 #[tokio::main]
 async fn main() {
-    let num = |name: &str, default: u64| arg(name).map_or(default, |v| v.parse().expect(name));
-    let items = num("--items", 20_000) as usize;
-    let seconds = num("--seconds", 15);
+    let items = num_arg("--items", 20_000);
+    let seconds = num_arg("--seconds", 15);
     let postgres = arg("--db").as_deref() == Some("postgres");
     // `--only 5`: the baseline and attack 5 alone.
     let only: Option<usize> = arg("--only").map(|v| v.parse().expect("--only"));

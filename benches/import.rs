@@ -11,7 +11,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{arg, fresh_database};
+use common::{arg, fresh_database, num_arg};
 use sharegraph::access::Caller;
 use sharegraph::config::Config;
 use sharegraph::domain::inventory::{self, Format, sheet};
@@ -60,7 +60,7 @@ fn inventory_rows(rows: usize, edited: bool) -> Vec<Vec<String>> {
 
 #[tokio::main]
 async fn main() {
-    let rows: usize = arg("--rows").map_or(100_000, |v| v.parse().expect("--rows N"));
+    let rows: usize = num_arg("--rows", 100_000);
     let postgres = arg("--db").as_deref() == Some("postgres");
     let header = inventory::columns();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();

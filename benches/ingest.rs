@@ -15,7 +15,8 @@ use std::time::Instant;
 
 use chrono::Utc;
 use common::{
-    Server, arg, client, fresh_database, global_id, percentile, post, start_server, wait_ready,
+    Server, arg, client, fresh_database, global_id, num_arg, percentile, post, start_server,
+    wait_ready,
 };
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
@@ -25,10 +26,10 @@ const BATCH: usize = 10_000;
 
 #[tokio::main]
 async fn main() {
-    let batches: usize = arg("--batches").map_or(20, |v| v.parse().expect("--batches N"));
+    let batches: usize = num_arg("--batches", 20);
     // A gateway sends from several workers at once; the server parses one batch while it
     // writes another.
-    let clients: usize = arg("--clients").map_or(2, |v| v.parse().expect("--clients N"));
+    let clients: usize = num_arg("--clients", 2);
     let postgres = arg("--db").as_deref() == Some("postgres");
 
     let url = fresh_database("ingest", postgres).await;

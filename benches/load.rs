@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use common::{
-    Server, arg, client, fresh_database, global_id, percentile, rss_kib, start_server, wait_ready,
+    Server, arg, client, fresh_database, global_id, num_arg, percentile, rss_kib, start_server,
+    wait_ready,
 };
 use http_body_util::{BodyExt, Full};
 use sea_orm::{ConnectionTrait, Statement};
@@ -31,13 +32,12 @@ struct Args {
 }
 
 fn args() -> Args {
-    let num = |name: &str, default: u64| arg(name).map_or(default, |v| v.parse().expect(name));
     Args {
-        seconds: num("--seconds", 300),
-        warmup: num("--warmup", 30),
-        window: num("--window", 30),
-        concurrency: num("--concurrency", 16) as usize,
-        items: num("--items", 20_000) as usize,
+        seconds: num_arg("--seconds", 300),
+        warmup: num_arg("--warmup", 30),
+        window: num_arg("--window", 30),
+        concurrency: num_arg("--concurrency", 16),
+        items: num_arg("--items", 20_000),
         postgres: arg("--db").as_deref() == Some("postgres"),
     }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::Executor;
-use common::{arg, fresh_database, percentile};
+use common::{arg, fresh_database, num_arg, percentile};
 use sharegraph::access::Caller;
 use sharegraph::access::rate_limit::{Key, RateLimits};
 use sharegraph::config::{Config, Limits};
@@ -33,8 +33,8 @@ const QUERIES: [&str; 6] = [
 
 #[tokio::main]
 async fn main() {
-    let items: usize = arg("--items").map_or(100_000, |v| v.parse().expect("--items N"));
-    let runs: usize = arg("--runs").map_or(30, |v| v.parse().expect("--runs N"));
+    let items: usize = num_arg("--items", 100_000);
+    let runs: usize = num_arg("--runs", 30);
     let given = arg("--url");
     let postgres = match &given {
         Some(url) => url.starts_with("postgres"),

@@ -22,7 +22,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{
-    HttpClient, Server, arg, client, global_id, percentile, rss_kib, send, start_server, wait_ready,
+    HttpClient, Server, arg, client, global_id, num_arg, percentile, rss_kib, send, start_server,
+    wait_ready,
 };
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
@@ -38,12 +39,11 @@ struct Args {
 }
 
 fn args() -> Args {
-    let num = |name: &str, default: u64| arg(name).map_or(default, |v| v.parse().expect(name));
     Args {
         postgres: arg("--db").as_deref() == Some("postgres"),
-        items: num("--items", 100_000) as usize,
-        clients: num("--clients", 16) as usize,
-        seconds: num("--seconds", 10),
+        items: num_arg("--items", 100_000),
+        clients: num_arg("--clients", 16),
+        seconds: num_arg("--seconds", 10),
         peer: match arg("--peer").as_deref() {
             None => false,
             Some("postgraphile") => true,
@@ -181,7 +181,7 @@ async fn measure(
                 let (status, _) = send(
                     &http,
                     port,
-                    token.as_deref().map(|t| t.as_str()),
+                    token.as_deref().map(String::as_str),
                     (*body).clone(),
                 )
                 .await;

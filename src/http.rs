@@ -761,7 +761,7 @@ async fn graphql_get(
         return persisted_failure(media, &refused);
     }
     // Mutations change state and must not ride on a method that caches and prefetches.
-    if is_mutation(&request) {
+    if is_mutation(&mut request, state.limits.max_query_bytes) {
         let mut resp = request_failure(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -923,11 +923,17 @@ async fn graphql_post(
         .into_response()
 }
 
-fn is_mutation(request: &Request) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else {
+/// Parses the query into the request (the engine runs that parse, not another); text over
+/// the length limit is left for the engine to refuse unparsed.
+fn is_mutation(request: &mut Request, max_bytes: usize) -> bool {
+    if request.query.len() > max_bytes {
+        return false;
+    }
+    let name = request.operation_name.clone();
+    let name = name.as_deref();
+    let Ok(doc) = request.parsed_query() else {
         return false;
     };
-    let name = request.operation_name.as_deref();
     doc.operations.iter().any(|(op_name, op)| {
         op.node.ty == OperationType::Mutation
             && (name.is_none() || op_name.map(|n| n.as_str()) == name)

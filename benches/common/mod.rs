@@ -178,6 +178,14 @@ pub fn arg(name: &str) -> Option<String> {
         .cloned()
 }
 
+/// The number after `--name`, or `default` when it is not given.
+pub fn num_arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    arg(name).map_or(default, |v| {
+        v.parse()
+            .unwrap_or_else(|_| panic!("{name} takes a number, not {v}"))
+    })
+}
+
 /// A generated catalogue kept between runs: PostgreSQL database `sg_bench_<items>_<seed>` (on
 /// `BENCH_PG_URL`, default the local server) or `target/bench/sg-<items>-<seed>.db`, generated
 /// when it holds no items yet. Returns its URL.

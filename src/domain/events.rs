@@ -166,13 +166,13 @@ impl Feed {
             listening: watch::channel(false).0,
             head_read: tokio::sync::Mutex::new(None),
         });
-        if db.get_database_backend() == DatabaseBackend::Postgres {
+        let listens = db.get_database_backend() == DatabaseBackend::Postgres;
+        if listens {
             tokio::spawn(listen(
                 db.get_postgres_connection_pool().clone(),
                 Arc::downgrade(&feed),
             ));
         }
-        let listens = db.get_database_backend() == DatabaseBackend::Postgres;
         tokio::spawn(pump(db, Arc::downgrade(&feed), poll, listens));
         feed
     }

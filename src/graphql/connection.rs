@@ -170,7 +170,9 @@ where
         && !["nodes", "edges", "pageInfo"]
             .iter()
             .any(|f| selection.field(f).exists());
-    let page = if !count_only {
+    let page = if count_only {
+        Default::default()
+    } else {
         loaders
             .load_one(PageKey {
                 scope: scope.clone(),
@@ -181,8 +183,6 @@ where
             // asked for the same one).
             .map(Arc::unwrap_or_clone)
             .unwrap_or_default()
-    } else {
-        Default::default()
     };
     let count = CountKey {
         scope,

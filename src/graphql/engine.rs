@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
 use super::AppSchema;
-use super::errors::classify;
+use super::errors::{classify, with_code};
 use super::idle::{Idle, Tracked};
 use super::limits;
 use crate::config::Limits;
@@ -73,7 +73,7 @@ impl Engine {
             } else {
                 "GRAPHQL_PARSE_FAILED"
             };
-            limits::with_code(err, code)
+            with_code(err, code)
         })?;
         limits::check(doc, &self.limits)?;
         let mut operations = doc.operations.iter();
@@ -115,11 +115,7 @@ impl Executor for Engine {
             Err(err) => (refused(err), request.operation_name.clone()),
             Ok(admitted) => {
                 // The loaders send their batches when this execution parks.
-                let idle = request
-                    .data
-                    .get(&std::any::TypeId::of::<Arc<Idle>>())
-                    .and_then(|d| d.downcast_ref::<Arc<Idle>>())
-                    .cloned();
+                let idle = Idle::of(&request.data);
                 let execution = self.schema.execute(request);
                 let response = classified(match idle {
                     Some(idle) => Tracked::new(execution, idle).await,
@@ -150,7 +146,7 @@ impl Executor for Engine {
             Ok(Admitted {
                 kind: Some(OperationType::Query | OperationType::Mutation),
                 ..
-            }) => Some(limits::with_code(
+            }) => Some(with_code(
                 ServerError::new(
                     "only subscriptions run over /graphql/ws; send queries and mutations to POST /graphql",
                     None,

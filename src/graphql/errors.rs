@@ -116,6 +116,12 @@ fn has_code(err: &ServerError) -> bool {
         .is_some_and(|e| e.get("code").is_some())
 }
 
+/// `err` with its `extensions.code` set.
+pub fn with_code(mut err: ServerError, code: &str) -> ServerError {
+    set(&mut err, "code", Value::String(code.into()));
+    err
+}
+
 fn set(err: &mut ServerError, key: &str, value: Value) {
     err.extensions
         .get_or_insert_with(Default::default)

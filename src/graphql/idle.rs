@@ -32,6 +32,13 @@ pub struct Idle {
 }
 
 impl Idle {
+    /// The one a request's data holds (put there by [`super::request_data`]).
+    pub fn of(data: &async_graphql::Data) -> Option<Arc<Idle>> {
+        data.get(&std::any::TypeId::of::<Arc<Idle>>())
+            .and_then(|d| d.downcast_ref::<Arc<Idle>>())
+            .cloned()
+    }
+
     /// Whether an execution future is tracked (else the loader cannot wait for it to park).
     pub fn is_tracked(&self) -> bool {
         self.tracked.load(Ordering::SeqCst)

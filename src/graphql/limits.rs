@@ -4,7 +4,9 @@
 //! answered `LIMIT_EXCEEDED` before anything runs (checked by [`super::engine::Engine`]).
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Value};
+use async_graphql::{ServerError, ServerResult};
+
+use super::errors::with_code;
 
 use crate::config::Limits;
 
@@ -25,13 +27,6 @@ pub fn is_library_limit(message: &str) -> bool {
 
 pub(super) fn exceeded(message: String) -> ServerError {
     with_code(ServerError::new(message, None), "LIMIT_EXCEEDED")
-}
-
-pub(super) fn with_code(mut err: ServerError, code: &str) -> ServerError {
-    err.extensions
-        .get_or_insert_with(Default::default)
-        .set("code", Value::String(code.into()));
-    err
 }
 
 /// Aliased fields in a selection set, fragments' own sets counted where they are defined.
