@@ -1,11 +1,16 @@
-//! Bundles GraphiQL for the playground at `GET /graphql`, so that it works on networks without
-//! internet access. The assets are the packages' own tarballs from the npm registry (pinned
+//! Bundles the browser libraries of sharegraph's pages (GraphiQL for the playground at
+//! `GET /graphql`, Cytoscape.js for the explorer at `/explore`), so that they work on networks
+//! without internet access. The assets are the packages' own tarballs from the npm registry (pinned
 //! versions, checked against pinned sha512 integrity hashes), downloaded by this script, so a
 //! machine with only the Rust toolchain builds the same binary as one with Node.js; nothing of
 //! them is kept in the repository. `SHAREGRAPH_NPM_REGISTRY` names a mirror (an agency's own,
 //! say). Without access to the registry (`cargo build --offline` on a machine that has never
 //! built, a closed network), the build still succeeds and the playground loads its assets from
-//! a CDN instead; a warning says so. `SHAREGRAPH_GRAPHIQL_FROM_CDN` asks for that on purpose.
+//! a CDN instead (the explorer then says it cannot draw); a warning says so.
+//! `SHAREGRAPH_GRAPHIQL_FROM_CDN` asks for that on purpose.
+//!
+//! It also names the pages' own files in `ui/` by a hash of their contents
+//! (`SHAREGRAPH_UI_TAG`), so that browsers may cache them for good and still see each change.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,7 +20,7 @@ use base64::Engine;
 use sha2::Digest;
 
 /// npm package, its sha512 integrity, and the files taken from it.
-const PACKAGES: [(&str, &str, &str, &[&str]); 3] = [
+const PACKAGES: [(&str, &str, &str, &[&str]); 4] = [
     (
         "graphiql",
         "3.8.3",
@@ -34,6 +39,12 @@ const PACKAGES: [(&str, &str, &str, &[&str]); 3] = [
         "sha512-5m4nQKp+rZRb09LNH59GM4BxTh9251/ylbKIbpe7TpGxfJ+9kv6BLkLBXIjjspbgbnIBNqlI23tRnTWT0snUIw==",
         &["umd/react-dom.production.min.js"],
     ),
+    (
+        "cytoscape",
+        "3.35.0",
+        "sha512-sMvBIXiGMnhkCaWz2R06FwF/27MNlS+Tqvi17foO9UhnUg3XGZccKjxsvEqQFAQYMSSZmN5SxYzUYlQ0DOJJ3g==",
+        &["dist/cytoscape.min.js", "LICENSE"],
+    ),
 ];
 
 const REGISTRY: &str = "https://registry.npmjs.org";
@@ -42,18 +53,46 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=SHAREGRAPH_GRAPHIQL_FROM_CDN");
     println!("cargo::rerun-if-env-changed=SHAREGRAPH_NPM_REGISTRY");
-    println!("cargo::rustc-check-cfg=cfg(graphiql_bundled)");
+    println!("cargo::rustc-check-cfg=cfg(npm_bundled)");
+    ui_tag();
     if std::env::var_os("SHAREGRAPH_GRAPHIQL_FROM_CDN").is_some() {
         return;
     }
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("graphiql");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("npm");
     let registry = std::env::var("SHAREGRAPH_NPM_REGISTRY").unwrap_or_else(|_| REGISTRY.to_owned());
     match bundle(&out, registry.trim_end_matches('/')) {
-        Ok(()) => println!("cargo::rustc-cfg=graphiql_bundled"),
+        Ok(()) => println!("cargo::rustc-cfg=npm_bundled"),
         Err(why) => println!(
-            "cargo::warning=GraphiQL is not bundled ({why}); the playground will load it from a CDN"
+            "cargo::warning=GraphiQL and Cytoscape.js are not bundled ({why}); the playground \
+             will load GraphiQL from a CDN and the explorer cannot draw"
         ),
     }
+}
+
+/// A hash of every file in `ui/`, the version in the path the pages load them from.
+fn ui_tag() {
+    println!("cargo::rerun-if-changed=ui");
+    let mut files = Vec::new();
+    let mut dirs = vec![PathBuf::from("ui")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("ui/ is readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hash = sha2::Sha256::new();
+    for file in files {
+        hash.update(file.to_string_lossy().as_bytes());
+        hash.update(std::fs::read(&file).expect("a ui file is readable"));
+    }
+    let digest = hash.finalize();
+    let tag: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    println!("cargo::rustc-env=SHAREGRAPH_UI_TAG={tag}");
 }
 
 /// The name a file gets in `out`: a package's licence is named after the package.

@@ -455,6 +455,17 @@ pub struct Limits {
         global = true
     )]
     pub cors_origins: String,
+    /// Sites whose pages may embed the explorer (`/explore?embed=1`) in an `<iframe>`,
+    /// comma-separated origins (e.g. `https://congdulieu.thuathienhue.gov.vn`); sharegraph's own
+    /// pages always may. No other page (GraphiQL included) may be framed.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_FRAME_ANCESTORS",
+        default_value = "",
+        value_parser = frame_ancestors,
+        global = true
+    )]
+    pub frame_ancestors: String,
     /// Seconds shared caches and browsers may keep a public answer (GET /graphql without a
     /// token, DCAT pages) before revalidating it with its ETag.
     #[arg(
@@ -520,5 +531,49 @@ impl Config {
         let mut cli = Cli::parse_from(["sharegraph"]);
         cli.config.database_url = database_url.into();
         cli.config
+    }
+}
+
+/// Origins for a policy's `frame-ancestors`, space-separated; refuses anything else (a `;` or
+/// a quote would change the policy).
+fn frame_ancestors(value: &str) -> Result<String, String> {
+    let mut origins = Vec::new();
+    for origin in value.split([',', ' ']).filter(|o| !o.is_empty()) {
+        let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && origin.split("://").nth(1).is_some_and(|host| {
+                !host.is_empty()
+                    && host
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '*'))
+            });
+        if !valid {
+            return Err(format!(
+                "{origin:?} is not an origin such as https://portal.example.vn"
+            ));
+        }
+        origins.push(origin);
+    }
+    Ok(origins.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn frame_ancestors_are_origins_and_nothing_that_could_change_the_policy() {
+        assert_eq!(super::frame_ancestors(""), Ok(String::new()));
+        assert_eq!(
+            super::frame_ancestors("https://congdulieu.thuathienhue.gov.vn, http://localhost:*"),
+            Ok("https://congdulieu.thuathienhue.gov.vn http://localhost:*".to_owned())
+        );
+        for bad in [
+            "'unsafe-inline'",
+            "https://a.vn; script-src *",
+            "*",
+            "congdulieu.gov.vn",
+            "https://",
+            "javascript:alert(1)",
+        ] {
+            assert!(super::frame_ancestors(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -39,6 +39,7 @@ use crate::access::{Caller, token};
 use crate::config::Limits;
 use crate::graphql::{self, engine::Engine, errors::is_request_error};
 use crate::store::connect;
+use crate::web;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -71,19 +72,37 @@ pub fn router(state: AppState) -> Router {
             "/reports/implementation.xlsx",
             get(|s, c, q| implementation_report(s, c, q, ReportFormat::Xlsx)),
         )
-        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        // Pages read as the caller too (the public, for a browser following a link).
+        .route("/", get(web::landing))
+        .route("/organizations/{id}", get(web::organization))
+        .route("/open-datasets/{id}", get(web::dataset))
         .route(
-            &format!("{}/{{name}}", crate::playground::ASSETS),
-            get(crate::playground::asset),
+            "/open-datasets/{id}/distributions/{format}",
+            get(web::distribution),
         )
-        .route("/dcat/catalog", get(|s, h, q| dcat_catalog(s, h, q, None)))
+        .route("/data-services/{id}", get(web::service))
+        .route("/databases/{id}", get(web::database))
+        .route(
+            "/dcat/catalog",
+            get(|s, c, k, h, q| dcat_catalog(s, c, k, h, q, None)),
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .route("/explore", get(web::explore))
+        // The catalogue's publisher is described in the catalogue.
+        .route(
+            "/dcat/publisher",
+            get(|| async { axum::response::Redirect::to("/dcat/catalog") }),
+        )
+        .route("/assets/{bundle}/{*name}", get(web::assets::serve))
+        .route("/docs", get(web::docs::index))
+        .route("/docs/{*name}", get(web::docs::show))
         .route(
             "/dcat/catalog.jsonld",
-            get(|s, h, q| dcat_catalog(s, h, q, Some(Rdf::JsonLd))),
+            get(|s, h, q| dcat_export(s, h, q, Rdf::JsonLd)),
         )
         .route(
             "/dcat/catalog.ttl",
-            get(|s, h, q| dcat_catalog(s, h, q, Some(Rdf::Turtle))),
+            get(|s, h, q| dcat_export(s, h, q, Rdf::Turtle)),
         )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -238,40 +257,46 @@ struct DcatParams {
     page: Option<u64>,
 }
 
-/// The public catalogue in DCAT-AP 3: JSON-LD or Turtle (by path, or by `Accept` on
-/// `/dcat/catalog`), paged with `?page=` (Hydra links say where the others are). Public: it
-/// holds only what anyone may read, so it needs no token.
+/// `/dcat/catalog`: for a browser, the catalogue's page; for RDF clients (by `Accept`), the
+/// export in JSON-LD (the default) or Turtle.
 async fn dcat_catalog(
-    State(state): State<AppState>,
+    state: State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(client): Extension<Key>,
     headers: HeaderMap,
     params: Result<Query<DcatParams>, QueryRejection>,
     format: Option<Rdf>,
 ) -> HttpResponse {
+    let format = match (format, web::Representation::of(&headers)) {
+        (Some(f), _) => f,
+        (None, web::Representation::Turtle) => Rdf::Turtle,
+        (None, web::Representation::JsonLd) => Rdf::JsonLd,
+        (None, web::Representation::Html) => {
+            let browser = headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"));
+            if browser {
+                return web::catalogue_page(&state, &caller, &client, &headers).await;
+            }
+            Rdf::JsonLd
+        }
+    };
+    dcat_export(state, headers, params, format).await
+}
+
+/// The public catalogue in DCAT-AP 3: JSON-LD or Turtle, paged with `?page=` (Hydra links say
+/// where the others are). Public: it holds only what anyone may read, so it needs no token.
+async fn dcat_export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<DcatParams>, QueryRejection>,
+    format: Rdf,
+) -> HttpResponse {
     let Ok(Query(params)) = params else {
         return (StatusCode::BAD_REQUEST, "page must be a positive number").into_response();
     };
-    let format = format.unwrap_or_else(|| {
-        let accept = headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if accept.contains("text/turtle") {
-            Rdf::Turtle
-        } else {
-            Rdf::JsonLd
-        }
-    });
-    let base = state.limits.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .filter(|h| {
-                h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-            })
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
+    let base = web::base_url(&state, &headers);
     let about = crate::domain::dcat::About {
         base: &base,
         // Hydra's page links stay in the format asked for.

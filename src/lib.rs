@@ -1,7 +1,8 @@
 //! sharegraph: a GraphQL catalogue of who shares what data with whom, for the state agencies
 //! bound by Decree 47/2020/ND-CP.
 //!
-//! Layers, outermost first: [`http`] (axum router, GraphQL-over-HTTP), [`graphql`] (schema,
+//! Layers, outermost first: [`http`] (axum router, GraphQL-over-HTTP) and [`web`] (pages for
+//! browsers, read through the GraphQL engine), [`graphql`] (schema,
 //! resolvers, loaders), [`domain`] (catalogue rules and writes), [`store`] (connections,
 //! paging), with `entity` and `migration` as sibling crates.
 
@@ -17,3 +18,4 @@ pub mod metrics;
 pub mod playground;
 pub mod store;
 pub mod telemetry;
+pub mod web;

@@ -203,7 +203,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let listener = tokio::net::TcpListener::bind(config.listen).await?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, "listening");
-            println!("sharegraph is serving GraphiQL at http://{addr}/graphql");
+            println!(
+                "sharegraph is serving http://{addr}/ (explorer: /explore), GraphiQL at http://{addr}/graphql"
+            );
             let grace = std::time::Duration::from_secs(config.limits.shutdown_grace_secs);
             let server = app::build(db.clone(), config.limits.clone());
             let connections = sharegraph::http::server::ConnectionLimits {

@@ -3,14 +3,12 @@
 //! works on government networks without internet access. Subscriptions go to `/graphql/ws`;
 //! the Headers tab sets `Authorization` for both.
 
-use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
 /// Where the assets are served; the version in the path lets browsers cache them for good.
-pub const ASSETS: &str = "/graphql/assets/graphiql-3.8.3";
+pub use crate::web::assets::GRAPHIQL as ASSETS;
 
 /// What the query editor shows first.
 const DEFAULT_QUERY: &str = r#"# sharegraph: who shares what data with whom (Nghị định 47/2020/NĐ-CP).
@@ -29,47 +27,9 @@ const DEFAULT_QUERY: &str = r#"# sharegraph: who shares what data with whom (Ngh
 }
 "#;
 
-#[cfg(graphiql_bundled)]
-mod bundled {
-    macro_rules! asset {
-        ($name:literal) => {
-            include_bytes!(concat!(env!("OUT_DIR"), "/graphiql/", $name)).as_slice()
-        };
-    }
-
-    /// Name, content type, bytes.
-    pub const FILES: [(&str, &str, &[u8]); 5] = [
-        (
-            "graphiql.min.js",
-            "text/javascript; charset=utf-8",
-            asset!("graphiql.min.js"),
-        ),
-        (
-            "graphiql.min.css",
-            "text/css; charset=utf-8",
-            asset!("graphiql.min.css"),
-        ),
-        (
-            "react.production.min.js",
-            "text/javascript; charset=utf-8",
-            asset!("react.production.min.js"),
-        ),
-        (
-            "react-dom.production.min.js",
-            "text/javascript; charset=utf-8",
-            asset!("react-dom.production.min.js"),
-        ),
-        (
-            "LICENSE",
-            "text/plain; charset=utf-8",
-            asset!("graphiql.LICENSE"),
-        ),
-    ];
-}
-
-/// Whether the build bundled the assets (else the page loads them from a CDN).
+/// Whether the build bundled GraphiQL (else the page loads it from a CDN).
 pub fn is_bundled() -> bool {
-    cfg!(graphiql_bundled)
+    crate::web::assets::is_bundled()
 }
 
 /// The playground page, with headers that keep it from being framed or sniffed and, when its
@@ -84,7 +44,12 @@ pub fn page(introspection: bool) -> Response {
             .title("sharegraph GraphiQL")
             .finish();
         // The page loads from a CDN: no script policy, but never framed.
-        return with_headers(html, "frame-ancestors 'none'".to_owned());
+        return crate::web::html::respond(
+            axum::http::StatusCode::OK,
+            html,
+            "frame-ancestors 'none'",
+            crate::web::html::Framing::Never,
+        );
     }
     let query = serde_json::to_string(DEFAULT_QUERY).expect("a string serializes");
     let script = format!(
@@ -99,6 +64,8 @@ pub fn page(introspection: bool) -> Response {
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {{
       fetcher,
+      // The explorer links here with the query of what it shows (`?query=`).
+      query: new URLSearchParams(location.search).get("query") || undefined,
       defaultQuery: {query},
       headerEditorEnabled: true,
       shouldPersistHeaders: false,
@@ -140,36 +107,10 @@ pub fn page(introspection: bool) -> Response {
          img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; \
          frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
     );
-    with_headers(html, policy)
-}
-
-/// An HTML page with the security headers every page of sharegraph carries.
-fn with_headers(html: String, policy: String) -> Response {
-    let mut resp = Html(html).into_response();
-    let headers = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&policy) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    resp
-}
-
-/// One bundled asset, cached by browsers for a year (its path changes with its version) and
-/// validated by an ETag naming that version.
-pub async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
-    #[cfg(graphiql_bundled)]
-    if let Some((_, content_type, bytes)) = bundled::FILES.iter().find(|(n, _, _)| *n == name) {
-        let tag = format!("{}/{name}", ASSETS.trim_start_matches("/graphql/assets/"));
-        return crate::http::cache::asset(&headers, &tag, content_type, bytes);
-    }
-    let _ = (name, headers);
-    (StatusCode::NOT_FOUND, "no such asset").into_response()
+    crate::web::html::respond(
+        axum::http::StatusCode::OK,
+        html,
+        &policy,
+        crate::web::html::Framing::Never,
+    )
 }

@@ -73,3 +73,49 @@ fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
         "{stdout}"
     );
 }
+
+/// The explorer and the public pages (`tests/browser/explore.mjs`): the labour office's sharing
+/// graph drawn with the API's node and edge counts, a node expanded, a mode filtered out, the
+/// PNG, SVG and CSV exports, an item's lineage, the embeddable page framed by the allowed site
+/// and refused by another, every public page kind, and the feedback form. With
+/// `SHAREGRAPH_SCREENSHOTS=docs/img` it also refreshes the documentation's screenshots.
+#[test]
+#[ignore = "needs Chromium and tests/browser/node_modules; run by .ci/run"]
+fn the_explorer_draws_filters_exports_and_embeds_and_public_pages_render() {
+    assert!(
+        sharegraph::web::assets::is_bundled(),
+        "this build has no Cytoscape.js (npm was unavailable when it was built)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("explore.db").display()
+    );
+    assert!(sharegraph(&url, &["migrate"]).status.success());
+    let server = process::start_with_args(
+        &url,
+        &["--demo"],
+        &[
+            ("SHAREGRAPH_FRAME_ANCESTORS", "http://localhost:*"),
+            ("SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0"),
+        ],
+    );
+    let shots = std::env::var("SHAREGRAPH_SCREENSHOTS")
+        .map(|d| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
+        .unwrap_or_else(|_| dir.path().to_owned());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/explore.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(format!("http://{}", server.addr))
+        .env("SCREENSHOTS", &shots)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.ends_with("ok\n"), "{stdout}");
+    for shot in ["explorer.png", "dataset.png"] {
+        let size = std::fs::metadata(shots.join(shot)).unwrap().len();
+        assert!(size > 10_000, "{shot}: {size} bytes");
+    }
+}

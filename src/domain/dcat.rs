@@ -11,10 +11,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use entity::enums::{ConsumerType, ServiceStatus, SharingMode, UpdateFrequency};
-use entity::{data_service, data_service_item, open_dataset, organization, sharing_policy};
+use entity::{
+    data_item, data_service, data_service_item, database, open_dataset, organization,
+    sharing_policy,
+};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, QueryTrait,
 };
 
 use crate::error::Result;
@@ -298,18 +301,7 @@ pub struct About<'a> {
 /// Page `page` (from 1; past the last, the last) of the public catalogue.
 pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) -> Result<Graph> {
     let base = about.base.trim_end_matches('/');
-    let datasets_total = open_dataset::Entity::find()
-        .filter(open_dataset::Column::PublishedOn.is_not_null())
-        .count(db)
-        .await?;
-    let public_services = || {
-        data_service::Entity::find()
-            .filter(
-                data_service::Column::Status
-                    .is_in([ServiceStatus::Published, ServiceStatus::Deprecated]),
-            )
-            .filter(data_service::Column::Endpoint.is_not_null())
-    };
+    let datasets_total = public_datasets().count(db).await?;
     let services_total = public_services().count(db).await?;
     let total = datasets_total + services_total;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
@@ -318,8 +310,7 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
 
     // This page's slice of datasets, then services.
     let datasets = if start < datasets_total {
-        open_dataset::Entity::find()
-            .filter(open_dataset::Column::PublishedOn.is_not_null())
+        public_datasets()
             .order_by_asc(open_dataset::Column::Id)
             .offset(start)
             .limit(PAGE_SIZE)
@@ -341,31 +332,7 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
         Vec::new()
     };
 
-    // Publishers, and the public's modes of each service's items.
-    let mut org_ids: Vec<i64> = datasets.iter().map(|d| d.organization_id).collect();
-    org_ids.extend(services.iter().map(|s| s.provider_id));
-    let organizations: HashMap<i64, organization::Model> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(org_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
-    let service_ids: Vec<i64> = services.iter().map(|s| s.id).collect();
-    let links = data_service_item::Entity::find()
-        .filter(data_service_item::Column::ServiceId.is_in(service_ids.clone()))
-        .all(db)
-        .await?;
-    let items: Vec<i64> = links.iter().map(|l| l.data_item_id).collect();
-    let public_modes: HashMap<i64, SharingMode> = sharing_policy::Entity::find()
-        .filter(sharing_policy::Column::DataItemId.is_in(items))
-        .filter(sharing_policy::Column::ConsumerType.eq(ConsumerType::Public))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.data_item_id, p.mode))
-        .collect();
-
+    let describer = Describer::load(db, base, &datasets, &services).await?;
     let mut g = Graph::default();
     let catalog = format!("{base}/dcat/catalog");
     g.add(&catalog, "a", iri_curie("dcat:Catalog"));
@@ -381,7 +348,7 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
     g.add(&catalog, "dct:publisher", iri(&publisher));
     let language = g.typed_node(&format!("{EU}/language/VIE"), "dct:LinguisticSystem");
     g.add(&catalog, "dct:language", language);
-    let home = g.typed_node(&format!("{base}/graphql"), "foaf:Document");
+    let home = g.typed_node(&format!("{base}/"), "foaf:Document");
     g.add(&catalog, "foaf:homepage", home);
 
     // Hydra paging: where this page is among all.
@@ -408,23 +375,201 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
     }
     g.add(&catalog, "hydra:view", iri(&view));
 
-    let agent = |g: &mut Graph, id: i64| -> Term {
-        let subject = format!("{base}/organizations/{id}");
+    for d in &datasets {
+        let subject = describer.dataset(&mut g, d);
+        g.add(&catalog, "dcat:dataset", iri(subject));
+    }
+    for s in &services {
+        let subject = describer.service(&mut g, s);
+        g.add(&catalog, "dcat:service", iri(subject));
+    }
+    Ok(g)
+}
+
+/// One record of the public catalogue, by the IRI the export gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    Organization(i64),
+    OpenDataset(i64),
+    DataService(i64),
+    Database(i64),
+}
+
+/// The open datasets in the export: the published ones.
+fn public_datasets() -> sea_orm::Select<open_dataset::Entity> {
+    open_dataset::Entity::find().filter(open_dataset::Column::PublishedOn.is_not_null())
+}
+
+/// The services in the export: published (or deprecated, still running) with an endpoint,
+/// which DCAT-AP requires of a `dcat:DataService`.
+fn public_services() -> sea_orm::Select<data_service::Entity> {
+    data_service::Entity::find()
+        .filter(
+            data_service::Column::Status
+                .is_in([ServiceStatus::Published, ServiceStatus::Deprecated]),
+        )
+        .filter(data_service::Column::Endpoint.is_not_null())
+}
+
+/// The RDF description of one record, as the export describes it (`None` when the export does
+/// not hold it: a draft, a service without an endpoint, no such row). A database, which the
+/// export does not list, is described as a `dcat:Dataset` whose access rights follow the
+/// public's modes of its published items.
+pub async fn record(db: &DatabaseConnection, base: &str, record: Record) -> Result<Option<Graph>> {
+    let base = base.trim_end_matches('/');
+    let mut g = Graph::default();
+    match record {
+        Record::OpenDataset(id) => {
+            let Some(d) = public_datasets()
+                .filter(open_dataset::Column::Id.eq(id))
+                .one(db)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let datasets = [d];
+            Describer::load(db, base, &datasets, &[])
+                .await?
+                .dataset(&mut g, &datasets[0]);
+        }
+        Record::DataService(id) => {
+            let Some(s) = public_services()
+                .filter(data_service::Column::Id.eq(id))
+                .one(db)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let services = [s];
+            Describer::load(db, base, &[], &services)
+                .await?
+                .service(&mut g, &services[0]);
+        }
+        Record::Organization(id) => {
+            let Some(o) = organization::Entity::find_by_id(id).one(db).await? else {
+                return Ok(None);
+            };
+            let describer = Describer {
+                base,
+                organizations: HashMap::from([(o.id, o)]),
+                links: Vec::new(),
+                public_modes: HashMap::new(),
+            };
+            describer.agent(&mut g, id);
+        }
+        Record::Database(id) => {
+            let Some(d) = database::Entity::find_by_id(id).one(db).await? else {
+                return Ok(None);
+            };
+            let items = data_item::Entity::find()
+                .select_only()
+                .column(data_item::Column::Id)
+                .filter(data_item::Column::DatabaseId.eq(id))
+                .filter(data_item::Column::Published.eq(true))
+                .into_query();
+            let modes: Vec<SharingMode> = sharing_policy::Entity::find()
+                .filter(sharing_policy::Column::DataItemId.in_subquery(items))
+                .filter(sharing_policy::Column::ConsumerType.eq(ConsumerType::Public))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| p.mode)
+                .collect();
+            let owner = organization::Entity::find_by_id(d.owner_id).one(db).await?;
+            let describer = Describer {
+                base,
+                organizations: owner.into_iter().map(|o| (o.id, o)).collect(),
+                links: Vec::new(),
+                public_modes: HashMap::new(),
+            };
+            let subject = format!("{base}/databases/{}", d.id);
+            g.add(&subject, "a", iri_curie("dcat:Dataset"));
+            g.add(&subject, "dct:identifier", plain(d.code.clone()));
+            g.add(&subject, "dct:title", vi(d.name.clone()));
+            let description = [&d.purpose, &d.content, &d.scope]
+                .into_iter()
+                .flatten()
+                .find(|t| !t.trim().is_empty())
+                .cloned()
+                .unwrap_or_else(|| d.name.clone());
+            g.add(&subject, "dct:description", vi(description));
+            let publisher = describer.agent(&mut g, d.owner_id);
+            g.add(&subject, "dct:publisher", publisher);
+            let right = describer.rights(&mut g, access_right(&modes));
+            g.add(&subject, "dct:accessRights", right);
+            let freq = g.typed_node(&frequency(d.update_frequency), "dct:Frequency");
+            g.add(&subject, "dct:accrualPeriodicity", freq);
+        }
+    }
+    Ok(Some(g))
+}
+
+/// What describing datasets and services needs besides their rows: their publishers, and the
+/// public's modes of each service's items.
+struct Describer<'a> {
+    base: &'a str,
+    organizations: HashMap<i64, organization::Model>,
+    links: Vec<data_service_item::Model>,
+    public_modes: HashMap<i64, SharingMode>,
+}
+
+impl<'a> Describer<'a> {
+    async fn load(
+        db: &DatabaseConnection,
+        base: &'a str,
+        datasets: &[open_dataset::Model],
+        services: &[data_service::Model],
+    ) -> Result<Self> {
+        let mut org_ids: Vec<i64> = datasets.iter().map(|d| d.organization_id).collect();
+        org_ids.extend(services.iter().map(|s| s.provider_id));
+        let organizations: HashMap<i64, organization::Model> = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(org_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        let service_ids: Vec<i64> = services.iter().map(|s| s.id).collect();
+        let links = data_service_item::Entity::find()
+            .filter(data_service_item::Column::ServiceId.is_in(service_ids))
+            .all(db)
+            .await?;
+        let items: Vec<i64> = links.iter().map(|l| l.data_item_id).collect();
+        let public_modes: HashMap<i64, SharingMode> = sharing_policy::Entity::find()
+            .filter(sharing_policy::Column::DataItemId.is_in(items))
+            .filter(sharing_policy::Column::ConsumerType.eq(ConsumerType::Public))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.data_item_id, p.mode))
+            .collect();
+        Ok(Self {
+            base,
+            organizations,
+            links,
+            public_modes,
+        })
+    }
+
+    fn agent(&self, g: &mut Graph, id: i64) -> Term {
+        let subject = format!("{}/organizations/{id}", self.base);
         g.add(&subject, "a", iri_curie("foaf:Agent"));
-        if let Some(o) = organizations.get(&id) {
+        if let Some(o) = self.organizations.get(&id) {
             g.add(&subject, "foaf:name", vi(o.name.clone()));
             g.add(&subject, "dct:identifier", plain(o.code.clone()));
         }
         iri(subject)
-    };
-    let rights = |g: &mut Graph, right: &str| -> Term {
+    }
+
+    fn rights(&self, g: &mut Graph, right: &str) -> Term {
         let subject = format!("{EU}/access-right/{right}");
         g.typed_node(&subject, "dct:RightsStatement")
-    };
+    }
 
-    for d in &datasets {
+    /// An open dataset with its distributions; returns its IRI.
+    fn dataset(&self, g: &mut Graph, d: &open_dataset::Model) -> String {
+        let base = self.base;
         let subject = format!("{base}/open-datasets/{}", d.id);
-        g.add(&catalog, "dcat:dataset", iri(&subject));
         g.add(&subject, "a", iri_curie("dcat:Dataset"));
         g.add(&subject, "dct:identifier", plain(d.code.clone()));
         g.add(&subject, "dct:title", vi(d.title.clone()));
@@ -433,9 +578,9 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
             "dct:description",
             vi(d.description.clone().unwrap_or_else(|| d.title.clone())),
         );
-        let publisher = agent(&mut g, d.organization_id);
+        let publisher = self.agent(g, d.organization_id);
         g.add(&subject, "dct:publisher", publisher);
-        let public = rights(&mut g, "PUBLIC");
+        let public = self.rights(g, "PUBLIC");
         g.add(&subject, "dct:accessRights", public);
         let freq = g.typed_node(&frequency(d.update_frequency), "dct:Frequency");
         g.add(&subject, "dct:accrualPeriodicity", freq);
@@ -480,7 +625,7 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
                 g.add(&distribution, "dct:format", ft);
             }
             g.add(&distribution, "dct:license", iri(&licence));
-            let public = rights(&mut g, "PUBLIC");
+            let public = self.rights(g, "PUBLIC");
             g.add(&distribution, "dct:accessRights", public);
             if let Some(s) = d.data_service_id {
                 g.add(
@@ -490,11 +635,13 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
                 );
             }
         }
+        subject
     }
 
-    for s in &services {
+    /// A data service; returns its IRI.
+    fn service(&self, g: &mut Graph, s: &data_service::Model) -> String {
+        let base = self.base;
         let subject = format!("{base}/data-services/{}", s.id);
-        g.add(&catalog, "dcat:service", iri(&subject));
         g.add(&subject, "a", iri_curie("dcat:DataService"));
         g.add(&subject, "dct:identifier", plain(s.code.clone()));
         g.add(&subject, "dct:title", vi(s.name.clone()));
@@ -504,19 +651,20 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
         if let Some(endpoint) = &s.endpoint {
             g.add(&subject, "dcat:endpointURL", iri(endpoint));
         }
-        let publisher = agent(&mut g, s.provider_id);
+        let publisher = self.agent(g, s.provider_id);
         g.add(&subject, "dct:publisher", publisher);
-        let modes: Vec<SharingMode> = links
+        let modes: Vec<SharingMode> = self
+            .links
             .iter()
             .filter(|l| l.service_id == s.id)
             .map(|l| {
-                public_modes
+                self.public_modes
                     .get(&l.data_item_id)
                     .copied()
                     .unwrap_or(SharingMode::NotShared)
             })
             .collect();
-        let right = rights(&mut g, access_right(&modes));
+        let right = self.rights(g, access_right(&modes));
         g.add(&subject, "dct:accessRights", right);
         if let Some(conditions) = &s.conditions_of_use {
             let licence = format!("{subject}#conditions");
@@ -524,8 +672,8 @@ pub async fn catalogue(db: &DatabaseConnection, about: &About<'_>, page: u64) ->
             g.add(&licence, "rdfs:label", vi(conditions.clone()));
             g.add(&subject, "dct:license", iri(&licence));
         }
+        subject
     }
-    Ok(g)
 }
 
 #[cfg(test)]

@@ -169,17 +169,53 @@ async fn the_export_conforms_to_the_dcat_ap_3_shapes() {
         "/tests/dcat/dcat-ap-3.0.1-SHACL.ttl"
     );
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/dcat/validate.py");
-    for (path, accept, file, format) in [
+    // The export, and the description each of its records' IRIs answers (a dataset, a
+    // service, a publisher, and a database, which the export does not list).
+    let mut documents = vec![
         (
-            "/dcat/catalog.jsonld",
+            "/dcat/catalog.jsonld".to_owned(),
             "application/ld+json",
-            "catalog.jsonld",
+            "catalog.jsonld".to_owned(),
             "json-ld",
         ),
-        ("/dcat/catalog", "text/turtle", "catalog.ttl", "turtle"),
-    ] {
-        let (_, body) = get(&app, path, accept).await;
-        let data = dir.path().join(file);
+        (
+            "/dcat/catalog".to_owned(),
+            "text/turtle",
+            "catalog.ttl".to_owned(),
+            "turtle",
+        ),
+    ];
+    let (_, export) = get(&app, "/dcat/catalog.jsonld", "application/ld+json").await;
+    let export: Value = serde_json::from_str(&export).unwrap();
+    let path_of = |node: &Value| {
+        node["@id"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("http://dulieu.namdong.gov.vn")
+            .to_owned()
+    };
+    let records = [
+        path_of(of_type(&export, "dcat:Dataset")[0]),
+        path_of(of_type(&export, "dcat:DataService")[0]),
+        of_type(&export, "foaf:Agent")
+            .into_iter()
+            .map(path_of)
+            .find(|p| p.starts_with("/organizations/"))
+            .unwrap(),
+        "/databases/1".to_owned(),
+    ];
+    for (n, path) in records.into_iter().enumerate() {
+        documents.push((
+            path.clone(),
+            "application/ld+json",
+            format!("record-{n}.jsonld"),
+            "json-ld",
+        ));
+        documents.push((path, "text/turtle", format!("record-{n}.ttl"), "turtle"));
+    }
+    for (path, accept, file, format) in documents {
+        let (_, body) = get(&app, &path, accept).await;
+        let data = dir.path().join(&file);
         std::fs::write(&data, body).unwrap();
         let out = std::process::Command::new("python3")
             .args([script, shapes, data.to_str().unwrap(), format])

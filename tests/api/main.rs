@@ -16,6 +16,7 @@ mod hardening;
 mod inventory;
 mod lineage;
 mod metrics;
+mod pages;
 mod paging;
 mod properties;
 mod publication;
