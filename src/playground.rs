@@ -64,8 +64,9 @@ pub fn page(introspection: bool) -> Response {
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {{
       fetcher,
-      // The explorer links here with the query of what it shows (`?query=`).
-      query: new URLSearchParams(location.search).get("query") || undefined,
+      // `?edit=QUERY` opens the playground with QUERY in the editor (the explorer links so);
+      // `?query=` would run it instead, as GraphQL over HTTP says.
+      query: new URLSearchParams(location.search).get("edit") || undefined,
       defaultQuery: {query},
       headerEditorEnabled: true,
       shouldPersistHeaders: false,

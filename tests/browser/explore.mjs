@@ -5,11 +5,12 @@
 //
 // 1. /explore?org=000.04.39.H57 draws the labour office's sharing graph: the nodes and edges in
 //    Cytoscape's model are those the API answers (one edge per mode with shares); clicking a
-//    node opens its panel and expanding it adds nodes; unticking a mode hides its edges; the
-//    PNG export is a real image.
+//    node opens its panel (whose GraphiQL link opens the node's query) and expanding it adds
+//    nodes; unticking a mode hides its edges; the PNG export is a real image; a small node
+//    budget gives a notice that the drawing is partial.
 // 2. An item's lineage draws every node and edge `lineage` answers.
 // 3. /explore?…&embed=1 loads inside an <iframe> on the allowed site and is refused on another.
-// 4. Every public page kind renders with its record; a draft dataset is a 404 page.
+// 4. Every public page kind renders with its record; a missing dataset is a 404 page.
 // 5. The dataset page's feedback form sends `submitFeedback`.
 //
 // usage: node explore.mjs http://127.0.0.1:PORT
@@ -122,6 +123,17 @@ try {
   await page.waitForFunction((want) => window.sharegraphExplorer.cy.nodes().length === want, want, { timeout: 10000 });
   console.log(`expanded ${panelTitle}: ${before} -> ${want} nodes`);
 
+  // The panel's GraphiQL link opens the node's query, values filled in.
+  const graphiqlHref = await page.getAttribute("#panel a[target=_blank][href^='/graphql']", "href");
+  const gq = await newPage();
+  await gq.goto(base + graphiqlHref);
+  await gq.waitForSelector(".graphiql-container", { timeout: 20000 });
+  const editor = await gq.evaluate(() => document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.getValue());
+  const farCode = await page.evaluate((id) => window.sharegraphExplorer.cy.getElementById(id).data("code"), far.id);
+  check(editor.includes(`organization(code: "${farCode}")`) && editor.includes("sharingGraph(depth: 2"), `GraphiQL opened with: ${editor}`);
+  await gq.context().close();
+  console.log("the panel's GraphiQL link carries the node's query");
+
   // Untick DEFAULT: its edges are hidden, the others stay.
   m = await model(page);
   const defaults = await page.evaluate(() => window.sharegraphExplorer.cy.edges("[mode = 'DEFAULT']").length);
@@ -147,6 +159,17 @@ try {
   // English labels on a switch.
   await page.click("#lang");
   check((await page.textContent('legend[data-t="modes"]')) === "Sharing modes", "English labels");
+
+  // A node budget too small for the answer: the drawing says it is partial.
+  await page.fill("#budget", "10");
+  await page.fill("#depth", "3");
+  const drawnBefore = await page.evaluate(() => window.sharegraphExplorer.drawn);
+  await page.click("#redraw");
+  await drawn(page, drawnBefore + 1);
+  check(!(await page.isHidden("#notice")), "a truncated answer shows a notice");
+  console.log(`truncated notice: ${await page.textContent("#notice")}`);
+  await page.fill("#budget", "1000");
+  await page.fill("#depth", "2");
 
   // 2. An item's lineage.
   const item = (await gql(`{ dataItems(first: 1, where: { name: { eq: "Thông tin hộ nghèo" } }) { nodes { id } } }`)).dataItems.nodes[0];
@@ -178,6 +201,10 @@ try {
 
   // 4. Public pages: each kind shows its record; a draft is a 404.
   const dataset = (await gql(`{ openDatasets(first: 1, where: { code: { eq: "QUAN-TRAC-NUOC-TA-TRACH" } }) { nodes { id title } } }`)).openDatasets.nodes[0];
+  const others = await gql(`{ dataServices(first: 1, where: { code: { eq: "ND-HONGHEO-API" } }) { nodes { id name } }
+    databases(first: 1, where: { code: { eq: "CSDLQG-DANCU" } }) { nodes { id name } } }`);
+  const service = others.dataServices.nodes[0];
+  const database = others.databases.nodes[0];
   const decode = (id) => Buffer.from(id, "base64url").toString().split(":")[1];
   const datasetPath = `/open-datasets/${decode(dataset.id)}`;
   for (const [path, text] of [
@@ -185,6 +212,8 @@ try {
     ["/organizations/" + decode(far.id), "Đồ thị chia sẻ dữ liệu"],
     [datasetPath, dataset.title],
     ["/dcat/catalog", dataset.title],
+    [`/data-services/${decode(service.id)}`, service.name],
+    [`/databases/${decode(database.id)}`, database.name],
   ]) {
     const p = await newPage();
     const resp = await p.goto(base + path);

@@ -424,7 +424,7 @@
     const links = document.createElement("p");
     const href = pageOf({ id: node.id(), database: node.data("database") });
     if (href) links.append(anchor(href, t("page"), embed), document.createElement("br"));
-    links.append(anchor("/graphql?query=" + encodeURIComponent(queryFor(node)), t("graphiql"), true));
+    links.append(anchor("/graphql?edit=" + encodeURIComponent(queryFor(node)), t("graphiql"), true));
     p.append(links);
     const actions = document.createElement("p");
     const more = button(t("expand"), () => expand(node).catch(failed));
