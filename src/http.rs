@@ -61,7 +61,16 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.max_body_bytes;
     let cors = cors::layer(&state.limits.cors_origins);
-    Router::new()
+    // A page behind each record IRI of the DCAT export, read as the caller like the API.
+    let records = web::RECORD_PAGES
+        .into_iter()
+        .fold(Router::new(), |router, (path, page)| {
+            router.route(
+                path,
+                get(move |s, c, k, p, h| web::record(s, c, k, p, h, page)),
+            )
+        });
+    records
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route(
@@ -72,16 +81,11 @@ pub fn router(state: AppState) -> Router {
             "/reports/implementation.xlsx",
             get(|s, c, q| implementation_report(s, c, q, ReportFormat::Xlsx)),
         )
-        // Pages read as the caller too (the public, for a browser following a link).
         .route("/", get(web::landing))
-        .route("/organizations/{id}", get(web::organization))
-        .route("/open-datasets/{id}", get(web::dataset))
         .route(
             "/open-datasets/{id}/distributions/{format}",
             get(web::distribution),
         )
-        .route("/data-services/{id}", get(web::service))
-        .route("/databases/{id}", get(web::database))
         .route(
             "/dcat/catalog",
             get(|s, c, k, h, q| dcat_catalog(s, c, k, h, q, None)),
@@ -309,23 +313,11 @@ async fn dcat_export(
     };
     match crate::domain::dcat::catalogue(&state.db, &about, params.page.unwrap_or(1)).await {
         Ok(graph) => {
-            let (content_type, body) = match format {
-                Rdf::JsonLd => ("application/ld+json", graph.json_ld().to_string()),
-                Rdf::Turtle => ("text/turtle; charset=utf-8", graph.turtle()),
+            let representation = match format {
+                Rdf::JsonLd => web::Representation::JsonLd,
+                Rdf::Turtle => web::Representation::Turtle,
             };
-            let resp = (
-                [
-                    (header::CONTENT_TYPE, content_type),
-                    (header::VARY, "Accept"),
-                ],
-                (),
-            )
-                .into_response();
-            // The export holds only what anyone may read.
-            let policy = cache::Policy::Public {
-                max_age: state.limits.cache_max_age_secs,
-            };
-            cache::respond(&headers, resp, body.into_bytes(), policy)
+            web::rdf(&state, &headers, &graph, representation)
         }
         Err(err) => domain_failure(err, "DCAT export failed"),
     }

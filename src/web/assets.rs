@@ -14,6 +14,19 @@ pub const GRAPHIQL: &str = "/assets/graphiql-3.8.3";
 pub const CYTOSCAPE: &str = "/assets/cytoscape-3.35.0";
 /// The pages' own files (`ui/`).
 pub const UI: &str = concat!("/assets/ui-", env!("SHAREGRAPH_UI_TAG"));
+/// The scripts and styles of the pages, by their paths.
+pub const FEEDBACK: &str = concat!("/assets/ui-", env!("SHAREGRAPH_UI_TAG"), "/feedback.js");
+pub const EXPLORE_JS: &str = concat!(
+    "/assets/ui-",
+    env!("SHAREGRAPH_UI_TAG"),
+    "/explore/explore.js"
+);
+pub const EXPLORE_CSS: &str = concat!(
+    "/assets/ui-",
+    env!("SHAREGRAPH_UI_TAG"),
+    "/explore/explore.css"
+);
+pub const CYTOSCAPE_JS: &str = "/assets/cytoscape-3.35.0/cytoscape.min.js";
 
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";

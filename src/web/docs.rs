@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::html::{self, Framing, Page, esc};
+use super::html::esc;
 use crate::http::AppState;
 use crate::http::cache;
 
@@ -56,23 +56,10 @@ fn title(text: &str) -> &str {
 }
 
 fn page(state: &AppState, headers: &HeaderMap, title: &str, body: String) -> Response {
-    let document = Page {
-        site: &state.limits.catalog_title,
-        title,
-        body,
-        scripts: &[],
-    }
-    .render();
-    let resp = html::respond(
-        StatusCode::OK,
-        String::new(),
-        &html::policy(Framing::Never),
-        Framing::Never,
-    );
     let policy = cache::Policy::Public {
         max_age: state.limits.cache_max_age_secs,
     };
-    cache::respond(headers, resp, document.into_bytes(), policy)
+    super::page(state, headers, policy, title, body, &[])
 }
 
 /// `GET /docs`: the list of documents.

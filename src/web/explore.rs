@@ -9,8 +9,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::assets::{CYTOSCAPE, UI};
-use super::html::{self, Framing, esc};
+use super::assets::{CYTOSCAPE_JS, EXPLORE_CSS, EXPLORE_JS};
+use super::html::{self, Framing, Page};
 use crate::http::AppState;
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -26,34 +26,13 @@ pub async fn explore(State(state): State<AppState>, Query(params): Query<Params>
     } else {
         Framing::Never
     };
-    let labels = esc(&super::labels::json().to_string());
-    let site = esc(&state.limits.catalog_title);
-    let chrome = if embed {
-        String::new()
-    } else {
-        format!(
-            r#"<header class="site"><a class="home" href="/">{site}</a><nav><a href="/explore" data-t="explorer">Khám phá đồ thị</a> <a href="/dcat/catalog" data-t="catalogue">Danh mục dữ liệu mở</a> <a href="/graphql">GraphiQL</a></nav></header>"#
-        )
-    };
     let missing = if super::assets::is_bundled() {
         ""
     } else {
         r#"<p class="notice">Trình khám phá cần Cytoscape.js, chưa được đóng gói khi biên dịch máy chủ này (không tải được từ npm). Hãy biên dịch lại khi có mạng.</p>"#
     };
-    let page = format!(
-        r#"<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Khám phá đồ thị chia sẻ · {site}</title>
-<link rel="stylesheet" href="{UI}/site.css">
-<link rel="stylesheet" href="{UI}/explore/explore.css">
-</head>
-<body class="explore{embed_class}" data-labels="{labels}">
-{chrome}
-{missing}
+    let body = format!(
+        r#"{missing}
 <div class="explorer">
 <aside class="controls">
 <form id="search" role="search"><input name="q" type="search" data-t-placeholder="searchHint" placeholder="Tìm cơ quan, cơ sở dữ liệu, dữ liệu…" aria-label="search"> <button type="submit" data-t="search">Tìm</button></form>
@@ -80,13 +59,17 @@ pub async fn explore(State(state): State<AppState>, Query(params): Query<Params>
 <p id="legend"></p>
 </section>
 <aside id="panel" hidden></aside>
-</div>
-<script src="{CYTOSCAPE}/cytoscape.min.js"></script>
-<script src="{UI}/explore/explore.js"></script>
-</body>
-</html>
-"#,
-        embed_class = if embed { " embed" } else { "" },
+</div>"#
     );
+    let labels = super::labels::json().to_string();
+    let page = Page::new(&state.limits.catalog_title, "Khám phá đồ thị chia sẻ", body)
+        .styles(&[EXPLORE_CSS])
+        .scripts(&[CYTOSCAPE_JS, EXPLORE_JS])
+        .body(
+            if embed { "explore embed" } else { "explore" },
+            Some(("labels", &labels)),
+        )
+        .bare(embed)
+        .render();
     html::respond(StatusCode::OK, page, &html::policy(framing), framing)
 }

@@ -51,21 +51,85 @@ pub enum Framing<'a> {
     By(&'a str),
 }
 
-/// One page of the site: its title, its content, and the page scripts it loads from `ui/`.
+/// One page of the site: its title and content, with the site's header and footer unless
+/// `bare` (the embedded explorer), and the scripts and extra style sheets it loads (paths on
+/// this server).
 pub struct Page<'a> {
-    pub site: &'a str,
-    pub title: &'a str,
-    pub body: String,
-    pub scripts: &'a [&'a str],
+    site: &'a str,
+    title: &'a str,
+    body: String,
+    scripts: &'a [&'a str],
+    styles: &'a [&'a str],
+    class: &'a str,
+    data: String,
+    bare: bool,
 }
 
-impl Page<'_> {
-    /// The whole document, with the site's header and footer.
-    pub fn render(&self) -> String {
-        let mut scripts = String::new();
-        for s in self.scripts {
-            let _ = write!(scripts, r#"<script src="{UI}/{s}" defer></script>"#);
+impl<'a> Page<'a> {
+    pub fn new(site: &'a str, title: &'a str, body: String) -> Self {
+        Self {
+            site,
+            title,
+            body,
+            scripts: &[],
+            styles: &[],
+            class: "",
+            data: String::new(),
+            bare: false,
         }
+    }
+
+    pub fn scripts(mut self, scripts: &'a [&'a str]) -> Self {
+        self.scripts = scripts;
+        self
+    }
+
+    pub fn styles(mut self, styles: &'a [&'a str]) -> Self {
+        self.styles = styles;
+        self
+    }
+
+    /// The body's class, and a `data-` attribute (name, unescaped value) for its scripts.
+    pub fn body(mut self, class: &'a str, data: Option<(&str, &str)>) -> Self {
+        self.class = class;
+        if let Some((name, value)) = data {
+            self.data = format!(r#" data-{name}="{}""#, esc(value));
+        }
+        self
+    }
+
+    /// Without the site's header and footer.
+    pub fn bare(mut self, bare: bool) -> Self {
+        self.bare = bare;
+        self
+    }
+
+    /// The whole document.
+    pub fn render(&self) -> String {
+        let mut head = String::new();
+        for s in self.styles {
+            let _ = write!(head, "\n<link rel=\"stylesheet\" href=\"{s}\">");
+        }
+        for s in self.scripts {
+            let _ = write!(head, "\n<script src=\"{s}\" defer></script>");
+        }
+        let site = esc(self.site);
+        let (header, footer) = if self.bare {
+            (String::new(), "")
+        } else {
+            (
+                format!(
+                    r#"<header class="site"><a class="home" href="/">{site}</a>
+<nav><a href="/explore">Khám phá đồ thị</a> <a href="/dcat/catalog">Danh mục dữ liệu mở</a> <a href="/graphql">GraphiQL</a> <a href="/docs">Tài liệu</a></nav></header>"#
+                ),
+                r#"<footer class="site">Danh mục chia sẻ dữ liệu theo Nghị định 47/2020/NĐ-CP · <a href="/dcat/catalog.jsonld">DCAT-AP (JSON-LD)</a> · <a href="/dcat/catalog.ttl">Turtle</a></footer>"#,
+            )
+        };
+        let class = if self.class.is_empty() {
+            String::new()
+        } else {
+            format!(r#" class="{}""#, esc(self.class))
+        };
         format!(
             r#"<!doctype html>
 <html lang="vi">
@@ -74,21 +138,17 @@ impl Page<'_> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>{title} · {site}</title>
-<link rel="stylesheet" href="{UI}/site.css">
-{scripts}
+<link rel="stylesheet" href="{UI}/site.css">{head}
 </head>
-<body>
-<header class="site"><a class="home" href="/">{site}</a>
-<nav><a href="/explore">Khám phá đồ thị</a> <a href="/dcat/catalog">Danh mục dữ liệu mở</a> <a href="/graphql">GraphiQL</a></nav></header>
-<main>
+<body{class}{data}>
+{header}
 {body}
-</main>
-<footer class="site">Danh mục chia sẻ dữ liệu theo Nghị định 47/2020/NĐ-CP · <a href="/dcat/catalog.jsonld">DCAT-AP (JSON-LD)</a> · <a href="/dcat/catalog.ttl">Turtle</a></footer>
+{footer}
 </body>
 </html>
 "#,
             title = esc(self.title),
-            site = esc(self.site),
+            data = self.data,
             body = self.body,
         )
     }

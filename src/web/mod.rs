@@ -15,15 +15,16 @@ pub mod labels;
 mod pages;
 
 use async_graphql::{Executor, Request, Variables};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::access::Caller;
 use crate::access::rate_limit::Key;
-use crate::http::AppState;
+use crate::domain::dcat::Graph;
+use crate::http::{AppState, cache};
 
 pub use explore::explore;
-pub use pages::{catalogue_page, database, dataset, distribution, landing, organization, service};
+pub use pages::{RECORD_PAGES, catalogue_page, distribution, landing, record};
 
 /// Why a page could not be shown.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +108,60 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     })
 }
 
+/// A page of the site with `body` as its main content: never framed, sent with its validator
+/// and kept by caches as `policy` allows.
+pub(crate) fn page(
+    state: &AppState,
+    headers: &HeaderMap,
+    policy: cache::Policy,
+    title: &str,
+    body: String,
+    scripts: &[&str],
+) -> Response {
+    let document = html::Page::new(
+        &state.limits.catalog_title,
+        title,
+        format!("<main>\n{body}\n</main>"),
+    )
+    .scripts(scripts)
+    .render();
+    let mut resp = html::respond(
+        StatusCode::OK,
+        String::new(),
+        &html::policy(html::Framing::Never),
+        html::Framing::Never,
+    );
+    resp.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    cache::respond(headers, resp, document.into_bytes(), policy)
+}
+
+/// A DCAT description in the representation asked for (JSON-LD unless Turtle). It holds only
+/// the public catalogue, so caches may keep it whoever asked.
+pub(crate) fn rdf(
+    state: &AppState,
+    headers: &HeaderMap,
+    graph: &Graph,
+    representation: Representation,
+) -> Response {
+    let (content_type, body) = match representation {
+        Representation::Turtle => ("text/turtle; charset=utf-8", graph.turtle()),
+        _ => ("application/ld+json", graph.json_ld().to_string()),
+    };
+    let resp = (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::VARY, "Accept"),
+        ],
+        (),
+    )
+        .into_response();
+    let policy = cache::Policy::Public {
+        max_age: state.limits.cache_max_age_secs,
+    };
+    cache::respond(headers, resp, body.into_bytes(), policy)
+}
+
 /// A failed page as an HTML page (browsers) or plain text (RDF clients).
 fn failure(state: &AppState, error: &Error, representation: Representation) -> Response {
     let (status, title, text) = match error {
@@ -124,12 +179,16 @@ fn failure(state: &AppState, error: &Error, representation: Representation) -> R
     if representation != Representation::Html {
         return (status, text).into_response();
     }
-    let page = html::Page {
-        site: &state.limits.catalog_title,
-        title,
-        body: format!("<h1>{}</h1><p>{}</p>", html::esc(title), html::esc(text)),
-        scripts: &[],
-    };
-    let policy = html::policy(html::Framing::Never);
-    html::respond(status, page.render(), &policy, html::Framing::Never)
+    let body = format!(
+        "<main><h1>{}</h1><p>{}</p></main>",
+        html::esc(title),
+        html::esc(text)
+    );
+    let document = html::Page::new(&state.limits.catalog_title, title, body).render();
+    html::respond(
+        status,
+        document,
+        &html::policy(html::Framing::Never),
+        html::Framing::Never,
+    )
 }

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::html::{self, Framing, Page, esc, query_value};
+use super::html::{esc, query_value, thousands};
 use super::labels::vi;
 use super::{Error, Reader, Representation, failure};
 use crate::access::Caller;
@@ -113,8 +113,8 @@ fn modes(item: &Value) -> String {
 }
 
 /// What a record page is: how to describe it in RDF, and how to read and write it in HTML.
-struct RecordPage {
-    record: Record,
+pub struct RecordPage {
+    record: fn(i64) -> Record,
     kind: Kind,
     /// The query; `$id` is the record's global id and the answer's `record` its object.
     query: &'static str,
@@ -123,47 +123,37 @@ struct RecordPage {
     scripts: &'static [&'static str],
 }
 
-async fn record_page(
-    state: AppState,
-    caller: Caller,
-    client: Key,
+/// The record pages, by the paths the DCAT export's IRIs have.
+pub const RECORD_PAGES: [(&str, &RecordPage); 4] = [
+    ("/organizations/{id}", &ORGANIZATION),
+    ("/open-datasets/{id}", &DATASET),
+    ("/data-services/{id}", &SERVICE),
+    ("/databases/{id}", &DATABASE),
+];
+
+/// `GET /organizations/{id}` and the other record pages, as `page` says.
+pub async fn record(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Extension(client): Extension<Key>,
+    Path(id): Path<String>,
     headers: HeaderMap,
-    id: String,
-    page: RecordPage,
+    page: &'static RecordPage,
 ) -> Response {
     let representation = Representation::of(&headers);
     let Ok(n) = id.parse::<i64>() else {
         return failure(&state, &Error::NotFound, representation);
     };
-    let policy =
-        cache::Policy::for_caller(caller.member.is_some(), state.limits.cache_max_age_secs);
     if representation != Representation::Html {
         let base = super::base_url(&state, &headers);
-        let graph = match dcat::record(&state.db, &base, page.record).await {
-            Ok(Some(graph)) => graph,
-            Ok(None) => return failure(&state, &Error::NotFound, representation),
+        return match dcat::record(&state.db, &base, (page.record)(n)).await {
+            Ok(Some(graph)) => super::rdf(&state, &headers, &graph, representation),
+            Ok(None) => failure(&state, &Error::NotFound, representation),
             Err(err) => {
                 tracing::error!(error = ?err, "a record's description failed");
-                return failure(&state, &Error::Internal, representation);
+                failure(&state, &Error::Internal, representation)
             }
         };
-        let (content_type, body) = match representation {
-            Representation::Turtle => ("text/turtle; charset=utf-8", graph.turtle()),
-            _ => ("application/ld+json", graph.json_ld().to_string()),
-        };
-        let resp = (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::VARY, "Accept"),
-            ],
-            (),
-        )
-            .into_response();
-        // The description holds only the public catalogue.
-        let policy = cache::Policy::Public {
-            max_age: state.limits.cache_max_age_secs,
-        };
-        return cache::respond(&headers, resp, body.into_bytes(), policy);
     }
     let reader = Reader {
         state: &state,
@@ -179,26 +169,12 @@ async fn record_page(
         Err(err) => return failure(&state, &err, representation),
     };
     let (title, body) = (page.write)(&object);
-    let document = Page {
-        site: &state.limits.catalog_title,
-        title: &title,
-        body,
-        scripts: page.scripts,
-    }
-    .render();
-    let framing = Framing::Never;
-    let mut resp = html::respond(
-        axum::http::StatusCode::OK,
-        String::new(),
-        &html::policy(framing),
-        framing,
-    );
-    resp.headers_mut()
-        .insert(header::VARY, axum::http::HeaderValue::from_static("Accept"));
-    cache::respond(&headers, resp, document.into_bytes(), policy)
+    let policy =
+        cache::Policy::for_caller(caller.member.is_some(), state.limits.cache_max_age_secs);
+    super::page(&state, &headers, policy, &title, body, page.scripts)
 }
 
-const ORGANIZATION: &str = r#"query PageOrganization($id: ID!, $first: Int!) {
+const ORGANIZATION_QUERY: &str = r#"query PageOrganization($id: ID!, $first: Int!) {
   record: organization(id: $id) {
     id code name shortName level address phone email website description
     parent { id name }
@@ -274,25 +250,15 @@ fn write_organization(o: &Value) -> (String, String) {
     (name, body)
 }
 
-pub async fn organization(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Extension(client): Extension<Key>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let record = Record::Organization(id.parse().unwrap_or(0));
-    let page = RecordPage {
-        record,
-        kind: Kind::Organization,
-        query: ORGANIZATION,
-        write: write_organization,
-        scripts: &[],
-    };
-    record_page(state, caller, client, headers, id, page).await
-}
+const ORGANIZATION: RecordPage = RecordPage {
+    record: Record::Organization,
+    kind: Kind::Organization,
+    query: ORGANIZATION_QUERY,
+    write: write_organization,
+    scripts: &[],
+};
 
-const DATASET: &str = r#"query PageOpenDataset($id: ID!, $first: Int!) {
+const DATASET_QUERY: &str = r#"query PageOpenDataset($id: ID!, $first: Int!) {
   record: openDataset(id: $id) {
     id code title description licence updateFrequency publishedOn refreshedOn formats downloadUrl
     organization { id code name }
@@ -383,22 +349,13 @@ fn write_dataset(d: &Value) -> (String, String) {
     (title, body)
 }
 
-pub async fn dataset(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Extension(client): Extension<Key>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let page = RecordPage {
-        record: Record::OpenDataset(id.parse().unwrap_or(0)),
-        kind: Kind::OpenDataset,
-        query: DATASET,
-        write: write_dataset,
-        scripts: &["feedback.js"],
-    };
-    record_page(state, caller, client, headers, id, page).await
-}
+const DATASET: RecordPage = RecordPage {
+    record: Record::OpenDataset,
+    kind: Kind::OpenDataset,
+    query: DATASET_QUERY,
+    write: write_dataset,
+    scripts: &[super::assets::FEEDBACK],
+};
 
 /// A distribution's IRI: its dataset's page, at the format.
 pub async fn distribution(Path((id, format)): Path<(String, String)>) -> Response {
@@ -410,7 +367,7 @@ pub async fn distribution(Path((id, format)): Path<(String, String)>) -> Respons
         .into_response()
 }
 
-const SERVICE: &str = r#"query PageDataService($id: ID!, $first: Int!) {
+const SERVICE_QUERY: &str = r#"query PageDataService($id: ID!, $first: Int!) {
   record: dataService(id: $id) {
     id code name description status endpoint method platform protocol standard serviceVersion
     inputDescription outputDescription conditionsOfUse availability publishedOn
@@ -461,24 +418,15 @@ fn write_service(s: &Value) -> (String, String) {
     (name, body)
 }
 
-pub async fn service(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Extension(client): Extension<Key>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let page = RecordPage {
-        record: Record::DataService(id.parse().unwrap_or(0)),
-        kind: Kind::DataService,
-        query: SERVICE,
-        write: write_service,
-        scripts: &[],
-    };
-    record_page(state, caller, client, headers, id, page).await
-}
+const SERVICE: RecordPage = RecordPage {
+    record: Record::DataService,
+    kind: Kind::DataService,
+    query: SERVICE_QUERY,
+    write: write_service,
+    scripts: &[],
+};
 
-const DATABASE: &str = r#"query PageDatabase($id: ID!, $first: Int!) {
+const DATABASE_QUERY: &str = r#"query PageDatabase($id: ID!, $first: Int!) {
   record: database(id: $id) {
     id code name kind status purpose scope content collectionMethod dataSources updateFrequency
     legalBasis usageRules
@@ -528,22 +476,13 @@ fn write_database(d: &Value) -> (String, String) {
     (name, body)
 }
 
-pub async fn database(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Extension(client): Extension<Key>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let page = RecordPage {
-        record: Record::Database(id.parse().unwrap_or(0)),
-        kind: Kind::Database,
-        query: DATABASE,
-        write: write_database,
-        scripts: &[],
-    };
-    record_page(state, caller, client, headers, id, page).await
-}
+const DATABASE: RecordPage = RecordPage {
+    record: Record::Database,
+    kind: Kind::Database,
+    query: DATABASE_QUERY,
+    write: write_database,
+    scripts: &[],
+};
 
 const LANDING: &str = r#"query PageLanding {
   organizations(first: 0) { totalCount }
@@ -590,7 +529,7 @@ pub async fn landing(
         let _ = write!(
             body,
             "<li><strong>{}</strong> {label}</li>",
-            html::thousands(count(key))
+            thousands(count(key))
         );
     }
     body += r#"</ul>
@@ -600,22 +539,9 @@ pub async fn landing(
 <li><a href="/graphql">GraphiQL</a>: truy vấn API GraphQL, với tài liệu của lược đồ.</li>
 <li><a href="/docs">Tài liệu</a>: cách dùng API, bảo mật, vận hành.</li>
 </ul></section>"#;
-    let document = Page {
-        site: &state.limits.catalog_title,
-        title: "Trang chủ",
-        body,
-        scripts: &[],
-    }
-    .render();
     let policy =
         cache::Policy::for_caller(caller.member.is_some(), state.limits.cache_max_age_secs);
-    let resp = html::respond(
-        axum::http::StatusCode::OK,
-        String::new(),
-        &html::policy(Framing::Never),
-        Framing::Never,
-    );
-    cache::respond(&headers, resp, document.into_bytes(), policy)
+    super::page(&state, &headers, policy, "Trang chủ", body, &[])
 }
 
 const CATALOGUE: &str = r#"query PageCatalogue($first: Int!) {
@@ -659,22 +585,7 @@ pub async fn catalogue_page(
         &data["dataServices"],
         |s| format!("{} · {}", link(s, "name"), link(&s["provider"], "name")),
     );
-    let document = Page {
-        site: &state.limits.catalog_title,
-        title: "Danh mục dữ liệu mở",
-        body,
-        scripts: &[],
-    }
-    .render();
     let policy =
         cache::Policy::for_caller(caller.member.is_some(), state.limits.cache_max_age_secs);
-    let mut resp = html::respond(
-        axum::http::StatusCode::OK,
-        String::new(),
-        &html::policy(Framing::Never),
-        Framing::Never,
-    );
-    resp.headers_mut()
-        .insert(header::VARY, axum::http::HeaderValue::from_static("Accept"));
-    cache::respond(headers, resp, document.into_bytes(), policy)
+    super::page(state, headers, policy, "Danh mục dữ liệu mở", body, &[])
 }
