@@ -94,7 +94,7 @@ async fn main() {
             let table =
                 sheet::read(bytes, format, sheet::Limits::rows(usize::MAX)).expect("readable");
             let read = started.elapsed();
-            let done = inventory::import(&db, &system, &table)
+            let done = inventory::import(&db, &system, &table, false)
                 .await
                 .expect("import");
             println!(

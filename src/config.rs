@@ -41,6 +41,10 @@ pub enum Command {
     Import {
         /// The file; its extension (.csv, .xlsx) gives its format.
         file: std::path::PathBuf,
+        /// Check everything and print what would be created, updated (with the changed
+        /// columns) and left unchanged, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write the catalogue inventory in the shape `import` reads (CSV or XLSX by extension).
     Export {
@@ -142,6 +146,9 @@ pub struct Config {
     /// Log line format.
     #[arg(long, env = "SHAREGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+    /// Log at `--log` for commands other than `serve` too (they log only warnings otherwise).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     /// Apply pending migrations when the server starts. `false` (or `--no-migrate`) for
     /// deployments that migrate in a separate step (`sharegraph migrate`); the server then
     /// refuses to start while any migration is pending.

@@ -14,12 +14,24 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init(&cli.config.log, cli.config.log_format);
+    // The server logs at SHAREGRAPH_LOG; a one-off command (import, token, ...) says only what
+    // went wrong, unless asked for more with --verbose.
+    let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
+    let filter = if serving || cli.config.verbose {
+        cli.config.log.as_str()
+    } else {
+        "warn"
+    };
+    telemetry::init(filter, cli.config.log_format);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!(error = %err, "sharegraph failed");
-            eprintln!("error: {err}");
+            // One line: the server's in its log format, a command's as plain text.
+            if serving {
+                tracing::error!(error = %err, "sharegraph failed");
+            } else {
+                eprintln!("error: {err}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -118,7 +130,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             sharegraph::store::backup::sqlite(&db, &file).await?;
             println!("backed up to {}", file.display());
         }
-        Command::Import { file } => {
+        Command::Import { file, dry_run } => {
             use domain::inventory;
             use domain::sheet;
             let format = sheet::format_of(&file).ok_or("the file must end in .csv or .xlsx")?;
@@ -128,10 +140,43 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let limits = sheet::Limits::rows(config.limits.import_max_rows);
             let result = async {
                 let table = sheet::read(&bytes, format, limits)?;
-                inventory::import(&db, &sharegraph::access::Caller::system(), &table).await
+                inventory::import(&db, &sharegraph::access::Caller::system(), &table, dry_run).await
             }
             .await;
             match result {
+                Ok(done) if done.dry_run => {
+                    use inventory::{Action, Entity};
+                    for c in done
+                        .changes
+                        .iter()
+                        .filter(|c| c.action != Action::Unchanged)
+                    {
+                        let what = match c.entity {
+                            Entity::Database => "database",
+                            Entity::Item => "item",
+                        };
+                        match c.action {
+                            Action::Created => {
+                                println!("line {}: {what} {} would be created", c.line, c.code)
+                            }
+                            _ => println!(
+                                "line {}: {what} {} would be updated ({})",
+                                c.line,
+                                c.code,
+                                c.columns.join(", ")
+                            ),
+                        }
+                    }
+                    println!(
+                        "dry run of {} rows, nothing written: {} databases would be created, {} updated; {} items created, {} updated, {} unchanged",
+                        done.rows,
+                        done.databases_created,
+                        done.databases_updated,
+                        done.items_created,
+                        done.items_updated,
+                        done.items_unchanged
+                    )
+                }
                 Ok(done) => println!(
                     "imported {} rows in {:.1} s: {} databases created, {} updated; {} items created, {} updated, {} unchanged",
                     done.rows,
@@ -192,7 +237,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Migrate => {
             app::open_database(&config).await?;
-            tracing::info!("migrations applied");
+            println!("migrations applied");
         }
         Command::Serve { demo } => {
             let db = app::open_database_for_serving(&config).await?;

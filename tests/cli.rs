@@ -49,6 +49,33 @@ async fn tokens_and_audit_verify_from_the_command_line() {
     );
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("000.00.31.H57"));
+    // A command says what went wrong in one line, without the server's logs.
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    // Migrating a new file logs at INFO, yet a command shows none of it...
+    let quiet = run(
+        &format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("quiet.db").display()
+        ),
+        &["migrate", "--log", "info"],
+    );
+    assert_eq!(text(&quiet.stdout).trim(), "migrations applied");
+    assert!(text(&quiet.stderr).is_empty(), "{}", text(&quiet.stderr));
+    // ...unless asked for.
+    let verbose = run(
+        &format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("verbose.db").display()
+        ),
+        &["migrate", "--verbose", "--log", "info"],
+    );
+    assert!(
+        text(&verbose.stderr).contains("INFO"),
+        "{}",
+        text(&verbose.stderr)
+    );
 
     // Load the demo (through the server's own write path) so the log has entries.
     let db = sea_orm::Database::connect(&url).await.unwrap();
@@ -60,8 +87,9 @@ async fn tokens_and_audit_verify_from_the_command_line() {
             "create",
             "--role",
             "steward",
+            // Agency codes are found in any case.
             "--org",
-            "000.01.39.H57",
+            "000.03.39.h57",
             "--name",
             "Phòng TN&MT Nam Đông",
         ],
@@ -108,7 +136,7 @@ async fn tokens_and_audit_verify_from_the_command_line() {
         .map(|l| l.split('\t').collect())
         .collect();
     // Organizations by code, with their scope.
-    assert_eq!(&rows[1][2..4], ["000.01.39.H57", "organization"]);
+    assert_eq!(&rows[1][2..4], ["000.03.39.H57", "organization"]);
     assert_eq!(&rows[2][2..4], ["000.00.39.H57", "subtree"]);
     assert_eq!(&rows[0][2..4], ["-", "-"]);
     assert!(!listing.contains(&admin), "tokens are never listed");
@@ -421,6 +449,36 @@ fn inventory_export_and_import_round_trip_from_the_command_line() {
     }
     writer.flush().unwrap();
     drop(writer);
+    // A dry run first: what would change, line by line, and nothing written.
+    let out = run(&url, &["import", change.to_str().unwrap(), "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "line 2: item {}/{renamed_code} would be updated (item_name)",
+            &first[header.iter().position(|c| c == "database_code").unwrap()]
+        )),
+        "{said}"
+    );
+    assert!(said.contains("/HO-SO-MOI would be created"), "{said}");
+    assert!(
+        said.contains(
+            "nothing written: 0 databases would be created, 0 updated; 1 items created, 1 updated"
+        ),
+        "{said}"
+    );
+    let unchanged = dir.path().join("chua-sua.csv");
+    let out = run(
+        &url,
+        &[
+            "export",
+            unchanged.to_str().unwrap(),
+            "--org",
+            "000.04.39.H57",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&unchanged).unwrap(), csv);
     let out = run(&url, &["import", change.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(

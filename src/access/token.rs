@@ -60,7 +60,8 @@ pub async fn create(
     let organization = match org_code {
         Some(code) => Some(
             organization::Entity::find()
-                .filter(organization::Column::Code.eq(code))
+                // Agency codes are capitals and digits: `000.04.39.h57` is `000.04.39.H57`.
+                .filter(organization::Column::Code.eq(code.trim().to_ascii_uppercase()))
                 .one(db)
                 .await?
                 .ok_or_else(|| Error::bad_input("org", format!("no organization has code {code}")))?

@@ -33,6 +33,7 @@ pub mod sql;
 pub mod statistics;
 pub mod text;
 pub mod usage;
+pub mod vocabulary;
 pub mod write;
 
 use std::future::Future;

@@ -250,13 +250,14 @@ async fn refuse_cycle(txn: &DatabaseTransaction, id: i64, parent: &Model) -> Res
     ))
 }
 
-/// The organization with this code (every caller may read organizations).
+/// The organization with this code, in any case (agency codes are capitals and digits;
+/// every caller may read organizations).
 pub async fn by_code(
     db: &impl sea_orm::ConnectionTrait,
     code: &str,
 ) -> Result<Option<entity::organization::Model>> {
     Ok(entity::organization::Entity::find()
-        .filter(entity::organization::Column::Code.eq(code.trim()))
+        .filter(entity::organization::Column::Code.eq(code.trim().to_ascii_uppercase()))
         .one(db)
         .await?)
 }

@@ -178,24 +178,62 @@ impl Builder {
 
 fn read_csv(bytes: &[u8], table: &mut Builder) -> Result<()> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let lines = Lines::of(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
     // One record buffer for the whole file: rows are copied into their compact form.
     let mut record = csv::StringRecord::new();
-    let mut i = 0;
     loop {
-        i += 1;
         let more = reader.read_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(i, |p| p.line() as usize);
+            let line = e.position().map_or(1, |p| lines.at(p.byte() as usize));
             unreadable(line, format!("not readable as CSV: {e}"))
         })?;
         if !more {
             return Ok(());
         }
-        let line = record.position().map_or(i, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(1, |p| lines.of_record(bytes, p.byte() as usize));
         table.add(Record::new(line, record.iter()))?;
+    }
+}
+
+/// Where the lines of a file start, counting `\r\n`, `\r` and `\n` each as one line break, as
+/// an editor or Excel numbers them. The csv crate's own line count is off for `\r\n` files
+/// (what Excel writes) and after blank lines, so a record's line is found from its byte offset.
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn of(bytes: &[u8]) -> Self {
+        let mut starts = vec![0];
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+        }
+        Self { starts }
+    }
+
+    /// The line (from 1) holding byte `offset`.
+    fn at(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).max(1)
+    }
+
+    /// The line a record starts on, given where the reader was when it began: past the blank
+    /// lines the reader skipped on its way (a record never starts with a line break).
+    fn of_record(&self, bytes: &[u8], offset: usize) -> usize {
+        let skipped = bytes.get(offset..).map_or(0, |rest| {
+            rest.iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count()
+        });
+        self.at(offset + skipped)
     }
 }
 
@@ -362,6 +400,52 @@ mod tests {
             Err(Error::LimitExceeded(message)) => message,
             other => panic!("expected LIMIT_EXCEEDED, got {other:?}"),
         }
+    }
+
+    /// However the file was saved, a row's line is the line an editor shows it on.
+    #[test]
+    fn csv_rows_have_their_editors_line_numbers_whatever_the_line_endings() {
+        let expected: Vec<(usize, Vec<String>)> = [
+            (2, ["000.03.39.H57", "Đất đai"]),
+            (4, ["000.03.39.H57", "Khoáng sản\nvà nước"]),
+            (6, ["000.03.39.H57", "Môi trường"]),
+        ]
+        .into_iter()
+        .map(|(line, cells)| (line, cells.map(str::to_owned).to_vec()))
+        .collect();
+        // A header, a row, a blank line, a row whose quoted cell spans two lines, a row.
+        let lf = "org,name\n000.03.39.H57,Đất đai\n\n000.03.39.H57,\"Khoáng sản\nvà nước\"\n000.03.39.H57,Môi trường\n";
+        let files = [
+            ("LF", lf.to_owned()),
+            ("CRLF", lf.replace('\n', "\r\n")),
+            ("CR", lf.replace('\n', "\r")),
+            (
+                "BOM and CRLF",
+                format!("\u{feff}{}", lf.replace('\n', "\r\n")),
+            ),
+            ("no final line break", lf.trim_end().to_owned()),
+        ];
+        for (name, text) in files {
+            let table = read(text.as_bytes(), Format::Csv, Limits::rows(10)).unwrap();
+            // A cell spanning lines keeps the line break it was saved with.
+            let got: Vec<(usize, Vec<String>)> = rows(&table)
+                .into_iter()
+                .map(|(line, cells)| {
+                    let cells = cells
+                        .iter()
+                        .map(|c| c.replace("\r\n", "\n").replace('\r', "\n"))
+                        .collect();
+                    (line, cells)
+                })
+                .collect();
+            assert_eq!(got, expected, "{name}");
+            assert_eq!(table.header, ["org", "name"], "{name}");
+        }
+        // Several blank lines, before the first row too, in a CRLF file.
+        let gaps = "org,name\r\n\r\n\r\n000.03.39.H57,a\r\n\r\n000.03.39.H57,b\r\n";
+        let table = read(gaps.as_bytes(), Format::Csv, Limits::rows(10)).unwrap();
+        let lines: Vec<usize> = rows(&table).iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [4, 6]);
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub struct ImportInventoryInput {
     pub content: String,
 }
 
-/// What an import changed.
+/// What an import changed, or with `dryRun` would change.
 #[derive(SimpleObject)]
 pub struct ImportInventoryPayload {
     pub rows: u64,
@@ -31,6 +31,44 @@ pub struct ImportInventoryPayload {
     pub items_created: u64,
     pub items_updated: u64,
     pub items_unchanged: u64,
+    /// Nothing was written: every check ran, then the import was rolled back.
+    pub dry_run: bool,
+    /// Each database and item of the file, in the file's order, with what the import does to
+    /// it.
+    pub changes: Vec<InventoryChange>,
+}
+
+/// What an import does to one database or data item of the file.
+#[derive(SimpleObject)]
+pub struct InventoryChange {
+    /// The row that gives it (a database's first row).
+    pub line: u64,
+    pub entity: InventoryEntity,
+    /// The database's code, or the item's as `DATABASE_CODE/ITEM_CODE`.
+    pub code: String,
+    pub action: ChangeAction,
+    /// For `UPDATED`: the columns whose values differ from what is stored.
+    pub columns: Vec<String>,
+}
+
+/// What a row of an inventory describes.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum InventoryEntity {
+    /// A database (cơ sở dữ liệu).
+    Database,
+    /// A data item (dữ liệu).
+    DataItem,
+}
+
+/// What an import does to a database or item.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeAction {
+    /// Not in the catalogue yet: created (tạo mới).
+    Created,
+    /// In the catalogue with other values: updated (cập nhật).
+    Updated,
+    /// In the catalogue as the file gives it: left alone (không thay đổi).
+    Unchanged,
 }
 
 /// An inventory file.
@@ -98,11 +136,13 @@ impl InventoryMutation {
     /// Loads a catalogue inventory all or nothing (admins, or stewards for their own
     /// organization's rows). On any bad row the error is `BAD_USER_INPUT` with
     /// `extensions.rowErrors` (`line`, `column`, `reason` for each, the first 1,000) and
-    /// nothing is changed.
+    /// nothing is changed. With `dryRun`, every check runs and nothing is written: the answer
+    /// says what would be created, updated (and in which columns) and left unchanged.
     async fn import_inventory(
         &self,
         ctx: &Context<'_>,
         input: ImportInventoryInput,
+        #[graphql(default = false)] dry_run: bool,
     ) -> Result<ImportInventoryPayload> {
         let bytes = match input.format {
             InventoryFormat::Csv => input.content.into_bytes(),
@@ -121,6 +161,7 @@ impl InventoryMutation {
             ctx.data_unchecked::<DatabaseConnection>(),
             ctx.data_unchecked::<Caller>(),
             &table,
+            dry_run,
         )
         .await?;
         Ok(ImportInventoryPayload {
@@ -130,6 +171,25 @@ impl InventoryMutation {
             items_created: done.items_created as u64,
             items_updated: done.items_updated as u64,
             items_unchanged: done.items_unchanged as u64,
+            dry_run: done.dry_run,
+            changes: done
+                .changes
+                .into_iter()
+                .map(|c| InventoryChange {
+                    line: c.line as u64,
+                    entity: match c.entity {
+                        rules::Entity::Database => InventoryEntity::Database,
+                        rules::Entity::Item => InventoryEntity::DataItem,
+                    },
+                    code: c.code,
+                    action: match c.action {
+                        rules::Action::Created => ChangeAction::Created,
+                        rules::Action::Updated => ChangeAction::Updated,
+                        rules::Action::Unchanged => ChangeAction::Unchanged,
+                    },
+                    columns: c.columns,
+                })
+                .collect(),
         })
     }
 }

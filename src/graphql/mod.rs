@@ -35,6 +35,7 @@ pub mod sharing_request;
 pub mod statistics;
 pub mod usage;
 pub mod viewer;
+pub mod vocabulary;
 
 use std::sync::Arc;
 
@@ -71,6 +72,7 @@ pub struct Query(
     report::ReportQuery,
     inventory::InventoryQuery,
     search::SearchQuery,
+    vocabulary::VocabularyQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -1,7 +1,8 @@
 //! Pieces every type's mutations and lookups share.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
-use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter, QuerySelect};
 
 use super::connection::by_id;
 use super::ids::{self, Kind};
@@ -112,11 +113,33 @@ impl Lookup {
             Self::Id(id) => by_id::<E>(ctx, id).await,
             Self::Code(code) => {
                 let db = ctx.data_unchecked::<DatabaseConnection>();
-                Ok(E::find()
-                    .filter(code_column.eq(code))
-                    .filter(E::visible_to(ctx.data_unchecked::<Caller>()))
+                let visible = E::visible_to(ctx.data_unchecked::<Caller>());
+                // The exact code first (by its index), then ignoring case: codes are typed by
+                // people, and `000.04.39.h57` means `000.04.39.H57`.
+                if let Some(found) = E::find()
+                    .filter(code_column.eq(&code))
+                    .filter(visible.clone())
                     .one(db)
-                    .await?)
+                    .await?
+                {
+                    return Ok(Some(found));
+                }
+                let mut found = E::find()
+                    .filter(
+                        Expr::expr(Func::upper(Expr::col(code_column)))
+                            .eq(code.to_ascii_uppercase()),
+                    )
+                    .filter(visible)
+                    .limit(2)
+                    .all(db)
+                    .await?;
+                if found.len() > 1 {
+                    return Err(Error::bad_input(
+                        "code",
+                        format!("several codes differ from {code} only in case; give it exactly"),
+                    ));
+                }
+                Ok(found.pop())
             }
         }
     }

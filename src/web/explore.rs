@@ -61,7 +61,7 @@ pub async fn explore(State(state): State<AppState>, Query(params): Query<Params>
 <aside id="panel" hidden></aside>
 </div>"#
     );
-    let labels = super::labels::json().to_string();
+    let labels = crate::domain::vocabulary::json().to_string();
     let page = Page::new(&state.limits.catalog_title, "Khám phá đồ thị chia sẻ", body)
         .styles(&[EXPLORE_CSS])
         .scripts(&[CYTOSCAPE_JS, EXPLORE_JS])

@@ -11,7 +11,6 @@ pub mod assets;
 pub mod docs;
 mod explore;
 pub mod html;
-pub mod labels;
 mod pages;
 
 use async_graphql::{Executor, Request, Variables};

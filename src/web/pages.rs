@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::html::{esc, query_value, thousands};
-use super::labels::vi;
 use super::{Error, Reader, Representation, failure};
 use crate::access::Caller;
 use crate::access::rate_limit::Key;
 use crate::domain::dcat::{self, Record};
+use crate::domain::vocabulary::vi;
 use crate::graphql::ids::{self, Kind};
 use crate::http::AppState;
 use crate::http::cache;

@@ -443,3 +443,95 @@ async fn a_clash_found_by_the_database_midway_undoes_the_whole_import() {
         "{answer}"
     );
 }
+
+/// A dry run checks everything, says what would change, column by column, and writes nothing.
+#[tokio::test]
+async fn a_dry_run_says_what_would_change_and_writes_nothing() {
+    use sharegraph::domain::sheet;
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    let (_, csv) = export(&app, "CSV").await;
+    let table = sheet::read(
+        csv.as_bytes(),
+        sheet::Format::Csv,
+        sheet::Limits::rows(1000),
+    )
+    .unwrap();
+    let column = |name: &str| table.header.iter().position(|c| c == name).unwrap();
+    let mut rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| r.cells().map(str::to_owned).collect())
+        .collect();
+    // Rename one of the office's items; add a new item to one of its databases.
+    let office: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i][column("organization_code")] == OFFICE)
+        .collect();
+    rows[office[0]][column("item_name")] = "Thông tin thửa đất (đã chuẩn hóa)".into();
+    let mut new_row = rows[office[1]].clone();
+    new_row[column("item_name")] = "Chỉ số chất lượng không khí".into();
+    new_row[column("item_code")] = "CHAT-LUONG-KHONG-KHI".into();
+    rows.push(new_row);
+    let header: Vec<&str> = table.header.iter().map(String::as_str).collect();
+    let edited = String::from_utf8(sheet::write_csv(&header, &rows)).unwrap();
+    // Lines as the file has them (a cell may span lines).
+    let reread = sheet::read(
+        edited.as_bytes(),
+        sheet::Format::Csv,
+        sheet::Limits::rows(1000),
+    )
+    .unwrap();
+    let line_of = |i: usize| reread.rows[i].line as u64;
+
+    let before = app.digest().await;
+    let audit = app.audit_count().await;
+    let done = app
+        .post_as(
+            Some(&app.admin),
+            "mutation($input: ImportInventoryInput!) { importInventory(input: $input, dryRun: true) {
+                dryRun itemsCreated itemsUpdated itemsUnchanged
+                changes { line entity code action columns } } }",
+            json!({ "input": { "format": "CSV", "content": edited } }),
+        )
+        .await;
+    let done = &done["data"]["importInventory"];
+    assert_eq!(done["dryRun"], true, "{done}");
+    assert_eq!(done["itemsCreated"], 1, "{done}");
+    assert_eq!(done["itemsUpdated"], 1, "{done}");
+    let changes = done["changes"].as_array().unwrap();
+    let updated: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c["action"] == "UPDATED")
+        .collect();
+    assert_eq!(updated.len(), 1, "{changes:?}");
+    assert_eq!(updated[0]["entity"], "DATA_ITEM");
+    assert_eq!(updated[0]["line"], line_of(office[0]));
+    assert_eq!(updated[0]["columns"], json!(["item_name"]));
+    let created: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c["action"] == "CREATED")
+        .collect();
+    assert_eq!(created.len(), 1, "{changes:?}");
+    assert!(
+        created[0]["code"]
+            .as_str()
+            .unwrap()
+            .ends_with("/CHAT-LUONG-KHONG-KHI")
+    );
+    assert_eq!(created[0]["line"], line_of(rows.len() - 1));
+    // Every database and item of the file is listed once.
+    let databases = changes.iter().filter(|c| c["entity"] == "DATABASE").count();
+    assert!(
+        databases > 5 && changes.len() == databases + rows.len(),
+        "{}",
+        changes.len()
+    );
+    // Nothing was written: not a row, not an audit entry.
+    assert_eq!(app.digest().await, before);
+    assert_eq!(app.audit_count().await, audit);
+
+    // The same file for real does what the dry run said.
+    let real = import(&app, "CSV", &edited).await;
+    assert_eq!(real["data"]["importInventory"]["itemsCreated"], 1, "{real}");
+    assert_eq!(real["data"]["importInventory"]["itemsUpdated"], 1, "{real}");
+}

@@ -14,6 +14,7 @@ mod filters;
 mod graphql_http;
 mod hardening;
 mod inventory;
+mod language;
 mod lineage;
 mod metrics;
 mod pages;

@@ -127,7 +127,7 @@ struct Row {
     policies: [Option<Policy>; 5],
 }
 
-/// What an import changed.
+/// What an import changed (or, in a dry run, would change).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Imported {
     pub rows: usize,
@@ -136,6 +136,36 @@ pub struct Imported {
     pub items_created: usize,
     pub items_updated: usize,
     pub items_unchanged: usize,
+    /// Nothing was written: the import was checked and rolled back.
+    pub dry_run: bool,
+    /// Each database and item of the file, in the file's order: created, updated (with the
+    /// columns that differ from what is stored) or unchanged.
+    pub changes: Vec<RowChange>,
+}
+
+/// What an import does to one database or item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowChange {
+    /// The line of the row that gives it (a database's first row).
+    pub line: usize,
+    pub entity: Entity,
+    pub code: String,
+    pub action: Action,
+    /// For an update, the columns whose values differ from what is stored.
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Entity {
+    Database,
+    Item,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Action {
+    Created,
+    Updated,
+    Unchanged,
 }
 
 /// A row's cells by column name.
@@ -395,6 +425,14 @@ fn check_consistency(rows: &[Row], errors: &mut RowErrors) {
 }
 
 fn differing_column(a: &DatabaseRow, b: &DatabaseRow) -> &'static str {
+    differing_columns(a, b)
+        .first()
+        .copied()
+        .unwrap_or("database_code")
+}
+
+/// The columns in which two rows of one database differ.
+fn differing_columns(a: &DatabaseRow, b: &DatabaseRow) -> Vec<&'static str> {
     let same = [
         a.name == b.name,
         a.kind == b.kind,
@@ -409,8 +447,49 @@ fn differing_column(a: &DatabaseRow, b: &DatabaseRow) -> &'static str {
         a.usage_rules == b.usage_rules,
     ];
     same.iter()
-        .position(|s| !s)
-        .map_or("database_code", |i| DATABASE_COLUMNS[i + 1])
+        .enumerate()
+        .filter(|(_, same)| !**same)
+        .map(|(i, _)| DATABASE_COLUMNS[i + 1])
+        .collect()
+}
+
+/// The columns in which an item's row differs from the stored item and its policies.
+fn differing_item_columns(
+    stored: &data_item::Model,
+    policies: &[sharing_policy::Model],
+    row: &Row,
+) -> Vec<String> {
+    let (name, description, master, code_list, personal) = item_row(stored);
+    let same = [
+        name == row.item.name,
+        description == row.item.description,
+        master == row.item.is_master_data,
+        code_list == row.item.is_shared_code_list,
+        personal == row.item.is_personal_data,
+    ];
+    let mut columns: Vec<String> = same
+        .iter()
+        .enumerate()
+        .filter(|(_, same)| !**same)
+        .map(|(i, _)| ITEM_COLUMNS[i + 1].to_owned())
+        .collect();
+    for ((consumer, suffix), wanted) in CONSUMERS.iter().zip(&row.policies) {
+        let have = policies.iter().find(|p| p.consumer_type == *consumer);
+        let have = have.map(|p| (p.mode, p.legal_basis.as_ref(), p.conditions.as_ref()));
+        let want = wanted
+            .as_ref()
+            .map(|p| (p.mode, p.legal_basis.as_ref(), p.conditions.as_ref()));
+        if have.map(|h| h.0) != want.map(|w| w.0) {
+            columns.push(format!("mode_{suffix}"));
+        }
+        if have.and_then(|h| h.1) != want.and_then(|w| w.1) {
+            columns.push(format!("legal_basis_{suffix}"));
+        }
+        if have.and_then(|h| h.2) != want.and_then(|w| w.2) {
+            columns.push(format!("conditions_{suffix}"));
+        }
+    }
+    columns
 }
 
 /// Statements bind at most this many rows (SQLite allows 32,766 parameters per statement).
@@ -440,10 +519,14 @@ where
 
 /// Imports a table as `caller`, all or nothing: `Err(Error::InvalidRows)` lists every bad
 /// row, and then nothing is written.
+/// Imports `table` all or nothing. With `dry_run`, every check runs and every write is made
+/// inside the transaction (so that what only the database can see, a unique clash, is found
+/// too), then the transaction is rolled back: the answer says what would change.
 pub async fn import(
     db: &DatabaseConnection,
     caller: &Caller,
     table: &sheet::Table,
+    dry_run: bool,
 ) -> Result<Imported> {
     // The rows are checked on their own before the write transaction takes the write lock.
     let (rows, mut errors) = parse(table);
@@ -537,6 +620,7 @@ pub async fn import(
 
     let mut done = Imported {
         rows: rows.len(),
+        dry_run,
         ..Imported::default()
     };
     let now = Utc::now();
@@ -553,9 +637,20 @@ pub async fn import(
     let mut new_databases = Vec::new();
     for (code, row) in &first_rows {
         let owner = organizations[&row.organization_code].id;
+        let changed = |action, columns: Vec<&str>| RowChange {
+            line: row.line,
+            entity: Entity::Database,
+            code: (*code).to_owned(),
+            action,
+            columns: columns.into_iter().map(str::to_owned).collect(),
+        };
         match stored_databases.get(*code) {
             Some(stored) => {
-                if database_row(stored) != row.database {
+                let columns = differing_columns(&database_row(stored), &row.database);
+                if columns.is_empty() {
+                    done.changes.push(changed(Action::Unchanged, columns));
+                } else {
+                    done.changes.push(changed(Action::Updated, columns));
                     let mut active: database::ActiveModel = stored.clone().into();
                     assign_database(&mut active, &row.database, owner);
                     active.version = Set(stored.version + 1);
@@ -584,6 +679,7 @@ pub async fn import(
                 };
                 assign_database(&mut active, &row.database, owner);
                 new_databases.push(active);
+                done.changes.push(changed(Action::Created, Vec::new()));
             }
         }
     }
@@ -626,6 +722,22 @@ pub async fn import(
                     .map_or(&[][..], Vec::as_slice);
                 let same_item = item_row(stored) == item_row_of(&row.item);
                 let same_policies = policy_set(policies) == policy_set_of(&row.policies);
+                let columns = if same_item && same_policies {
+                    Vec::new()
+                } else {
+                    differing_item_columns(stored, policies, row)
+                };
+                done.changes.push(RowChange {
+                    line: row.line,
+                    entity: Entity::Item,
+                    code: format!("{}/{}", row.database.code, row.item.code),
+                    action: if columns.is_empty() {
+                        Action::Unchanged
+                    } else {
+                        Action::Updated
+                    },
+                    columns,
+                });
                 if same_item && same_policies {
                     done.items_unchanged += 1;
                     continue;
@@ -662,6 +774,13 @@ pub async fn import(
                 assign_item(&mut active, &row.item, database_id, owner, published);
                 new_item_policies.insert((database_id, row.item.code.clone()), &row.policies);
                 new_items.push(active);
+                done.changes.push(RowChange {
+                    line: row.line,
+                    entity: Entity::Item,
+                    code: format!("{}/{}", row.database.code, row.item.code),
+                    action: Action::Created,
+                    columns: Vec::new(),
+                });
             }
         }
     }
@@ -695,7 +814,14 @@ pub async fn import(
             .exec_without_returning(&tx.txn)
             .await?;
     }
-    tx.commit().await?;
+    if dry_run {
+        // Rolled back, with the audit entries and events it would have written.
+        tx.txn.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    done.changes
+        .sort_by_key(|c| (c.line, c.entity == Entity::Item));
     Ok(done)
 }
 
