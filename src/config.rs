@@ -53,6 +53,9 @@ pub enum Command {
         /// Only this organization's databases (its code).
         #[arg(long)]
         org: Option<String>,
+        /// The language of the column headings and values (import reads both).
+        #[arg(long, value_enum, default_value_t = LangArg::Vi)]
+        lang: LangArg,
     },
     /// Create, list and revoke API tokens.
     #[command(subcommand)]
@@ -92,6 +95,13 @@ pub enum TokenCommand {
     List,
     /// Revoke a token by its number (see `token list`).
     Revoke { id: i64 },
+}
+
+/// A spreadsheet's language: Vietnamese or English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Vi,
+    En,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

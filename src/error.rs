@@ -87,6 +87,15 @@ impl RowErrors {
         }
     }
 
+    /// Renames the columns `rename` knows (the file's own names for them).
+    pub fn rename_columns(&mut self, rename: impl Fn(&str) -> Option<String>) {
+        for error in &mut self.listed {
+            if let Some(name) = rename(&error.column) {
+                error.column = name;
+            }
+        }
+    }
+
     /// Every error found, listed or not.
     pub fn total(&self) -> usize {
         self.total

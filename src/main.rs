@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sharegraph::access::{Role, token};
-use sharegraph::config::{AuditCommand, Cli, Command, RoleArg, TokenCommand};
+use sharegraph::config::{AuditCommand, Cli, Command, LangArg, RoleArg, TokenCommand};
 use sharegraph::{app, domain, generate, graphql, telemetry};
 
 // jemalloc rather than glibc's allocator: it gives back the memory of bursts (large bodies,
@@ -200,7 +200,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 Err(other) => return Err(other.into()),
             }
         }
-        Command::Export { file, org } => {
+        Command::Export { file, org, lang } => {
             use domain::inventory::{self, Format};
             use domain::sheet;
             let format = sheet::format_of(&file).ok_or("the file must end in .csv or .xlsx")?;
@@ -221,7 +221,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 None,
             )
             .await?;
-            let header = inventory::columns();
+            let mut rows = rows;
+            let mut header = inventory::columns();
+            let lang = match lang {
+                LangArg::Vi => inventory::Lang::Vi,
+                LangArg::En => inventory::Lang::En,
+            };
+            inventory::localize(&mut header, &mut rows, lang);
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             let bytes = match format {
                 Format::Csv => sheet::write_csv(&header, &rows),

@@ -115,6 +115,8 @@ pub const LABELS: &[(&str, &str, &str, &str)] = &[
     ("SearchType", "DATA_ITEM", "Dữ liệu", "Data item"),
     ("SearchType", "DATA_SERVICE", "Dịch vụ chia sẻ dữ liệu", "Data-sharing service"),
     ("SearchType", "OPEN_DATASET", "Bộ dữ liệu mở", "Open dataset"),
+    ("Language", "VI", "Tiếng Việt", "Vietnamese"),
+    ("Language", "EN", "Tiếng Anh", "English"),
     ("InventoryEntity", "DATABASE", "Cơ sở dữ liệu", "Database"),
     ("InventoryEntity", "DATA_ITEM", "Dữ liệu", "Data item"),
     ("ChangeAction", "CREATED", "Tạo mới", "Created"),

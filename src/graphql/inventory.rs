@@ -51,6 +51,15 @@ pub struct InventoryChange {
     pub columns: Vec<String>,
 }
 
+/// The language of an inventory's headings and values.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// Vietnamese (tiếng Việt): `Mã cơ quan`, `Chia sẻ mặc định`, `có`.
+    Vi,
+    /// English: `organization_code`, `DEFAULT`, `yes`.
+    En,
+}
+
 /// What a row of an inventory describes.
 #[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
 pub enum InventoryEntity {
@@ -91,13 +100,15 @@ pub struct InventoryQuery;
 impl InventoryQuery {
     /// The catalogue inventory in the shape `importInventory` reads: one row per data item the
     /// caller may see (of one organization, when given), with its database's columns and one
-    /// sharing mode per consumer type. At most 100,000 rows (`LIMIT_EXCEEDED` beyond: name an
+    /// sharing mode per consumer type, headed and written in `lang` (Vietnamese by default;
+    /// the import reads either). At most 100,000 rows (`LIMIT_EXCEEDED` beyond: name an
     /// organization, or use `sharegraph export`).
     async fn inventory(
         &self,
         ctx: &Context<'_>,
         organization_id: Option<ID>,
         #[graphql(default_with = "InventoryFormat::Csv")] format: InventoryFormat,
+        #[graphql(default_with = "Language::Vi")] lang: Language,
     ) -> Result<InventoryFile> {
         let organization = organization_id
             .map(|id| ids::decode_as("organizationId", &id, Kind::Organization))
@@ -110,7 +121,13 @@ impl InventoryQuery {
             Some(MAX_EXPORT_ROWS),
         )
         .await?;
-        let header = rules::columns();
+        let mut rows = rows;
+        let mut header = rules::columns();
+        let lang = match lang {
+            Language::Vi => rules::Lang::Vi,
+            Language::En => rules::Lang::En,
+        };
+        rules::localize(&mut header, &mut rows, lang);
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let content = match format {
             InventoryFormat::Csv => String::from_utf8(sheet::write_csv(&header, &rows))

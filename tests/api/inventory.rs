@@ -8,12 +8,20 @@ use crate::support::{TestApp, code};
 /// The demo's office of natural resources and environment.
 const OFFICE: &str = "000.03.39.H57";
 
-const EXPORT: &str = "query($org: ID, $format: InventoryFormat!) { inventory(organizationId: $org, format: $format) { rows content } }";
+const EXPORT: &str = "query($org: ID, $format: InventoryFormat!, $lang: Language!) { inventory(organizationId: $org, format: $format, lang: $lang) { rows content } }";
 const IMPORT: &str = "mutation($input: ImportInventoryInput!) { importInventory(input: $input) { rows databasesCreated databasesUpdated itemsCreated itemsUpdated itemsUnchanged } }";
 
+/// The whole inventory with English headings and values (the tests edit it by column name).
 async fn export(app: &TestApp, format: &str) -> (u64, String) {
+    export_in(app, format, "EN").await
+}
+
+async fn export_in(app: &TestApp, format: &str, lang: &str) -> (u64, String) {
     let data = app
-        .ok(EXPORT, json!({ "org": Value::Null, "format": format }))
+        .ok(
+            EXPORT,
+            json!({ "org": Value::Null, "format": format, "lang": lang }),
+        )
         .await;
     (
         data["inventory"]["rows"].as_u64().unwrap(),
@@ -534,4 +542,101 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
     let real = import(&app, "CSV", &edited).await;
     assert_eq!(real["data"]["importInventory"]["itemsCreated"], 1, "{real}");
     assert_eq!(real["data"]["importInventory"]["itemsUpdated"], 1, "{real}");
+}
+
+/// The steward's round trip: export in Vietnamese (the default), edit in Vietnamese with the
+/// decree's terms (saved with Windows line endings, as Excel does), import; XLSX too. Errors
+/// name the column as the file does.
+#[tokio::test]
+async fn a_vietnamese_inventory_round_trips_with_the_decrees_terms() {
+    use sharegraph::domain::sheet;
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    let data = app
+        .ok("{ inventory(format: CSV) { rows content } }", json!({}))
+        .await;
+    let rows = data["inventory"]["rows"].as_u64().unwrap();
+    let csv = data["inventory"]["content"].as_str().unwrap().to_owned();
+    assert!(
+        csv.starts_with("\u{feff}Mã cơ quan,Mã cơ sở dữ liệu,Tên cơ sở dữ liệu,"),
+        "{}",
+        &csv[..200]
+    );
+    assert!(csv.contains(",Chia sẻ theo yêu cầu đặc thù,"));
+    assert!(csv.contains(",không,"));
+    // Unchanged, as exported: every row reads back.
+    let done = import(&app, "CSV", &csv).await;
+    assert_eq!(
+        done["data"]["importInventory"]["itemsUnchanged"], rows,
+        "{done}"
+    );
+
+    // The steward opens an open item to state agencies "by default" and renames another, in
+    // Vietnamese, saved with CRLF.
+    let table = sheet::read(
+        csv.as_bytes(),
+        sheet::Format::Csv,
+        sheet::Limits::rows(1000),
+    )
+    .unwrap();
+    let at = |name: &str| table.header.iter().position(|c| c == name).unwrap();
+    let mut cells: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| r.cells().map(str::to_owned).collect())
+        .collect();
+    let open = cells
+        .iter()
+        .position(|r| {
+            r[at("Hình thức chia sẻ (Công chúng)")] == "Dữ liệu mở"
+                && r[at("Dữ liệu chủ")] == "không"
+                && r[at("Danh mục dùng chung")] == "không"
+        })
+        .unwrap();
+    cells[open][at("Hình thức chia sẻ (Cơ quan nhà nước)")] = "mặc định".into();
+    cells[open + 1][at("Tên dữ liệu")] = "Tên đã sửa bằng tiếng Việt".into();
+    let header: Vec<&str> = table.header.iter().map(String::as_str).collect();
+    let edited = String::from_utf8(sheet::write_csv(&header, &cells))
+        .unwrap()
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n");
+    let done = import(&app, "CSV", &edited).await;
+    let done = &done["data"]["importInventory"];
+    assert_eq!(done["itemsUpdated"], 2, "{done}");
+    assert_eq!(done["itemsUnchanged"], rows - 2, "{done}");
+
+    // A term that names no mode, on the fourth line of a CRLF file: the error names the
+    // column as written and the line an editor shows.
+    cells[2][at("Hình thức chia sẻ (Công chúng)")] = "công khai".into();
+    let bad = String::from_utf8(sheet::write_csv(&header, &cells))
+        .unwrap()
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n");
+    let refused = import(&app, "CSV", &bad).await;
+    let errors = &refused["errors"][0]["extensions"]["rowErrors"];
+    assert_eq!(
+        errors[0]["column"], "Hình thức chia sẻ (Công chúng)",
+        "{refused}"
+    );
+    assert_eq!(errors[0]["line"], 4, "{refused}");
+    assert!(
+        errors[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("OPEN (Dữ liệu mở)"),
+        "{refused}"
+    );
+
+    // XLSX in Vietnamese reads back unchanged.
+    let data = app
+        .ok(
+            "{ inventory(format: XLSX, lang: VI) { rows content } }",
+            json!({}),
+        )
+        .await;
+    let done = import(&app, "XLSX", data["inventory"]["content"].as_str().unwrap()).await;
+    assert_eq!(
+        done["data"]["importInventory"]["itemsUnchanged"], rows,
+        "{done}"
+    );
 }

@@ -30,12 +30,15 @@ use serde_json::json;
 use super::audit::{Change, snapshot};
 use super::data_item::Fields as ItemFields;
 use super::sharing_policy::check_mode;
+mod language;
+
 pub use super::sheet::{self, Format};
 use super::text;
 use super::write::Tx;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
+pub use language::{Lang, heading, localize};
 
 pub use crate::error::{RowError, RowErrors};
 
@@ -208,8 +211,8 @@ impl Cells<'_> {
         self.check(column, |c, v| text::optional(c, Some(v), text::MAX_TEXT))
     }
 
-    /// An enum cell: its API name in any case, with spaces or hyphens for underscores; blank
-    /// gives `default` (none: required).
+    /// An enum cell, in either language ([`language::enum_value`]); blank gives `default`
+    /// (none: required).
     fn choice<T: Iterable + Serialize + Copy>(
         &mut self,
         column: &str,
@@ -222,25 +225,22 @@ impl Cells<'_> {
             }
             return default;
         }
-        let wanted = raw.to_ascii_uppercase().replace([' ', '-'], "_");
-        let found = T::iter().find(|v| text::enum_name(v) == wanted);
-        if found.is_none() {
-            let names: Vec<String> = T::iter().map(|v| text::enum_name(&v)).collect();
-            self.fail(
-                column,
-                format!("{raw:?} is not one of {}", names.join(", ")),
-            );
+        let kind = language::enum_kind(column).expect("an enum column");
+        let names: Vec<String> = T::iter().map(|v| text::enum_name(&v)).collect();
+        match language::enum_value(kind, &names, raw) {
+            Ok(name) => T::iter().find(|v| text::enum_name(v) == name),
+            Err(why) => {
+                self.fail(column, why);
+                None
+            }
         }
-        found
     }
 
     fn flag(&mut self, column: &str) -> bool {
-        match text::fold(self.raw(column)).as_str() {
-            "" | "no" | "false" | "0" | "khong" => false,
-            "yes" | "true" | "1" | "x" | "co" => true,
-            other => {
-                let other = other.to_owned();
-                self.fail(column, format!("{other:?} is not yes or no"));
+        match language::flag(self.raw(column)) {
+            Ok(flag) => flag,
+            Err(why) => {
+                self.fail(column, why);
                 false
             }
         }
@@ -317,6 +317,8 @@ fn parse_row(
             continue;
         };
         if let Err(why) = check_mode(&item, consumer, mode, legal_basis.as_deref()) {
+            // The rule names the API's field; a steward knows the column.
+            let why = why.replace("(legalBasis)", &format!("(legal_basis_{suffix})"));
             c.fail(&mode_column, why);
         }
         *slot = Some(Policy {
@@ -336,28 +338,42 @@ fn parse_row(
 
 /// Checks a table's header and rows on their own (no database): the rows that passed, and
 /// every error.
-fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors) {
+/// The columns of a file as it writes them (`Mã cơ quan`), by their English names.
+type Written = HashMap<String, String>;
+
+fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors, Written) {
     let mut errors = RowErrors::default();
-    let known = columns();
     let mut index = HashMap::new();
-    for (i, name) in table.header.iter().enumerate() {
-        let name = name.trim().to_ascii_lowercase();
-        if name.is_empty() {
+    let mut written = Written::new();
+    for (i, cell) in table.header.iter().enumerate() {
+        let cell = cell.trim();
+        if cell.is_empty() {
             continue;
         }
-        if !known.contains(&name) {
+        let Some(name) = language::column_of(cell) else {
+            let known = columns();
             errors.push(RowError {
                 line: 1,
-                column: name.clone(),
-                reason: format!("unknown column; the columns are: {}", known.join(", ")),
+                column: cell.to_owned(),
+                reason: format!(
+                    "unknown column; the columns are (in English or Vietnamese): {}",
+                    known
+                        .iter()
+                        .map(|c| format!("{c} ({})", heading(c)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             });
-        } else if index.insert(name.clone(), i).is_some() {
+            continue;
+        };
+        if index.insert(name.clone(), i).is_some() {
             errors.push(RowError {
                 line: 1,
-                column: name,
+                column: cell.to_owned(),
                 reason: "this column is named twice".into(),
             });
         }
+        written.insert(name, cell.to_owned());
     }
     for required in REQUIRED {
         if !index.contains_key(required) {
@@ -369,14 +385,14 @@ fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors) {
         }
     }
     if !errors.is_empty() {
-        return (Vec::new(), errors);
+        return (Vec::new(), errors, written);
     }
     let rows = table
         .rows
         .iter()
         .filter_map(|record| parse_row(record.line, &index, record, &mut errors))
         .collect();
-    (rows, errors)
+    (rows, errors, written)
 }
 
 /// Rows of one file that must agree: a database's columns on each of its rows, and each item
@@ -529,7 +545,7 @@ pub async fn import(
     dry_run: bool,
 ) -> Result<Imported> {
     // The rows are checked on their own before the write transaction takes the write lock.
-    let (rows, mut errors) = parse(table);
+    let (rows, mut errors, written) = parse(table);
     check_consistency(&rows, &mut errors);
     let mut tx = Tx::begin(db, caller).await?;
 
@@ -615,6 +631,8 @@ pub async fn import(
         stored_policies.entry(p.data_item_id).or_default().push(p);
     }
     if !errors.is_empty() {
+        // Each error names its column as the file does.
+        errors.rename_columns(|c| written.get(c).cloned());
         return Err(Error::InvalidRows(errors.sorted()));
     }
 
@@ -1194,7 +1212,7 @@ mod tests {
                 ],
             ],
         );
-        let (rows, mut errors) = parse(&t);
+        let (rows, mut errors, _) = parse(&t);
         check_consistency(&rows, &mut errors);
         let errors = errors.listed();
         let found: Vec<(usize, &str)> =
@@ -1224,7 +1242,7 @@ mod tests {
     #[test]
     fn unknown_and_missing_columns_are_refused() {
         let t = table(&["organization_code", "database_code", "colour"], &[]);
-        let (_, errors) = parse(&t);
+        let (_, errors, _) = parse(&t);
         let errors = errors.listed();
         let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
         assert_eq!(

@@ -1,0 +1,249 @@
+//! The inventory in the steward's language. A file may name its columns in English
+//! (`organization_code`) or in Vietnamese (`Mã cơ quan`), with or without diacritics, in any
+//! case; its enum cells may hold the API's names (`ON_REQUEST`) or the decree's terms
+//! (`Chia sẻ theo yêu cầu đặc thù`, or a part of one that names one value, such as
+//! `theo yêu cầu`); its yes/no cells `có`/`không` as well as `yes`/`no`. An export writes either
+//! language (Vietnamese by default). The Vietnamese value labels are the vocabulary's
+//! (`domain::vocabulary`), so the spreadsheet, the API's `vocabulary` and the pages agree.
+
+use crate::domain::{text, vocabulary};
+
+/// The language of an exported file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+/// The columns whose cells are enum values, with the enum they hold.
+pub(super) fn enum_kind(column: &str) -> Option<&'static str> {
+    match column {
+        "database_kind" => Some("DatabaseKind"),
+        "database_status" => Some("DatabaseStatus"),
+        "update_frequency" => Some("UpdateFrequency"),
+        c if c.starts_with("mode_") => Some("SharingMode"),
+        _ => None,
+    }
+}
+
+/// The yes/no columns.
+const FLAGS: [&str; 3] = ["master_data", "shared_code_list", "personal_data"];
+
+/// The Vietnamese heading of a column.
+pub fn heading(column: &str) -> String {
+    let fixed = match column {
+        "organization_code" => "Mã cơ quan",
+        "database_code" => "Mã cơ sở dữ liệu",
+        "database_name" => "Tên cơ sở dữ liệu",
+        "database_kind" => "Loại cơ sở dữ liệu",
+        "database_status" => "Trạng thái cơ sở dữ liệu",
+        "update_frequency" => "Tần suất cập nhật",
+        "purpose" => "Mục đích",
+        "scope" => "Phạm vi",
+        "content" => "Nội dung",
+        "collection_method" => "Cách thức thu thập, cập nhật",
+        "data_sources" => "Nguồn dữ liệu",
+        "database_legal_basis" => "Căn cứ pháp lý của cơ sở dữ liệu",
+        "usage_rules" => "Quy định khai thác",
+        "item_code" => "Mã dữ liệu",
+        "item_name" => "Tên dữ liệu",
+        "item_description" => "Mô tả dữ liệu",
+        "master_data" => "Dữ liệu chủ",
+        "shared_code_list" => "Danh mục dùng chung",
+        "personal_data" => "Dữ liệu cá nhân",
+        _ => "",
+    };
+    if !fixed.is_empty() {
+        return fixed.to_owned();
+    }
+    for (prefix, label) in [
+        ("mode_", "Hình thức chia sẻ"),
+        ("legal_basis_", "Căn cứ pháp lý"),
+        ("conditions_", "Điều kiện chia sẻ"),
+    ] {
+        if let Some(suffix) = column.strip_prefix(prefix) {
+            let consumer = super::CONSUMERS
+                .iter()
+                .find(|(_, s)| *s == suffix)
+                .and_then(|(c, _)| vocabulary::labels("ConsumerType", &text::enum_name(c)))
+                .map_or(suffix, |(vi, _)| vi);
+            return format!("{label} ({consumer})");
+        }
+    }
+    column.to_owned()
+}
+
+/// Text reduced to its words: folded (no case, no diacritics, `đ` as `d`), every other
+/// character a separator.
+fn words(text: &str) -> Vec<String> {
+    text::fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The column a header cell names, in either language.
+pub(super) fn column_of(cell: &str) -> Option<String> {
+    let cell = cell.trim();
+    let wanted = words(cell);
+    super::columns().into_iter().find(|c| {
+        c.eq_ignore_ascii_case(cell) || words(c) == wanted || words(&heading(c)) == wanted
+    })
+}
+
+/// The API name an enum cell gives, in either language: the name itself (any case, spaces or
+/// hyphens for underscores), a value's Vietnamese or English label, or words of one label that
+/// no other value's label has (`mặc định`, `theo yêu cầu`, `mở`).
+pub(super) fn enum_value(kind: &str, names: &[String], raw: &str) -> Result<String, String> {
+    let upper = raw.trim().to_ascii_uppercase().replace([' ', '-'], "_");
+    if let Some(name) = names.iter().find(|n| **n == upper) {
+        return Ok(name.clone());
+    }
+    let wanted = words(raw);
+    let labels: Vec<(&String, Vec<String>, Vec<String>)> = names
+        .iter()
+        .map(|n| {
+            let (vi, en) = vocabulary::labels(kind, n).unwrap_or((n, n));
+            (n, words(vi), words(en))
+        })
+        .collect();
+    if let Some((name, ..)) = labels
+        .iter()
+        .find(|(_, vi, en)| *vi == wanted || *en == wanted)
+    {
+        return Ok((*name).clone());
+    }
+    let within = |label: &[String]| {
+        !wanted.is_empty() && label.windows(wanted.len()).any(|w| w == wanted.as_slice())
+    };
+    let partial: Vec<&String> = labels
+        .iter()
+        .filter(|(_, vi, en)| within(vi) || within(en))
+        .map(|(n, ..)| *n)
+        .collect();
+    if let [one] = partial.as_slice() {
+        return Ok((*one).clone());
+    }
+    let choices: Vec<String> = names
+        .iter()
+        .map(|n| format!("{n} ({})", vocabulary::vi(kind, n)))
+        .collect();
+    Err(format!("{raw:?} is not one of {}", choices.join(", ")))
+}
+
+/// A yes/no cell: yes, true, 1, x, có; no, false, 0, không; blank is no.
+pub(super) fn flag(raw: &str) -> Result<bool, String> {
+    match text::fold(raw).as_str() {
+        "" | "no" | "false" | "0" | "khong" => Ok(false),
+        "yes" | "true" | "1" | "x" | "co" => Ok(true),
+        other => Err(format!("{other:?} is not yes or no (có hoặc không)")),
+    }
+}
+
+/// Writes an export's header and cells in `lang` (they come in English).
+pub fn localize(header: &mut [String], rows: &mut [Vec<String>], lang: Lang) {
+    if lang == Lang::En {
+        return;
+    }
+    let kinds: Vec<Option<&str>> = header.iter().map(|c| enum_kind(c)).collect();
+    let flags: Vec<bool> = header.iter().map(|c| FLAGS.contains(&c.as_str())).collect();
+    for row in rows.iter_mut() {
+        for (i, cell) in row.iter_mut().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            if let Some(kind) = kinds[i] {
+                *cell = vocabulary::vi(kind, cell).to_owned();
+            } else if flags[i] {
+                *cell = if cell == "yes" { "có" } else { "không" }.to_owned();
+            }
+        }
+    }
+    for column in header.iter_mut() {
+        *column = heading(column);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn modes() -> Vec<String> {
+        ["OPEN", "DEFAULT", "ON_REQUEST", "NOT_SHARED"]
+            .map(str::to_owned)
+            .to_vec()
+    }
+
+    #[test]
+    fn headers_are_read_in_either_language_with_or_without_diacritics() {
+        for (cell, column) in [
+            ("organization_code", "organization_code"),
+            ("Organization_Code", "organization_code"),
+            ("Mã cơ quan", "organization_code"),
+            ("ma co quan", "organization_code"),
+            ("MÃ CƠ QUAN", "organization_code"),
+            ("Hình thức chia sẻ (Công chúng)", "mode_public"),
+            ("hinh thuc chia se - cong chung", "mode_public"),
+            (
+                "Căn cứ pháp lý (Cơ quan nhà nước)",
+                "legal_basis_state_agency",
+            ),
+            ("Dữ liệu cá nhân", "personal_data"),
+        ] {
+            assert_eq!(column_of(cell).as_deref(), Some(column), "{cell}");
+        }
+        assert_eq!(column_of("Ghi chú"), None);
+        // Every column's heading reads back as that column.
+        for c in super::super::columns() {
+            assert_eq!(column_of(&heading(&c)), Some(c.clone()));
+        }
+    }
+
+    #[test]
+    fn enum_cells_take_the_decrees_terms() {
+        for (cell, value) in [
+            ("ON_REQUEST", "ON_REQUEST"),
+            ("on request", "ON_REQUEST"),
+            ("Chia sẻ theo yêu cầu đặc thù", "ON_REQUEST"),
+            ("theo yêu cầu", "ON_REQUEST"),
+            ("mặc định", "DEFAULT"),
+            ("Mặc định", "DEFAULT"),
+            ("Mở", "OPEN"),
+            ("dữ liệu mở", "OPEN"),
+            ("Không chia sẻ", "NOT_SHARED"),
+            ("Open data", "OPEN"),
+        ] {
+            assert_eq!(
+                enum_value("SharingMode", &modes(), cell),
+                Ok(value.to_owned()),
+                "{cell}"
+            );
+        }
+        // Words several values share name none of them.
+        let err = enum_value("SharingMode", &modes(), "chia sẻ").unwrap_err();
+        assert!(err.contains("DEFAULT (Chia sẻ mặc định)"), "{err}");
+        assert!(enum_value("SharingMode", &modes(), "công khai").is_err());
+    }
+
+    #[test]
+    fn exports_write_vietnamese_headings_and_values() {
+        let mut header = vec![
+            "database_kind".to_owned(),
+            "personal_data".to_owned(),
+            "mode_public".to_owned(),
+        ];
+        let mut rows = vec![vec!["LOCAL".to_owned(), "yes".to_owned(), String::new()]];
+        localize(&mut header, &mut rows, Lang::Vi);
+        assert_eq!(
+            header,
+            [
+                "Loại cơ sở dữ liệu",
+                "Dữ liệu cá nhân",
+                "Hình thức chia sẻ (Công chúng)"
+            ]
+        );
+        assert_eq!(rows[0], ["Cơ sở dữ liệu dùng chung", "có", ""]);
+    }
+}
