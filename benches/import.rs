@@ -62,8 +62,8 @@ fn inventory_rows(rows: usize, edited: bool) -> Vec<Vec<String>> {
 async fn main() {
     let rows: usize = num_arg("--rows", 100_000);
     let postgres = arg("--db").as_deref() == Some("postgres");
-    let header = inventory::columns();
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let columns = inventory::columns();
+    let header: Vec<&str> = columns.iter().map(String::as_str).collect();
     let system = Caller::system();
     println!(
         "inventory of {rows} rows on {}",
@@ -77,7 +77,7 @@ async fn main() {
         sharegraph::domain::demo::load(&db).await.expect("demo");
         let write = |rows: &[Vec<String>]| match format {
             Format::Csv => sheet::write_csv(&header, rows),
-            Format::Xlsx => sheet::write_xlsx(&header, rows).expect("xlsx"),
+            Format::Xlsx => inventory::workbook(&columns, rows, inventory::Lang::En).expect("xlsx"),
         };
         let original = write(&inventory_rows(rows, false));
         let edited = write(&inventory_rows(rows, true));

@@ -137,7 +137,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let bytes = std::fs::read(&file)?;
             let db = app::open_database(&config).await?;
             let started = std::time::Instant::now();
-            let limits = sheet::Limits::rows(config.limits.import_max_rows);
+            let limits = sheet::Limits::rows(config.limits.import_max_rows)
+                .header(inventory::names_a_column);
             let result = async {
                 let table = sheet::read(&bytes, format, limits)?;
                 inventory::import(&db, &sharegraph::access::Caller::system(), &table, dry_run).await
@@ -228,10 +229,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 LangArg::En => inventory::Lang::En,
             };
             inventory::localize(&mut header, &mut rows, lang);
-            let header: Vec<&str> = header.iter().map(String::as_str).collect();
             let bytes = match format {
-                Format::Csv => sheet::write_csv(&header, &rows),
-                Format::Xlsx => sheet::write_xlsx(&header, &rows)?,
+                Format::Csv => {
+                    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                    sheet::write_csv(&header, &rows)
+                }
+                Format::Xlsx => inventory::workbook(&header, &rows, lang)?,
             };
             std::fs::OpenOptions::new()
                 .write(true)

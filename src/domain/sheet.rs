@@ -22,7 +22,7 @@ pub fn format_of(path: &std::path::Path) -> Option<Format> {
 /// What a file may hold, checked while it is read (before any row is validated), so that a
 /// small upload cannot make the server hold gigabytes: an XLSX of a few hundred kilobytes
 /// can unpack into millions of rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Data rows (the header and blank rows not counted).
     pub rows: usize,
@@ -33,6 +33,9 @@ pub struct Limits {
     /// Bytes an XLSX's parts other than its worksheets (shared strings, styles) may unpack
     /// to; those are read whole, worksheets are streamed.
     pub xlsx_parts_bytes: u64,
+    /// Whether a header cell names a column: an XLSX is read from its first worksheet whose
+    /// first row has such a cell (a workbook may open with another sheet). `None`: the first.
+    pub header_cell: Option<fn(&str) -> bool>,
 }
 
 impl Limits {
@@ -44,7 +47,14 @@ impl Limits {
             columns: 100,
             text_bytes: 64 << 20,
             xlsx_parts_bytes: 64 << 20,
+            header_cell: None,
         }
+    }
+
+    /// Reads an XLSX from the first worksheet with a header cell that `names_column`.
+    pub fn header(mut self, names_column: fn(&str) -> bool) -> Self {
+        self.header_cell = Some(names_column);
+        self
     }
 }
 
@@ -238,32 +248,50 @@ impl Lines {
 }
 
 fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
-    use calamine::{DataRef, Reader, Xlsx};
+    use calamine::{Reader, Xlsx};
     check_xlsx_parts(bytes, table.limits.xlsx_parts_bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| unreadable(1, format!("not readable as XLSX: {e}")))?;
-    let first = workbook
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or_else(|| unreadable(1, "the workbook has no worksheet".into()))?;
+    let names = workbook.sheet_names();
+    if names.is_empty() {
+        return Err(unreadable(1, "the workbook has no worksheet".into()));
+    }
+    let mut chosen = names[0].clone();
+    if let Some(names_column) = table.limits.header_cell {
+        let mut found = None;
+        for name in &names {
+            let mut cells = workbook
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable(1, format!("the worksheet {name} is not readable: {e}")))?;
+            // The first row's cells, until the next row starts.
+            let mut first_row = None;
+            while let Ok(Some(cell)) = cells.next_cell() {
+                let row = cell.get_position().0;
+                if *first_row.get_or_insert(row) != row {
+                    break;
+                }
+                if names_column(&cell_text(cell.get_value())) {
+                    found = Some(name.clone());
+                    break;
+                }
+            }
+            if found.is_some() {
+                break;
+            }
+        }
+        chosen = found.ok_or_else(|| {
+            unreadable(1, "no worksheet has a header row naming the columns".into())
+        })?;
+    }
     let mut cells = workbook
-        .worksheet_cells_reader(&first)
-        .map_err(|e| unreadable(1, format!("the first worksheet is not readable: {e}")))?;
-    let text = |d: &DataRef| match d {
-        DataRef::Empty => String::new(),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => (*s).to_owned(),
-        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        DataRef::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
-        other => calamine::Data::from(other.clone()).to_string(),
-    };
+        .worksheet_cells_reader(&chosen)
+        .map_err(|e| unreadable(1, format!("the worksheet {chosen} is not readable: {e}")))?;
     // Cells come row by row, left to right, each row once; gaps are empty cells.
     let mut current: Option<(u32, Record)> = None;
     loop {
         let cell = cells.next_cell().map_err(|e| {
             let line = current.as_ref().map_or(1, |(r, _)| *r as usize + 1);
-            unreadable(line, format!("the first worksheet is not readable: {e}"))
+            unreadable(line, format!("the worksheet is not readable: {e}"))
         })?;
         let Some(cell) = cell else { break };
         let (row, column) = cell.get_position();
@@ -293,12 +321,25 @@ fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
         while record.len() < column as usize {
             record.push("");
         }
-        record.push(&text(cell.get_value()));
+        record.push(&cell_text(cell.get_value()));
     }
     if let Some((_, done)) = current {
         table.add(done)?;
     }
     Ok(())
+}
+
+/// A cell's value as the text a CSV would hold.
+fn cell_text(d: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        other => calamine::Data::from(other.clone()).to_string(),
+    }
 }
 
 /// Refuses an XLSX whose parts other than worksheets declare more than `limit` bytes
@@ -348,29 +389,68 @@ pub fn csv_rows(rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     out
 }
 
-/// Writes a table as an XLSX workbook of one worksheet, the header bold and frozen.
-pub fn write_xlsx(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{Format as CellFormat, Workbook};
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
+/// A worksheet to write: its name, header and rows, and drop-down lists for some columns.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub header: &'a [&'a str],
+    pub rows: &'a [Vec<String>],
+    /// Columns (by index) whose cells offer these values in a drop-down.
+    pub lists: Vec<(usize, Vec<String>)>,
+}
+
+/// Writes a workbook, one worksheet per sheet: the header bold, frozen and filtered, the
+/// columns as wide as their text (up to a limit), the lists as drop-downs. A drop-down warns
+/// rather than refuses another value, since the reader takes other spellings too.
+pub fn write_xlsx(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{
+        DataValidation, DataValidationErrorStyle, Format as CellFormat, Workbook,
+    };
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    sheet.set_name("inventory").map_err(err)?;
+    let mut workbook = Workbook::new();
     let bold = CellFormat::new().set_bold();
-    for (c, name) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *name, &bold)
-            .map_err(err)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, value) in row.iter().enumerate() {
-            if !value.is_empty() {
-                sheet
-                    .write_string(r as u32 + 1, c as u16, value)
-                    .map_err(err)?;
+    for sheet in sheets {
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(sheet.name).map_err(err)?;
+        for (c, name) in sheet.header.iter().enumerate() {
+            worksheet
+                .write_string_with_format(0, c as u16, *name, &bold)
+                .map_err(err)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                if !value.is_empty() {
+                    worksheet
+                        .write_string(r as u32 + 1, c as u16, value)
+                        .map_err(err)?;
+                }
             }
         }
+        worksheet.set_freeze_panes(1, 0).map_err(err)?;
+        let last_column = sheet.header.len().saturating_sub(1) as u16;
+        let last_row = sheet.rows.len().max(1) as u32;
+        worksheet
+            .autofilter(0, 0, last_row, last_column)
+            .map_err(err)?;
+        // Room to add rows below the exported ones keeps its drop-downs.
+        let validated_rows = last_row + 1000;
+        for (column, values) in &sheet.lists {
+            let validation = DataValidation::new()
+                .allow_list_strings(values)
+                .map_err(err)?
+                .set_error_style(DataValidationErrorStyle::Warning);
+            worksheet
+                .add_data_validation(
+                    1,
+                    *column as u16,
+                    validated_rows,
+                    *column as u16,
+                    &validation,
+                )
+                .map_err(err)?;
+        }
+        worksheet.set_autofit_max_width(360);
+        worksheet.autofit();
     }
-    sheet.set_freeze_panes(1, 0).map_err(err)?;
     workbook.save_to_buffer().map_err(err)
 }
 
@@ -518,5 +598,36 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A workbook whose first sheet is not the table: read from the first one with the header.
+    #[test]
+    fn an_xlsx_is_read_from_its_first_sheet_with_the_header() {
+        let notes = [vec!["Ghi chú của cán bộ".to_owned()]];
+        let data = [vec!["000.03.39.H57".to_owned(), "Đất đai".to_owned()]];
+        let xlsx = write_xlsx(&[
+            Sheet {
+                name: "Ghi chú",
+                header: &["Nội dung"],
+                rows: &notes,
+                lists: Vec::new(),
+            },
+            Sheet {
+                name: "Danh mục dữ liệu",
+                header: &["org", "name"],
+                rows: &data,
+                lists: Vec::new(),
+            },
+        ])
+        .unwrap();
+        let limits = Limits::rows(10).header(|cell| cell == "org");
+        let table = read(&xlsx, Format::Xlsx, limits).unwrap();
+        assert_eq!(table.header, ["org", "name"]);
+        assert_eq!(rows(&table), [(2, vec!["000.03.39.H57", "Đất đai"])]);
+        // Without a header to look for, the first sheet; with one no sheet has, an error.
+        let first = read(&xlsx, Format::Xlsx, Limits::rows(10)).unwrap();
+        assert_eq!(first.header, ["Nội dung"]);
+        let none = read(&xlsx, Format::Xlsx, Limits::rows(10).header(|c| c == "x"));
+        assert!(none.is_err());
     }
 }

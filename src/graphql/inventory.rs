@@ -128,12 +128,13 @@ impl InventoryQuery {
             Language::En => rules::Lang::En,
         };
         rules::localize(&mut header, &mut rows, lang);
+        let header_names = header.clone();
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let content = match format {
             InventoryFormat::Csv => String::from_utf8(sheet::write_csv(&header, &rows))
                 .expect("CSV of UTF-8 cells is UTF-8"),
             InventoryFormat::Xlsx => STANDARD
-                .encode(sheet::write_xlsx(&header, &rows).map_err(|e| {
+                .encode(rules::workbook(&header_names, &rows, lang).map_err(|e| {
                     Error::Internal(std::sync::Arc::new(sea_orm::DbErr::Custom(e)))
                 })?),
         };
@@ -171,7 +172,7 @@ impl InventoryMutation {
         let table = sheet::read(
             &bytes,
             input.format,
-            sheet::Limits::rows(limits.import_max_rows),
+            sheet::Limits::rows(limits.import_max_rows).header(rules::names_a_column),
         )?;
         drop(bytes);
         let done = rules::import(

@@ -142,6 +142,141 @@ pub(super) fn flag(raw: &str) -> Result<bool, String> {
     }
 }
 
+/// What a column holds, for the guide sheet of an exported workbook.
+fn explanation(column: &str) -> &'static str {
+    match column {
+        "organization_code" => "Mã định danh điện tử của cơ quan chủ quản (ví dụ 000.03.39.H57).",
+        "database_code" => {
+            "Mã cơ sở dữ liệu: chữ, số, '.', '_', '-'. Các dòng cùng mã là cùng một cơ sở dữ liệu."
+        }
+        "database_name" => "Tên cơ sở dữ liệu; giống nhau trên mọi dòng của cơ sở dữ liệu.",
+        "database_kind" => "Loại cơ sở dữ liệu; bắt buộc với cơ sở dữ liệu mới.",
+        "database_status" => "Trạng thái; để trống là đang vận hành.",
+        "update_frequency" => "Tần suất cập nhật; để trống là không định kỳ.",
+        "purpose" | "scope" | "content" => {
+            "Mục đích, phạm vi, nội dung của cơ sở dữ liệu (Điều 8 Nghị định 47/2020/NĐ-CP)."
+        }
+        "collection_method" | "data_sources" => {
+            "Cách thức thu thập, cập nhật và nguồn của dữ liệu."
+        }
+        "database_legal_basis" | "usage_rules" => {
+            "Căn cứ pháp lý và quy định khai thác của cơ sở dữ liệu."
+        }
+        "item_code" => "Mã dữ liệu, duy nhất trong cơ sở dữ liệu.",
+        "item_name" => "Tên dữ liệu.",
+        "item_description" => "Mô tả dữ liệu.",
+        "master_data" => "Dữ liệu chủ: có hoặc không (để trống là không).",
+        "shared_code_list" => "Danh mục dùng chung: có hoặc không.",
+        "personal_data" => {
+            "Chứa dữ liệu cá nhân: có hoặc không. Dữ liệu cá nhân không được công bố là dữ liệu mở."
+        }
+        c if c.starts_with("mode_") => {
+            "Hình thức chia sẻ cho loại bên nhận này; để trống là không có quy định."
+        }
+        c if c.starts_with("legal_basis_") => "Căn cứ pháp lý; bắt buộc khi không chia sẻ.",
+        _ => "Điều kiện chia sẻ (nếu có).",
+    }
+}
+
+/// The rules an import checks, for the guide sheet.
+const RULES: [&str; 7] = [
+    "Nhập tất cả hoặc không: nếu có dòng sai, không dòng nào được ghi, và mọi dòng sai được báo kèm số dòng, cột và lý do.",
+    "Dòng đầu là tiêu đề cột, bằng tiếng Việt hoặc tiếng Anh, có dấu hoặc không dấu, theo thứ tự bất kỳ.",
+    "Các dòng của một cơ sở dữ liệu phải giống nhau ở các cột của cơ sở dữ liệu; mỗi dữ liệu chỉ một dòng.",
+    "Công chúng chỉ được chia sẻ dữ liệu mở hoặc không chia sẻ; chia sẻ mặc định chỉ giữa các cơ quan nhà nước (Điều 34 Nghị định 47/2020/NĐ-CP).",
+    "Dữ liệu cá nhân không được công bố là dữ liệu mở (Nghị định 13/2023/NĐ-CP).",
+    "Dữ liệu chủ và danh mục dùng chung chia sẻ mặc định (hoặc mở) cho cơ quan nhà nước.",
+    "Không chia sẻ phải ghi căn cứ pháp lý của việc từ chối.",
+];
+
+/// The inventory as a workbook: the catalogue ("Danh mục dữ liệu", or "Inventory" in English),
+/// with a drop-down on every enum and yes/no column, then a guide ("Hướng dẫn") explaining each
+/// column, its values and the rules. `header` and `rows` are as [`localize`] left them.
+pub fn workbook(header: &[String], rows: &[Vec<String>], lang: Lang) -> Result<Vec<u8>, String> {
+    let columns = super::columns();
+    let values = |column: &str| -> Vec<String> {
+        if let Some(kind) = enum_kind(column) {
+            vocabulary::enums()
+                .into_iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, values)| {
+                    values
+                        .into_iter()
+                        .map(|(value, vi, _)| match lang {
+                            Lang::Vi => vi.to_owned(),
+                            Lang::En => value.to_owned(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else if FLAGS.contains(&column) {
+            match lang {
+                Lang::Vi => vec!["có".into(), "không".into()],
+                Lang::En => vec!["yes".into(), "no".into()],
+            }
+        } else {
+            Vec::new()
+        }
+    };
+    let lists: Vec<(usize, Vec<String>)> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, values(c)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let mut guide: Vec<Vec<String>> = columns
+        .iter()
+        .zip(header)
+        .map(|(column, written)| {
+            vec![
+                written.clone(),
+                column.clone(),
+                if super::REQUIRED.contains(&column.as_str()) {
+                    "bắt buộc".into()
+                } else {
+                    String::new()
+                },
+                values(column).join("; "),
+                explanation(column).to_owned(),
+            ]
+        })
+        .collect();
+    guide.push(Vec::new());
+    guide.extend(RULES.iter().map(|rule| {
+        vec![
+            "Quy tắc".to_owned(),
+            String::new(),
+            String::new(),
+            String::new(),
+            (*rule).to_owned(),
+        ]
+    }));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let guide_header = ["Cột", "Tên tiếng Anh", "Bắt buộc", "Giá trị", "Giải thích"];
+    super::sheet::write_xlsx(&[
+        super::sheet::Sheet {
+            name: match lang {
+                Lang::Vi => "Danh mục dữ liệu",
+                Lang::En => "Inventory",
+            },
+            header: &header,
+            rows,
+            lists,
+        },
+        super::sheet::Sheet {
+            name: "Hướng dẫn",
+            header: &guide_header,
+            rows: &guide,
+            lists: Vec::new(),
+        },
+    ])
+}
+
+/// Whether a header cell names a column (in either language).
+pub fn names_a_column(cell: &str) -> bool {
+    column_of(cell).is_some()
+}
+
 /// Writes an export's header and cells in `lang` (they come in English).
 pub fn localize(header: &mut [String], rows: &mut [Vec<String>], lang: Lang) {
     if lang == Lang::En {
@@ -245,5 +380,56 @@ mod tests {
             ]
         );
         assert_eq!(rows[0], ["Cơ sở dữ liệu dùng chung", "có", ""]);
+    }
+
+    /// The part of a workbook (a zip of XML) at `path`.
+    fn part(xlsx: &[u8], path: &str) -> String {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(path).unwrap(), &mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn the_workbook_is_one_a_steward_can_work_in() {
+        let mut header = super::super::columns();
+        let mut row = vec![String::new(); header.len()];
+        row[0] = "000.03.39.H57".into();
+        row[3] = "LOCAL".into();
+        row[16] = "no".into();
+        let mut rows = vec![row];
+        localize(&mut header, &mut rows, Lang::Vi);
+        let xlsx = workbook(&header, &rows, Lang::Vi).unwrap();
+        let book = part(&xlsx, "xl/workbook.xml");
+        assert!(
+            book.contains(r#"name="Danh mục dữ liệu""#) && book.contains(r#"name="Hướng dẫn""#),
+            "{book}"
+        );
+        let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
+        // Header frozen and filtered, widths fitted.
+        assert!(sheet.contains(r#"state="frozen""#), "{sheet}");
+        assert!(sheet.contains("<autoFilter ref=\"A1:AH2\""), "{sheet}");
+        assert!(
+            sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""),
+            "{sheet}"
+        );
+        // A drop-down on each enum and yes/no column: 3 database enums, 5 modes, 3 flags.
+        assert_eq!(sheet.matches("<dataValidation ").count(), 11, "{sheet}");
+        assert!(sheet.contains("Chia sẻ theo yêu cầu đặc thù"), "{sheet}");
+        assert!(
+            sheet.contains("<formula1>\"có,không\"</formula1>"),
+            "{sheet}"
+        );
+        // The guide explains every column and the rules.
+        let guide = part(&xlsx, "xl/worksheets/sheet2.xml");
+        let strings = part(&xlsx, "xl/sharedStrings.xml");
+        assert!(
+            guide.contains("<row r=\"35\""),
+            "one row per column after the header"
+        );
+        assert!(
+            strings.contains("Không chia sẻ phải ghi căn cứ pháp lý"),
+            "{strings}"
+        );
     }
 }

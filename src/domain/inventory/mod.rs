@@ -38,7 +38,7 @@ use super::write::Tx;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
-pub use language::{Lang, heading, localize};
+pub use language::{Lang, heading, localize, names_a_column, workbook};
 
 pub use crate::error::{RowError, RowErrors};
 
