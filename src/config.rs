@@ -8,23 +8,56 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use crate::access::PublicShares;
 
 /// sharegraph: a GraphQL catalogue of who shares what data with whom (Decree 47/2020/ND-CP).
+///
+/// Without a command it serves (as `serve`); each command shows its own flags (`sharegraph
+/// serve --help` lists the server's).
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(flatten)]
-    pub config: Config,
+    pub common: Common,
+    /// The server's flags, when no command is given.
+    #[command(flatten)]
+    pub serve: Serve,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The configuration and the command to run (`serve` when none is given). The server's
+    /// settings come from `serve`'s flags, or for other commands from the environment.
+    pub fn into_parts(self) -> (Config, Command) {
+        let Cli {
+            common,
+            serve,
+            command,
+        } = self;
+        let (serve, command) = match command {
+            Some(Command::Serve(serve)) => (serve.clone(), Command::Serve(serve)),
+            Some(other) => (serve, other),
+            None => (serve.clone(), Command::Serve(serve)),
+        };
+        let config = Config {
+            database_url: common.database_url,
+            db_max_connections: common.db_max_connections,
+            log: common.log,
+            log_format: common.log_format,
+            verbose: common.verbose,
+            listen: serve.listen,
+            migrate: serve.migrate,
+            no_migrate: serve.no_migrate,
+            limits: serve.limits,
+        };
+        (config, command)
+    }
+}
+
+// One command per process: the size of the server's variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the GraphQL API (the default).
-    Serve {
-        /// Load the demo catalogue of Nam Đông district (skipped when already loaded).
-        #[arg(long)]
-        demo: bool,
-    },
+    Serve(Serve),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print the GraphQL schema (SDL) to standard output.
@@ -124,8 +157,9 @@ pub enum LogFormat {
     Json,
 }
 
+/// Flags every command takes.
 #[derive(Debug, Clone, Args)]
-pub struct Config {
+pub struct Common {
     /// Database URL: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
     #[arg(
         long,
@@ -142,14 +176,6 @@ pub struct Config {
         global = true
     )]
     pub db_max_connections: u32,
-    /// Address to listen on.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_LISTEN",
-        default_value = "127.0.0.1:8000",
-        global = true
-    )]
-    pub listen: SocketAddr,
     /// Log filter, in `tracing` env-filter syntax (e.g. `info`, `sharegraph=debug`).
     #[arg(long, env = "SHAREGRAPH_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -159,6 +185,17 @@ pub struct Config {
     /// Log at `--log` for commands other than `serve` too (they log only warnings otherwise).
     #[arg(long, short, global = true)]
     pub verbose: bool,
+}
+
+/// The server's flags.
+#[derive(Debug, Clone, Args)]
+pub struct Serve {
+    /// Load the demo catalogue of Nam Đông district (skipped when already loaded).
+    #[arg(long)]
+    pub demo: bool,
+    /// Address to listen on.
+    #[arg(long, env = "SHAREGRAPH_LISTEN", default_value = "127.0.0.1:8000")]
+    pub listen: SocketAddr,
     /// Apply pending migrations when the server starts. `false` (or `--no-migrate`) for
     /// deployments that migrate in a separate step (`sharegraph migrate`); the server then
     /// refuses to start while any migration is pending.
@@ -166,14 +203,28 @@ pub struct Config {
         long,
         env = "SHAREGRAPH_MIGRATE",
         default_value_t = true,
-        action = clap::ArgAction::Set,
-        global = true
+        action = clap::ArgAction::Set
     )]
     pub migrate: bool,
     /// Do not apply migrations at start (the same as `--migrate false`).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_migrate: bool,
     #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// The whole configuration: the common flags, and the server's (from `serve`'s flags, or
+/// for the other commands from the environment and the defaults).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub listen: SocketAddr,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub verbose: bool,
+    pub migrate: bool,
+    pub no_migrate: bool,
     pub limits: Limits,
 }
 
@@ -181,275 +232,148 @@ pub struct Config {
 #[derive(Debug, Clone, Args)]
 pub struct Limits {
     /// Deepest selection nesting a query may have.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_DEPTH",
-        default_value_t = 16,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_DEPTH", default_value_t = 16)]
     pub max_depth: usize,
     /// Highest query complexity (a list field costs its page size times its selection).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_COMPLEXITY",
-        default_value_t = 2_000_000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_COMPLEXITY", default_value_t = 2_000_000)]
     pub max_complexity: usize,
     /// Most aliases in one query (async-graphql's complexity does not count `__typename`).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_ALIASES",
-        default_value_t = 100,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_ALIASES", default_value_t = 100)]
     pub max_aliases: usize,
     /// Most root fields in one operation.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_ROOT_FIELDS",
-        default_value_t = 32,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_ROOT_FIELDS", default_value_t = 32)]
     pub max_root_fields: usize,
     /// Longest query text, in bytes.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_QUERY_BYTES",
-        default_value_t = 100_000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_QUERY_BYTES", default_value_t = 100_000)]
     pub max_query_bytes: usize,
     /// Largest page (`first`/`last`) a list returns.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_PAGE_SIZE",
-        default_value_t = 100,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: u64,
     /// Page size when a client passes neither `first` nor `last`.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_DEFAULT_PAGE_SIZE",
-        default_value_t = 20,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_DEFAULT_PAGE_SIZE", default_value_t = 20)]
     pub default_page_size: u64,
     /// Most data rows an imported inventory file may have (API and command line); a larger
     /// file is refused with `LIMIT_EXCEEDED` while it is read, before its rows are checked.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_IMPORT_MAX_ROWS",
-        default_value_t = 100_000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_IMPORT_MAX_ROWS", default_value_t = 100_000)]
     pub import_max_rows: usize,
     /// Largest request body, in bytes, of a request without a token (GraphQL over HTTP).
     #[arg(
         long,
         env = "SHAREGRAPH_ANONYMOUS_MAX_BODY_BYTES",
-        default_value_t = 256 << 10,
-        global = true
+        default_value_t = 256 << 10
     )]
     pub anonymous_max_body_bytes: usize,
     /// Largest request body, in bytes.
-    #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 4 << 20, global = true)]
+    #[arg(long, env = "SHAREGRAPH_MAX_BODY_BYTES", default_value_t = 4 << 20)]
     pub max_body_bytes: usize,
     /// Most operations in one array-batched request.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_BATCH",
-        default_value_t = 10,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
     /// Hops a lineage walk takes when the client names no depth.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_WALK_DEFAULT_DEPTH",
-        default_value_t = 3,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_WALK_DEFAULT_DEPTH", default_value_t = 3)]
     pub walk_default_depth: u32,
     /// Most hops a client may ask a lineage or sharing-graph walk for.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_WALK_MAX_DEPTH",
-        default_value_t = 20,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_WALK_MAX_DEPTH", default_value_t = 20)]
     pub walk_max_depth: u32,
     /// Node budget of a walk: rows it may visit before it stops and reports `truncated`
     /// (also the most a client may ask for with `maxNodes`).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_WALK_MAX_NODES",
-        default_value_t = 10_000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_WALK_MAX_NODES", default_value_t = 10_000)]
     pub walk_max_nodes: u32,
     /// Nodes the walks of one HTTP request may visit in all, across aliases and the operations
     /// of a batch: each walk reserves its node budget (`maxNodes`) from it before it runs.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_WALK_BUDGET",
-        default_value_t = 50_000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_WALK_BUDGET", default_value_t = 50_000)]
     pub walk_budget: u64,
     /// Most edges a sharing graph returns (the heaviest first); also its default.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_WALK_MAX_EDGES",
-        default_value_t = 2_000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_WALK_MAX_EDGES", default_value_t = 2_000)]
     pub walk_max_edges: usize,
     /// Seconds a request may run before it is answered with a timeout.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_REQUEST_TIMEOUT_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
     /// Seconds a client has to send a request's headers once the server waits for them; also
     /// how long an idle keep-alive connection stays open.
     #[arg(
         long,
         env = "SHAREGRAPH_HEADER_READ_TIMEOUT_SECS",
-        default_value_t = 10,
-        global = true
+        default_value_t = 10
     )]
     pub header_read_timeout_secs: u64,
     /// Connections open at once (WebSockets included); beyond it a connection is answered 503
     /// and closed. Keep it below the process's descriptor limit (`ulimit -n`).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_CONNECTIONS",
-        default_value_t = 1000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_CONNECTIONS", default_value_t = 1000)]
     pub max_connections: usize,
     /// Seconds in-flight requests get to finish after SIGTERM before the server exits anyway.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_SHUTDOWN_GRACE_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
     /// Requests per minute one token may make (0: unlimited).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_RATE_LIMIT_PER_MINUTE",
-        default_value_t = 600,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
     pub rate_limit_per_minute: u32,
     /// Requests per minute one client address may make without a token (0: unlimited).
     #[arg(
         long,
         env = "SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE",
-        default_value_t = 120,
-        global = true
+        default_value_t = 120
     )]
     pub anonymous_rate_limit_per_minute: u32,
     /// Pieces of feedback and votes one client (token or address) may send per hour (0:
     /// unlimited); on top of the request rate limit, since each one is a write.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_FEEDBACK_PER_HOUR",
-        default_value_t = 20,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_FEEDBACK_PER_HOUR", default_value_t = 20)]
     pub feedback_per_hour: u32,
     /// Usage records (`recordAccessEvents`) one token may append per minute (0: unlimited);
     /// on top of the request rate limit, since one request may carry a whole batch.
     #[arg(
         long,
         env = "SHAREGRAPH_USAGE_EVENTS_PER_MINUTE",
-        default_value_t = 60_000,
-        global = true
+        default_value_t = 60_000
     )]
     pub usage_events_per_minute: u32,
     /// Matches of each type a search ranks: the first ones in the order shortest names first
     /// (which relevance favours anyway); a search with more reports `truncated`. Bounds a broad
     /// search's work (a topic word can be in tens of thousands of names).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_SEARCH_RANKED",
-        default_value_t = 1000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_SEARCH_RANKED", default_value_t = 1000)]
     pub search_ranked: u64,
     /// Months between a catalogue release (or review) and its next periodic review.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_REVIEW_CADENCE_MONTHS",
-        default_value_t = 12,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_REVIEW_CADENCE_MONTHS", default_value_t = 12)]
     pub review_cadence_months: u32,
     /// Milliseconds between two reads of the audit log by the event feed when nothing woke it
     /// sooner: the delay before subscribers hear of writes made by another process on the
     /// same SQLite file (PostgreSQL replicas are woken at once by NOTIFY).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_EVENT_POLL_MS",
-        default_value_t = 1000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_EVENT_POLL_MS", default_value_t = 1000)]
     pub event_poll_ms: u64,
     /// Events a subscriber may fall behind before its subscription ends with `LAGGED` (the
     /// feed keeps no more than this many for slow subscribers).
-    #[arg(
-        long,
-        env = "SHAREGRAPH_EVENT_BUFFER",
-        default_value_t = 1024,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_EVENT_BUFFER", default_value_t = 1024)]
     pub event_buffer: usize,
     /// Subscriptions one WebSocket may hold at once.
     #[arg(
         long,
         env = "SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET",
-        default_value_t = 100,
-        global = true
+        default_value_t = 100
     )]
     pub max_subscriptions_per_socket: usize,
     /// WebSockets one client (a token, or an address without one) may hold open at once.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_MAX_SOCKETS_PER_CLIENT",
-        default_value_t = 20,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_MAX_SOCKETS_PER_CLIENT", default_value_t = 20)]
     pub max_sockets_per_client: usize,
     /// The server's public address, the base of the DCAT export's IRIs (e.g.
     /// `https://dulieu.namdong.gov.vn`); without it, the request's `Host` over http.
-    #[arg(long, env = "SHAREGRAPH_PUBLIC_URL", global = true)]
+    #[arg(long, env = "SHAREGRAPH_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// The catalogue's title in the DCAT export.
     #[arg(
         long,
         env = "SHAREGRAPH_CATALOG_TITLE",
-        default_value = "Danh mục dữ liệu chia sẻ",
-        global = true
+        default_value = "Danh mục dữ liệu chia sẻ"
     )]
     pub catalog_title: String,
     /// Who publishes the catalogue, in the DCAT export (the agency running the server).
     #[arg(
         long,
         env = "SHAREGRAPH_CATALOG_PUBLISHER",
-        default_value = "Cơ quan quản lý danh mục dữ liệu",
-        global = true
+        default_value = "Cơ quan quản lý danh mục dữ liệu"
     )]
     pub catalog_publisher: String,
     /// Take an anonymous client's address from the last `X-Forwarded-For` entry (set this
     /// only behind a proxy that appends it; otherwise clients could pick their own address).
-    #[arg(long, env = "SHAREGRAPH_TRUST_FORWARDED_FOR", global = true)]
+    #[arg(long, env = "SHAREGRAPH_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
     /// What the public sees of the sharing graph: `shares` (the shares of published items and
     /// every walk over them), `organizations` (only organization-to-organization edges with
@@ -458,19 +382,13 @@ pub struct Limits {
         long,
         env = "SHAREGRAPH_PUBLIC_SHARES",
         value_enum,
-        default_value_t = PublicShares::Shares,
-        global = true
+        default_value_t = PublicShares::Shares
     )]
     pub public_shares: PublicShares,
     /// Origins whose pages may call the API from a browser, comma-separated (e.g.
     /// `https://portal.example.vn,https://dashboard.example.vn`); `*` (the default) allows
     /// any origin, which is safe because tokens travel in a header, never in cookies.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_CORS_ORIGINS",
-        default_value = "*",
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_CORS_ORIGINS", default_value = "*")]
     pub cors_origins: String,
     /// Sites whose pages may embed the explorer (`/explore?embed=1`) in an `<iframe>`,
     /// comma-separated origins (e.g. `https://congdulieu.thuathienhue.gov.vn`); sharegraph's own
@@ -479,18 +397,12 @@ pub struct Limits {
         long,
         env = "SHAREGRAPH_FRAME_ANCESTORS",
         default_value = "",
-        value_parser = frame_ancestors,
-        global = true
+        value_parser = frame_ancestors
     )]
     pub frame_ancestors: String,
     /// Seconds shared caches and browsers may keep a public answer (GET /graphql without a
     /// token, DCAT pages) before revalidating it with its ETag.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_CACHE_MAX_AGE_SECS",
-        default_value_t = 60,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_CACHE_MAX_AGE_SECS", default_value_t = 60)]
     pub cache_max_age_secs: u64,
     /// Answer introspection queries and suggest field names in errors. `false` in production
     /// deployments that publish their schema otherwise; GraphiQL then says so.
@@ -498,17 +410,11 @@ pub struct Limits {
         long,
         env = "SHAREGRAPH_INTROSPECTION",
         default_value_t = true,
-        action = clap::ArgAction::Set,
-        global = true
+        action = clap::ArgAction::Set
     )]
     pub introspection: bool,
     /// Queries the automatic persisted query cache keeps (by hash), per process.
-    #[arg(
-        long,
-        env = "SHAREGRAPH_PERSISTED_QUERIES",
-        default_value_t = 1000,
-        global = true
-    )]
+    #[arg(long, env = "SHAREGRAPH_PERSISTED_QUERIES", default_value_t = 1000)]
     pub persisted_queries: usize,
 }
 
@@ -543,11 +449,11 @@ impl Config {
         self.migrate && !self.no_migrate
     }
 
-    /// The configuration from flags and environment, as the binary sees it.
+    /// The configuration from the environment, as the binary sees it with no flags.
     pub fn with_database(database_url: impl Into<String>) -> Self {
-        let mut cli = Cli::parse_from(["sharegraph"]);
-        cli.config.database_url = database_url.into();
-        cli.config
+        let (mut config, _) = Cli::parse_from(["sharegraph"]).into_parts();
+        config.database_url = database_url.into();
+        config
     }
 }
 

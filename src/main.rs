@@ -2,7 +2,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sharegraph::access::{Role, token};
-use sharegraph::config::{AuditCommand, Cli, Command, LangArg, RoleArg, TokenCommand};
+use sharegraph::config::{
+    AuditCommand, Cli, Command, Config, LangArg, RoleArg, Serve, TokenCommand,
+};
 use sharegraph::{app, domain, generate, graphql, telemetry};
 
 // jemalloc rather than glibc's allocator: it gives back the memory of bursts (large bodies,
@@ -13,17 +15,17 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let (config, command) = Cli::parse().into_parts();
     // The server logs at SHAREGRAPH_LOG; a one-off command (import, token, ...) says only what
     // went wrong, unless asked for more with --verbose.
-    let serving = matches!(cli.command, None | Some(Command::Serve { .. }));
-    let filter = if serving || cli.config.verbose {
-        cli.config.log.as_str()
+    let serving = matches!(command, Command::Serve(_));
+    let filter = if serving || config.verbose {
+        config.log.as_str()
     } else {
         "warn"
     };
-    telemetry::init(filter, cli.config.log_format);
-    match run(cli).await {
+    telemetry::init(filter, config.log_format);
+    match run(config, command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // One line: the server's in its log format, a command's as plain text.
@@ -37,9 +39,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let config = cli.config;
-    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
         Command::ExportSchema => {
             print!("{}", graphql::sdl());
         }
@@ -248,7 +249,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             app::open_database(&config).await?;
             println!("migrations applied");
         }
-        Command::Serve { demo } => {
+        Command::Serve(Serve { demo, .. }) => {
             let db = app::open_database_for_serving(&config).await?;
             if demo {
                 let loaded = domain::demo::load(&db).await?;

@@ -555,3 +555,51 @@ fn inventory_export_and_import_round_trip_from_the_command_line() {
     );
     assert!(!std::fs::read_to_string(&again).unwrap().contains("H57-MOI"));
 }
+
+/// Each command shows only its own flags (and the five every command takes); the server's
+/// many flags belong to `serve`, and given to another command they are refused.
+#[test]
+fn each_command_shows_and_takes_only_its_own_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("help.db").display());
+    let help = |args: &[&str]| {
+        let out = run(&url, args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let serve = help(&["serve", "--help"]);
+    for flag in [
+        "--listen",
+        "--max-depth",
+        "--frame-ancestors",
+        "--demo",
+        "--database-url",
+    ] {
+        assert!(serve.contains(flag), "serve --help lacks {flag}");
+    }
+    for command in [
+        &["import", "--help"][..],
+        &["export", "--help"],
+        &["token", "create", "--help"],
+        &["migrate", "--help"],
+    ] {
+        let shown = help(command);
+        for flag in [
+            "--listen",
+            "--max-depth",
+            "--frame-ancestors",
+            "--cors-origins",
+        ] {
+            assert!(!shown.contains(flag), "{command:?} shows {flag}:\n{shown}");
+        }
+        for flag in ["--database-url", "--verbose", "--log"] {
+            assert!(shown.contains(flag), "{command:?} lacks {flag}");
+        }
+        assert!(shown.lines().count() < 40, "{command:?}:\n{shown}");
+    }
+    assert!(help(&["import", "--help"]).contains("--dry-run"));
+    assert!(help(&["export", "--help"]).contains("--lang"));
+    let refused = run(&url, &["migrate", "--listen", "127.0.0.1:1"]);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("unexpected argument '--listen'"));
+}
