@@ -413,6 +413,15 @@ pub struct Limits {
         action = clap::ArgAction::Set
     )]
     pub introspection: bool,
+    /// The language of messages for clients whose `Accept-Language` names neither Vietnamese
+    /// nor English: `en` or `vi`.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_LANG",
+        default_value = "en",
+        value_parser = language
+    )]
+    pub lang: crate::i18n::Lang,
     /// Queries the automatic persisted query cache keeps (by hash), per process.
     #[arg(long, env = "SHAREGRAPH_PERSISTED_QUERIES", default_value_t = 1000)]
     pub persisted_queries: usize,
@@ -455,6 +464,10 @@ impl Config {
         config.database_url = database_url.into();
         config
     }
+}
+
+fn language(value: &str) -> Result<crate::i18n::Lang, String> {
+    crate::i18n::Lang::from_code(value).ok_or_else(|| format!("{value:?} is not vi or en"))
 }
 
 /// Origins for a policy's `frame-ancestors`, space-separated; refuses anything else (a `;` or

@@ -9,7 +9,10 @@ use sea_orm::{DbErr, SqlErr};
 pub enum Error {
     /// A value breaks a rule; `field` is its path in the input (e.g. `input.code`).
     #[error("{message}")]
-    BadInput { field: String, message: String },
+    BadInput {
+        field: String,
+        message: crate::i18n::Text,
+    },
     /// The object named by an id or code does not exist.
     #[error("{entity} not found: {id}")]
     NotFound { entity: &'static str, id: String },
@@ -122,7 +125,7 @@ impl RowErrors {
 }
 
 impl Error {
-    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<crate::i18n::Text>) -> Self {
         Self::BadInput {
             field: field.into(),
             message: message.into(),

@@ -38,6 +38,7 @@ use crate::access::rate_limit::{Key, RateLimits};
 use crate::access::{Caller, token};
 use crate::config::Limits;
 use crate::graphql::{self, engine::Engine, errors::is_request_error};
+use crate::i18n::Lang;
 use crate::store::connect;
 use crate::web;
 
@@ -516,6 +517,7 @@ async fn graphql_ws(
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> HttpResponse {
+    let lang = lang_of(&state, &headers);
     // Browsers send no preflight for a WebSocket: the upgrade's Origin is checked against the
     // same list as CORS (clients that are not browsers send none).
     if let Some(origin) = headers.get(header::ORIGIN)
@@ -601,6 +603,7 @@ async fn graphql_ws(
                 *init_token.lock().unwrap_or_else(|e| e.into_inner()) =
                     caller.member.as_ref().and_then(|m| m.token_id);
                 let mut data = graphql::request_data(&db, &caller, &client);
+                data.insert(lang);
                 data.insert(graphql::catalog_event::SocketSubscriptions::new(
                     max_subscriptions,
                 ));
@@ -793,7 +796,7 @@ async fn graphql_get(
         &state,
         &caller,
         &client,
-        media,
+        (media, lang_of(&state, &headers)),
         BatchRequest::Single(request),
     )
     .await;
@@ -935,9 +938,15 @@ async fn graphql_post(
     if let Err(refused) = resolved {
         return persisted_failure(media, &refused);
     }
-    execute(&state, &caller, &client, media, batch)
-        .await
-        .into_response()
+    execute(
+        &state,
+        &caller,
+        &client,
+        (media, lang_of(&state, &headers)),
+        batch,
+    )
+    .await
+    .into_response()
 }
 
 /// Parses the query into the request (the engine runs that parse, not another); text over
@@ -981,11 +990,20 @@ impl Answer {
     }
 }
 
+/// The language the client reads: its `Accept-Language`, else `SHAREGRAPH_LANG`.
+fn lang_of(state: &AppState, headers: &HeaderMap) -> Lang {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(accept, state.limits.lang)
+}
+
+/// Runs a request (or a batch) written for `media`, its messages in `lang`.
 async fn execute(
     state: &AppState,
     caller: &Caller,
     client: &Key,
-    media: MediaType,
+    (media, lang): (MediaType, Lang),
     batch: BatchRequest,
 ) -> Answer {
     // Answered operations are counted inside the engine; one cut off by the timeout is
@@ -996,15 +1014,14 @@ async fn execute(
     };
     let started = std::time::Instant::now();
     let walks = graphql::lineage::WalkBudget::new(state.limits.walk_budget);
+    let prepare = |r| {
+        let mut r = graphql::prepare(r, &state.db, caller, client, &walks);
+        r.data.insert(lang);
+        r
+    };
     let batch = match batch {
-        BatchRequest::Single(r) => {
-            BatchRequest::Single(graphql::prepare(r, &state.db, caller, client, &walks))
-        }
-        BatchRequest::Batch(rs) => BatchRequest::Batch(
-            rs.into_iter()
-                .map(|r| graphql::prepare(r, &state.db, caller, client, &walks))
-                .collect(),
-        ),
+        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
+        BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(prepare).collect()),
     };
     let timeout = state.limits.request_timeout();
     let response = match tokio::time::timeout(timeout, state.engine.execute_batch(batch)).await {

@@ -14,6 +14,7 @@ pub mod error;
 pub mod generate;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod metrics;
 pub mod playground;
 pub mod store;

@@ -1,6 +1,7 @@
 //! Text rules shared by every entity: folding for search, and validation of free text.
 
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 /// Folds text for matching: lower case, Vietnamese diacritics removed, `đ` → `d`, runs of
@@ -49,7 +50,7 @@ pub fn required(field: &str, value: &str, max: usize) -> Result<String> {
     if value.is_empty() {
         return Err(Error::bad_input(
             field,
-            format!("{field} must not be empty"),
+            Text::key("text-empty").arg("field", field),
         ));
     }
     checked(field, value, max)
@@ -67,7 +68,9 @@ fn checked(field: &str, value: &str, max: usize) -> Result<String> {
     if value.chars().count() > max {
         return Err(Error::bad_input(
             field,
-            format!("{field} must be at most {max} characters"),
+            Text::key("text-too-long")
+                .arg("field", field)
+                .arg("max", max),
         ));
     }
     // Line breaks and tabs are legitimate in descriptions; other control characters are not.
@@ -77,7 +80,7 @@ fn checked(field: &str, value: &str, max: usize) -> Result<String> {
     {
         return Err(Error::bad_input(
             field,
-            format!("{field} must not contain control characters"),
+            Text::key("text-control").arg("field", field),
         ));
     }
     Ok(value.to_owned())
@@ -93,13 +96,15 @@ pub fn query_text(field: &str, value: &str) -> Result<()> {
     if value.chars().count() > MAX_QUERY_TEXT {
         return Err(Error::bad_input(
             field,
-            format!("{field} must be at most {MAX_QUERY_TEXT} characters"),
+            Text::key("text-too-long")
+                .arg("field", field)
+                .arg("max", MAX_QUERY_TEXT),
         ));
     }
     if value.contains('\0') {
         return Err(Error::bad_input(
             field,
-            format!("{field} must not contain NUL characters"),
+            Text::key("text-nul").arg("field", field),
         ));
     }
     Ok(())
@@ -127,7 +132,7 @@ pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {
     } else {
         Err(Error::bad_input(
             field,
-            format!("{field} is not an e-mail address"),
+            Text::key("text-email").arg("field", field),
         ))
     }
 }
@@ -142,7 +147,7 @@ pub fn code(field: &str, value: &str, max: usize) -> Result<String> {
     } else {
         Err(Error::bad_input(
             field,
-            format!("{field} may contain only ASCII letters, digits, '.', '_' and '-'"),
+            Text::key("text-code").arg("field", field),
         ))
     }
 }
@@ -164,9 +169,7 @@ pub fn organization_code(field: &str, value: &str) -> Result<String> {
     } else {
         Err(Error::bad_input(
             field,
-            format!(
-                "{field} must be 1-35 characters of digits and capital letters in dot-separated groups, e.g. 000.00.31.H57"
-            ),
+            Text::key("text-organization-code").arg("field", field),
         ))
     }
 }

@@ -21,6 +21,7 @@ use super::idle::{Idle, Tracked};
 use super::limits;
 use crate::config::Limits;
 use crate::domain::events::Feed;
+use crate::i18n::Lang;
 use crate::metrics::Metrics;
 
 /// The schema with what runs around each of its operations. Cheap to clone (all shared).
@@ -53,6 +54,15 @@ impl Engine {
             metrics,
             feed,
         }
+    }
+
+    /// The language the request's messages are written in: the one its HTTP request asked
+    /// for (`Accept-Language`), else the server's (`SHAREGRAPH_LANG`).
+    fn lang_of(&self, data: &Data) -> Lang {
+        data.get(&std::any::TypeId::of::<Lang>())
+            .and_then(|l| l.downcast_ref::<Lang>())
+            .copied()
+            .unwrap_or(self.limits.lang)
     }
 
     /// Checks the text's length, parses it (once: the schema runs the parsed document) and
@@ -99,28 +109,32 @@ impl Engine {
     }
 }
 
-fn classified(mut response: Response) -> Response {
-    response.errors.iter_mut().for_each(classify);
+fn classified(mut response: Response, lang: Lang) -> Response {
+    response.errors.iter_mut().for_each(|e| classify(e, lang));
     response
 }
 
-fn refused(err: ServerError) -> Response {
-    classified(Response::from_errors(vec![err]))
+fn refused(err: ServerError, lang: Lang) -> Response {
+    classified(Response::from_errors(vec![err]), lang)
 }
 
 impl Executor for Engine {
     async fn execute(&self, mut request: Request) -> Response {
         let started = Instant::now();
+        let lang = self.lang_of(&request.data);
         let (response, name) = match self.admit(&mut request) {
-            Err(err) => (refused(err), request.operation_name.clone()),
+            Err(err) => (refused(err, lang), request.operation_name.clone()),
             Ok(admitted) => {
                 // The loaders send their batches when this execution parks.
                 let idle = Idle::of(&request.data);
                 let execution = self.schema.execute(request);
-                let response = classified(match idle {
-                    Some(idle) => Tracked::new(execution, idle).await,
-                    None => execution.await,
-                });
+                let response = classified(
+                    match idle {
+                        Some(idle) => Tracked::new(execution, idle).await,
+                        None => execution.await,
+                    },
+                    lang,
+                );
                 if admitted.kind == Some(OperationType::Mutation) {
                     // Subscribers on this replica hear of the write now, not at the next poll.
                     self.feed.wake();
@@ -141,6 +155,9 @@ impl Executor for Engine {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        let lang = session_data
+            .as_deref()
+            .map_or(self.limits.lang, |data| self.lang_of(data));
         let refusal = match self.admit(&mut request) {
             Err(err) => Some(err),
             Ok(Admitted {
@@ -156,11 +173,11 @@ impl Executor for Engine {
             Ok(_) => None,
         };
         match refusal {
-            Some(err) => futures_util::stream::once(std::future::ready(refused(err))).boxed(),
+            Some(err) => futures_util::stream::once(std::future::ready(refused(err, lang))).boxed(),
             None => self
                 .schema
                 .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-                .map(classified)
+                .map(move |r| classified(r, lang))
                 .boxed(),
         }
     }

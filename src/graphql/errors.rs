@@ -10,6 +10,7 @@ use async_graphql::{ServerError, Value};
 use sea_orm::DbErr;
 
 use crate::error::Error;
+use crate::i18n::{Lang, Text};
 
 /// Whether an error happened before execution (parse, validation, limits): such responses
 /// carry no `data`, and over HTTP they are answered 400.
@@ -24,10 +25,22 @@ pub fn is_request_error(err: &ServerError) -> bool {
             })
 }
 
-/// Sets the error's `code` (and `field`, `currentVersion`, `rowErrors`), and replaces the
-/// message of an internal error with a generic one after logging it.
-pub fn classify(err: &mut ServerError) {
+/// Sets the error's `code` (and `field`, `currentVersion`, `rowErrors`), writes its message in
+/// `lang` where it has a translation, and replaces the message of an internal error with a
+/// generic one after logging it.
+pub fn classify(err: &mut ServerError, lang: Lang) {
+    let mut translated = None;
     let code = if let Some(e) = err.source::<Error>() {
+        translated = match e {
+            Error::BadInput { message, .. } => Some(message.render(lang)),
+            Error::NotFound { entity, id } => Some(
+                Text::key("not-found")
+                    .arg("entity", entity)
+                    .arg("id", id)
+                    .render(lang),
+            ),
+            _ => None,
+        };
         let (code, extra, internal) = match e {
             Error::BadInput { field, .. } => (
                 e.code(),
@@ -82,6 +95,9 @@ pub fn classify(err: &mut ServerError) {
     } else {
         "GRAPHQL_VALIDATION_FAILED"
     };
+    if let Some(message) = translated {
+        err.message = message;
+    }
     if !has_code(err) {
         set(err, "code", Value::String(code.into()));
     }

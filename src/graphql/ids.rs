@@ -5,6 +5,7 @@ use async_graphql::ID;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// The types that have global ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
@@ -83,7 +84,7 @@ pub fn encode(kind: Kind, id: i64) -> ID {
 
 /// Decodes any global id; `field` names the input for the error.
 pub fn decode(field: &str, id: &ID) -> Result<(Kind, i64)> {
-    let invalid = || Error::bad_input(field, format!("{field} is not a valid id"));
+    let invalid = || Error::bad_input(field, Text::key("id-invalid").arg("field", field));
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| invalid())?;
     let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
     let (name, raw) = text.split_once(':').ok_or_else(invalid)?;
@@ -103,11 +104,10 @@ pub fn decode_as(field: &str, id: &ID, expected: Kind) -> Result<i64> {
     } else {
         Err(Error::bad_input(
             field,
-            format!(
-                "{field} must be the id of a {}, not of a {}",
-                expected.name(),
-                kind.name()
-            ),
+            Text::key("id-kind")
+                .arg("field", field)
+                .arg("expected", expected.name())
+                .arg("actual", kind.name()),
         ))
     }
 }

@@ -10,6 +10,7 @@ use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::domain::{self, Model, Record};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Deletes the object with this id.
 #[derive(InputObject)]
@@ -99,7 +100,7 @@ impl Lookup {
                 crate::domain::text::query_text("code", &code)?;
                 Ok(Self::Code(code))
             }
-            _ => Err(Error::bad_input("id", "pass exactly one of id or code")),
+            _ => Err(Error::bad_input("id", Text::key("id-or-code"))),
         }
     }
 
@@ -136,7 +137,7 @@ impl Lookup {
                 if found.len() > 1 {
                     return Err(Error::bad_input(
                         "code",
-                        format!("several codes differ from {code} only in case; give it exactly"),
+                        Text::key("code-ambiguous").arg("code", &code),
                     ));
                 }
                 Ok(found.pop())

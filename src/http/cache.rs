@@ -67,6 +67,8 @@ pub fn respond(
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, policy.header());
     headers.append(header::VARY, HeaderValue::from_static("Authorization"));
+    // Error messages are written in the client's language.
+    headers.append(header::VARY, HeaderValue::from_static("Accept-Language"));
     if policy == Policy::NoStore {
         *response.body_mut() = body.into();
         return response;

@@ -106,3 +106,78 @@ async fn codes_are_found_in_any_case() {
         .await;
     assert!(none["database"].is_null());
 }
+
+async fn post_in(
+    app: &TestApp,
+    accept_language: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let mut request =
+        axum::http::Request::post("/graphql").header("content-type", "application/json");
+    if let Some(lang) = accept_language {
+        request = request.header("accept-language", lang);
+    }
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    app.http(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+        .body
+}
+
+const FEEDBACK: &str =
+    "mutation($input: SubmitFeedbackInput!) { submitFeedback(input: $input) { feedback { id } } }";
+
+/// A citizen's browser asks for Vietnamese: the message is Vietnamese, the code the same.
+#[tokio::test]
+async fn messages_follow_accept_language_and_the_servers_default() {
+    let app = TestApp::spawn().await;
+    let office = nam_dong_office(&app).await;
+    let input = json!({ "input": { "kind": "SUGGESTION", "title": "  ", "body": "Xin bổ sung dữ liệu", "organizationId": office } });
+    let english = post_in(&app, None, FEEDBACK, input.clone()).await;
+    assert_eq!(
+        english["errors"][0]["message"], "input.title must not be empty",
+        "{english}"
+    );
+    let vietnamese = post_in(
+        &app,
+        Some("vi-VN,vi;q=0.9,en;q=0.8"),
+        FEEDBACK,
+        input.clone(),
+    )
+    .await;
+    assert_eq!(
+        vietnamese["errors"][0]["message"], "input.title không được để trống",
+        "{vietnamese}"
+    );
+    assert_eq!(
+        vietnamese["errors"][0]["extensions"],
+        english["errors"][0]["extensions"]
+    );
+    // Ids and lookups too.
+    let bad_id = post_in(
+        &app,
+        Some("vi"),
+        "{ dataItem(id: \"xyz\") { id } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        bad_id["errors"][0]["message"], "id không phải là mã định danh hợp lệ",
+        "{bad_id}"
+    );
+
+    // SHAREGRAPH_LANG=vi: Vietnamese unless the client asks for English.
+    let app = TestApp::spawn_with(|l| l.lang = sharegraph::i18n::Lang::Vi).await;
+    let office = nam_dong_office(&app).await;
+    let input = json!({ "input": { "kind": "SUGGESTION", "title": "", "body": "x", "organizationId": office } });
+    let default = post_in(&app, None, FEEDBACK, input.clone()).await;
+    assert_eq!(
+        default["errors"][0]["message"],
+        "input.title không được để trống"
+    );
+    let asked = post_in(&app, Some("en-US"), FEEDBACK, input).await;
+    assert_eq!(
+        asked["errors"][0]["message"],
+        "input.title must not be empty"
+    );
+}

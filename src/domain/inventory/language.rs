@@ -8,13 +8,7 @@
 
 use crate::domain::{text, vocabulary};
 
-/// The language of an exported file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
+pub use crate::i18n::Lang;
 
 /// The columns whose cells are enum values, with the enum they hold.
 pub(super) fn enum_kind(column: &str) -> Option<&'static str> {
