@@ -203,7 +203,7 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
             }
         }
         Command::Export { file, org, lang } => {
-            use domain::inventory::{self, Format};
+            use domain::inventory;
             use domain::sheet;
             let format = sheet::format_of(&file).ok_or("the file must end in .csv or .xlsx")?;
             let db = app::open_database(&config).await?;
@@ -216,34 +216,26 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
                 ),
                 None => None,
             };
-            let rows = inventory::export(
-                &db,
-                &sharegraph::access::Caller::system(),
-                organization,
-                None,
-            )
-            .await?;
-            let mut rows = rows;
-            let mut header = inventory::columns();
             let lang = match lang {
                 LangArg::Vi => inventory::Lang::Vi,
                 LangArg::En => inventory::Lang::En,
             };
-            inventory::localize(&mut header, &mut rows, lang);
-            let bytes = match format {
-                Format::Csv => {
-                    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-                    sheet::write_csv(&header, &rows)
-                }
-                Format::Xlsx => inventory::workbook(&header, &rows, lang)?,
-            };
+            let (rows, bytes) = inventory::export_file(
+                &db,
+                &sharegraph::access::Caller::system(),
+                organization,
+                None,
+                format,
+                lang,
+            )
+            .await?;
             std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(&file)
                 .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
                 .map_err(|e| format!("{}: {e}", file.display()))?;
-            println!("exported {} rows to {}", rows.len(), file.display());
+            println!("exported {rows} rows to {}", file.display());
         }
         Command::Migrate => {
             app::open_database(&config).await?;

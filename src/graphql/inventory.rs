@@ -113,34 +113,26 @@ impl InventoryQuery {
         let organization = organization_id
             .map(|id| ids::decode_as("organizationId", &id, Kind::Organization))
             .transpose()?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let rows = rules::export(
-            db,
-            ctx.data_unchecked::<Caller>(),
-            organization,
-            Some(MAX_EXPORT_ROWS),
-        )
-        .await?;
-        let mut rows = rows;
-        let mut header = rules::columns();
         let lang = match lang {
             Language::Vi => rules::Lang::Vi,
             Language::En => rules::Lang::En,
         };
-        rules::localize(&mut header, &mut rows, lang);
-        let header_names = header.clone();
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let (rows, bytes) = rules::export_file(
+            ctx.data_unchecked::<DatabaseConnection>(),
+            ctx.data_unchecked::<Caller>(),
+            organization,
+            Some(MAX_EXPORT_ROWS),
+            format,
+            lang,
+        )
+        .await?;
         let content = match format {
-            InventoryFormat::Csv => String::from_utf8(sheet::write_csv(&header, &rows))
-                .expect("CSV of UTF-8 cells is UTF-8"),
-            InventoryFormat::Xlsx => STANDARD
-                .encode(rules::workbook(&header_names, &rows, lang).map_err(|e| {
-                    Error::Internal(std::sync::Arc::new(sea_orm::DbErr::Custom(e)))
-                })?),
+            InventoryFormat::Csv => String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8"),
+            InventoryFormat::Xlsx => STANDARD.encode(bytes),
         };
         Ok(InventoryFile {
             format,
-            rows: rows.len() as u64,
+            rows: rows as u64,
             content,
         })
     }

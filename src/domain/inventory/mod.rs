@@ -1031,6 +1031,29 @@ fn policy_rows(
 /// `organization` only, when given), ordered by organization, database and item code.
 /// At most `max_rows` rows (none: all): a larger export is refused with `LIMIT_EXCEEDED`
 /// before anything is read.
+/// The inventory as a file in `format`, headed and written in `lang`: its rows and bytes.
+pub async fn export_file(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    organization: Option<i64>,
+    max_rows: Option<u64>,
+    format: Format,
+    lang: Lang,
+) -> Result<(usize, Vec<u8>)> {
+    let mut rows = export(db, caller, organization, max_rows).await?;
+    let mut header = columns();
+    localize(&mut header, &mut rows, lang);
+    let bytes = match format {
+        Format::Csv => {
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            sheet::write_csv(&header, &rows)
+        }
+        Format::Xlsx => workbook(&header, &rows, lang)
+            .map_err(|e| Error::Internal(std::sync::Arc::new(sea_orm::DbErr::Custom(e))))?,
+    };
+    Ok((rows.len(), bytes))
+}
+
 pub async fn export(
     db: &DatabaseConnection,
     caller: &Caller,
