@@ -20,7 +20,7 @@ pub enum Error {
     /// reference that still points at the object.
     #[error("{message}")]
     Conflict {
-        message: String,
+        message: crate::i18n::Text,
         current_version: Option<i32>,
     },
     /// Rows of an imported inventory break rules; nothing was written.
@@ -31,7 +31,7 @@ pub enum Error {
     #[error("{0}")]
     Unauthenticated(String),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(crate::i18n::Text),
     /// A configured limit (page size, depth, ...) was exceeded.
     #[error("{0}")]
     LimitExceeded(String),
@@ -132,7 +132,7 @@ impl Error {
         }
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
+    pub fn conflict(message: impl Into<crate::i18n::Text>) -> Self {
         Self::Conflict {
             message: message.into(),
             current_version: None,

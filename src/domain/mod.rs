@@ -291,9 +291,11 @@ pub fn check_version<R: Record>(current: &Model<R>, expected: Option<i32>) -> Re
 pub fn check_stored_version(name: &str, id: i64, stored: i32, expected: Option<i32>) -> Result<()> {
     match expected {
         Some(v) if v != stored => Err(Error::Conflict {
-            message: format!(
-                "{name} {id} has changed: you sent version {v}, the stored version is {stored}; reload and retry"
-            ),
+            message: crate::i18n::Text::key("version-stale")
+                .arg("entity", name)
+                .arg("id", id)
+                .arg("sent", v)
+                .arg("stored", stored),
             current_version: Some(stored),
         }),
         _ => Ok(()),

@@ -21,6 +21,7 @@ use super::{Record, check_stored_version, eq, refuse_duplicate, require, text};
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// The licence of open data unless the publisher names another.
 pub const DEFAULT_LICENCE: &str = "Điều khoản sử dụng dữ liệu mở theo Điều 18 Nghị định số 47/2020/NĐ-CP (terms of use of open data under Article 18 of Decree 47/2020/ND-CP)";
@@ -92,7 +93,7 @@ impl Record for OpenDataset {
         {
             return Err(Error::bad_input(
                 "input.organizationId",
-                "a dataset stays with the organization that publishes it",
+                Text::key("dataset-stays"),
             ));
         }
         let code = text::code("input.code", &f.code, 100)?;
@@ -109,7 +110,7 @@ impl Record for OpenDataset {
             if f.contains(',') {
                 return Err(Error::bad_input(
                     "input.formats",
-                    "name one format per entry",
+                    Text::key("dataset-one-format"),
                 ));
             }
             if !formats.contains(&f) {
@@ -122,7 +123,7 @@ impl Record for OpenDataset {
         {
             return Err(Error::bad_input(
                 "input.downloadUrl",
-                "a download URL starts with https:// or http://",
+                Text::key("dataset-download-url"),
             ));
         }
         if let Some(service) = f.data_service_id {
@@ -137,7 +138,7 @@ impl Record for OpenDataset {
             if s.provider_id != f.organization_id {
                 return Err(Error::bad_input(
                     "input.dataServiceId",
-                    "the service must be the publishing organization's own",
+                    Text::key("dataset-own-service"),
                 ));
             }
         }
@@ -145,19 +146,19 @@ impl Record for OpenDataset {
             if formats.is_empty() || (download_url.is_none() && f.data_service_id.is_none()) {
                 return Err(Error::bad_input(
                     "input.publishedOn",
-                    "a published dataset names its formats and a download URL or a service",
+                    Text::key("dataset-published-needs"),
                 ));
             }
             if f.refreshed_on.is_some_and(|r| r < published) {
                 return Err(Error::bad_input(
                     "input.refreshedOn",
-                    "a dataset is refreshed after it is published",
+                    Text::key("dataset-refreshed-after"),
                 ));
             }
         } else if f.refreshed_on.is_some() {
             return Err(Error::bad_input(
                 "input.refreshedOn",
-                "only a published dataset is refreshed",
+                Text::key("dataset-refreshed-published"),
             ));
         }
         Ok(Fields {
@@ -264,13 +265,13 @@ async fn set_items(tx: &mut Tx<'_>, dataset: &Model, items: Option<Vec<i64>>) ->
         if found.len() != items.len() {
             return Err(Error::bad_input(
                 "input.itemIds",
-                "some of these ids name no data item",
+                Text::key("items-unknown"),
             ));
         }
         if found.iter().any(|i| i.owner_id != dataset.organization_id) {
             return Err(Error::bad_input(
                 "input.itemIds",
-                "a dataset publishes its organization's own items",
+                Text::key("dataset-own-items"),
             ));
         }
         let open: Vec<i64> = sharing_policy::Entity::find()
@@ -285,10 +286,7 @@ async fn set_items(tx: &mut Tx<'_>, dataset: &Model, items: Option<Vec<i64>>) ->
         if let Some(closed) = found.iter().find(|i| !open.contains(&i.id)) {
             return Err(Error::bad_input(
                 "input.itemIds",
-                format!(
-                    "item {} is not open data: its policy for the public must be OPEN",
-                    closed.code
-                ),
+                Text::key("dataset-item-not-open").arg("item", &closed.code),
             ));
         }
         link::Entity::delete_many()
@@ -321,7 +319,7 @@ async fn set_items(tx: &mut Tx<'_>, dataset: &Model, items: Option<Vec<i64>>) ->
     {
         return Err(Error::bad_input(
             "input.itemIds",
-            "a published dataset publishes at least one item",
+            Text::key("dataset-needs-item"),
         ));
     }
     Ok(())
@@ -359,7 +357,7 @@ pub async fn submit(
             if asked.is_some_and(|o| o != dataset.organization_id) {
                 return Err(Error::bad_input(
                     "input.organizationId",
-                    "the dataset belongs to another organization",
+                    Text::key("feedback-dataset-other-organization"),
                 ));
             }
             dataset.organization_id
@@ -378,7 +376,7 @@ pub async fn submit(
         (None, None) => {
             return Err(Error::bad_input(
                 "input.organizationId",
-                "name the organization (or the open dataset) the feedback is for",
+                Text::key("feedback-needs-target"),
             ));
         }
     };
@@ -427,9 +425,7 @@ pub async fn vote(
     let mut tx = Tx::begin_public(db, caller).await?;
     let current = require::<feedback::Entity>(&tx.txn, caller, "input.id", "feedback", id).await?;
     if !current.status.is_open() {
-        return Err(Error::conflict(
-            "this feedback has been answered; votes are closed",
-        ));
+        return Err(Error::conflict(Text::key("feedback-votes-closed")));
     }
     let inserted = feedback_vote::ActiveModel {
         feedback_id: Set(id),
@@ -441,7 +437,7 @@ pub async fn vote(
     match inserted {
         Ok(_) => {}
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(Error::conflict("you have already voted for this feedback"));
+            return Err(Error::conflict(Text::key("feedback-voted")));
         }
         Err(err) => return Err(err.into()),
     }
@@ -477,13 +473,13 @@ pub async fn answer(
     if status == FeedbackStatus::New {
         return Err(Error::bad_input(
             "input.status",
-            "an answer moves feedback on from NEW",
+            Text::key("feedback-answer-status"),
         ));
     }
     if matches!(status, FeedbackStatus::Declined | FeedbackStatus::Done) && answer.is_none() {
         return Err(Error::bad_input(
             "input.answer",
-            "say what was done, or why it was declined",
+            Text::key("feedback-answer-needed"),
         ));
     }
     let mut tx = Tx::begin(db, caller).await?;

@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFil
 use super::{Record, count, require, text, today};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -129,28 +130,24 @@ impl Record for Share {
         };
         if let Some(current) = current {
             if current.status == ShareStatus::Revoked {
-                return Err(Error::conflict(format!(
-                    "share {} was revoked; a revoked share is final, make a new one",
-                    current.id
-                )));
+                return Err(Error::conflict(
+                    Text::key("share-revoked-final").arg("id", current.id),
+                ));
             }
             if current.data_item_id != f.data_item_id || current.consumer_id != f.consumer_id {
-                return Err(Error::bad_input(
-                    "input",
-                    "a share's item and consumer cannot change; make a new share",
-                ));
+                return Err(Error::bad_input("input", Text::key("share-parties-fixed")));
             }
         }
         if f.status == ShareStatus::Expired {
             return Err(Error::bad_input(
                 "input.status",
-                "EXPIRED follows from validUntil and cannot be set",
+                Text::key("share-expired-derived"),
             ));
         }
         if f.status == ShareStatus::Revoked && f.status_reason.is_none() {
             return Err(Error::bad_input(
                 "input.statusReason",
-                "a revocation states its reason",
+                Text::key("share-revocation-reason"),
             ));
         }
         if let (Some(from), Some(until)) = (f.valid_from, f.valid_until)
@@ -158,7 +155,7 @@ impl Record for Share {
         {
             return Err(Error::bad_input(
                 "input.validUntil",
-                "validUntil is before validFrom",
+                Text::key("share-valid-until-before"),
             ));
         }
 
@@ -181,7 +178,7 @@ impl Record for Share {
         if consumer.id == item.owner_id {
             return Err(Error::bad_input(
                 "input.consumerId",
-                "the consumer owns this item; an organization does not share with itself",
+                Text::key("share-with-itself"),
             ));
         }
 
@@ -190,10 +187,8 @@ impl Record for Share {
             (_, None) => {
                 return Err(Error::bad_input(
                     "input.mode",
-                    format!(
-                        "the item's policies do not allow sharing with a {:?} (NOT_SHARED or no policy)",
-                        consumer.consumer_type
-                    ),
+                    Text::key("share-not-allowed")
+                        .arg("consumer", text::enum_name(&consumer.consumer_type)),
                 ));
             }
             (None, Some(first)) => *first,
@@ -201,10 +196,17 @@ impl Record for Share {
             (Some(m), _) => {
                 return Err(Error::bad_input(
                     "input.mode",
-                    format!(
-                        "the item's policy for {:?} allows {allowed:?}, not {m:?}",
-                        consumer.consumer_type
-                    ),
+                    Text::key("share-mode-not-allowed")
+                        .arg("consumer", text::enum_name(&consumer.consumer_type))
+                        .arg(
+                            "allowed",
+                            allowed
+                                .iter()
+                                .map(text::enum_name)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        )
+                        .arg("mode", text::enum_name(&m)),
                 ));
             }
         };
@@ -221,7 +223,7 @@ impl Record for Share {
             if service.status == ServiceStatus::Retired {
                 return Err(Error::bad_input(
                     "input.serviceId",
-                    "the service is retired",
+                    Text::key("share-service-retired"),
                 ));
             }
             let provides = count::<data_service_item::Entity>(
@@ -234,7 +236,7 @@ impl Record for Share {
             if provides == 0 {
                 return Err(Error::bad_input(
                     "input.serviceId",
-                    format!("service {} does not provide this data item", service.code),
+                    Text::key("share-service-lacks-item").arg("service", &service.code),
                 ));
             }
         }
@@ -251,7 +253,7 @@ impl Record for Share {
             if agreement.provider_id != item.owner_id || agreement.consumer_id != consumer.id {
                 return Err(Error::bad_input(
                     "input.agreementId",
-                    "the agreement is between other parties than this share's provider and consumer",
+                    Text::key("share-agreement-parties"),
                 ));
             }
         }
@@ -266,9 +268,7 @@ impl Record for Share {
                 others = others.add(Column::Id.ne(current.id));
             }
             if count::<Entity>(txn, others).await? > 0 {
-                return Err(Error::conflict(
-                    "this item is already actively shared with this consumer; update that share instead",
-                ));
+                return Err(Error::conflict(Text::key("share-duplicate")));
             }
         }
         Ok(Valid {

@@ -23,6 +23,7 @@ use super::{create_in, require, text, today};
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Working days a provider has to answer a request for data shared by default (Art. 35.3 as
 /// amended).
@@ -70,7 +71,7 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
     if items.is_empty() {
         return Err(Error::bad_input(
             "input.itemIds",
-            "name at least one data item",
+            Text::key("request-needs-item"),
         ));
     }
     if items.len() > MAX_ITEMS {
@@ -86,7 +87,7 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
     if s.requested_mode == SharingMode::NotShared {
         return Err(Error::bad_input(
             "input.requestedMode",
-            "ask for OPEN, DEFAULT or ON_REQUEST",
+            Text::key("request-mode"),
         ));
     }
 
@@ -103,7 +104,7 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
     if consumer.consumer_type == ConsumerType::Public {
         return Err(Error::bad_input(
             "input.consumerId",
-            "open data needs no request",
+            Text::key("request-open-data"),
         ));
     }
     let found = data_item::Entity::find()
@@ -114,20 +115,20 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
     if found.len() != items.len() {
         return Err(Error::bad_input(
             "input.itemIds",
-            "some of these ids name no data item",
+            Text::key("items-unknown"),
         ));
     }
     let provider_id = found[0].owner_id;
     if found.iter().any(|i| i.owner_id != provider_id) {
         return Err(Error::bad_input(
             "input.itemIds",
-            "a request goes to one provider: name items of one organization",
+            Text::key("request-one-provider"),
         ));
     }
     if provider_id == consumer.id {
         return Err(Error::bad_input(
             "input.itemIds",
-            "these items are the consumer's own",
+            Text::key("request-own-items"),
         ));
     }
     for item in &found {
@@ -135,10 +136,18 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
         if !allowed.contains(&s.requested_mode) {
             return Err(Error::bad_input(
                 "input.requestedMode",
-                format!(
-                    "item {} may be shared with a {:?} as {allowed:?}, not {:?}",
-                    item.code, consumer.consumer_type, s.requested_mode
-                ),
+                Text::key("request-mode-not-allowed")
+                    .arg("item", &item.code)
+                    .arg("consumer", text::enum_name(&consumer.consumer_type))
+                    .arg(
+                        "allowed",
+                        allowed
+                            .iter()
+                            .map(text::enum_name)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                    .arg("mode", text::enum_name(&s.requested_mode)),
             ));
         }
     }
@@ -227,10 +236,12 @@ pub async fn decide(
     }
     super::check_stored_version(NAME, id, current.version, expected_version)?;
     if current.status != RequestStatus::Submitted {
-        return Err(Error::conflict(format!(
-            "request {id} is {:?}; only a SUBMITTED request can be {verb}d",
-            current.status
-        )));
+        return Err(Error::conflict(
+            Text::key("request-decided")
+                .arg("id", id)
+                .arg("status", text::enum_name(&current.status))
+                .arg("verb", verb),
+        ));
     }
     let mut next = current.clone().into_active_model();
     next.decided_at = Set(Some(Utc::now()));
@@ -264,7 +275,7 @@ pub async fn decide(
             if current.requested_mode == SharingMode::OnRequest && agreement.is_none() {
                 return Err(Error::bad_input(
                     "input.agreementId",
-                    "data shared on request needs a sharing agreement (Art. 38): record it and name it",
+                    Text::key("request-needs-agreement"),
                 ));
             }
             if let Some(a) = &agreement
@@ -272,7 +283,7 @@ pub async fn decide(
             {
                 return Err(Error::bad_input(
                     "input.agreementId",
-                    "the agreement is between other parties than this request's",
+                    Text::key("request-agreement-parties"),
                 ));
             }
             let items: Vec<i64> = link::Entity::find()

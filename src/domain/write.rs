@@ -7,6 +7,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use super::audit::{self, Change};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 pub struct Tx<'c> {
     pub txn: DatabaseTransaction,
@@ -19,8 +20,8 @@ impl<'c> Tx<'c> {
     pub async fn begin(db: &DatabaseConnection, caller: &'c Caller) -> Result<Self> {
         if !caller.may_write_anything() {
             return Err(Error::Forbidden(match caller.member {
-                None => "changing the catalogue needs a steward's or an admin's token".into(),
-                Some(_) => "a viewer's token reads only; ask for a steward's token".into(),
+                None => Text::key("forbidden-anonymous-write"),
+                Some(_) => Text::key("forbidden-viewer-write"),
             }));
         }
         Self::begin_public(db, caller).await
@@ -72,9 +73,7 @@ pub fn require_writer(caller: &Caller, organization: i64) -> Result<()> {
     if caller.may_write(organization) {
         Ok(())
     } else {
-        Err(Error::Forbidden(
-            "you may change only your own organization's catalogue".into(),
-        ))
+        Err(Error::Forbidden(Text::key("forbidden-other-organization")))
     }
 }
 
@@ -82,6 +81,6 @@ pub fn require_admin(caller: &Caller) -> Result<()> {
     if caller.is_admin() {
         Ok(())
     } else {
-        Err(Error::Forbidden("only an admin may do this".into()))
+        Err(Error::Forbidden(Text::key("forbidden-admin-only")))
     }
 }

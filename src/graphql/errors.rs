@@ -32,7 +32,9 @@ pub fn classify(err: &mut ServerError, lang: Lang) {
     let mut translated = None;
     let code = if let Some(e) = err.source::<Error>() {
         translated = match e {
-            Error::BadInput { message, .. } => Some(message.render(lang)),
+            Error::BadInput { message, .. }
+            | Error::Conflict { message, .. }
+            | Error::Forbidden(message) => Some(message.render(lang)),
             Error::NotFound { entity, id } => Some(
                 Text::key("not-found")
                     .arg("entity", entity)

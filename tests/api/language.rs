@@ -166,6 +166,23 @@ async fn messages_follow_accept_language_and_the_servers_default() {
         "{bad_id}"
     );
 
+    // Refusals too: a citizen without a token who tries to write.
+    let refused = post_in(
+        &app,
+        Some("vi"),
+        "mutation { createOrganization(input: { code: \"000.00.33.H57\", name: \"Phòng Nội vụ\", level: DISTRICT }) { organization { id } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    assert_eq!(
+        refused["errors"][0]["message"],
+        "thay đổi danh mục cần mã truy cập của cán bộ quản lý danh mục hoặc quản trị hệ thống"
+    );
+
     // SHAREGRAPH_LANG=vi: Vietnamese unless the client asks for English.
     let app = TestApp::spawn_with(|l| l.lang = sharegraph::i18n::Lang::Vi).await;
     let office = nam_dong_office(&app).await;

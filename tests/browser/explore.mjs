@@ -103,15 +103,28 @@ try {
   if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/explorer.png` });
 
   // Click a node at the edge of the drawing (degree 2), then expand it: more nodes or as many.
+  // Its position is read once the drawing has been painted; a click that lands while the
+  // canvas still moves is tried again.
   const far = await page.evaluate(() => {
-    const cy = window.sharegraphExplorer.cy;
-    const n = cy.nodes().filter((n) => n.data("degree") === 2)[0];
-    const p = n.renderedPosition();
-    const box = cy.container().getBoundingClientRect();
-    return { x: box.left + p.x, y: box.top + p.y, id: n.id() };
+    const n = window.sharegraphExplorer.cy.nodes().filter((n) => n.data("degree") === 2)[0];
+    return { id: n.id() };
   });
-  await page.mouse.click(far.x, far.y);
-  await page.waitForSelector("#panel:not([hidden]) #expand", { timeout: 5000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const at = await page.evaluate((id) => {
+      const cy = window.sharegraphExplorer.cy;
+      const p = cy.getElementById(id).renderedPosition();
+      const box = cy.container().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    }, far.id);
+    await page.mouse.click(at.x, at.y);
+    try {
+      await page.waitForSelector("#panel:not([hidden]) #expand", { timeout: 3000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
   const panelTitle = await page.textContent("#panel h2");
   check(panelTitle.length > 0, "the panel names the node");
   const farNeighbours = (

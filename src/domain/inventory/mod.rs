@@ -38,6 +38,7 @@ use super::write::Tx;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 pub use language::{Lang, heading, localize, names_a_column, workbook};
 
 pub use crate::error::{RowError, RowErrors};
@@ -608,10 +609,9 @@ pub async fn import(
             .iter()
             .map(|(name, lines)| format!("{name} (line {})", lines[0]))
             .collect();
-        return Err(Error::Forbidden(format!(
-            "you may change only your own organization's catalogue, not that of {}",
-            which.join(", ")
-        )));
+        return Err(Error::Forbidden(
+            Text::key("forbidden-import-other").arg("which", which.join(", ")),
+        ));
     }
 
     // The stored items of the stored databases, and their policies.
