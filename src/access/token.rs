@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Caller, Member, Role, Scope};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Every token starts with this, so that secret scanners and people can recognise one.
 pub const PREFIX: &str = "sg_";
@@ -52,10 +53,7 @@ pub async fn create(
 ) -> Result<Issued> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::bad_input(
-            "name",
-            "a token needs a name of 1 to 200 characters",
-        ));
+        return Err(Error::bad_input("name", Text::key("token-name")));
     }
     let organization = match org_code {
         Some(code) => Some(
@@ -64,21 +62,26 @@ pub async fn create(
                 .filter(organization::Column::Code.eq(code.trim().to_ascii_uppercase()))
                 .one(db)
                 .await?
-                .ok_or_else(|| Error::bad_input("org", format!("no organization has code {code}")))?
+                .ok_or_else(|| {
+                    Error::bad_input(
+                        "org",
+                        Text::key("organization-unknown-code").arg("code", code),
+                    )
+                })?
                 .id,
         ),
         None if role == Role::Admin => None,
         None => {
             return Err(Error::bad_input(
                 "org",
-                "viewer and steward tokens act for an organization: pass its code",
+                Text::key("token-needs-organization"),
             ));
         }
     };
     if subtree && organization.is_none() {
         return Err(Error::bad_input(
             "subtree",
-            "a subtree scope needs an organization: pass its code",
+            Text::key("token-subtree-needs-organization"),
         ));
     }
     let token = format!(

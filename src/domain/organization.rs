@@ -9,6 +9,7 @@ use super::write::Tx;
 use super::{Record, count, eq, refuse_duplicate, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Deepest hierarchy walked when checking for cycles; real hierarchies are under ten deep.
 const MAX_HIERARCHY_DEPTH: usize = 64;
@@ -100,20 +101,20 @@ impl Record for Organization {
             (ConsumerType::Public, _) => {
                 return Err(Error::bad_input(
                     "input.consumerType",
-                    "PUBLIC stands for anyone and is used by sharing policies; an organization is a STATE_AGENCY, ENTERPRISE, ORGANIZATION or INDIVIDUAL",
+                    Text::key("organization-public"),
                 ));
             }
             (ConsumerType::StateAgency, None) => {
                 return Err(Error::bad_input(
                     "input.level",
-                    "a state agency needs an administrative level",
+                    Text::key("organization-needs-level"),
                 ));
             }
             (ConsumerType::StateAgency, Some(_)) | (_, None) => {}
             (_, Some(_)) => {
                 return Err(Error::bad_input(
                     "input.level",
-                    "only state agencies have an administrative level",
+                    Text::key("organization-level-state-only"),
                 ));
             }
         }
@@ -137,9 +138,9 @@ impl Record for Organization {
             {
                 return Err(Error::bad_input(
                     "input.level",
-                    format!(
-                        "level {level:?} ranks above its parent's level {parent_level:?}; a child is at its parent's level or below"
-                    ),
+                    Text::key("organization-level-above-parent")
+                        .arg("level", text::enum_name(&level))
+                        .arg("parent", text::enum_name(&parent_level)),
                 ));
             }
         }
@@ -156,11 +157,13 @@ impl Record for Organization {
             {
                 return Err(Error::bad_input(
                     "input.level",
-                    format!(
-                        "level {level:?} ranks below that of child organization {} ({:?})",
-                        child.code,
-                        child.level.expect("checked above")
-                    ),
+                    Text::key("organization-level-below-child")
+                        .arg("level", text::enum_name(&level))
+                        .arg("child", &child.code)
+                        .arg(
+                            "childLevel",
+                            text::enum_name(&child.level.expect("checked above")),
+                        ),
                 ));
             }
         }
@@ -236,7 +239,7 @@ async fn refuse_cycle(txn: &DatabaseTransaction, id: i64, parent: &Model) -> Res
         if org.id == id {
             return Err(Error::bad_input(
                 "input.parentId",
-                "an organization cannot be its own ancestor",
+                Text::key("organization-cycle"),
             ));
         }
         cursor = match org.parent_id {
@@ -246,7 +249,7 @@ async fn refuse_cycle(txn: &DatabaseTransaction, id: i64, parent: &Model) -> Res
     }
     Err(Error::bad_input(
         "input.parentId",
-        format!("the hierarchy above this parent is deeper than {MAX_HIERARCHY_DEPTH} levels"),
+        Text::key("organization-too-deep").arg("max", MAX_HIERARCHY_DEPTH),
     ))
 }
 

@@ -21,6 +21,7 @@ use super::write::Tx;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Most events one call records.
 pub const MAX_BATCH: usize = 10_000;
@@ -71,7 +72,10 @@ pub async fn record(
     events: Vec<EventInput>,
 ) -> Result<Recorded> {
     if events.is_empty() {
-        return Err(Error::bad_input("input.events", "send at least one event"));
+        return Err(Error::bad_input(
+            "input.events",
+            Text::key("usage-needs-event"),
+        ));
     }
     if events.len() > MAX_BATCH {
         return Err(Error::LimitExceeded(format!(
@@ -88,19 +92,19 @@ pub async fn record(
         if e.record_count < 0 {
             return Err(Error::bad_input(
                 at("recordCount"),
-                "recordCount cannot be negative",
+                Text::key("not-negative").arg("field", "recordCount"),
             ));
         }
         if e.occurred_at > now + CLOCK_SKEW {
             return Err(Error::bad_input(
                 at("occurredAt"),
-                "occurredAt is in the future",
+                Text::key("usage-in-future"),
             ));
         }
         if e.share_id.is_none() && (e.service_id.is_none() || e.consumer_id.is_none()) {
             return Err(Error::bad_input(
                 at("shareId"),
-                "name the share used, or the service and the consumer that used it",
+                Text::key("usage-needs-share"),
             ));
         }
         cleaned.push(EventInput {
@@ -193,9 +197,9 @@ pub async fn record(
         let at = |field: &str| format!("input.events.{i}.{field}");
         let (provider, consumer, violation) = match (e.share_id, e.service_id) {
             (Some(share_id), service) => {
-                let s = shares
-                    .get(&share_id)
-                    .ok_or_else(|| Error::bad_input(at("shareId"), "no share has this id"))?;
+                let s = shares.get(&share_id).ok_or_else(|| {
+                    Error::bad_input(at("shareId"), Text::key("usage-unknown-share"))
+                })?;
                 if let Some(sv) = service
                     && services
                         .get(&sv)
@@ -203,13 +207,13 @@ pub async fn record(
                 {
                     return Err(Error::bad_input(
                         at("serviceId"),
-                        "no service of the share's provider has this id",
+                        Text::key("usage-unknown-provider-service"),
                     ));
                 }
                 if e.consumer_id.is_some_and(|c| c != s.consumer_id) {
                     return Err(Error::bad_input(
                         at("consumerId"),
-                        "the share goes to another consumer",
+                        Text::key("usage-other-consumer"),
                     ));
                 }
                 let violation = if !share_in_force(s, e.occurred_at) {
@@ -227,13 +231,13 @@ pub async fn record(
             }
             (None, Some(service_id)) => {
                 let sv = services.get(&service_id).ok_or_else(|| {
-                    Error::bad_input(at("serviceId"), "no data service has this id")
+                    Error::bad_input(at("serviceId"), Text::key("usage-unknown-service"))
                 })?;
                 let consumer = e.consumer_id.expect("checked above");
                 if !consumers.contains(&consumer) {
                     return Err(Error::bad_input(
                         at("consumerId"),
-                        "no organization has this id",
+                        Text::key("usage-unknown-organization"),
                     ));
                 }
                 let backed = backing

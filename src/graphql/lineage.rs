@@ -20,6 +20,7 @@ use crate::access::Caller;
 use crate::config::Limits;
 use crate::domain::lineage::{self as walks, Bounds, Direction, NodeRef};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 use crate::metrics::Metrics;
 use crate::store::page::{Cursor, PageArgs};
 
@@ -85,7 +86,12 @@ fn walk_bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) ->
     let limits = ctx.data_unchecked::<Arc<Limits>>();
     let depth = match depth {
         None => limits.walk_default_depth,
-        Some(d) if d < 1 => return Err(Error::bad_input("depth", "depth must be at least 1")),
+        Some(d) if d < 1 => {
+            return Err(Error::bad_input(
+                "depth",
+                Text::key("at-least-one").arg("field", "depth"),
+            ));
+        }
         Some(d) if d as u32 > limits.walk_max_depth => {
             return Err(Error::LimitExceeded(format!(
                 "depth is {d}; walks go at most {} hops",
@@ -97,7 +103,10 @@ fn walk_bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) ->
     let max_nodes = match max_nodes {
         None => limits.walk_max_nodes,
         Some(n) if n < 1 => {
-            return Err(Error::bad_input("maxNodes", "maxNodes must be at least 1"));
+            return Err(Error::bad_input(
+                "maxNodes",
+                Text::key("at-least-one").arg("field", "maxNodes"),
+            ));
         }
         Some(n) if n as u32 > limits.walk_max_nodes => {
             return Err(Error::LimitExceeded(format!(
@@ -380,7 +389,7 @@ pub async fn sharing_graph(
         Some(n) if n < 0 => {
             return Err(Error::bad_input(
                 "maxEdges",
-                "maxEdges must not be negative",
+                Text::key("not-negative").arg("field", "maxEdges"),
             ));
         }
         Some(n) if n as usize > limits.walk_max_edges => {
@@ -573,10 +582,7 @@ impl LineageQuery {
             other => {
                 return Err(Error::bad_input(
                     "root",
-                    format!(
-                        "lineage starts at an organization, database, data item or data service, not a {}",
-                        other.name()
-                    ),
+                    Text::key("lineage-root").arg("kind", other.name()),
                 ));
             }
         };

@@ -22,6 +22,7 @@ use sea_orm::{
 use serde_json::Value as Json;
 
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// An entity that can be listed: it has a single `id` primary key column.
 pub trait Listable: EntityTrait<Model: FromQueryResult + ModelTrait<Entity = Self> + Sync> {
@@ -69,7 +70,7 @@ impl PageArgs {
             if n < 0 {
                 return Err(Error::bad_input(
                     name,
-                    format!("{name} must not be negative"),
+                    Text::key("not-negative").arg("field", name),
                 ));
             }
             let n = n as u64;
@@ -82,10 +83,7 @@ impl PageArgs {
         };
         let (limit, backward) = match (self.first, self.last) {
             (Some(_), Some(_)) => {
-                return Err(Error::bad_input(
-                    "last",
-                    "pass either first or last, not both",
-                ));
+                return Err(Error::bad_input("last", Text::key("page-first-or-last")));
             }
             (Some(f), None) => (size("first", f)?, false),
             (None, Some(l)) => (size("last", l)?, true),
@@ -573,18 +571,13 @@ fn decode_cursor<E: Listable>(
     order: &[(E::Column, Direction)],
     order_key: &str,
 ) -> Result<Vec<Value>> {
-    let invalid = || {
-        Error::bad_input(
-            field,
-            format!("{field} is not a valid cursor for this list"),
-        )
-    };
+    let invalid = || Error::bad_input(field, Text::key("cursor-invalid").arg("field", field));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let json: Json = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     if json.get("o").and_then(Json::as_str) != Some(order_key) {
         return Err(Error::bad_input(
             field,
-            format!("{field} was issued for another ordering of this list"),
+            Text::key("cursor-other-order").arg("field", field),
         ));
     }
     let values = json.get("k").and_then(Json::as_array).ok_or_else(invalid)?;
