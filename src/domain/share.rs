@@ -198,14 +198,7 @@ impl Record for Share {
                     "input.mode",
                     Text::key("share-mode-not-allowed")
                         .arg("consumer", text::enum_name(&consumer.consumer_type))
-                        .arg(
-                            "allowed",
-                            allowed
-                                .iter()
-                                .map(text::enum_name)
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        )
+                        .arg("allowed", text::enum_names(&allowed))
                         .arg("mode", text::enum_name(&m)),
                 ));
             }

@@ -139,14 +139,7 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
                 Text::key("request-mode-not-allowed")
                     .arg("item", &item.code)
                     .arg("consumer", text::enum_name(&consumer.consumer_type))
-                    .arg(
-                        "allowed",
-                        allowed
-                            .iter()
-                            .map(text::enum_name)
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    )
+                    .arg("allowed", text::enum_names(&allowed))
                     .arg("mode", text::enum_name(&s.requested_mode)),
             ));
         }

@@ -37,6 +37,11 @@ pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
+/// Enum values as their API names, comma-separated (`DEFAULT, ON_REQUEST`).
+pub fn enum_names<T: serde::Serialize>(values: &[T]) -> String {
+    values.iter().map(enum_name).collect::<Vec<_>>().join(", ")
+}
+
 /// Longest free text accepted in one field; descriptions of databases can be long, but a
 /// megabyte of text in a catalogue field is a mistake or an attack.
 pub const MAX_TEXT: usize = 20_000;
