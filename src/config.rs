@@ -86,9 +86,9 @@ pub enum Command {
         /// Only this organization's databases (its code).
         #[arg(long)]
         org: Option<String>,
-        /// The language of the column headings and values (import reads both).
-        #[arg(long, value_enum, default_value_t = LangArg::Vi)]
-        lang: LangArg,
+        /// The language of the column headings and values, `vi` or `en` (import reads both).
+        #[arg(long, value_enum, default_value_t = crate::i18n::Lang::Vi, hide_possible_values = true)]
+        lang: crate::i18n::Lang,
     },
     /// Create, list and revoke API tokens.
     #[command(subcommand)]
@@ -128,13 +128,6 @@ pub enum TokenCommand {
     List,
     /// Revoke a token by its number (see `token list`).
     Revoke { id: i64 },
-}
-
-/// A spreadsheet's language: Vietnamese or English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LangArg {
-    Vi,
-    En,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -418,8 +411,9 @@ pub struct Limits {
     #[arg(
         long,
         env = "SHAREGRAPH_LANG",
+        value_enum,
         default_value = "en",
-        value_parser = language
+        hide_possible_values = true
     )]
     pub lang: crate::i18n::Lang,
     /// Queries the automatic persisted query cache keeps (by hash), per process.
@@ -464,10 +458,6 @@ impl Config {
         config.database_url = database_url.into();
         config
     }
-}
-
-fn language(value: &str) -> Result<crate::i18n::Lang, String> {
-    crate::i18n::Lang::from_code(value).ok_or_else(|| format!("{value:?} is not vi or en"))
 }
 
 /// Origins for a policy's `frame-ancestors`, space-separated; refuses anything else (a `;` or

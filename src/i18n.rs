@@ -10,10 +10,16 @@ use std::sync::LazyLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 
-/// A language sharegraph speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+/// A language sharegraph speaks: of messages, of spreadsheets (`export --lang`,
+/// `inventory(lang:)`) and of `SHAREGRAPH_LANG`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Hash, async_graphql::Enum, clap::ValueEnum,
+)]
+#[graphql(name = "Language")]
 pub enum Lang {
+    /// Vietnamese (tiếng Việt): `Mã cơ quan`, `Chia sẻ mặc định`, `có`.
     Vi,
+    /// English: `organization_code`, `DEFAULT`, `yes`.
     #[default]
     En,
 }

@@ -2,9 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sharegraph::access::{Role, token};
-use sharegraph::config::{
-    AuditCommand, Cli, Command, Config, LangArg, RoleArg, Serve, TokenCommand,
-};
+use sharegraph::config::{AuditCommand, Cli, Command, Config, RoleArg, Serve, TokenCommand};
 use sharegraph::{app, domain, generate, graphql, telemetry};
 
 // jemalloc rather than glibc's allocator: it gives back the memory of bursts (large bodies,
@@ -215,10 +213,6 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
                         .id,
                 ),
                 None => None,
-            };
-            let lang = match lang {
-                LangArg::Vi => inventory::Lang::Vi,
-                LangArg::En => inventory::Lang::En,
             };
             let (rows, bytes) = inventory::export_file(
                 &db,

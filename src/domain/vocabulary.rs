@@ -171,10 +171,7 @@ pub fn labels(kind: &str, value: &str) -> Option<(&'static str, &'static str)> {
 
 /// The Vietnamese label of `value` of `kind`, or the value itself when there is none.
 pub fn vi<'a>(kind: &str, value: &'a str) -> &'a str {
-    LABELS
-        .iter()
-        .find(|(k, v, _, _)| *k == kind && *v == value)
-        .map_or(value, |(_, _, vi, _)| vi)
+    labels(kind, value).map_or(value, |(vi, _)| vi)
 }
 
 /// The table as JSON for a page's scripts: `{kind: {value: [vi, en]}}`.

@@ -11,6 +11,7 @@ use crate::access::Caller;
 use crate::config::Limits;
 use crate::domain::inventory::{self as rules, sheet};
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 use entity::enums::SpreadsheetFormat as InventoryFormat;
 use std::sync::Arc;
 
@@ -49,15 +50,6 @@ pub struct InventoryChange {
     pub action: ChangeAction,
     /// For `UPDATED`: the columns whose values differ from what is stored.
     pub columns: Vec<String>,
-}
-
-/// The language of an inventory's headings and values.
-#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// Vietnamese (tiếng Việt): `Mã cơ quan`, `Chia sẻ mặc định`, `có`.
-    Vi,
-    /// English: `organization_code`, `DEFAULT`, `yes`.
-    En,
 }
 
 /// What a row of an inventory describes.
@@ -108,15 +100,11 @@ impl InventoryQuery {
         ctx: &Context<'_>,
         organization_id: Option<ID>,
         #[graphql(default_with = "InventoryFormat::Csv")] format: InventoryFormat,
-        #[graphql(default_with = "Language::Vi")] lang: Language,
+        #[graphql(default_with = "Lang::Vi")] lang: Lang,
     ) -> Result<InventoryFile> {
         let organization = organization_id
             .map(|id| ids::decode_as("organizationId", &id, Kind::Organization))
             .transpose()?;
-        let lang = match lang {
-            Language::Vi => rules::Lang::Vi,
-            Language::En => rules::Lang::En,
-        };
         let (rows, bytes) = rules::export_file(
             ctx.data_unchecked::<DatabaseConnection>(),
             ctx.data_unchecked::<Caller>(),

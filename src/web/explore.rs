@@ -31,6 +31,16 @@ pub async fn explore(State(state): State<AppState>, Query(params): Query<Params>
     } else {
         r#"<p class="notice">Trình khám phá cần Cytoscape.js, chưa được đóng gói khi biên dịch máy chủ này (không tải được từ npm). Hãy biên dịch lại khi có mạng.</p>"#
     };
+    // The roll-up's choices, labelled from the vocabulary (the script relabels them in English).
+    let rollup: String = ["NONE", "COLLAPSED", "MEMBERS"]
+        .iter()
+        .map(|v| {
+            format!(
+                r#"<option value="{v}">{}</option>"#,
+                crate::domain::vocabulary::vi("SharingGraphRollUp", v)
+            )
+        })
+        .collect();
     let body = format!(
         r#"{missing}
 <div class="explorer">
@@ -40,7 +50,7 @@ pub async fn explore(State(state): State<AppState>, Query(params): Query<Params>
 <fieldset><legend data-t="settings">Phạm vi</legend>
 <label><span data-t="depth">Độ sâu</span> <input id="depth" type="number" min="1" max="10" value="2"></label>
 <label><span data-t="budget">Số nút tối đa</span> <input id="budget" type="number" min="10" max="100000" value="1000"></label>
-<label class="org-only"><span data-t="rollup">Đơn vị trực thuộc</span> <select id="rollup"><option value="NONE" data-t="rollNone">Không gộp</option><option value="COLLAPSED" data-t="rollCollapsed">Gộp thành một nút</option><option value="MEMBERS" data-t="rollMembers">Vẽ từng đơn vị</option></select></label>
+<label class="org-only"><span data-t="rollup">Đơn vị trực thuộc</span> <select id="rollup">{rollup}</select></label>
 <button id="redraw" type="button" data-t="redraw">Vẽ lại</button>
 </fieldset>
 <fieldset id="modes"><legend data-t="modes">Hình thức chia sẻ</legend></fieldset>

@@ -16,8 +16,7 @@
     vi: {
       explorer: "Khám phá đồ thị", catalogue: "Danh mục dữ liệu mở", search: "Tìm",
       searchHint: "Tìm cơ quan, cơ sở dữ liệu, dữ liệu…", settings: "Phạm vi", depth: "Độ sâu",
-      budget: "Số nút tối đa", rollup: "Đơn vị trực thuộc", rollNone: "Không gộp",
-      rollCollapsed: "Gộp thành một nút", rollMembers: "Vẽ từng đơn vị", redraw: "Vẽ lại",
+      budget: "Số nút tối đa", rollup: "Đơn vị trực thuộc", redraw: "Vẽ lại",
       modes: "Hình thức chia sẻ", kinds: "Loại quan hệ", statuses: "Trạng thái", export: "Xuất",
       edgesCsv: "Cạnh (CSV)", token: "Mã truy cập (tuỳ chọn)",
       tokenHint: "Để xem thêm dữ liệu của cơ quan bạn. Chỉ gửi tới máy chủ này.",
@@ -33,8 +32,7 @@
     en: {
       explorer: "Explore the graph", catalogue: "Open data catalogue", search: "Search",
       searchHint: "Find an organization, database, data item…", settings: "Scope", depth: "Depth",
-      budget: "Most nodes", rollup: "Units below", rollNone: "Not included",
-      rollCollapsed: "As one node", rollMembers: "Each as a node", redraw: "Redraw",
+      budget: "Most nodes", rollup: "Units below", redraw: "Redraw",
       modes: "Sharing modes", kinds: "Edge kinds", statuses: "Status", export: "Export",
       edgesCsv: "Edges (CSV)", token: "Access token (optional)",
       tokenHint: "To see more of your organization's data. Sent to this server only.",
@@ -578,6 +576,7 @@
     document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
     document.querySelectorAll("[data-t-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.tPlaceholder); });
     $("lang").textContent = t("other");
+    $("rollup").querySelectorAll("option").forEach((o) => { o.textContent = label("SharingGraphRollUp", o.value); });
     if (state.view) {
       $("title").textContent = (state.view === "sharing" ? t("sharingOf") : t("lineageOf")) + " " + state.rootLabel;
       refreshFilters();

@@ -87,44 +87,77 @@ pub(super) fn column_of(cell: &str) -> Option<String> {
     })
 }
 
-/// The API name an enum cell gives, in either language: the name itself (any case, spaces or
-/// hyphens for underscores), a value's Vietnamese or English label, or words of one label that
-/// no other value's label has (`mặc định`, `theo yêu cầu`, `mở`).
-pub(super) fn enum_value(kind: &str, names: &[String], raw: &str) -> Result<String, String> {
-    let upper = raw.trim().to_ascii_uppercase().replace([' ', '-'], "_");
-    if let Some(name) = names.iter().find(|n| **n == upper) {
-        return Ok(name.clone());
+/// The words of the enum columns' values and labels, folded once for a whole file rather
+/// than for every cell.
+pub(super) struct Terms {
+    kinds: Vec<(&'static str, Vec<Term>)>,
+}
+
+struct Term {
+    name: &'static str,
+    vi: Vec<String>,
+    en: Vec<String>,
+}
+
+impl Terms {
+    pub(super) fn new() -> Self {
+        let enum_kinds = [
+            "DatabaseKind",
+            "DatabaseStatus",
+            "UpdateFrequency",
+            "SharingMode",
+        ];
+        let kinds = vocabulary::enums()
+            .into_iter()
+            .filter(|(kind, _)| enum_kinds.contains(kind))
+            .map(|(kind, values)| {
+                let terms = values
+                    .into_iter()
+                    .map(|(name, vi, en)| Term {
+                        name,
+                        vi: words(vi),
+                        en: words(en),
+                    })
+                    .collect();
+                (kind, terms)
+            })
+            .collect();
+        Self { kinds }
     }
-    let wanted = words(raw);
-    let labels: Vec<(&String, Vec<String>, Vec<String>)> = names
-        .iter()
-        .map(|n| {
-            let (vi, en) = vocabulary::labels(kind, n).unwrap_or((n, n));
-            (n, words(vi), words(en))
-        })
-        .collect();
-    if let Some((name, ..)) = labels
-        .iter()
-        .find(|(_, vi, en)| *vi == wanted || *en == wanted)
-    {
-        return Ok((*name).clone());
+
+    /// The API name an enum cell gives, in either language: the name itself (any case, spaces
+    /// or hyphens for underscores), a value's Vietnamese or English label, or words of one
+    /// label that no other value's label has (`mặc định`, `theo yêu cầu`, `mở`).
+    pub(super) fn value(&self, kind: &str, raw: &str) -> Result<&'static str, String> {
+        let terms = self
+            .kinds
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(&[][..], |(_, t)| t.as_slice());
+        let upper = raw.trim().to_ascii_uppercase().replace([' ', '-'], "_");
+        if let Some(t) = terms.iter().find(|t| t.name == upper) {
+            return Ok(t.name);
+        }
+        let wanted = words(raw);
+        if let Some(t) = terms.iter().find(|t| t.vi == wanted || t.en == wanted) {
+            return Ok(t.name);
+        }
+        let within = |label: &[String]| {
+            !wanted.is_empty() && label.windows(wanted.len()).any(|w| w == wanted.as_slice())
+        };
+        let partial: Vec<&Term> = terms
+            .iter()
+            .filter(|t| within(&t.vi) || within(&t.en))
+            .collect();
+        if let [one] = partial.as_slice() {
+            return Ok(one.name);
+        }
+        let choices: Vec<String> = terms
+            .iter()
+            .map(|t| format!("{} ({})", t.name, vocabulary::vi(kind, t.name)))
+            .collect();
+        Err(format!("{raw:?} is not one of {}", choices.join(", ")))
     }
-    let within = |label: &[String]| {
-        !wanted.is_empty() && label.windows(wanted.len()).any(|w| w == wanted.as_slice())
-    };
-    let partial: Vec<&String> = labels
-        .iter()
-        .filter(|(_, vi, en)| within(vi) || within(en))
-        .map(|(n, ..)| *n)
-        .collect();
-    if let [one] = partial.as_slice() {
-        return Ok((*one).clone());
-    }
-    let choices: Vec<String> = names
-        .iter()
-        .map(|n| format!("{n} ({})", vocabulary::vi(kind, n)))
-        .collect();
-    Err(format!("{raw:?} is not one of {}", choices.join(", ")))
 }
 
 /// A yes/no cell: yes, true, 1, x, có; no, false, 0, không; blank is no.
@@ -299,12 +332,6 @@ pub fn localize(header: &mut [String], rows: &mut [Vec<String>], lang: Lang) {
 mod tests {
     use super::*;
 
-    fn modes() -> Vec<String> {
-        ["OPEN", "DEFAULT", "ON_REQUEST", "NOT_SHARED"]
-            .map(str::to_owned)
-            .to_vec()
-    }
-
     #[test]
     fn headers_are_read_in_either_language_with_or_without_diacritics() {
         for (cell, column) in [
@@ -332,6 +359,7 @@ mod tests {
 
     #[test]
     fn enum_cells_take_the_decrees_terms() {
+        let terms = Terms::new();
         for (cell, value) in [
             ("ON_REQUEST", "ON_REQUEST"),
             ("on request", "ON_REQUEST"),
@@ -344,16 +372,12 @@ mod tests {
             ("Không chia sẻ", "NOT_SHARED"),
             ("Open data", "OPEN"),
         ] {
-            assert_eq!(
-                enum_value("SharingMode", &modes(), cell),
-                Ok(value.to_owned()),
-                "{cell}"
-            );
+            assert_eq!(terms.value("SharingMode", cell), Ok(value), "{cell}");
         }
         // Words several values share name none of them.
-        let err = enum_value("SharingMode", &modes(), "chia sẻ").unwrap_err();
+        let err = terms.value("SharingMode", "chia sẻ").unwrap_err();
         assert!(err.contains("DEFAULT (Chia sẻ mặc định)"), "{err}");
-        assert!(enum_value("SharingMode", &modes(), "công khai").is_err());
+        assert!(terms.value("SharingMode", "công khai").is_err());
     }
 
     #[test]

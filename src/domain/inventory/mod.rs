@@ -174,6 +174,7 @@ pub enum Action {
 
 /// A row's cells by column name.
 struct Cells<'a> {
+    terms: &'a language::Terms,
     line: usize,
     index: &'a HashMap<String, usize>,
     cells: &'a sheet::Record,
@@ -212,7 +213,7 @@ impl Cells<'_> {
         self.check(column, |c, v| text::optional(c, Some(v), text::MAX_TEXT))
     }
 
-    /// An enum cell, in either language ([`language::enum_value`]); blank gives `default`
+    /// An enum cell, in either language ([`language::Terms::value`]); blank gives `default`
     /// (none: required).
     fn choice<T: Iterable + Serialize + Copy>(
         &mut self,
@@ -227,8 +228,7 @@ impl Cells<'_> {
             return default;
         }
         let kind = language::enum_kind(column).expect("an enum column");
-        let names: Vec<String> = T::iter().map(|v| text::enum_name(&v)).collect();
-        match language::enum_value(kind, &names, raw) {
+        match self.terms.value(kind, raw) {
             Ok(name) => T::iter().find(|v| text::enum_name(v) == name),
             Err(why) => {
                 self.fail(column, why);
@@ -250,6 +250,7 @@ impl Cells<'_> {
 
 /// Checks every row on its own; `None` for a row with errors (noted in `errors`).
 fn parse_row(
+    terms: &language::Terms,
     line: usize,
     index: &HashMap<String, usize>,
     cells: &sheet::Record,
@@ -257,6 +258,7 @@ fn parse_row(
 ) -> Option<Row> {
     let before = errors.total();
     let mut c = Cells {
+        terms,
         line,
         index,
         cells,
@@ -388,10 +390,11 @@ fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors, Written) {
     if !errors.is_empty() {
         return (Vec::new(), errors, written);
     }
+    let terms = language::Terms::new();
     let rows = table
         .rows
         .iter()
-        .filter_map(|record| parse_row(record.line, &index, record, &mut errors))
+        .filter_map(|record| parse_row(&terms, record.line, &index, record, &mut errors))
         .collect();
     (rows, errors, written)
 }
