@@ -5,63 +5,74 @@ use std::sync::Arc;
 
 use sea_orm::{DbErr, SqlErr};
 
+use crate::i18n::Text;
+
+/// Shown (by `Display`) in English, as logs and the command line write it; a client gets
+/// [`Error::text`] in its own language.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A value breaks a rule; `field` is its path in the input (e.g. `input.code`).
-    #[error("{message}")]
     BadInput {
         field: String,
         message: crate::i18n::Text,
     },
     /// The object named by an id or code does not exist.
-    #[error("{entity} not found: {id}")]
     NotFound { entity: &'static str, id: String },
     /// The change clashes with what is stored: a duplicate key, a stale version, or a
     /// reference that still points at the object.
-    #[error("{message}")]
     Conflict {
         message: crate::i18n::Text,
         current_version: Option<i32>,
     },
     /// Rows of an imported inventory break rules; nothing was written.
-    #[error("{} row error(s) in the inventory; nothing was imported", .0.total())]
     InvalidRows(RowErrors),
-    /// The caller may not do this.
     /// The caller's token no longer authenticates (on a long-lived connection).
-    #[error("{0}")]
-    Unauthenticated(String),
-    #[error("{0}")]
+    Unauthenticated(crate::i18n::Text),
+    /// The caller may not do this.
     Forbidden(crate::i18n::Text),
     /// A configured limit (page size, depth, ...) was exceeded.
-    #[error("{0}")]
-    LimitExceeded(String),
+    LimitExceeded(crate::i18n::Text),
     /// The database cannot be reached (down, restarting, pool exhausted): the client may
     /// retry. Logged; the message never shows the cause.
-    #[error("the database is unavailable; try again shortly")]
     Unavailable(#[source] Arc<DbErr>),
     /// Anything the client cannot fix; logged, never shown.
-    #[error("internal error")]
     Internal(#[source] Arc<DbErr>),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// One bad cell of an imported spreadsheet (or a bad row, when `column` is empty).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     /// The spreadsheet's row number (the header is line 1).
     pub line: usize,
     pub column: String,
-    pub reason: String,
+    pub reason: crate::i18n::Text,
+}
+
+impl RowError {
+    /// The error as one line, in `lang`.
+    pub fn render(&self, lang: crate::i18n::Lang) -> String {
+        let text = if self.column.is_empty() {
+            Text::key("row-error")
+        } else {
+            Text::key("row-error-column").arg("column", &self.column)
+        };
+        text.arg("line", self.line)
+            .with("reason", self.reason.clone())
+            .render(lang)
+    }
 }
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.column.is_empty() {
-            write!(f, "line {}: {}", self.line, self.reason)
-        } else {
-            write!(f, "line {}, {}: {}", self.line, self.column, self.reason)
-        }
+        f.write_str(&self.render(crate::i18n::Lang::En))
     }
 }
 
@@ -90,11 +101,12 @@ impl RowErrors {
         }
     }
 
-    /// Renames the columns `rename` knows (the file's own names for them).
-    pub fn rename_columns(&mut self, rename: impl Fn(&str) -> Option<String>) {
+    /// Renames each error's column (to the file's own name for it); a bad row's error, which
+    /// names no column, keeps none.
+    pub fn rename_columns(&mut self, rename: impl Fn(&str) -> String) {
         for error in &mut self.listed {
-            if let Some(name) = rename(&error.column) {
-                error.column = name;
+            if !error.column.is_empty() {
+                error.column = rename(&error.column);
             }
         }
     }
@@ -146,6 +158,24 @@ impl Error {
         }
     }
 
+    /// What to tell the client, in the words of its language (internal causes are never
+    /// part of it).
+    pub fn text(&self) -> Text {
+        match self {
+            Self::BadInput { message, .. }
+            | Self::Conflict { message, .. }
+            | Self::Unauthenticated(message)
+            | Self::Forbidden(message)
+            | Self::LimitExceeded(message) => message.clone(),
+            Self::NotFound { entity, id } => {
+                Text::key("not-found").arg("entity", entity).arg("id", id)
+            }
+            Self::InvalidRows(rows) => Text::key("rows-invalid").arg("count", rows.total()),
+            Self::Unavailable(_) => Text::key("unavailable"),
+            Self::Internal(_) => Text::key("internal"),
+        }
+    }
+
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -193,11 +223,11 @@ impl From<DbErr> for Error {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
-                Self::conflict("a record with the same unique key already exists")
+                Self::conflict(Text::key("conflict-unique"))
             }
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::conflict(
-                "the change breaks a reference: a referenced record is missing or still in use",
-            ),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                Self::conflict(Text::key("conflict-reference"))
+            }
             _ if is_unavailable(&err) => Self::Unavailable(Arc::new(err)),
             _ => Self::Internal(Arc::new(err)),
         }

@@ -38,7 +38,7 @@ use crate::access::rate_limit::{Key, RateLimits};
 use crate::access::{Caller, token};
 use crate::config::Limits;
 use crate::graphql::{self, engine::Engine, errors::is_request_error};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::store::connect;
 use crate::web;
 
@@ -76,11 +76,11 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .route(
             "/reports/implementation.csv",
-            get(|s, c, q| implementation_report(s, c, q, ReportFormat::Csv)),
+            get(|s, c, h, q| implementation_report(s, c, q, h, ReportFormat::Csv)),
         )
         .route(
             "/reports/implementation.xlsx",
-            get(|s, c, q| implementation_report(s, c, q, ReportFormat::Xlsx)),
+            get(|s, c, h, q| implementation_report(s, c, q, h, ReportFormat::Xlsx)),
         )
         .route("/", get(web::landing))
         .route(
@@ -167,21 +167,20 @@ async fn implementation_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     params: Result<Query<ReportParams>, QueryRejection>,
+    headers: HeaderMap,
     format: ReportFormat,
 ) -> HttpResponse {
     use crate::domain::report::{self, Period};
-    let refuse = |err| domain_failure(err, "could not compute a report");
+    let reply = Reply::json(&state, &headers);
+    let refuse = |err| domain_failure(err, reply, "could not compute a report");
     let Query(params) = match params {
         Ok(p) => p,
         Err(rejection) => {
             return request_failure(
                 StatusCode::BAD_REQUEST,
-                MediaType::Json,
+                reply,
                 "BAD_USER_INPUT",
-                &format!(
-                    "{}; expected organizationId, year and optionally quarter or half",
-                    rejection.body_text()
-                ),
+                Text::key("report-parameters").arg("detail", rejection.body_text()),
             );
         }
     };
@@ -224,9 +223,9 @@ async fn implementation_report(
                 tracing::error!(error = %err, "could not write a workbook");
                 return request_failure(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    MediaType::Json,
+                    reply,
                     "INTERNAL",
-                    "internal error",
+                    Text::key("internal"),
                 );
             }
         },
@@ -299,7 +298,8 @@ async fn dcat_export(
     format: Rdf,
 ) -> HttpResponse {
     let Ok(Query(params)) = params else {
-        return (StatusCode::BAD_REQUEST, "page must be a positive number").into_response();
+        let message = Text::key("page-positive").render(lang_of(&state, &headers));
+        return (StatusCode::BAD_REQUEST, message).into_response();
     };
     let base = web::base_url(&state, &headers);
     let about = crate::domain::dcat::About {
@@ -320,13 +320,13 @@ async fn dcat_export(
             };
             web::rdf(&state, &headers, &graph, representation)
         }
-        Err(err) => domain_failure(err, "DCAT export failed"),
+        Err(err) => domain_failure(err, Reply::json(&state, &headers), "DCAT export failed"),
     }
 }
 
 /// A domain error as the answer of a plain HTTP endpoint (downloads, exports): the status for
 /// its code and the code in a JSON body; internal errors are logged as `what` and never shown.
-fn domain_failure(err: crate::error::Error, what: &str) -> HttpResponse {
+fn domain_failure(err: crate::error::Error, reply: Reply, what: &str) -> HttpResponse {
     let status = match err.code() {
         "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
         "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
@@ -338,7 +338,7 @@ fn domain_failure(err: crate::error::Error, what: &str) -> HttpResponse {
             StatusCode::INTERNAL_SERVER_ERROR
         }
     };
-    request_failure(status, MediaType::Json, err.code(), &err.to_string())
+    request_failure(status, reply, err.code(), err.text())
 }
 
 /// Liveness: the process answers.
@@ -365,7 +365,10 @@ async fn authenticate(
     mut request: axum::extract::Request,
     next: Next,
 ) -> HttpResponse {
-    let media = negotiate(request.headers()).unwrap_or(MediaType::Json);
+    let reply = Reply {
+        media: negotiate(request.headers()).unwrap_or(MediaType::Json),
+        lang: lang_of(&state, request.headers()),
+    };
     let address = client_address(&request, state.limits.trust_forwarded_for);
     let header = request
         .headers()
@@ -377,13 +380,13 @@ async fn authenticate(
             // Failed attempts spend the address's budget, which bounds token guessing.
             let key = Key::of(&Caller::anonymous(), address);
             if let Err(wait) = state.rate_limits.check(&key) {
-                return too_many_requests(media, wait);
+                return too_many_requests(reply, wait);
             }
             let mut resp = request_failure(
                 StatusCode::UNAUTHORIZED,
-                media,
+                reply,
                 "UNAUTHENTICATED",
-                &refused.to_string(),
+                refused.text(),
             );
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -395,28 +398,28 @@ async fn authenticate(
             tracing::error!(error = ?err, "could not check a token");
             return request_failure(
                 StatusCode::SERVICE_UNAVAILABLE,
-                media,
+                reply,
                 "UNAVAILABLE",
-                "the service is unavailable; try again later",
+                Text::key("unavailable"),
             );
         }
     };
     let key = Key::of(&caller, address);
     if let Err(wait) = state.rate_limits.check(&key) {
-        return too_many_requests(media, wait);
+        return too_many_requests(reply, wait);
     }
     request.extensions_mut().insert(caller);
     request.extensions_mut().insert(key);
     next.run(request).await
 }
 
-fn too_many_requests(media: MediaType, wait: std::time::Duration) -> HttpResponse {
+fn too_many_requests(reply: Reply, wait: std::time::Duration) -> HttpResponse {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let mut resp = request_failure(
         StatusCode::TOO_MANY_REQUESTS,
-        media,
+        reply,
         "LIMIT_EXCEEDED",
-        &format!("too many requests; retry after {secs} s"),
+        Text::key("too-many-requests").arg("seconds", secs),
     );
     resp.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
@@ -458,6 +461,29 @@ impl MediaType {
     }
 }
 
+/// How an answer is written: its media type and its language.
+#[derive(Clone, Copy)]
+struct Reply {
+    media: MediaType,
+    lang: Lang,
+}
+
+impl Reply {
+    /// JSON, for endpoints that answer nothing else (downloads, exports).
+    fn json(state: &AppState, headers: &HeaderMap) -> Self {
+        Self {
+            media: MediaType::Json,
+            lang: lang_of(state, headers),
+        }
+    }
+}
+
+/// The answer when `Accept` names no type GraphQL is written in.
+fn not_acceptable(state: &AppState, headers: &HeaderMap) -> HttpResponse {
+    let message = Text::key("not-acceptable").render(lang_of(state, headers));
+    (StatusCode::NOT_ACCEPTABLE, message).into_response()
+}
+
 /// Picks the response type from `Accept`: the GraphQL response type when the client names
 /// it, JSON for `application/json`, wildcards or no header (legacy clients), else none.
 fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
@@ -492,16 +518,12 @@ fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 /// An error answered before any GraphQL execution.
-fn request_failure(
-    status: StatusCode,
-    media: MediaType,
-    code: &str,
-    message: &str,
-) -> HttpResponse {
+fn request_failure(status: StatusCode, reply: Reply, code: &str, message: Text) -> HttpResponse {
+    let message = message.render(reply.lang);
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut resp = (status, body.to_string()).into_response();
     resp.headers_mut()
-        .insert(header::CONTENT_TYPE, media.header());
+        .insert(header::CONTENT_TYPE, reply.media.header());
     resp
 }
 
@@ -525,9 +547,9 @@ async fn graphql_ws(
     {
         return request_failure(
             StatusCode::FORBIDDEN,
-            MediaType::Json,
+            Reply::json(&state, &headers),
             "FORBIDDEN",
-            "this origin may not open subscriptions here (SHAREGRAPH_CORS_ORIGINS)",
+            Text::key("ws-origin-refused"),
         );
     }
     let upgrade = match upgrade {
@@ -537,12 +559,9 @@ async fn graphql_ws(
     let Some(place) = SocketPlace::take(&state, &client) else {
         return request_failure(
             StatusCode::TOO_MANY_REQUESTS,
-            MediaType::Json,
+            Reply::json(&state, &headers),
             "LIMIT_EXCEEDED",
-            &format!(
-                "this client holds {} open sockets, the most it may (SHAREGRAPH_MAX_SOCKETS_PER_CLIENT)",
-                state.limits.max_sockets_per_client
-            ),
+            Text::key("sockets-max").arg("max", state.limits.max_sockets_per_client),
         );
     };
     upgrade
@@ -589,12 +608,12 @@ async fn graphql_ws(
                     Some(header) => match token::authenticate(&db, Some(header.as_bytes())).await {
                         Ok(Ok(caller)) => caller.with_public_shares(public_shares),
                         Ok(Err(refused)) => {
-                            return Err(async_graphql::Error::new(refused.to_string()));
+                            return Err(async_graphql::Error::new(refused.text().render(lang)));
                         }
                         Err(err) => {
                             tracing::error!(error = ?err, "could not check a token");
                             return Err(async_graphql::Error::new(
-                                "the service is unavailable; try again later",
+                                Text::key("unavailable").render(lang),
                             ));
                         }
                     },
@@ -760,33 +779,33 @@ async fn graphql_get(
         return crate::playground::page(state.limits.introspection);
     }
     let Some(media) = negotiate(&headers) else {
-        return (
-            StatusCode::NOT_ACCEPTABLE,
-            "supported: application/graphql-response+json, application/json",
-        )
-            .into_response();
+        return not_acceptable(&state, &headers);
+    };
+    let reply = Reply {
+        media,
+        lang: lang_of(&state, &headers),
     };
     let mut request = match async_graphql::http::parse_query_string(&query) {
         Ok(r) => r,
         Err(err) => {
             return request_failure(
                 StatusCode::BAD_REQUEST,
-                media,
+                reply,
                 "BAD_REQUEST",
-                &format!("invalid GraphQL request: {err}"),
+                Text::key("request-invalid").arg("detail", err),
             );
         }
     };
     if let Err(refused) = state.persisted.resolve(&mut request) {
-        return persisted_failure(media, &refused);
+        return persisted_failure(reply, &refused);
     }
     // Mutations change state and must not ride on a method that caches and prefetches.
     if is_mutation(&mut request, state.limits.max_query_bytes) {
         let mut resp = request_failure(
             StatusCode::METHOD_NOT_ALLOWED,
-            media,
+            reply,
             "METHOD_NOT_ALLOWED",
-            "mutations must be sent with POST",
+            Text::key("mutation-needs-post"),
         );
         resp.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
@@ -796,7 +815,7 @@ async fn graphql_get(
         &state,
         &caller,
         &client,
-        (media, lang_of(&state, &headers)),
+        reply,
         BatchRequest::Single(request),
     )
     .await;
@@ -813,12 +832,12 @@ async fn graphql_get(
 
 /// A persisted query that could not be used: a request error (400 under the GraphQL response
 /// type, 200 with plain JSON, as clients of either expect).
-fn persisted_failure(media: MediaType, refused: &persisted::Refused) -> HttpResponse {
-    let status = match media {
+fn persisted_failure(reply: Reply, refused: &persisted::Refused) -> HttpResponse {
+    let status = match reply.media {
         MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
         MediaType::Json => StatusCode::OK,
     };
-    request_failure(status, media, refused.code(), &refused.to_string())
+    request_failure(status, reply, refused.code(), refused.text())
 }
 
 async fn graphql_post(
@@ -829,11 +848,11 @@ async fn graphql_post(
     body: axum::body::Body,
 ) -> HttpResponse {
     let Some(media) = negotiate(&headers) else {
-        return (
-            StatusCode::NOT_ACCEPTABLE,
-            "supported: application/graphql-response+json, application/json",
-        )
-            .into_response();
+        return not_acceptable(&state, &headers);
+    };
+    let reply = Reply {
+        media,
+        lang: lang_of(&state, &headers),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -850,17 +869,17 @@ async fn graphql_post(
         None => {
             return request_failure(
                 StatusCode::BAD_REQUEST,
-                media,
+                reply,
                 "BAD_REQUEST",
-                "missing Content-Type: application/json",
+                Text::key("content-type-missing"),
             );
         }
         Some(_) => {
             return request_failure(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                media,
+                reply,
                 "UNSUPPORTED_MEDIA_TYPE",
-                "the request body must be application/json",
+                Text::key("content-type-json"),
             );
         }
     }
@@ -875,16 +894,16 @@ async fn graphql_post(
             .min(state.limits.max_body_bytes)
     };
     let too_large = || {
-        let setting = if caller.member.is_some() {
-            "SHAREGRAPH_MAX_BODY_BYTES"
+        let text = if caller.member.is_some() {
+            Text::key("body-too-large")
         } else {
-            "SHAREGRAPH_ANONYMOUS_MAX_BODY_BYTES; send a token for more"
+            Text::key("body-too-large-anonymous")
         };
         request_failure(
             StatusCode::PAYLOAD_TOO_LARGE,
-            media,
+            reply,
             "LIMIT_EXCEEDED",
-            &format!("the request body is larger than {limit} bytes ({setting})"),
+            text.arg("max", limit),
         )
     };
     let declared = headers
@@ -904,16 +923,16 @@ async fn graphql_post(
     if let Some(wait) = state.rate_limits.usage_spent(&client)
         && memchr::memmem::find(&body, b"recordAccessEvents").is_some()
     {
-        return too_many_requests(media, wait);
+        return too_many_requests(reply, wait);
     }
     let mut batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(err) => {
             return request_failure(
                 StatusCode::BAD_REQUEST,
-                media,
+                reply,
                 "BAD_REQUEST",
-                &format!("invalid GraphQL request body: {err}"),
+                Text::key("request-body-invalid").arg("detail", err),
             );
         }
     };
@@ -922,12 +941,11 @@ async fn graphql_post(
         if requests.len() > max {
             return request_failure(
                 StatusCode::BAD_REQUEST,
-                media,
+                reply,
                 "LIMIT_EXCEEDED",
-                &format!(
-                    "a batch may hold at most {max} operations; got {}",
-                    requests.len()
-                ),
+                Text::key("batch-max")
+                    .arg("max", max)
+                    .arg("count", requests.len()),
             );
         }
     }
@@ -936,17 +954,11 @@ async fn graphql_post(
         BatchRequest::Batch(rs) => rs.iter_mut().try_for_each(|r| state.persisted.resolve(r)),
     };
     if let Err(refused) = resolved {
-        return persisted_failure(media, &refused);
+        return persisted_failure(reply, &refused);
     }
-    execute(
-        &state,
-        &caller,
-        &client,
-        (media, lang_of(&state, &headers)),
-        batch,
-    )
-    .await
-    .into_response()
+    execute(&state, &caller, &client, reply, batch)
+        .await
+        .into_response()
 }
 
 /// Parses the query into the request (the engine runs that parse, not another); text over
@@ -1003,7 +1015,7 @@ async fn execute(
     state: &AppState,
     caller: &Caller,
     client: &Key,
-    (media, lang): (MediaType, Lang),
+    Reply { media, lang }: Reply,
     batch: BatchRequest,
 ) -> Answer {
     // Answered operations are counted inside the engine; one cut off by the timeout is
@@ -1036,7 +1048,7 @@ async fn execute(
                 );
             }
             let body = json!({ "errors": [{
-                "message": format!("the request took longer than {} s", timeout.as_secs()),
+                "message": Text::key("timeout").arg("seconds", timeout.as_secs()).render(lang),
                 "extensions": { "code": "TIMEOUT" },
             }] });
             return Answer {
@@ -1062,11 +1074,10 @@ async fn execute(
         Ok(text) => (text, clean),
         Err(err) => {
             tracing::error!(error = %err, "could not serialize a response");
-            (
-                r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#
-                    .to_owned(),
-                false,
-            )
+            let message = Text::key("internal").render(lang);
+            let body =
+                json!({ "errors": [{ "message": message, "extensions": { "code": "INTERNAL" } }] });
+            (body.to_string(), false)
         }
     };
     Answer {

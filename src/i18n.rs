@@ -2,7 +2,6 @@
 //! (`locales/en.ftl`, `locales/vi.ftl`, built into the binary), named by a key with named
 //! arguments; an error carries the key and arguments ([`Text`]) and is written in the
 //! request's language when it is answered (`Accept-Language`, else `SHAREGRAPH_LANG`).
-//! Messages not yet given a key are written as they were made, in English.
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -85,15 +84,19 @@ static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| Bundles {
     vi: bundle("vi", VI),
 });
 
-/// A client-facing message: a Fluent key with its arguments, or (not yet keyed) plain
-/// English text.
+/// A client-facing message: a Fluent key with its arguments. An argument is itself a
+/// [`Text`], so a message can quote another (a refused approval quotes the rule that refused
+/// it) and both are written in the same language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
     Keyed {
         key: &'static str,
-        args: Vec<(&'static str, String)>,
+        args: Vec<(&'static str, Text)>,
     },
-    Plain(String),
+    /// A value that is not a message: a name, a number, a code as the client gave it.
+    Value(String),
+    /// Messages written one after another, separated by ", ".
+    List(Vec<Text>),
 }
 
 impl Text {
@@ -104,10 +107,15 @@ impl Text {
         }
     }
 
-    /// Adds a named argument.
-    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+    /// Adds a named argument: a value written as it is.
+    pub fn arg(self, name: &'static str, value: impl ToString) -> Self {
+        self.with(name, Self::Value(value.to_string()))
+    }
+
+    /// Adds a named argument that is a message, written in the same language.
+    pub fn with(mut self, name: &'static str, text: Text) -> Self {
         if let Self::Keyed { args, .. } = &mut self {
-            args.push((name, value.to_string()));
+            args.push((name, text));
         }
         self
     }
@@ -115,7 +123,12 @@ impl Text {
     /// The message in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         match self {
-            Self::Plain(text) => text.clone(),
+            Self::Value(text) => text.clone(),
+            Self::List(texts) => texts
+                .iter()
+                .map(|t| t.render(lang))
+                .collect::<Vec<_>>()
+                .join(", "),
             Self::Keyed { key, args } => {
                 let bundle = match lang {
                     Lang::En => &BUNDLES.en,
@@ -128,7 +141,7 @@ impl Text {
                 };
                 let mut fluent_args = FluentArgs::new();
                 for (name, value) in args {
-                    fluent_args.set(*name, value.clone());
+                    fluent_args.set(*name, value.render(lang));
                 }
                 let mut errors = Vec::new();
                 bundle
@@ -143,18 +156,6 @@ impl fmt::Display for Text {
     /// English, as logs and the command line show it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(Lang::En))
-    }
-}
-
-impl From<String> for Text {
-    fn from(text: String) -> Self {
-        Self::Plain(text)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(text: &str) -> Self {
-        Self::Plain(text.to_owned())
     }
 }
 
@@ -197,11 +198,49 @@ mod tests {
             }
             for lang in [Lang::En, Lang::Vi] {
                 let out = text.render(lang);
+                // Fluent writes an argument it was not given as `{$name}`.
                 assert!(
-                    !out.contains('{') && !out.is_empty(),
+                    !out.contains("{$") && !out.is_empty(),
                     "{key} in {lang:?}: {out}"
                 );
             }
+        }
+    }
+
+    fn sources(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs") {
+                out.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+
+    /// Each key the code names is in the locale files, and each message there is used.
+    #[test]
+    fn the_code_and_the_locale_files_name_the_same_messages() {
+        let mut code = String::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut code,
+        );
+        let named: std::collections::BTreeSet<String> = code
+            .split("Text::key(")
+            .skip(1)
+            .filter_map(|rest| rest.strip_prefix('"')?.split('"').next())
+            .map(str::to_owned)
+            .collect();
+        let messages = messages(EN);
+        for key in &named {
+            assert!(messages.contains_key(key), "{key} is not in en.ftl");
+        }
+        for key in messages.keys() {
+            assert!(
+                code.contains(&format!("\"{key}\"")),
+                "{key} in en.ftl is used nowhere"
+            );
         }
     }
 
@@ -211,7 +250,11 @@ mod tests {
         assert_eq!(text.render(Lang::En), "input.title must not be empty");
         assert_eq!(text.render(Lang::Vi), "input.title không được để trống");
         assert_eq!(text.to_string(), "input.title must not be empty");
-        assert_eq!(Text::from("as made").render(Lang::Vi), "as made");
+        let nested = Text::key("request-not-approvable").with("reason", text);
+        assert_eq!(
+            nested.render(Lang::Vi),
+            "không thể phê duyệt yêu cầu như hiện tại: input.title không được để trống"
+        );
     }
 
     #[test]

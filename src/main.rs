@@ -23,12 +23,16 @@ async fn main() -> ExitCode {
         "warn"
     };
     telemetry::init(filter, config.log_format);
+    let lang = config.limits.lang;
     match run(config, command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // One line: the server's in its log format, a command's as plain text.
             if serving {
                 tracing::error!(error = %err, "sharegraph failed");
+            } else if let Some(err) = err.downcast_ref::<sharegraph::error::Error>() {
+                // A rule of the catalogue, in the operator's language (SHAREGRAPH_LANG).
+                eprintln!("error: {}", err.text().render(lang));
             } else {
                 eprintln!("error: {err}");
             }
@@ -189,13 +193,13 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
                 ),
                 Err(sharegraph::error::Error::InvalidRows(rows)) => {
                     for row in rows.listed() {
-                        println!("{}: {row}", file.display());
+                        println!("{}: {}", file.display(), row.render(config.limits.lang));
                     }
                     let unlisted = rows.total() - rows.listed().len();
                     if unlisted > 0 {
-                        println!("{}: … and {unlisted} more", file.display());
+                        println!("{}: … +{unlisted}", file.display());
                     }
-                    return Err(format!("{} bad row(s); nothing was imported", rows.total()).into());
+                    return Err(sharegraph::error::Error::InvalidRows(rows).into());
                 }
                 Err(other) => return Err(other.into()),
             }

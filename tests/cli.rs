@@ -546,7 +546,31 @@ fn inventory_export_and_import_round_trip_from_the_command_line() {
         said.contains("line 3, item_name: item_name must not be empty"),
         "{said}"
     );
-    assert!(text(&out.stderr).contains("3 bad row(s); nothing was imported"));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "error: 3 row error(s) in the inventory; nothing was imported"
+    );
+    // In the operator's language (SHAREGRAPH_LANG), the same lines in Vietnamese.
+    let out = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
+        .args(["import", bad.to_str().unwrap()])
+        .env("DATABASE_URL", &url)
+        .env("SHAREGRAPH_LANG", "vi")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("dòng 2, cột mode_public: công chúng (PUBLIC) chỉ được dữ liệu mở (OPEN)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("dòng 3, cột item_name: item_name không được để trống"),
+        "{said}"
+    );
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "error: danh mục có 3 lỗi ở các dòng; chưa nhập gì"
+    );
     let again = dir.path().join("sau.csv");
     assert!(
         run(&url, &["export", again.to_str().unwrap()])

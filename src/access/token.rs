@@ -32,6 +32,16 @@ pub enum Refused {
     Revoked,
 }
 
+impl Refused {
+    /// The refusal in the client's words.
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::key(match self {
+            Self::Malformed => "token-malformed",
+            Self::Unknown | Self::Revoked => "token-unknown",
+        })
+    }
+}
+
 /// A new token and its stored row; the token text exists only here.
 pub struct Issued {
     pub token: String,

@@ -15,6 +15,7 @@ use super::audit::{Change, snapshot};
 use super::write::Tx;
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Public holidays on the same solar date every year.
 pub const FIXED: [(u32, u32, &str); 4] = [
@@ -74,7 +75,7 @@ pub async fn of_year(
     db: &impl ConnectionTrait,
     year: i32,
 ) -> Result<Vec<(NaiveDate, String, bool)>> {
-    let bad_year = || Error::bad_input("year", "year must be between 2000 and 2100");
+    let bad_year = || Error::bad_input("year", Text::key("year-range").arg("field", "year"));
     if !(2000..=2100).contains(&year) {
         return Err(bad_year());
     }
@@ -116,9 +117,7 @@ pub async fn add(
         .iter()
         .any(|(m, d, _)| day.month() == *m && day.day() == *d)
     {
-        return Err(Error::conflict(format!(
-            "{day} is a fixed public holiday already"
-        )));
+        return Err(Error::conflict(Text::key("holiday-fixed").arg("day", day)));
     }
     let before = Entity::find_by_id(day).one(&tx.txn).await?;
     Entity::delete_by_id(day).exec(&tx.txn).await?;

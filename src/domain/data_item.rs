@@ -8,6 +8,7 @@ use super::sharing_policy::check_mode;
 use super::{Record, count, eq, refuse_duplicate, require, share, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -58,8 +59,7 @@ impl Record for DataItem {
         f: Fields,
     ) -> Result<Valid> {
         let database =
-            require::<database::Entity>(txn, caller, "input.databaseId", "database", f.database_id)
-                .await?;
+            require::<database::Entity>(txn, caller, "input.databaseId", f.database_id).await?;
         let f = Fields {
             code: text::code("input.code", &f.code, 64)?,
             name: text::required("input.name", &f.name, text::MAX_NAME)?,
@@ -74,7 +74,7 @@ impl Record for DataItem {
             txn,
             eq(Column::DatabaseId, f.database_id).add(Column::Code.eq(&f.code)),
             current.map(|m| m.id),
-            || format!("this database already has a data item with code {}", f.code),
+            || Text::key("item-duplicate").arg("code", &f.code),
         )
         .await?;
         // The item's flags constrain its policies: re-check the stored ones against the new flags.
@@ -84,13 +84,19 @@ impl Record for DataItem {
                 .all(txn)
                 .await?;
             for p in policies {
-                check_mode(&f, p.consumer_type, p.mode, p.legal_basis.as_deref()).map_err(|e| {
+                check_mode(
+                    &f,
+                    p.consumer_type,
+                    p.mode,
+                    p.legal_basis.as_deref(),
+                    "legalBasis",
+                )
+                .map_err(|e| {
                     Error::bad_input(
                         "input",
-                        format!(
-                            "the item's existing {:?} policy no longer fits: {e}",
-                            p.consumer_type
-                        ),
+                        Text::key("item-policy-no-longer-fits")
+                            .arg("consumer", crate::domain::text::enum_name(&p.consumer_type))
+                            .with("reason", e),
                     )
                 })?;
             }
@@ -151,17 +157,13 @@ impl Record for DataItem {
             (
                 count::<share_entity::Entity>(txn, eq(share_entity::Column::DataItemId, m.id))
                     .await?,
-                "share(s)",
+                "ref-shares",
             ),
-            (seen, "derivation(s)"),
-            (
-                all - seen,
-                "derivation(s) linking it with items of other organizations that you cannot see \
-                 (detachDerivations removes every derivation of the item)",
-            ),
+            (seen, "ref-derivations"),
+            (all - seen, "ref-derivations-hidden"),
             (
                 count::<link::Entity>(txn, eq(link::Column::DataItemId, m.id)).await?,
-                "data service(s) providing it",
+                "ref-services-providing",
             ),
         ])
     }

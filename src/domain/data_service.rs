@@ -18,6 +18,7 @@ use super::{
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Most items one service call may name.
 const MAX_ITEMS: usize = 1000;
@@ -104,27 +105,14 @@ impl Record for DataService {
             availability: long("input.availability", f.availability)?,
             ..f
         };
-        require::<organization::Entity>(
-            txn,
-            caller,
-            "input.providerId",
-            "organization",
-            f.provider_id,
-        )
-        .await?;
+        require::<organization::Entity>(txn, caller, "input.providerId", f.provider_id).await?;
         if let Some(contact) = f.contact_id {
-            let fp = require::<focal_point::Entity>(
-                txn,
-                caller,
-                "input.contactId",
-                "focal point",
-                contact,
-            )
-            .await?;
+            let fp =
+                require::<focal_point::Entity>(txn, caller, "input.contactId", contact).await?;
             if fp.organization_id != f.provider_id {
                 return Err(Error::bad_input(
                     "input.contactId",
-                    "the contact must be a focal point of the providing organization",
+                    Text::key("service-contact-focal-point"),
                 ));
             }
         }
@@ -137,7 +125,7 @@ impl Record for DataService {
             txn,
             eq(Column::Code, f.code.clone()),
             current.map(|m| m.id),
-            || format!("a data service with code {} already exists", f.code),
+            || Text::key("service-duplicate").arg("code", &f.code),
         )
         .await?;
         Ok(f)
@@ -171,7 +159,7 @@ impl Record for DataService {
     ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<share::Entity>(txn, eq(share::Column::ServiceId, m.id)).await?,
-            "share(s)",
+            "ref-shares",
         )])
     }
 }
@@ -218,9 +206,9 @@ pub async fn set_items(tx: &mut Tx<'_>, service: &Model, mut items: Vec<i64>) ->
     items.sort_unstable();
     items.dedup();
     if items.len() > MAX_ITEMS {
-        return Err(Error::LimitExceeded(format!(
-            "a service lists at most {MAX_ITEMS} items per call"
-        )));
+        return Err(Error::LimitExceeded(
+            Text::key("service-max-items").arg("max", MAX_ITEMS),
+        ));
     }
     let found = count::<data_item::Entity>(
         txn,
@@ -232,7 +220,7 @@ pub async fn set_items(tx: &mut Tx<'_>, service: &Model, mut items: Vec<i64>) ->
     if found as usize != items.len() {
         return Err(Error::bad_input(
             "input.itemIds",
-            "some of these ids name no data item",
+            Text::key("items-unknown"),
         ));
     }
     // A service provides its provider's own items, or items an active share gives its
@@ -256,9 +244,7 @@ pub async fn set_items(tx: &mut Tx<'_>, service: &Model, mut items: Vec<i64>) ->
     if foreign > 0 {
         return Err(Error::bad_input(
             "input.itemIds",
-            format!(
-                "{foreign} of these items belong to another organization and are not shared with the service's provider: a service provides its provider's own items, or items shared with it"
-            ),
+            Text::key("service-foreign-items").arg("count", foreign),
         ));
     }
     let dropped_but_shared = count::<share::Entity>(
@@ -268,9 +254,9 @@ pub async fn set_items(tx: &mut Tx<'_>, service: &Model, mut items: Vec<i64>) ->
     )
     .await?;
     if dropped_but_shared > 0 {
-        return Err(Error::conflict(format!(
-            "{dropped_but_shared} share(s) go through this service for items the new list drops"
-        )));
+        return Err(Error::conflict(
+            Text::key("service-dropped-shared").arg("count", dropped_but_shared),
+        ));
     }
     let before: Vec<i64> = link::Entity::find()
         .select_only()

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryS
 use super::{Record, count, eq, refuse_duplicate, require, share, text};
 use crate::access::Caller;
 use crate::error::Result;
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -80,24 +81,16 @@ impl Record for Database {
             usage_rules: long("input.usageRules", f.usage_rules)?,
             ..f
         };
-        require::<organization::Entity>(txn, caller, "input.ownerId", "organization", f.owner_id)
-            .await?;
+        require::<organization::Entity>(txn, caller, "input.ownerId", f.owner_id).await?;
         if let Some(system_id) = f.system_id {
-            require::<information_system::Entity>(
-                txn,
-                caller,
-                "input.systemId",
-                "information system",
-                system_id,
-            )
-            .await?;
+            require::<information_system::Entity>(txn, caller, "input.systemId", system_id).await?;
         }
         super::write::require_writer(caller, f.owner_id)?;
         refuse_duplicate::<Entity>(
             txn,
             eq(Column::Code, f.code.clone()),
             current.map(|m| m.id),
-            || format!("a database with code {} already exists", f.code),
+            || Text::key("database-duplicate").arg("code", &f.code),
         )
         .await?;
         Ok(f)
@@ -148,7 +141,7 @@ impl Record for Database {
     ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<data_item::Entity>(txn, eq(data_item::Column::DatabaseId, m.id)).await?,
-            "data item(s)",
+            "ref-data-items",
         )])
     }
 }

@@ -27,6 +27,7 @@ use super::{
 };
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 const DATA: &str = include_str!("demo/nam_dong.json");
 
@@ -318,9 +319,10 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
                 )
                 .await
                 .map_err(|e| match e {
-                    Error::BadInput { message, .. } => {
-                        Error::bad_input("demo", format!("demo item {}: {message}", it.code))
-                    }
+                    Error::BadInput { message, .. } => Error::bad_input(
+                        "demo",
+                        in_demo_text(&format!("item {}", it.code), message),
+                    ),
                     other => other,
                 })?;
             }
@@ -821,11 +823,15 @@ async fn publication(
 }
 
 /// Names the demo row a rule refused (a mistake in the bundled data, caught by the tests).
+fn in_demo_text(what: &str, reason: Text) -> Text {
+    Text::key("demo-invalid")
+        .arg("what", what)
+        .with("reason", reason)
+}
+
 fn in_demo(what: &str, err: Error) -> Error {
     match err {
-        Error::BadInput { message, .. } => {
-            Error::bad_input("demo", format!("demo {what}: {message}"))
-        }
+        Error::BadInput { message, .. } => Error::bad_input("demo", in_demo_text(what, message)),
         other => other,
     }
 }

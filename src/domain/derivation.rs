@@ -12,6 +12,7 @@ use super::write::Tx;
 use super::{Record, eq, record, refuse_duplicate, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -61,31 +62,17 @@ impl Record for Derivation {
         if f.source_item_id == f.derived_item_id {
             return Err(Error::bad_input(
                 "input.derivedItemId",
-                "an item cannot be derived from itself",
+                Text::key("derivation-self"),
             ));
         }
-        require::<data_item::Entity>(
-            txn,
-            caller,
-            "input.sourceItemId",
-            "data item",
-            f.source_item_id,
-        )
-        .await?;
-        require::<data_item::Entity>(
-            txn,
-            caller,
-            "input.derivedItemId",
-            "data item",
-            f.derived_item_id,
-        )
-        .await?;
+        require::<data_item::Entity>(txn, caller, "input.sourceItemId", f.source_item_id).await?;
+        require::<data_item::Entity>(txn, caller, "input.derivedItemId", f.derived_item_id).await?;
         refuse_duplicate::<Entity>(
             txn,
             eq(Column::SourceItemId, f.source_item_id)
                 .add(Column::DerivedItemId.eq(f.derived_item_id)),
             current.map(|m| m.id),
-            || "this derivation is already recorded".to_owned(),
+            || Text::key("derivation-duplicate"),
         )
         .await?;
         Ok(f)
@@ -113,8 +100,7 @@ impl Record for Derivation {
 /// were removed.
 pub async fn detach(db: &DatabaseConnection, caller: &Caller, item: i64) -> Result<u64> {
     let mut tx = Tx::begin(db, caller).await?;
-    let item = require::<data_item::Entity>(&tx.txn, caller, "input.dataItemId", "data item", item)
-        .await?;
+    let item = require::<data_item::Entity>(&tx.txn, caller, "input.dataItemId", item).await?;
     tx.require_writer(item.owner_id)?;
     let linked = Entity::find()
         .filter(

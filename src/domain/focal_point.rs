@@ -13,6 +13,7 @@ use super::write::Tx;
 use super::{Record, count, eq, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -68,18 +69,13 @@ impl Record for FocalPoint {
             email: text::email("input.email", f.email.as_deref())?,
             ..f
         };
-        let org = require::<organization::Entity>(
-            txn,
-            caller,
-            "input.organizationId",
-            "organization",
-            f.organization_id,
-        )
-        .await?;
+        let org =
+            require::<organization::Entity>(txn, caller, "input.organizationId", f.organization_id)
+                .await?;
         if org.consumer_type != ConsumerType::StateAgency {
             return Err(Error::bad_input(
                 "input.organizationId",
-                "focal points are named by state agencies only",
+                Text::key("focal-point-state-only"),
             ));
         }
         if let (Some(start), Some(end)) = (f.term_start, f.term_end)
@@ -87,7 +83,7 @@ impl Record for FocalPoint {
         {
             return Err(Error::bad_input(
                 "input.termEnd",
-                "the term cannot end before it starts",
+                Text::key("term-end-before-start"),
             ));
         }
         Ok(f)
@@ -141,7 +137,7 @@ impl Record for FocalPoint {
     ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<data_service::Entity>(txn, eq(data_service::Column::ContactId, m.id)).await?,
-            "data service(s) naming it as contact",
+            "ref-services-contact",
         )])
     }
 }

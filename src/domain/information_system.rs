@@ -9,6 +9,7 @@ use sea_orm::{DatabaseTransaction, Set};
 use super::{Record, count, eq, refuse_duplicate, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -73,12 +74,11 @@ impl Record for InformationSystem {
             )?,
             ..f
         };
-        require::<organization::Entity>(txn, caller, "input.ownerId", "organization", f.owner_id)
-            .await?;
+        require::<organization::Entity>(txn, caller, "input.ownerId", f.owner_id).await?;
         if f.readiness != Readiness::NotReviewed && f.readiness_reviewed_on.is_none() {
             return Err(Error::bad_input(
                 "input.readinessReviewedOn",
-                "a readiness outcome needs the date of the review",
+                Text::key("readiness-needs-date"),
             ));
         }
         super::write::require_writer(caller, f.owner_id)?;
@@ -86,7 +86,7 @@ impl Record for InformationSystem {
             txn,
             eq(Column::Code, f.code.clone()),
             current.map(|m| m.id),
-            || format!("an information system with code {} already exists", f.code),
+            || Text::key("system-duplicate").arg("code", &f.code),
         )
         .await?;
         Ok(f)
@@ -112,7 +112,7 @@ impl Record for InformationSystem {
     ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             count::<database::Entity>(txn, eq(database::Column::SystemId, m.id)).await?,
-            "database(s)",
+            "ref-databases",
         )])
     }
 }

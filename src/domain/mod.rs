@@ -48,6 +48,7 @@ use sea_orm::{
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 use crate::store::page::Listable;
 use audit::Change;
 use write::Tx;
@@ -121,8 +122,8 @@ pub trait Record: Send + Sync + 'static {
         async { Ok(()) }
     }
 
-    /// What still points at this row, as `(count, "what")` pairs; any non-zero count refuses
-    /// the delete. `caller` is who deletes: the message tells apart what it can act on.
+    /// What still points at this row, as `(count, message key)` pairs (the key's message
+    /// takes the count as `n`); any non-zero count refuses the delete. `caller` is who deletes: the message tells apart what it can act on.
     fn references(
         txn: &DatabaseTransaction,
         caller: &Caller,
@@ -243,18 +244,19 @@ where
     let current = find::<R>(&tx, id).await?;
     R::authorize(&tx, Some(&current), None).await?;
     check_version::<R>(&current, expected_version)?;
-    let refs: Vec<String> = R::references(&tx.txn, tx.caller, &current)
+    let refs: Vec<Text> = R::references(&tx.txn, tx.caller, &current)
         .await?
         .into_iter()
         .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
+        .map(|(n, key)| Text::key(key).arg("n", n))
         .collect();
     if !refs.is_empty() {
-        return Err(Error::conflict(format!(
-            "{} {id} is still referenced by {}; remove or move them first",
-            R::NAME,
-            refs.join(", ")
-        )));
+        return Err(Error::conflict(
+            Text::key("still-referenced")
+                .arg("entity", R::NAME)
+                .arg("id", id)
+                .with("refs", Text::List(refs)),
+        ));
     }
     record::<R>(&mut tx, "DELETE", Some(&current), None).await?;
     current.clone().delete(&tx.txn).await?;
@@ -291,7 +293,7 @@ pub fn check_version<R: Record>(current: &Model<R>, expected: Option<i32>) -> Re
 pub fn check_stored_version(name: &str, id: i64, stored: i32, expected: Option<i32>) -> Result<()> {
     match expected {
         Some(v) if v != stored => Err(Error::Conflict {
-            message: crate::i18n::Text::key("version-stale")
+            message: Text::key("version-stale")
                 .arg("entity", name)
                 .arg("id", id)
                 .arg("sent", v)
@@ -313,7 +315,6 @@ pub async fn require<E: Visible>(
     db: &impl ConnectionTrait,
     caller: &Caller,
     field: &str,
-    what: &str,
     id: i64,
 ) -> Result<E::Model> {
     E::find()
@@ -321,7 +322,7 @@ pub async fn require<E: Visible>(
         .filter(E::visible_to(caller))
         .one(db)
         .await?
-        .ok_or_else(|| Error::bad_input(field, format!("{field}: no {what} has this id")))
+        .ok_or_else(|| Error::bad_input(field, Text::key("id-unknown").arg("field", field)))
 }
 
 /// Refuses a write when another row (not `current`) already matches `unique`.
@@ -329,7 +330,7 @@ pub async fn refuse_duplicate<E: Listable>(
     db: &impl ConnectionTrait,
     unique: Condition,
     current: Option<i64>,
-    message: impl FnOnce() -> String,
+    message: impl FnOnce() -> Text,
 ) -> Result<()> {
     let mut cond = unique;
     if let Some(id) = current {

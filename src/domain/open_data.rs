@@ -80,14 +80,8 @@ impl Record for OpenDataset {
         current: Option<&Model>,
         f: Fields,
     ) -> Result<Fields> {
-        require::<organization::Entity>(
-            txn,
-            caller,
-            "input.organizationId",
-            "organization",
-            f.organization_id,
-        )
-        .await?;
+        require::<organization::Entity>(txn, caller, "input.organizationId", f.organization_id)
+            .await?;
         if let Some(current) = current
             && current.organization_id != f.organization_id
         {
@@ -101,7 +95,7 @@ impl Record for OpenDataset {
             txn,
             eq(Column::OrganizationId, f.organization_id).add(Column::Code.eq(&code)),
             current.map(|c| c.id),
-            || format!("this organization already has an open dataset with code {code}"),
+            || Text::key("dataset-duplicate").arg("code", &code),
         )
         .await?;
         let mut formats = Vec::new();
@@ -127,14 +121,8 @@ impl Record for OpenDataset {
             ));
         }
         if let Some(service) = f.data_service_id {
-            let s = require::<data_service::Entity>(
-                txn,
-                caller,
-                "input.dataServiceId",
-                "data service",
-                service,
-            )
-            .await?;
+            let s = require::<data_service::Entity>(txn, caller, "input.dataServiceId", service)
+                .await?;
             if s.provider_id != f.organization_id {
                 return Err(Error::bad_input(
                     "input.dataServiceId",
@@ -201,7 +189,7 @@ impl Record for OpenDataset {
     ) -> Result<Vec<(u64, &'static str)>> {
         Ok(vec![(
             u64::from(m.published_on.is_some()),
-            "its publication (withdraw it by clearing publishedOn first)",
+            "ref-publication",
         )])
     }
 }
@@ -253,9 +241,9 @@ async fn set_items(tx: &mut Tx<'_>, dataset: &Model, items: Option<Vec<i64>>) ->
         items.sort_unstable();
         items.dedup();
         if items.len() > MAX_ITEMS {
-            return Err(Error::LimitExceeded(format!(
-                "a dataset publishes at most {MAX_ITEMS} items"
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("dataset-max-items").arg("max", MAX_ITEMS),
+            ));
         }
         let found = data_item::Entity::find()
             .filter(data_item::Column::Id.is_in(items.clone()))
@@ -351,9 +339,7 @@ pub async fn submit(
     let mut tx = Tx::begin_public(db, caller).await?;
     let organization_id = match (s.open_dataset_id, s.organization_id) {
         (Some(d), asked) => {
-            let dataset =
-                require::<Entity>(&tx.txn, caller, "input.openDatasetId", "open dataset", d)
-                    .await?;
+            let dataset = require::<Entity>(&tx.txn, caller, "input.openDatasetId", d).await?;
             if asked.is_some_and(|o| o != dataset.organization_id) {
                 return Err(Error::bad_input(
                     "input.organizationId",
@@ -363,15 +349,9 @@ pub async fn submit(
             dataset.organization_id
         }
         (None, Some(o)) => {
-            require::<organization::Entity>(
-                &tx.txn,
-                caller,
-                "input.organizationId",
-                "organization",
-                o,
-            )
-            .await?
-            .id
+            require::<organization::Entity>(&tx.txn, caller, "input.organizationId", o)
+                .await?
+                .id
         }
         (None, None) => {
             return Err(Error::bad_input(
@@ -423,7 +403,7 @@ pub async fn vote(
     id: i64,
 ) -> Result<feedback::Model> {
     let mut tx = Tx::begin_public(db, caller).await?;
-    let current = require::<feedback::Entity>(&tx.txn, caller, "input.id", "feedback", id).await?;
+    let current = require::<feedback::Entity>(&tx.txn, caller, "input.id", id).await?;
     if !current.status.is_open() {
         return Err(Error::conflict(Text::key("feedback-votes-closed")));
     }

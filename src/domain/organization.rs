@@ -123,13 +123,12 @@ impl Record for Organization {
             super::write::require_admin(caller)?;
         }
         refuse_duplicate::<Entity>(txn, eq(Column::Code, f.code.clone()), id, || {
-            format!("an organization with code {} already exists", f.code)
+            Text::key("organization-duplicate").arg("code", &f.code)
         })
         .await?;
 
         if let Some(parent_id) = f.parent_id {
-            let parent =
-                require::<Entity>(txn, caller, "input.parentId", "organization", parent_id).await?;
+            let parent = require::<Entity>(txn, caller, "input.parentId", parent_id).await?;
             if let Some(id) = id {
                 refuse_cycle(txn, id, &parent).await?;
             }
@@ -193,11 +192,11 @@ impl Record for Organization {
         Ok(vec![
             (
                 count::<Entity>(txn, eq(Column::ParentId, m.id)).await?,
-                "child organization(s)",
+                "ref-child-organizations",
             ),
             (
                 count::<database::Entity>(txn, eq(database::Column::OwnerId, m.id)).await?,
-                "database(s)",
+                "ref-databases",
             ),
             (
                 count::<information_system::Entity>(
@@ -205,17 +204,17 @@ impl Record for Organization {
                     eq(information_system::Column::OwnerId, m.id),
                 )
                 .await?,
-                "information system(s)",
+                "ref-information-systems",
             ),
             (
                 count::<focal_point::Entity>(txn, eq(focal_point::Column::OrganizationId, m.id))
                     .await?,
-                "focal point(s)",
+                "ref-focal-points",
             ),
             (
                 count::<data_service::Entity>(txn, eq(data_service::Column::ProviderId, m.id))
                     .await?,
-                "data service(s)",
+                "ref-data-services",
             ),
             (
                 count::<share::Entity>(

@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, Set};
 use super::{Record, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// What was assessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +110,7 @@ impl Record for QualityAssessment {
             if !(0..=100).contains(&score) {
                 return Err(Error::bad_input(
                     format!("input.{name}"),
-                    format!("{name} is a score from 0 to 100"),
+                    Text::key("score-range").arg("field", name),
                 ));
             }
         }
@@ -118,7 +119,7 @@ impl Record for QualityAssessment {
         {
             return Err(Error::bad_input(
                 "input.nextDue",
-                "the next assessment is due after this one",
+                Text::key("assessment-next-due"),
             ));
         }
         if let Some(current) = current
@@ -126,17 +127,17 @@ impl Record for QualityAssessment {
         {
             return Err(Error::bad_input(
                 "input",
-                "an assessment's subject cannot change",
+                Text::key("assessment-subject-fixed"),
             ));
         }
         let organization_id = match f.subject {
             Subject::DataItem(id) => {
-                require::<data_item::Entity>(txn, caller, "input.dataItemId", "data item", id)
+                require::<data_item::Entity>(txn, caller, "input.dataItemId", id)
                     .await?
                     .owner_id
             }
             Subject::Database(id) => {
-                require::<database::Entity>(txn, caller, "input.databaseId", "database", id)
+                require::<database::Entity>(txn, caller, "input.databaseId", id)
                     .await?
                     .owner_id
             }

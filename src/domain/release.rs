@@ -31,6 +31,7 @@ use super::{Record, require, text};
 use crate::access::Caller;
 use crate::access::visibility::Reach;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 const NAME: &str = "CatalogueRelease";
 
@@ -64,14 +65,9 @@ pub async fn publish(
     let note = text::optional("input.note", p.note.as_deref(), text::MAX_TEXT)?;
 
     let mut tx = Tx::begin(db, caller).await?;
-    let org = require::<organization::Entity>(
-        &tx.txn,
-        caller,
-        "input.organizationId",
-        "organization",
-        p.organization_id,
-    )
-    .await?;
+    let org =
+        require::<organization::Entity>(&tx.txn, caller, "input.organizationId", p.organization_id)
+            .await?;
     tx.require_writer(org.id)?;
     // The number and date of the latest release, not its (large) snapshot.
     let previous: Option<(i32, NaiveDate)> = Entity::find()
@@ -88,9 +84,9 @@ pub async fn publish(
     {
         return Err(Error::bad_input(
             "input.decidedOn",
-            format!(
-                "release {number} was decided on {decided_on}; a later release cannot be decided earlier"
-            ),
+            Text::key("release-decided-earlier")
+                .arg("number", number)
+                .arg("date", decided_on),
         ));
     }
     let catalogue = freeze(&tx.txn, org.id).await?;
@@ -98,7 +94,7 @@ pub async fn publish(
     let next_review_due = p
         .decided_on
         .checked_add_months(Months::new(cadence_months))
-        .ok_or_else(|| Error::bad_input("input.decidedOn", "this date is out of range"))?;
+        .ok_or_else(|| Error::bad_input("input.decidedOn", Text::key("date-out-of-range")))?;
     let now = Utc::now();
     let model = ActiveModel {
         organization_id: Set(org.id),
@@ -358,18 +354,12 @@ impl Record for CatalogueReview {
         _: Option<&catalogue_review::Model>,
         f: ReviewFields,
     ) -> Result<ReviewFields> {
-        require::<organization::Entity>(
-            txn,
-            caller,
-            "input.organizationId",
-            "organization",
-            f.organization_id,
-        )
-        .await?;
+        require::<organization::Entity>(txn, caller, "input.organizationId", f.organization_id)
+            .await?;
         if f.reviewed_on > super::today() {
             return Err(Error::bad_input(
                 "input.reviewedOn",
-                "a review is recorded once it has taken place",
+                Text::key("review-in-future"),
             ));
         }
         Ok(ReviewFields {

@@ -25,6 +25,7 @@ use super::text::enum_name;
 use crate::access::Caller;
 use crate::access::visibility::{Reach, issue_reach};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// The period a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,19 +41,19 @@ impl Period {
         if !(2000..=2100).contains(&year) {
             return Err(Error::bad_input(
                 "period.year",
-                "a year between 2000 and 2100",
+                Text::key("year-range").arg("field", "period.year"),
             ));
         }
         match (quarter, half) {
             (Some(q), None) if (1..=4).contains(&q) => Ok(Self::Quarter { year, quarter: q }),
-            (Some(_), None) => Err(Error::bad_input("period.quarter", "a quarter is 1 to 4")),
-            (None, Some(h)) if (1..=2).contains(&h) => Ok(Self::Half { year, half: h }),
-            (None, Some(_)) => Err(Error::bad_input("period.half", "a half is 1 or 2")),
-            (None, None) => Ok(Self::Year { year }),
-            (Some(_), Some(_)) => Err(Error::bad_input(
-                "period",
-                "name a quarter or a half, not both",
+            (Some(_), None) => Err(Error::bad_input(
+                "period.quarter",
+                Text::key("quarter-range"),
             )),
+            (None, Some(h)) if (1..=2).contains(&h) => Ok(Self::Half { year, half: h }),
+            (None, Some(_)) => Err(Error::bad_input("period.half", Text::key("half-range"))),
+            (None, None) => Ok(Self::Year { year }),
+            (Some(_), Some(_)) => Err(Error::bad_input("period", Text::key("quarter-or-half"))),
         }
     }
 
@@ -196,9 +197,7 @@ pub async fn implementation_report(
         Reach::All => {}
         Reach::Organizations(ref orgs) if orgs.contains(&organization) => {}
         _ => {
-            return Err(Error::Forbidden(
-                "a report is read by the organization's members and admins".into(),
-            ));
+            return Err(Error::Forbidden(Text::key("report-members-only")));
         }
     }
     let org = organization::Entity::find_by_id(organization)
@@ -221,9 +220,7 @@ pub async fn consolidated_report(
 ) -> Result<Report> {
     let members = crate::store::hierarchy::subtree(db, organization).await?;
     if !members.iter().all(|o| caller.acts_for(*o)) {
-        return Err(Error::Forbidden(
-            "a consolidated report is read by admins and by tokens whose scope covers the organization and every organization below it (--subtree)".into(),
-        ));
+        return Err(Error::Forbidden(Text::key("report-subtree-only")));
     }
     let mut orgs = organization::Entity::find()
         .filter(organization::Column::Id.is_in(members))

@@ -20,6 +20,7 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, V
 use crate::access::Caller;
 use crate::access::visibility::{Visible, visible_rows_sql, visible_sql};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 pub use entity::enums::SearchType;
 
@@ -113,10 +114,7 @@ pub fn words(query: &str) -> Result<Vec<String>> {
         .map(str::to_owned)
         .collect::<Vec<_>>();
     if words.is_empty() {
-        return Err(Error::bad_input(
-            "query",
-            "query must contain a word or a code",
-        ));
+        return Err(Error::bad_input("query", Text::key("search-needs-word")));
     }
     Ok(words)
 }
@@ -217,9 +215,9 @@ pub async fn search(
     ranked: u64,
 ) -> Result<Found> {
     if offset + limit > MAX_DEPTH {
-        return Err(Error::LimitExceeded(format!(
-            "search results go {MAX_DEPTH} deep; narrow the query or the types"
-        )));
+        return Err(Error::LimitExceeded(
+            Text::key("search-too-deep").arg("max", MAX_DEPTH),
+        ));
     }
     let words = words(query)?;
     let targets = if targets.is_empty() {

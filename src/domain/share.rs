@@ -159,22 +159,10 @@ impl Record for Share {
             ));
         }
 
-        let item = require::<data_item::Entity>(
-            txn,
-            caller,
-            "input.dataItemId",
-            "data item",
-            f.data_item_id,
-        )
-        .await?;
-        let consumer = require::<organization::Entity>(
-            txn,
-            caller,
-            "input.consumerId",
-            "organization",
-            f.consumer_id,
-        )
-        .await?;
+        let item =
+            require::<data_item::Entity>(txn, caller, "input.dataItemId", f.data_item_id).await?;
+        let consumer =
+            require::<organization::Entity>(txn, caller, "input.consumerId", f.consumer_id).await?;
         if consumer.id == item.owner_id {
             return Err(Error::bad_input(
                 "input.consumerId",
@@ -205,14 +193,8 @@ impl Record for Share {
         };
 
         if let Some(service_id) = f.service_id {
-            let service = require::<data_service::Entity>(
-                txn,
-                caller,
-                "input.serviceId",
-                "data service",
-                service_id,
-            )
-            .await?;
+            let service =
+                require::<data_service::Entity>(txn, caller, "input.serviceId", service_id).await?;
             if service.status == ServiceStatus::Retired {
                 return Err(Error::bad_input(
                     "input.serviceId",
@@ -239,7 +221,6 @@ impl Record for Share {
                 txn,
                 caller,
                 "input.agreementId",
-                "sharing agreement",
                 agreement_id,
             )
             .await?;
@@ -321,9 +302,9 @@ pub async fn move_provider(
     )
     .await?;
     if self_shares > 0 {
-        return Err(Error::conflict(format!(
-            "the new owner already receives {self_shares} share(s) of these items; revoke or delete them first"
-        )));
+        return Err(Error::conflict(
+            Text::key("owner-receives-shares").arg("count", self_shares),
+        ));
     }
     Entity::update_many()
         .col_expr(Column::ProviderId, Expr::value(provider))

@@ -10,6 +10,7 @@ use sea_orm::{DatabaseTransaction, Set};
 use super::{Record, count, eq, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -92,35 +93,22 @@ impl Record for SharingAgreement {
         {
             return Err(Error::bad_input(
                 "input",
-                "an agreement's parties cannot change; record a new agreement",
+                Text::key("agreement-parties-fixed"),
             ));
         }
         if f.provider_id == f.consumer_id {
             return Err(Error::bad_input(
                 "input.consumerId",
-                "an agreement is between two organizations",
+                Text::key("agreement-two-parties"),
             ));
         }
-        require::<organization::Entity>(
-            txn,
-            caller,
-            "input.providerId",
-            "organization",
-            f.provider_id,
-        )
-        .await?;
-        let consumer = require::<organization::Entity>(
-            txn,
-            caller,
-            "input.consumerId",
-            "organization",
-            f.consumer_id,
-        )
-        .await?;
+        require::<organization::Entity>(txn, caller, "input.providerId", f.provider_id).await?;
+        let consumer =
+            require::<organization::Entity>(txn, caller, "input.consumerId", f.consumer_id).await?;
         if consumer.consumer_type == ConsumerType::Public {
             return Err(Error::bad_input(
                 "input.consumerId",
-                "open data needs no agreement; agreements are with a named consumer",
+                Text::key("agreement-not-public"),
             ));
         }
         if let (Some(from), Some(until)) = (f.valid_from, f.valid_until)
@@ -128,7 +116,7 @@ impl Record for SharingAgreement {
         {
             return Err(Error::bad_input(
                 "input.validUntil",
-                "validUntil is before validFrom",
+                Text::key("share-valid-until-before"),
             ));
         }
         Ok(f)
@@ -159,7 +147,7 @@ impl Record for SharingAgreement {
         Ok(vec![
             (
                 count::<share::Entity>(txn, eq(share::Column::AgreementId, m.id)).await?,
-                "share(s)",
+                "ref-shares",
             ),
             (
                 count::<sharing_request::Entity>(

@@ -14,6 +14,7 @@ use super::write::Tx;
 use super::{Record, eq, refuse_duplicate, require, text};
 use crate::access::Caller;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -31,37 +32,30 @@ pub fn check_mode(
     consumer: ConsumerType,
     mode: SharingMode,
     legal_basis: Option<&str>,
-) -> std::result::Result<(), String> {
+    legal_basis_field: &str,
+) -> std::result::Result<(), Text> {
     use ConsumerType as C;
     use SharingMode as M;
     match (consumer, mode) {
         (C::Public, M::Default | M::OnRequest) => {
-            return Err("the public (PUBLIC) can only be given OPEN data or NOT_SHARED".into());
+            return Err(Text::key("mode-public"));
         }
         (C::StateAgency, _) | (_, M::Open | M::OnRequest | M::NotShared) => {}
         (_, M::Default) => {
-            return Err(
-                "DEFAULT sharing is between state agencies (Decree 47/2020, Art. 34); other consumers get OPEN or ON_REQUEST"
-                    .into(),
-            );
+            return Err(Text::key("mode-default-state-only"));
         }
     }
     if mode == M::Open && item.is_personal_data {
-        return Err(
-            "personal data cannot be published as open data (Decree 13/2023/ND-CP on personal data protection)".into(),
-        );
+        return Err(Text::key("mode-personal-open"));
     }
     if consumer == C::StateAgency
         && (item.is_master_data || item.is_shared_code_list)
         && !matches!(mode, M::Default | M::Open)
     {
-        return Err(
-            "master data and shared code lists are shared with state agencies by default (Decree 47/2020, Art. 34): use DEFAULT or OPEN"
-                .into(),
-        );
+        return Err(Text::key("mode-master-default"));
     }
     if mode == M::NotShared && legal_basis.is_none_or(|b| b.trim().is_empty()) {
-        return Err("NOT_SHARED needs the legal basis for refusing (legalBasis)".into());
+        return Err(Text::key("mode-not-shared-basis").arg("field", legal_basis_field));
     }
     Ok(())
 }
@@ -114,25 +108,26 @@ impl Record for SharingPolicy {
         {
             return Err(Error::bad_input(
                 "input.dataItemId",
-                "a policy cannot move to another data item; delete it and create one there",
+                Text::key("policy-item-fixed"),
             ));
         }
-        let item = require::<data_item::Entity>(
-            txn,
-            caller,
-            "input.dataItemId",
-            "data item",
-            f.data_item_id,
-        )
-        .await?;
+        let item =
+            require::<data_item::Entity>(txn, caller, "input.dataItemId", f.data_item_id).await?;
         check_mode(
             &DataItem::fields(&item),
             f.consumer_type,
             f.mode,
             f.legal_basis.as_deref(),
+            "legalBasis",
         )
         .map_err(|why| Error::bad_input("input.mode", why))?;
-        refuse_duplicate::<Entity>(txn, eq(Column::DataItemId, f.data_item_id).add(Column::ConsumerType.eq(f.consumer_type)), current.map(|m| m.id), || format!("this data item already has a policy for {:?}; update that one (or use setSharingPolicies)", f.consumer_type)).await?;
+        refuse_duplicate::<Entity>(
+            txn,
+            eq(Column::DataItemId, f.data_item_id).add(Column::ConsumerType.eq(f.consumer_type)),
+            current.map(|m| m.id),
+            || Text::key("policy-duplicate").arg("consumer", text::enum_name(&f.consumer_type)),
+        )
+        .await?;
         Ok(f)
     }
 
@@ -189,9 +184,9 @@ async fn refuse_orphaned_shares(txn: &DatabaseTransaction, item: i64) -> Result<
         .transpose()?
         .unwrap_or(0);
     if orphaned > 0 {
-        return Err(Error::conflict(format!(
-            "{orphaned} active share(s) of this item rest on the sharing this change removes: suspend or revoke them first"
-        )));
+        return Err(Error::conflict(
+            Text::key("policy-orphans-shares").arg("count", orphaned),
+        ));
     }
     Ok(())
 }
@@ -231,7 +226,7 @@ pub async fn set_policies(
     if entries.is_empty() {
         return Err(Error::bad_input(
             "input.policies",
-            "name at least one policy",
+            Text::key("policies-needs-one"),
         ));
     }
     for (i, e) in entries.iter().enumerate() {
@@ -241,19 +236,13 @@ pub async fn set_policies(
         {
             return Err(Error::bad_input(
                 format!("input.policies.{i}.consumerType"),
-                format!("{:?} is named twice", e.consumer_type),
+                Text::key("policy-consumer-twice")
+                    .arg("consumer", text::enum_name(&e.consumer_type)),
             ));
         }
     }
     let mut tx = Tx::begin(db, caller).await?;
-    require::<data_item::Entity>(
-        &tx.txn,
-        caller,
-        "input.dataItemId",
-        "data item",
-        data_item_id,
-    )
-    .await?;
+    require::<data_item::Entity>(&tx.txn, caller, "input.dataItemId", data_item_id).await?;
     let existing = Entity::find()
         .filter(Column::DataItemId.eq(data_item_id))
         .all(&tx.txn)
@@ -367,7 +356,7 @@ mod tests {
         ];
         for (item, consumer, mode, basis, allowed) in cases {
             assert_eq!(
-                check_mode(item, consumer, mode, basis).is_ok(),
+                check_mode(item, consumer, mode, basis, "legalBasis").is_ok(),
                 allowed,
                 "{consumer:?} {mode:?} master={} personal={}",
                 item.is_master_data,

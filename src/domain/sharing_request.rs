@@ -75,9 +75,9 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
         ));
     }
     if items.len() > MAX_ITEMS {
-        return Err(Error::LimitExceeded(format!(
-            "a request names at most {MAX_ITEMS} items"
-        )));
+        return Err(Error::LimitExceeded(
+            Text::key("request-max-items").arg("max", MAX_ITEMS),
+        ));
     }
     let purpose = text::required("input.purpose", &s.purpose, text::MAX_TEXT)?;
     let legal_basis = text::optional("input.legalBasis", s.legal_basis.as_deref(), text::MAX_TEXT)?;
@@ -92,14 +92,8 @@ pub async fn submit(db: &DatabaseConnection, caller: &Caller, s: Submission) -> 
     }
 
     let mut tx = Tx::begin(db, caller).await?;
-    let consumer = require::<organization::Entity>(
-        &tx.txn,
-        caller,
-        "input.consumerId",
-        "organization",
-        s.consumer_id,
-    )
-    .await?;
+    let consumer =
+        require::<organization::Entity>(&tx.txn, caller, "input.consumerId", s.consumer_id).await?;
     tx.require_writer(consumer.id)?;
     if consumer.consumer_type == ConsumerType::Public {
         return Err(Error::bad_input(
@@ -221,10 +215,8 @@ pub async fn decide(
     };
     if !tx.caller.may_write(actor_org) {
         return Err(Error::Forbidden(match decision {
-            Decision::Withdraw => {
-                "only the requesting organization's steward may withdraw a request".into()
-            }
-            _ => "only the providing organization's steward may decide on a request".into(),
+            Decision::Withdraw => Text::key("request-withdraw-consumer-only"),
+            _ => Text::key("request-decide-provider-only"),
         }));
     }
     super::check_stored_version(NAME, id, current.version, expected_version)?;
@@ -254,14 +246,8 @@ pub async fn decide(
         Decision::Approve { agreement_id } => {
             let agreement = match agreement_id {
                 Some(a) => Some(
-                    require::<sharing_agreement::Entity>(
-                        &tx.txn,
-                        caller,
-                        "input.agreementId",
-                        "sharing agreement",
-                        a,
-                    )
-                    .await?,
+                    require::<sharing_agreement::Entity>(&tx.txn, caller, "input.agreementId", a)
+                        .await?,
                 ),
                 None => None,
             };
@@ -307,9 +293,9 @@ pub async fn decide(
                 .await
                 .map_err(|err| match err {
                     // The item's policy changed since the request, or a share exists already.
-                    Error::BadInput { message, .. } => Error::conflict(format!(
-                        "the request cannot be approved as it stands: {message}"
-                    )),
+                    Error::BadInput { message, .. } => {
+                        Error::conflict(Text::key("request-not-approvable").with("reason", message))
+                    }
                     other => other,
                 })?;
             }

@@ -6,6 +6,7 @@
 use std::io::Cursor;
 
 use crate::error::{Error, Result, RowError, RowErrors};
+use crate::i18n::Text;
 
 /// The file formats a table comes in.
 pub use entity::enums::SpreadsheetFormat as Format;
@@ -131,7 +132,7 @@ pub fn read(bytes: &[u8], format: Format, limits: Limits) -> Result<Table> {
     Ok(table.table)
 }
 
-fn unreadable(line: usize, reason: String) -> Error {
+fn unreadable(line: usize, reason: Text) -> Error {
     Error::InvalidRows(RowErrors::one(RowError {
         line,
         column: String::new(),
@@ -140,10 +141,11 @@ fn unreadable(line: usize, reason: String) -> Error {
 }
 
 fn too_wide(line: usize, limits: Limits) -> Error {
-    Error::LimitExceeded(format!(
-        "line {line} has more than {} columns",
-        limits.columns
-    ))
+    Error::LimitExceeded(
+        Text::key("sheet-too-wide")
+            .arg("line", line)
+            .arg("max", limits.columns),
+    )
 }
 
 /// Collects rows, counting them against the limits as they come.
@@ -162,10 +164,9 @@ impl Builder {
         }
         self.text_bytes += record.text.len();
         if self.text_bytes > self.limits.text_bytes {
-            return Err(Error::LimitExceeded(format!(
-                "the file holds more than {} MiB of text",
-                self.limits.text_bytes >> 20
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("sheet-too-much-text").arg("mib", self.limits.text_bytes >> 20),
+            ));
         }
         if !self.header_read {
             self.table.header = record.cells().map(str::to_owned).collect();
@@ -176,10 +177,9 @@ impl Builder {
             return Ok(());
         }
         if self.table.rows.len() == self.limits.rows {
-            return Err(Error::LimitExceeded(format!(
-                "the file has more than {} rows (SHAREGRAPH_IMPORT_MAX_ROWS); split it",
-                self.limits.rows
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("sheet-too-many-rows").arg("max", self.limits.rows),
+            ));
         }
         self.table.rows.push(record);
         Ok(())
@@ -198,7 +198,7 @@ fn read_csv(bytes: &[u8], table: &mut Builder) -> Result<()> {
     loop {
         let more = reader.read_record(&mut record).map_err(|e| {
             let line = e.position().map_or(1, |p| lines.at(p.byte() as usize));
-            unreadable(line, format!("not readable as CSV: {e}"))
+            unreadable(line, Text::key("sheet-not-csv").arg("detail", e))
         })?;
         if !more {
             return Ok(());
@@ -251,18 +251,23 @@ fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
     use calamine::{Reader, Xlsx};
     check_xlsx_parts(bytes, table.limits.xlsx_parts_bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| unreadable(1, format!("not readable as XLSX: {e}")))?;
+        .map_err(|e| unreadable(1, Text::key("sheet-not-xlsx").arg("detail", e)))?;
     let names = workbook.sheet_names();
     if names.is_empty() {
-        return Err(unreadable(1, "the workbook has no worksheet".into()));
+        return Err(unreadable(1, Text::key("sheet-no-worksheet")));
     }
     let mut chosen = names[0].clone();
     if let Some(names_column) = table.limits.header_cell {
         let mut found = None;
         for name in &names {
-            let mut cells = workbook
-                .worksheet_cells_reader(name)
-                .map_err(|e| unreadable(1, format!("the worksheet {name} is not readable: {e}")))?;
+            let mut cells = workbook.worksheet_cells_reader(name).map_err(|e| {
+                unreadable(
+                    1,
+                    Text::key("sheet-worksheet-unreadable")
+                        .arg("sheet", name)
+                        .arg("detail", e),
+                )
+            })?;
             // The first row's cells, until the next row starts.
             let mut first_row = None;
             while let Ok(Some(cell)) = cells.next_cell() {
@@ -279,19 +284,22 @@ fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
                 break;
             }
         }
-        chosen = found.ok_or_else(|| {
-            unreadable(1, "no worksheet has a header row naming the columns".into())
-        })?;
+        chosen = found.ok_or_else(|| unreadable(1, Text::key("sheet-no-header")))?;
     }
-    let mut cells = workbook
-        .worksheet_cells_reader(&chosen)
-        .map_err(|e| unreadable(1, format!("the worksheet {chosen} is not readable: {e}")))?;
+    let mut cells = workbook.worksheet_cells_reader(&chosen).map_err(|e| {
+        unreadable(
+            1,
+            Text::key("sheet-worksheet-unreadable")
+                .arg("sheet", chosen)
+                .arg("detail", e),
+        )
+    })?;
     // Cells come row by row, left to right, each row once; gaps are empty cells.
     let mut current: Option<(u32, Record)> = None;
     loop {
         let cell = cells.next_cell().map_err(|e| {
             let line = current.as_ref().map_or(1, |(r, _)| *r as usize + 1);
-            unreadable(line, format!("the worksheet is not readable: {e}"))
+            unreadable(line, Text::key("sheet-unreadable").arg("detail", e))
         })?;
         let Some(cell) = cell else { break };
         let (row, column) = cell.get_position();
@@ -302,10 +310,7 @@ fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
         match &mut current {
             Some((r, _)) if *r == row => {}
             Some((r, _)) if *r > row => {
-                return Err(unreadable(
-                    line,
-                    "the worksheet's rows are out of order".into(),
-                ));
+                return Err(unreadable(line, Text::key("sheet-rows-out-of-order")));
             }
             _ => {
                 if let Some((_, done)) = current.take() {
@@ -316,7 +321,7 @@ fn read_xlsx(bytes: &[u8], table: &mut Builder) -> Result<()> {
         }
         let (_, record) = current.as_mut().expect("set above");
         if record.len() > column as usize {
-            return Err(unreadable(line, "the worksheet repeats a cell".into()));
+            return Err(unreadable(line, Text::key("sheet-cell-twice")));
         }
         while record.len() < column as usize {
             record.push("");
@@ -346,21 +351,20 @@ fn cell_text(d: &calamine::DataRef<'_>) -> String {
 /// unpacked (the reader enforces the declared sizes), before any is unpacked.
 fn check_xlsx_parts(bytes: &[u8], limit: u64) -> Result<()> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| unreadable(1, format!("not readable as XLSX: {e}")))?;
+        .map_err(|e| unreadable(1, Text::key("sheet-not-xlsx").arg("detail", e)))?;
     let mut total = 0u64;
     for i in 0..archive.len() {
         let part = archive
             .by_index_raw(i)
-            .map_err(|e| unreadable(1, format!("not readable as XLSX: {e}")))?;
+            .map_err(|e| unreadable(1, Text::key("sheet-not-xlsx").arg("detail", e)))?;
         if !part.name().is_ok_and(|n| n.starts_with("xl/worksheets/")) {
             total = total.saturating_add(part.size());
         }
     }
     if total > limit {
-        return Err(Error::LimitExceeded(format!(
-            "the workbook's shared strings and styles unpack to more than {} MiB",
-            limit >> 20
-        )));
+        return Err(Error::LimitExceeded(
+            Text::key("sheet-unpacks-too-big").arg("mib", limit >> 20),
+        ));
     }
     Ok(())
 }
@@ -477,7 +481,7 @@ mod tests {
 
     fn limit_message(result: Result<Table>) -> String {
         match result {
-            Err(Error::LimitExceeded(message)) => message,
+            Err(Error::LimitExceeded(message)) => message.to_string(),
             other => panic!("expected LIMIT_EXCEEDED, got {other:?}"),
         }
     }

@@ -78,10 +78,11 @@ pub async fn record(
         ));
     }
     if events.len() > MAX_BATCH {
-        return Err(Error::LimitExceeded(format!(
-            "a batch holds at most {MAX_BATCH} events; got {}",
-            events.len()
-        )));
+        return Err(Error::LimitExceeded(
+            Text::key("usage-batch-max")
+                .arg("max", MAX_BATCH)
+                .arg("count", events.len()),
+        ));
     }
     let now = Utc::now();
     let mut cleaned = Vec::with_capacity(events.len());

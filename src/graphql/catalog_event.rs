@@ -19,6 +19,7 @@ use super::organization::Organization;
 use crate::access::Caller;
 use crate::domain::events::{self, CatalogEvent, Feed};
 use crate::error::Result;
+use crate::i18n::Text;
 use crate::metrics::{Metrics, OpenSubscription};
 
 /// How long a subscription waits for a feed that has not read the log yet.
@@ -179,7 +180,9 @@ impl CatalogEventSubscription {
             .and_then(|m| m.token_id)
             && crate::access::token::is_revoked(db, id).await?
         {
-            return Err(crate::error::Error::Unauthenticated("unknown token".into()));
+            return Err(crate::error::Error::Unauthenticated(Text::key(
+                "token-unknown",
+            )));
         }
         let place = ctx
             .data_opt::<SocketSubscriptions>()
@@ -294,10 +297,11 @@ impl Delivery {
                 Err(broadcast::error::RecvError::Closed) => return Ok(None),
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     let last = self.cursor;
-                    return Err(async_graphql::Error::new(format!(
-                        "this subscription fell {missed} events behind and was ended; \
-                         subscribe again with afterSeq: {last}"
-                    ))
+                    return Err(async_graphql::Error::new_with_source(
+                        Text::key("subscription-lagged")
+                            .arg("missed", missed)
+                            .arg("last", last),
+                    )
                     .extend_with(|_, e| {
                         e.set("code", "LAGGED");
                         e.set("lastSeq", last);
@@ -403,10 +407,9 @@ impl SocketSubscriptions {
                 (n < self.max).then_some(n + 1)
             })
             .map_err(|_| {
-                crate::error::Error::LimitExceeded(format!(
-                    "this socket holds {} subscriptions, the most it may (SHAREGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET): end one first",
-                    self.max
-                ))
+                crate::error::Error::LimitExceeded(
+                    Text::key("socket-subscriptions-max").arg("max", self.max),
+                )
             })?;
         Ok(SocketPlace(self.open.clone()))
     }

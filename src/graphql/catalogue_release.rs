@@ -28,6 +28,7 @@ use crate::config::Limits;
 use crate::domain::release::{self as rules, SECTIONS, SectionDiff};
 use crate::domain::{self, today};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// A published, frozen version of an organization's catalogue (danh mục cơ sở dữ liệu được
 /// ban hành), issued by a decision. Immutable; public.
@@ -105,7 +106,7 @@ impl CatalogueRelease {
             Some(id) => {
                 let n = ids::decode_as("against", &id, Kind::CatalogueRelease)?;
                 Some(by_id::<Entity>(ctx, n).await?.ok_or_else(|| {
-                    Error::bad_input("against", "against: no catalogue release has this id")
+                    Error::bad_input("against", Text::key("id-unknown").arg("field", "against"))
                 })?)
             }
             None => {

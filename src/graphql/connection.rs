@@ -28,6 +28,7 @@ use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::config::Limits;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 use crate::store::page::{Cursor, Direction, ListQuery, Page, PageArgs};
 
 /// Most sort keys one `orderBy` may name.
@@ -147,7 +148,7 @@ where
             if keys.len() > MAX_SORT_KEYS {
                 return Err(Error::bad_input(
                     "orderBy",
-                    format!("orderBy names at most {MAX_SORT_KEYS} fields"),
+                    Text::key("order-by-max").arg("max", MAX_SORT_KEYS),
                 ));
             }
             keys.into_iter()
@@ -307,10 +308,7 @@ pub fn read_cursor(field: &str, cursor: &str) -> Result<String> {
 }
 
 pub fn invalid_cursor(field: &str) -> Error {
-    Error::bad_input(
-        field,
-        format!("{field} is not a valid cursor for this list"),
-    )
+    Error::bad_input(field, Text::key("cursor-invalid").arg("field", field))
 }
 
 /// Cursors reach async-graphql unencoded; it encodes the ones a client selects.

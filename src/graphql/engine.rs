@@ -16,12 +16,12 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
 use super::AppSchema;
-use super::errors::{classify, with_code};
+use super::errors::{classify, refusal, with_code};
 use super::idle::{Idle, Tracked};
 use super::limits;
 use crate::config::Limits;
 use crate::domain::events::Feed;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::metrics::Metrics;
 
 /// The schema with what runs around each of its operations. Cheap to clone (all shared).
@@ -70,10 +70,11 @@ impl Engine {
     fn admit(&self, request: &mut Request) -> Result<Admitted, ServerError> {
         let len = request.query.len();
         if len > self.limits.max_query_bytes {
-            return Err(limits::exceeded(format!(
-                "the query text is {len} bytes; at most {} are allowed",
-                self.limits.max_query_bytes
-            )));
+            return Err(limits::exceeded(
+                Text::key("query-bytes-max")
+                    .arg("size", len)
+                    .arg("max", self.limits.max_query_bytes),
+            ));
         }
         let given = request.operation_name.clone();
         let doc = request.parsed_query().map_err(|err| {
@@ -163,13 +164,7 @@ impl Executor for Engine {
             Ok(Admitted {
                 kind: Some(OperationType::Query | OperationType::Mutation),
                 ..
-            }) => Some(with_code(
-                ServerError::new(
-                    "only subscriptions run over /graphql/ws; send queries and mutations to POST /graphql",
-                    None,
-                ),
-                "BAD_REQUEST",
-            )),
+            }) => Some(refusal(Text::key("ws-subscriptions-only"), "BAD_REQUEST")),
             Ok(_) => None,
         };
         match refusal {

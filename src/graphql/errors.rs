@@ -29,85 +29,78 @@ pub fn is_request_error(err: &ServerError) -> bool {
 /// `lang` where it has a translation, and replaces the message of an internal error with a
 /// generic one after logging it.
 pub fn classify(err: &mut ServerError, lang: Lang) {
-    let mut translated = None;
-    let code = if let Some(e) = err.source::<Error>() {
-        translated = match e {
-            Error::BadInput { message, .. }
-            | Error::Conflict { message, .. }
-            | Error::Forbidden(message) => Some(message.render(lang)),
-            Error::NotFound { entity, id } => Some(
-                Text::key("not-found")
-                    .arg("entity", entity)
-                    .arg("id", id)
-                    .render(lang),
-            ),
-            _ => None,
-        };
-        let (code, extra, internal) = match e {
-            Error::BadInput { field, .. } => (
-                e.code(),
-                vec![("field", Value::String(field.clone()))],
-                None,
-            ),
+    let (code, text) = if let Some(e) = err.source::<Error>() {
+        let text = e.text();
+        let extra = match e {
+            Error::BadInput { field, .. } => vec![("field", Value::String(field.clone()))],
             Error::Conflict {
                 current_version: Some(v),
                 ..
-            } => (e.code(), vec![("currentVersion", Value::from(*v))], None),
-            Error::InvalidRows(rows) => (
-                e.code(),
-                vec![
-                    ("rowErrors", row_errors(rows)),
-                    ("rowErrorCount", Value::from(rows.total() as u64)),
-                ],
-                None,
-            ),
-            Error::Internal(db) => (e.code(), vec![], Some(db.to_string())),
+            } => vec![("currentVersion", Value::from(*v))],
+            Error::InvalidRows(rows) => vec![
+                ("rowErrors", row_errors(rows, lang)),
+                ("rowErrorCount", Value::from(rows.total() as u64)),
+            ],
+            Error::Internal(db) => {
+                tracing::error!(error = %db, path = ?err.path, "internal error");
+                vec![]
+            }
             Error::Unavailable(db) => {
                 tracing::warn!(error = %db, path = ?err.path, "database unavailable");
-                (e.code(), vec![], None)
+                vec![]
             }
-            _ => (e.code(), vec![], None),
+            _ => vec![],
         };
+        let code = e.code();
         for (key, value) in extra {
             set(err, key, value);
         }
-        if let Some(detail) = internal {
-            tracing::error!(error = %detail, path = ?err.path, "internal error");
-            err.message = "internal error".into();
-        }
-        code
+        (code, text)
+    } else if let Some(refused) = err.source::<Text>() {
+        // Refused by the engine before execution; its code is set already.
+        ("BAD_REQUEST", refused.clone())
     } else if let Some(db) = err
         .source::<DbErr>()
         .or_else(|| err.source::<Arc<DbErr>>().map(|a| a.as_ref()))
     {
         if crate::error::is_unavailable(db) {
             tracing::warn!(error = %err.message, path = ?err.path, "database unavailable");
-            err.message = "the database is unavailable; try again shortly".into();
-            "UNAVAILABLE"
+            ("UNAVAILABLE", Text::key("unavailable"))
         } else {
             tracing::error!(error = %err.message, path = ?err.path, "database error");
-            err.message = "internal error".into();
-            "INTERNAL"
+            ("INTERNAL", Text::key("internal"))
         }
-    } else if !err.path.is_empty() {
-        // Raised by async-graphql while executing: argument values it could not accept.
-        "BAD_USER_INPUT"
-    } else if super::limits::is_library_limit(&err.message) {
-        "LIMIT_EXCEEDED"
     } else {
-        "GRAPHQL_VALIDATION_FAILED"
+        // async-graphql's own words (it has no translations): kept, and introduced in the
+        // caller's language.
+        let (code, key) = if !err.path.is_empty() {
+            // Raised while executing: argument values it could not accept.
+            ("BAD_USER_INPUT", "graphql-bad-argument")
+        } else if super::limits::is_library_limit(&err.message) {
+            ("LIMIT_EXCEEDED", "graphql-limit")
+        } else if has_code_value(err, "GRAPHQL_PARSE_FAILED") {
+            ("GRAPHQL_PARSE_FAILED", "graphql-parse-failed")
+        } else {
+            ("GRAPHQL_VALIDATION_FAILED", "graphql-invalid")
+        };
+        (code, Text::key(key).arg("detail", &err.message))
     };
-    if let Some(message) = translated {
-        err.message = message;
-    }
+    err.message = text.render(lang);
     if !has_code(err) {
         set(err, "code", Value::String(code.into()));
     }
 }
 
+/// An error the engine answers before execution, in the caller's language once classified.
+pub fn refusal(text: Text, code: &str) -> ServerError {
+    let mut err = ServerError::new(text.to_string(), None);
+    err.source = Some(Arc::new(text));
+    with_code(err, code)
+}
+
 /// The row errors kept (the first 1,000 found, in line order); `rowErrorCount` and the
 /// message give the total.
-fn row_errors(rows: &crate::error::RowErrors) -> Value {
+fn row_errors(rows: &crate::error::RowErrors, lang: Lang) -> Value {
     Value::List(
         rows.listed()
             .iter()
@@ -120,7 +113,7 @@ fn row_errors(rows: &crate::error::RowErrors) -> Value {
                 );
                 map.insert(
                     async_graphql::Name::new("reason"),
-                    Value::from(r.reason.clone()),
+                    Value::from(r.reason.render(lang)),
                 );
                 Value::Object(map)
             })
@@ -132,6 +125,13 @@ fn has_code(err: &ServerError) -> bool {
     err.extensions
         .as_ref()
         .is_some_and(|e| e.get("code").is_some())
+}
+
+fn has_code_value(err: &ServerError, code: &str) -> bool {
+    err.extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .is_some_and(|c| matches!(c, Value::String(s) if s == code))
 }
 
 /// `err` with its `extensions.code` set.

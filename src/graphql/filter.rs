@@ -4,6 +4,7 @@
 
 use crate::access::Caller;
 use crate::access::visibility::{self, Visible};
+use crate::i18n::Text;
 use async_graphql::{Enum, ID, InputObject, InputType};
 use chrono::{DateTime, Utc};
 use entity::enums::{
@@ -121,10 +122,12 @@ pub fn organization<C: ColumnTrait>(
     if let Some(vs) = &f.in_ {
         check_in_len(field, vs)?;
         if descendants && vs.len() > MAX_SUBTREES {
-            return Err(Error::LimitExceeded(format!(
-                "{field}.in has {} values; with includeDescendants at most {MAX_SUBTREES} are allowed",
-                vs.len()
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("filter-subtrees-max")
+                    .arg("field", format!("{field}.in"))
+                    .arg("count", vs.len())
+                    .arg("max", MAX_SUBTREES),
+            ));
         }
         let decoded = vs
             .iter()
@@ -168,10 +171,12 @@ pub enum SortDirection {
 
 fn check_in_len<T>(field: &str, values: &[T]) -> Result<()> {
     if values.len() > MAX_IN {
-        return Err(Error::LimitExceeded(format!(
-            "{field}.in has {} values; at most {MAX_IN} are allowed",
-            values.len()
-        )));
+        return Err(Error::LimitExceeded(
+            Text::key("filter-in-max")
+                .arg("field", format!("{field}.in"))
+                .arg("count", values.len())
+                .arg("max", MAX_IN),
+        ));
     }
     Ok(())
 }
@@ -378,16 +383,20 @@ pub trait WhereInput: std::fmt::Debug {
     {
         let branches = self.branches(0)?;
         if branches > MAX_BRANCHES {
-            return Err(Error::LimitExceeded(format!(
-                "where: the filter has {branches} `or` alternatives in all; at most {MAX_BRANCHES} are allowed"
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("filter-branches-max")
+                    .arg("count", branches)
+                    .arg("max", MAX_BRANCHES),
+            ));
         }
         let cond = self.condition_at(0, caller)?;
         let values = bound_values(&cond);
         if values > MAX_VALUES {
-            return Err(Error::LimitExceeded(format!(
-                "where: the filter holds {values} values; at most {MAX_VALUES} are allowed"
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("filter-values-max")
+                    .arg("count", values)
+                    .arg("max", MAX_VALUES),
+            ));
         }
         Ok(cond)
     }
@@ -398,9 +407,9 @@ pub trait WhereInput: std::fmt::Debug {
         Self: Sized,
     {
         if depth > MAX_NESTING {
-            return Err(Error::LimitExceeded(format!(
-                "where: `or` is nested deeper than {MAX_NESTING} levels"
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("filter-nesting-max").arg("max", MAX_NESTING),
+            ));
         }
         let mut n = 1;
         for alt in self.alternatives().unwrap_or_default() {
@@ -418,9 +427,9 @@ pub trait WhereInput: std::fmt::Debug {
         Self: Sized,
     {
         if depth > MAX_NESTING {
-            return Err(Error::LimitExceeded(format!(
-                "where: `or` is nested deeper than {MAX_NESTING} levels"
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("filter-nesting-max").arg("max", MAX_NESTING),
+            ));
         }
         let mut cond = self.fields(caller)?;
         if let Some(alts) = self.alternatives() {

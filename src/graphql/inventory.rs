@@ -12,6 +12,7 @@ use crate::config::Limits;
 use crate::domain::inventory::{self as rules, sheet};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::i18n::Text;
 use entity::enums::SpreadsheetFormat as InventoryFormat;
 use std::sync::Arc;
 
@@ -146,7 +147,7 @@ impl InventoryMutation {
             InventoryFormat::Csv => input.content.into_bytes(),
             InventoryFormat::Xlsx => STANDARD
                 .decode(input.content.trim())
-                .map_err(|_| Error::bad_input("input.content", "XLSX content must be base64"))?,
+                .map_err(|_| Error::bad_input("input.content", Text::key("xlsx-base64")))?,
         };
         let limits = ctx.data_unchecked::<Arc<Limits>>();
         let table = sheet::read(

@@ -6,7 +6,8 @@
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult};
 
-use super::errors::with_code;
+use super::errors::refusal;
+use crate::i18n::Text;
 
 use crate::config::Limits;
 
@@ -25,8 +26,8 @@ pub fn is_library_limit(message: &str) -> bool {
     LIBRARY_LIMITS.iter().any(|m| message.starts_with(m))
 }
 
-pub(super) fn exceeded(message: String) -> ServerError {
-    with_code(ServerError::new(message, None), "LIMIT_EXCEEDED")
+pub(super) fn exceeded(text: Text) -> ServerError {
+    refusal(text, "LIMIT_EXCEEDED")
 }
 
 /// Aliased fields in a selection set, fragments' own sets counted where they are defined.
@@ -54,17 +55,19 @@ pub(super) fn check(doc: &ExecutableDocument, limits: &Limits) -> ServerResult<(
         total += aliases(set);
         let roots = set.items.len();
         if roots > limits.max_root_fields {
-            return Err(exceeded(format!(
-                "the operation selects {roots} root fields; at most {} are allowed",
-                limits.max_root_fields
-            )));
+            return Err(exceeded(
+                Text::key("root-fields-max")
+                    .arg("count", roots)
+                    .arg("max", limits.max_root_fields),
+            ));
         }
     }
     if total > limits.max_aliases {
-        return Err(exceeded(format!(
-            "the query uses {total} aliases; at most {} are allowed",
-            limits.max_aliases
-        )));
+        return Err(exceeded(
+            Text::key("aliases-max")
+                .arg("count", total)
+                .arg("max", limits.max_aliases),
+        ));
     }
     Ok(())
 }

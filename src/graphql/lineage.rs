@@ -65,9 +65,11 @@ impl WalkBudget {
             })
             .map(|_| ())
             .map_err(|left| {
-                Error::LimitExceeded(format!(
-                    "this request's walks may visit {left} more nodes, and this one may visit {nodes}: ask for fewer walks or a smaller maxNodes (SHAREGRAPH_WALK_BUDGET)"
-                ))
+                Error::LimitExceeded(
+                    Text::key("walk-budget")
+                        .arg("left", left)
+                        .arg("nodes", nodes),
+                )
             })
     }
 }
@@ -93,10 +95,11 @@ fn walk_bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) ->
             ));
         }
         Some(d) if d as u32 > limits.walk_max_depth => {
-            return Err(Error::LimitExceeded(format!(
-                "depth is {d}; walks go at most {} hops",
-                limits.walk_max_depth
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("walk-depth-max")
+                    .arg("depth", d)
+                    .arg("max", limits.walk_max_depth),
+            ));
         }
         Some(d) => d as u32,
     };
@@ -109,10 +112,11 @@ fn walk_bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) ->
             ));
         }
         Some(n) if n as u32 > limits.walk_max_nodes => {
-            return Err(Error::LimitExceeded(format!(
-                "maxNodes is {n}; a walk visits at most {} nodes",
-                limits.walk_max_nodes
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("walk-nodes-max")
+                    .arg("nodes", n)
+                    .arg("max", limits.walk_max_nodes),
+            ));
         }
         Some(n) => n as u32,
     };
@@ -393,10 +397,11 @@ pub async fn sharing_graph(
             ));
         }
         Some(n) if n as usize > limits.walk_max_edges => {
-            return Err(Error::LimitExceeded(format!(
-                "maxEdges is {n}; a sharing graph returns at most {} edges",
-                limits.walk_max_edges
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("graph-edges-max")
+                    .arg("edges", n)
+                    .arg("max", limits.walk_max_edges),
+            ));
         }
         Some(n) => n as usize,
     };

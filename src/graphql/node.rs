@@ -24,6 +24,7 @@ use super::sharing_agreement::SharingAgreement;
 use super::sharing_policy::SharingPolicy;
 use super::sharing_request::SharingRequest;
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// Most ids one `nodes` call takes.
 const MAX_NODES: usize = 100;
@@ -133,10 +134,11 @@ impl NodeQuery {
     /// Objects by global ids, in the order given; `null` where there is none.
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(Error::LimitExceeded(format!(
-                "nodes takes at most {MAX_NODES} ids; got {}",
-                ids.len()
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("nodes-max")
+                    .arg("max", MAX_NODES)
+                    .arg("count", ids.len()),
+            ));
         }
         // Loads run concurrently, so the loaders batch them per type.
         futures_util::future::try_join_all(ids.iter().map(|id| load(ctx, id))).await

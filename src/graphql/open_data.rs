@@ -29,6 +29,7 @@ use crate::access::Caller;
 use crate::access::rate_limit::{Key, RateLimits};
 use crate::domain::open_data::{self as rules, formats_of};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 use crate::store::page::Link;
 
 /// Items an open dataset publishes, through its link table.
@@ -534,10 +535,9 @@ fn item_ids(ids: &[ID]) -> Result<Vec<i64>> {
 fn spend_public_write(ctx: &Context<'_>) -> Result<Key> {
     let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
     if let Err(wait) = ctx.data_unchecked::<Arc<RateLimits>>().check_feedback(&key) {
-        return Err(Error::LimitExceeded(format!(
-            "too much feedback from you this hour; try again in {} s",
-            wait.as_secs().max(1)
-        )));
+        return Err(Error::LimitExceeded(
+            Text::key("feedback-rate").arg("seconds", wait.as_secs().max(1)),
+        ));
     }
     Ok(key)
 }

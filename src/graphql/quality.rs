@@ -18,6 +18,7 @@ use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, pat
 use crate::domain::quality::{self as rules, Subject};
 use crate::domain::{self};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// An assessment of a data item's or a database's quality (đánh giá chất lượng dữ liệu,
 /// Decree 47/2020 Art. 9). Seen by whoever sees what was assessed; kept by its owner.
@@ -319,7 +320,7 @@ impl QualityMutation {
             _ => {
                 return Err(Error::bad_input(
                     "input.dataItemId",
-                    "name exactly one of dataItemId or databaseId",
+                    Text::key("assessment-one-subject"),
                 ));
             }
         };

@@ -25,6 +25,7 @@ use super::sharing_agreement::SharingAgreement;
 use super::sharing_request::SharingRequest;
 use crate::domain::{self, share as rules, today};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// The edge "provider shares data item with consumer" (chia sẻ): under which mode, through
 /// which service, for what purpose and on what legal basis, for how long.
@@ -231,7 +232,7 @@ impl WhereInput for ShareWhere {
                 if list.len() > 4 {
                     return Err(Error::bad_input(
                         "where.status.in",
-                        "name each status at most once",
+                        Text::key("status-once"),
                     ));
                 }
                 cond = cond.add(

@@ -24,6 +24,7 @@ use crate::access::Caller;
 use crate::access::rate_limit::{Key, RateLimits};
 use crate::domain::usage::{self as rules, EventInput, GroupBy, Period};
 use crate::error::{Error, Result};
+use crate::i18n::Text;
 
 /// One use of shared data, as its provider or a gateway reported it (append-only). Seen by the
 /// provider and the consumer.
@@ -254,9 +255,11 @@ impl UsageQuery {
     ) -> Result<Vec<AccessStatistic>> {
         let limit = first.unwrap_or(MAX_GROUPS);
         if !(0..=MAX_GROUPS).contains(&limit) {
-            return Err(Error::LimitExceeded(format!(
-                "first is at most {MAX_GROUPS}"
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("first-max")
+                    .arg("field", "first")
+                    .arg("max", MAX_GROUPS),
+            ));
         }
         let condition = match &filter {
             Some(w) => w.condition(ctx.data_unchecked::<Caller>())?,
@@ -333,11 +336,11 @@ impl UsageMutation {
         input: RecordAccessEventsInput,
     ) -> Result<RecordAccessEventsPayload> {
         if input.events.len() > rules::MAX_BATCH {
-            return Err(Error::LimitExceeded(format!(
-                "a batch holds at most {} events; got {}",
-                rules::MAX_BATCH,
-                input.events.len()
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("usage-batch-max")
+                    .arg("max", rules::MAX_BATCH)
+                    .arg("count", input.events.len()),
+            ));
         }
         // Each event spends one of the token's usage records for the minute, so that a
         // gateway cannot fill the log faster than the budget (SHAREGRAPH_USAGE_EVENTS_PER_MINUTE).
@@ -346,18 +349,12 @@ impl UsageMutation {
         match limits.check_usage_events(&key, input.events.len()) {
             Ok(()) => {}
             Err(Some(wait)) => {
-                return Err(Error::LimitExceeded(format!(
-                    "this token has recorded its usage events for the minute \
-                     (SHAREGRAPH_USAGE_EVENTS_PER_MINUTE); try again in {} s",
-                    wait.as_secs().max(1)
-                )));
+                return Err(Error::LimitExceeded(
+                    Text::key("usage-rate").arg("seconds", wait.as_secs().max(1)),
+                ));
             }
             Err(None) => {
-                return Err(Error::LimitExceeded(
-                    "this batch holds more usage events than a minute's budget \
-                     (SHAREGRAPH_USAGE_EVENTS_PER_MINUTE)"
-                        .into(),
-                ));
+                return Err(Error::LimitExceeded(Text::key("usage-batch-over-budget")));
             }
         }
         let events = input

@@ -23,6 +23,16 @@ pub enum Refused {
 }
 
 impl Refused {
+    /// The refusal in the client's words; `PersistedQueryNotFound` is the protocol's own
+    /// signal, which clients match, so it is the same in every language.
+    pub fn text(&self) -> crate::i18n::Text {
+        crate::i18n::Text::key(match self {
+            Self::NotFound => "persisted-not-found",
+            Self::HashMismatch => "persisted-hash-mismatch",
+            Self::Malformed => "persisted-malformed",
+        })
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotFound => "PERSISTED_QUERY_NOT_FOUND",

@@ -75,9 +75,12 @@ impl PageArgs {
             }
             let n = n as u64;
             if n > max_size {
-                return Err(Error::LimitExceeded(format!(
-                    "{name} is {n}; the maximum page size is {max_size}"
-                )));
+                return Err(Error::LimitExceeded(
+                    Text::key("page-size-max")
+                        .arg("field", name)
+                        .arg("size", n)
+                        .arg("max", max_size),
+                ));
             }
             Ok(n)
         };

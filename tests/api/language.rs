@@ -198,3 +198,170 @@ async fn messages_follow_accept_language_and_the_servers_default() {
         "input.title must not be empty"
     );
 }
+
+/// One request in `lang` (an `Accept-Language`), with a token or none, as raw HTTP.
+async fn send(
+    app: &TestApp,
+    lang: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> crate::support::HttpAnswer {
+    let mut request = axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("accept-language", lang);
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    app.http(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
+fn message(answer: &crate::support::HttpAnswer) -> &str {
+    answer.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an error: {}", answer.body))
+}
+
+/// Every way a request is refused — a rule, a limit, a clash, a bad file, the query's own
+/// syntax, the HTTP envelope — is written in Vietnamese for a Vietnamese reader, under the
+/// same code as in English.
+#[tokio::test]
+async fn every_kind_of_refusal_is_written_in_vietnamese() {
+    let app = TestApp::spawn_with(|l| l.max_query_bytes = 2000).await;
+    app.load_demo().await;
+    let admin = Some(app.admin.as_str());
+
+    // A limit of the API.
+    let vi = send(
+        &app,
+        "vi",
+        admin,
+        "{ organizations(first: 100000) { totalCount } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(code(&vi.body["errors"][0]), "LIMIT_EXCEEDED");
+    assert_eq!(message(&vi), "first là 100000; mỗi trang có tối đa 100 mục");
+
+    // A limit of the engine, before anything runs.
+    let long = format!("{{ organizations {{ totalCount }} }} #{}", "x".repeat(2000));
+    let vi = send(&app, "vi", None, &long, json!({})).await;
+    assert_eq!(code(&vi.body["errors"][0]), "LIMIT_EXCEEDED");
+    assert!(
+        message(&vi).starts_with("truy vấn dài 2034 byte; chỉ được tối đa 2000"),
+        "{}",
+        vi.body
+    );
+
+    // async-graphql's own words are introduced in Vietnamese and kept as they are.
+    let vi = send(&app, "vi", None, "{ noSuchField }", json!({})).await;
+    assert_eq!(code(&vi.body["errors"][0]), "GRAPHQL_VALIDATION_FAILED");
+    assert!(
+        message(&vi).starts_with("truy vấn không hợp lệ: Unknown field"),
+        "{}",
+        vi.body
+    );
+    let en = send(&app, "en", None, "{ noSuchField }", json!({})).await;
+    assert!(message(&en).starts_with("Unknown field"), "{}", en.body);
+    let vi = send(&app, "vi", None, "{ organizations { ", json!({})).await;
+    assert_eq!(code(&vi.body["errors"][0]), "GRAPHQL_PARSE_FAILED");
+    assert!(
+        message(&vi).starts_with("truy vấn sai cú pháp: "),
+        "{}",
+        vi.body
+    );
+
+    // A clash whose message quotes what still refers to the record, each part translated.
+    let office = nam_dong_office(&app).await;
+    create_db(
+        &app,
+        "CSDL-HoTich",
+        "Cơ sở dữ liệu hộ tịch huyện Nam Đông",
+        &office,
+    )
+    .await;
+    let delete = "mutation($id: ID!) { deleteOrganization(input: { id: $id }) { deletedId } }";
+    let vi = send(&app, "vi", admin, delete, json!({ "id": office })).await;
+    assert_eq!(code(&vi.body["errors"][0]), "CONFLICT", "{}", vi.body);
+    assert!(
+        message(&vi).contains(
+            "vẫn đang được tham chiếu bởi 1 cơ sở dữ liệu; hãy xóa hoặc chuyển chúng trước"
+        ),
+        "{}",
+        vi.body
+    );
+    let en = send(&app, "en", admin, delete, json!({ "id": office })).await;
+    assert!(
+        message(&en).contains("is still referenced by 1 database(s)"),
+        "{}",
+        en.body
+    );
+
+    // A bad spreadsheet: the summary and each row's reason, naming the column as written.
+    let file = "Mã cơ quan,Mã cơ sở dữ liệu,Tên cơ sở dữ liệu,Mã dữ liệu,Tên dữ liệu,Dữ liệu cá nhân,Hình thức chia sẻ (Công chúng)\n\
+000.03.39.H57,H57-MOI,Cơ sở dữ liệu mới,A,Số định danh cá nhân,có,mở\n";
+    let import =
+        "mutation($input: ImportInventoryInput!) { importInventory(input: $input) { rows } }";
+    let vi = send(
+        &app,
+        "vi",
+        admin,
+        import,
+        json!({ "input": { "format": "CSV", "content": file } }),
+    )
+    .await;
+    let err = &vi.body["errors"][0];
+    assert_eq!(code(err), "BAD_USER_INPUT", "{}", vi.body);
+    assert_eq!(
+        err["message"], "danh mục có 2 lỗi ở các dòng; chưa nhập gì",
+        "{}",
+        vi.body
+    );
+    assert_eq!(
+        err["extensions"]["rowErrors"][0]["column"],
+        "Hình thức chia sẻ (Công chúng)"
+    );
+    assert_eq!(
+        err["extensions"]["rowErrors"][0]["reason"],
+        "dữ liệu cá nhân không được công bố là dữ liệu mở (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)"
+    );
+    // A column the file lacks is named in the file's language too.
+    assert_eq!(
+        err["extensions"]["rowErrors"][1],
+        json!({ "line": 2, "column": "Loại cơ sở dữ liệu", "reason": "Loại cơ sở dữ liệu không được để trống" })
+    );
+
+    // The HTTP envelope: a missing media type, a malformed or unknown token.
+    let answer = app
+        .http(
+            axum::http::Request::post("/graphql")
+                .header("accept-language", "vi")
+                .body(axum::body::Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(message(&answer), "thiếu Content-Type: application/json");
+    let unknown = send(
+        &app,
+        "vi",
+        Some("sg_khong_co"),
+        "{ viewer { role } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(unknown.status, 401);
+    assert_eq!(code(&unknown.body["errors"][0]), "UNAUTHENTICATED");
+    assert_eq!(message(&unknown), "mã truy cập không hợp lệ");
+    let en = send(
+        &app,
+        "en",
+        Some("sg_khong_co"),
+        "{ viewer { role } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(message(&en), "unknown token");
+}

@@ -7,6 +7,7 @@
 //! (`domain::vocabulary`), so the spreadsheet, the API's `vocabulary` and the pages agree.
 
 use crate::domain::{text, vocabulary};
+use crate::i18n::Text;
 
 pub use crate::i18n::Lang;
 
@@ -128,7 +129,7 @@ impl Terms {
     /// The API name an enum cell gives, in either language: the name itself (any case, spaces
     /// or hyphens for underscores), a value's Vietnamese or English label, or words of one
     /// label that no other value's label has (`mặc định`, `theo yêu cầu`, `mở`).
-    pub(super) fn value(&self, kind: &str, raw: &str) -> Result<&'static str, String> {
+    pub(super) fn value(&self, kind: &str, raw: &str) -> Result<&'static str, Text> {
         let terms = self
             .kinds
             .iter()
@@ -156,16 +157,18 @@ impl Terms {
             .iter()
             .map(|t| format!("{} ({})", t.name, vocabulary::vi(kind, t.name)))
             .collect();
-        Err(format!("{raw:?} is not one of {}", choices.join(", ")))
+        Err(Text::key("inventory-not-a-choice")
+            .arg("value", raw)
+            .arg("choices", choices.join(", ")))
     }
 }
 
 /// A yes/no cell: yes, true, 1, x, có; no, false, 0, không; blank is no.
-pub(super) fn flag(raw: &str) -> Result<bool, String> {
+pub(super) fn flag(raw: &str) -> Result<bool, Text> {
     match text::fold(raw).as_str() {
         "" | "no" | "false" | "0" | "khong" => Ok(false),
         "yes" | "true" | "1" | "x" | "co" => Ok(true),
-        other => Err(format!("{other:?} is not yes or no (có hoặc không)")),
+        _ => Err(Text::key("inventory-not-a-flag").arg("value", raw.trim())),
     }
 }
 
@@ -376,7 +379,10 @@ mod tests {
         }
         // Words several values share name none of them.
         let err = terms.value("SharingMode", "chia sẻ").unwrap_err();
-        assert!(err.contains("DEFAULT (Chia sẻ mặc định)"), "{err}");
+        assert!(
+            err.to_string().contains("DEFAULT (Chia sẻ mặc định)"),
+            "{err}"
+        );
         assert!(terms.value("SharingMode", "công khai").is_err());
     }
 

@@ -175,6 +175,7 @@ pub enum Action {
 /// A row's cells by column name.
 struct Cells<'a> {
     terms: &'a language::Terms,
+    names: &'a Names,
     line: usize,
     index: &'a HashMap<String, usize>,
     cells: &'a sheet::Record,
@@ -189,21 +190,21 @@ impl Cells<'_> {
             .map_or("", |c| c.trim())
     }
 
-    fn fail(&mut self, column: &str, reason: impl Into<String>) {
+    fn fail(&mut self, column: &str, reason: Text) {
         self.errors.push(RowError {
             line: self.line,
             column: column.to_owned(),
-            reason: reason.into(),
+            reason,
         });
     }
 
     /// Runs one of the API's text rules on a cell, noting its error.
     fn check<T>(&mut self, column: &str, rule: impl FnOnce(&str, &str) -> Result<T>) -> Option<T> {
         let value = self.raw(column).to_owned();
-        match rule(column, &value) {
+        match rule(&self.names.of(column), &value) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fail(column, e.to_string());
+                self.fail(column, e.text());
                 None
             }
         }
@@ -223,7 +224,10 @@ impl Cells<'_> {
         let raw = self.raw(column);
         if raw.is_empty() {
             if default.is_none() {
-                self.fail(column, format!("{column} must not be empty"));
+                self.fail(
+                    column,
+                    Text::key("text-empty").arg("field", self.names.of(column)),
+                );
             }
             return default;
         }
@@ -251,6 +255,7 @@ impl Cells<'_> {
 /// Checks every row on its own; `None` for a row with errors (noted in `errors`).
 fn parse_row(
     terms: &language::Terms,
+    names: &Names,
     line: usize,
     index: &HashMap<String, usize>,
     cells: &sheet::Record,
@@ -259,6 +264,7 @@ fn parse_row(
     let before = errors.total();
     let mut c = Cells {
         terms,
+        names,
         line,
         index,
         cells,
@@ -309,19 +315,15 @@ fn parse_row(
         let conditions = c.optional(&format!("conditions_{suffix}")).flatten();
         if c.raw(&mode_column).is_empty() {
             if legal_basis.is_some() || conditions.is_some() {
-                c.fail(
-                    &mode_column,
-                    "a legal basis or conditions are given without a mode",
-                );
+                c.fail(&mode_column, Text::key("inventory-basis-without-mode"));
             }
             continue;
         }
         let Some(mode) = c.choice::<SharingMode>(&mode_column, None) else {
             continue;
         };
-        if let Err(why) = check_mode(&item, consumer, mode, legal_basis.as_deref()) {
-            // The rule names the API's field; a steward knows the column.
-            let why = why.replace("(legalBasis)", &format!("(legal_basis_{suffix})"));
+        let basis_column = names.of(&format!("legal_basis_{suffix}"));
+        if let Err(why) = check_mode(&item, consumer, mode, legal_basis.as_deref(), &basis_column) {
             c.fail(&mode_column, why);
         }
         *slot = Some(Policy {
@@ -341,13 +343,10 @@ fn parse_row(
 
 /// Checks a table's header and rows on their own (no database): the rows that passed, and
 /// every error.
-/// The columns of a file as it writes them (`Mã cơ quan`), by their English names.
-type Written = HashMap<String, String>;
-
-fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors, Written) {
+fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors, Names) {
     let mut errors = RowErrors::default();
     let mut index = HashMap::new();
-    let mut written = Written::new();
+    let mut names = Names::default();
     for (i, cell) in table.header.iter().enumerate() {
         let cell = cell.trim();
         if cell.is_empty() {
@@ -358,13 +357,13 @@ fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors, Written) {
             errors.push(RowError {
                 line: 1,
                 column: cell.to_owned(),
-                reason: format!(
-                    "unknown column; the columns are (in English or Vietnamese): {}",
+                reason: Text::key("inventory-unknown-column").arg(
+                    "columns",
                     known
                         .iter()
                         .map(|c| format!("{c} ({})", heading(c)))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
                 ),
             });
             continue;
@@ -373,30 +372,52 @@ fn parse(table: &sheet::Table) -> (Vec<Row>, RowErrors, Written) {
             errors.push(RowError {
                 line: 1,
                 column: cell.to_owned(),
-                reason: "this column is named twice".into(),
+                reason: Text::key("inventory-column-twice"),
             });
         }
-        written.insert(name, cell.to_owned());
+        names.vietnamese |= text::fold(cell) != text::fold(&name);
+        names.written.insert(name, cell.to_owned());
     }
     for required in REQUIRED {
         if !index.contains_key(required) {
             errors.push(RowError {
                 line: 1,
-                column: required.into(),
-                reason: "this column is required".into(),
+                column: names.of(required),
+                reason: Text::key("inventory-column-required"),
             });
         }
     }
     if !errors.is_empty() {
-        return (Vec::new(), errors, written);
+        return (Vec::new(), errors, names);
     }
     let terms = language::Terms::new();
     let rows = table
         .rows
         .iter()
-        .filter_map(|record| parse_row(&terms, record.line, &index, record, &mut errors))
+        .filter_map(|record| parse_row(&terms, &names, record.line, &index, record, &mut errors))
         .collect();
-    (rows, errors, written)
+    (rows, errors, names)
+}
+
+/// The columns as a file names them, so that its errors speak of `Mã cơ quan` where the file
+/// says so rather than of `organization_code`.
+#[derive(Default)]
+struct Names {
+    /// The file's heading of each column it has, by the column's English name.
+    written: HashMap<String, String>,
+    /// Whether the file heads its columns in Vietnamese (then a column it lacks is named by
+    /// its Vietnamese heading too).
+    vietnamese: bool,
+}
+
+impl Names {
+    fn of(&self, column: &str) -> String {
+        match self.written.get(column) {
+            Some(written) => written.clone(),
+            None if self.vietnamese => heading(column),
+            None => column.to_owned(),
+        }
+    }
 }
 
 /// Rows of one file that must agree: a database's columns on each of its rows, and each item
@@ -414,19 +435,16 @@ fn check_consistency(rows: &[Row], errors: &mut RowErrors) {
                     errors.push(RowError {
                         line: row.line,
                         column: "organization_code".into(),
-                        reason: format!(
-                            "database {} belongs to {} on line {}",
-                            row.database.code, first.organization_code, first.line
-                        ),
+                        reason: Text::key("inventory-database-owner-differs")
+                            .arg("database", &row.database.code)
+                            .arg("organization", &first.organization_code)
+                            .arg("line", first.line),
                     });
                 } else if first.database != row.database {
                     errors.push(RowError {
                         line: row.line,
                         column: differing_column(&first.database, &row.database).into(),
-                        reason: format!(
-                            "differs from line {}: a database's columns must be the same on each of its rows",
-                            first.line
-                        ),
+                        reason: Text::key("inventory-database-differs").arg("line", first.line),
                     });
                 }
             }
@@ -435,10 +453,10 @@ fn check_consistency(rows: &[Row], errors: &mut RowErrors) {
             errors.push(RowError {
                 line: row.line,
                 column: "item_code".into(),
-                reason: format!(
-                    "item {} of database {} is already on line {first}",
-                    row.item.code, row.database.code
-                ),
+                reason: Text::key("inventory-item-twice")
+                    .arg("item", &row.item.code)
+                    .arg("database", &row.database.code)
+                    .arg("line", first),
             });
         }
     }
@@ -549,7 +567,7 @@ pub async fn import(
     dry_run: bool,
 ) -> Result<Imported> {
     // The rows are checked on their own before the write transaction takes the write lock.
-    let (rows, mut errors, written) = parse(table);
+    let (rows, mut errors, names) = parse(table);
     check_consistency(&rows, &mut errors);
     let mut tx = Tx::begin(db, caller).await?;
 
@@ -575,7 +593,7 @@ pub async fn import(
     // Rows of organizations the caller may not write refuse the whole import (FORBIDDEN).
     let mut forbidden: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for row in &rows {
-        let fail = |column: &str, reason: String| RowError {
+        let fail = |column: &str, reason: Text| RowError {
             line: row.line,
             column: column.into(),
             reason,
@@ -583,7 +601,7 @@ pub async fn import(
         let Some(org) = organizations.get(&row.organization_code) else {
             errors.push(fail(
                 "organization_code",
-                format!("no organization has the code {}", row.organization_code),
+                Text::key("organization-unknown-code").arg("code", &row.organization_code),
             ));
             continue;
         };
@@ -599,10 +617,7 @@ pub async fn import(
         {
             errors.push(fail(
                 "database_code",
-                format!(
-                    "database {} belongs to another organization; its code must be unique",
-                    row.database.code
-                ),
+                Text::key("inventory-database-other-owner").arg("database", &row.database.code),
             ));
         }
     }
@@ -635,7 +650,7 @@ pub async fn import(
     }
     if !errors.is_empty() {
         // Each error names its column as the file does.
-        errors.rename_columns(|c| written.get(c).cloned());
+        errors.rename_columns(|c| names.of(c));
         return Err(Error::InvalidRows(errors.sorted()));
     }
 
@@ -1070,9 +1085,11 @@ pub async fn export(
         }
         let rows = super::count::<data_item::Entity>(db, items).await?;
         if rows > max {
-            return Err(Error::LimitExceeded(format!(
-                "the inventory has {rows} rows, more than the {max} one response carries; name an organization, or use `sharegraph export`"
-            )));
+            return Err(Error::LimitExceeded(
+                Text::key("inventory-too-many-rows")
+                    .arg("rows", rows)
+                    .arg("max", max),
+            ));
         }
     }
     let mut databases = database::Entity::find().filter(database::Entity::visible_to(caller));
@@ -1258,11 +1275,15 @@ mod tests {
             "{errors:#?}"
         );
         assert!(
-            errors[0].reason.contains("personal data"),
+            errors[0].reason.to_string().contains("personal data"),
             "{}",
             errors[0].reason
         );
-        assert!(errors[6].reason.contains("line 2"), "{}", errors[6].reason);
+        assert!(
+            errors[6].reason.to_string().contains("line 2"),
+            "{}",
+            errors[6].reason
+        );
     }
 
     #[test]
