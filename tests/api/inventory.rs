@@ -605,6 +605,16 @@ async fn a_vietnamese_inventory_round_trips_with_the_decrees_terms() {
     let done = &done["data"]["importInventory"];
     assert_eq!(done["itemsUpdated"], 2, "{done}");
     assert_eq!(done["itemsUnchanged"], rows - 2, "{done}");
+    // The same file with LF endings (as other editors save it) with one more edit.
+    cells[open + 2][at("Tên dữ liệu")] = "Tên sửa lần hai, tệp LF".into();
+    let edited = String::from_utf8(sheet::write_csv(&header, &cells))
+        .unwrap()
+        .replace("\r\n", "\n");
+    assert!(!edited.contains('\r'));
+    let done = import(&app, "CSV", &edited).await;
+    let done = &done["data"]["importInventory"];
+    assert_eq!(done["itemsUpdated"], 1, "{done}");
+    assert_eq!(done["itemsUnchanged"], rows - 1, "{done}");
 
     // A term that names no mode, on the fourth line of a CRLF file: the error names the
     // column as written and the line an editor shows.
