@@ -17,7 +17,7 @@ use process::sharegraph;
 #[ignore = "needs Chromium and tests/browser/node_modules; run by .ci/run"]
 fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
     assert!(
-        sharegraph::playground::is_bundled(),
+        sharegraph::web::graphiql::is_bundled(),
         "this build loads GraphiQL from a CDN (npm was unavailable when it was built)"
     );
     let dir = tempfile::tempdir().unwrap();

@@ -12,6 +12,7 @@ pub mod database;
 pub mod derivation;
 pub mod engine;
 pub mod errors;
+pub mod feedback;
 pub mod filter;
 pub mod focal_point;
 pub mod idle;
@@ -69,6 +70,7 @@ pub struct Query(
     usage::UsageQuery,
     catalogue_release::CatalogueReleaseQuery,
     open_data::OpenDataQuery,
+    feedback::FeedbackQuery,
     report::ReportQuery,
     inventory::InventoryQuery,
     search::SearchQuery,
@@ -92,6 +94,7 @@ pub struct Mutation(
     usage::UsageMutation,
     catalogue_release::CatalogueReleaseMutation,
     open_data::OpenDataMutation,
+    feedback::FeedbackMutation,
     inventory::InventoryMutation,
 );
 

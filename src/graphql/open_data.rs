@@ -1,11 +1,9 @@
-//! `OpenDataset` and `Feedback`: open data on the portal, the public's feedback and votes,
-//! the organization's answers, and `openDataPriorities`.
-
-use std::sync::Arc;
+//! `OpenDataset`: datasets on the open data portal, their items and services. The public's
+//! feedback on them is `Feedback` (`feedback.rs`).
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::{FeedbackKind, FeedbackStatus, UpdateFrequency};
+use entity::enums::UpdateFrequency;
 use entity::feedback;
 use entity::open_dataset::{Column, Entity, Model};
 use entity::{
@@ -15,9 +13,9 @@ use entity::{
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
 use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
 use super::data_service::DataService;
+use super::feedback::{Feedback, FeedbackOrderField, FeedbackWhere, by_votes};
 use super::filter::{
-    self, BooleanFilter, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection,
-    StringFilter, WhereInput,
+    self, BooleanFilter, DateTimeFilter, EnumFilter, OrderField, StringFilter, WhereInput,
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
@@ -25,11 +23,8 @@ use super::mutation::{
     DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt,
 };
 use super::organization::Organization;
-use crate::access::Caller;
-use crate::access::rate_limit::{Key, RateLimits};
 use crate::domain::open_data::{self as rules, formats_of};
-use crate::error::{Error, Result};
-use crate::i18n::Text;
+use crate::error::Result;
 use crate::store::page::Link;
 
 /// Items an open dataset publishes, through its link table.
@@ -156,72 +151,6 @@ impl OpenDataset {
     }
 }
 
-/// Feedback from the public on open data (ý kiến phản hồi): a request for new data, an error
-/// report or a suggestion, with its votes and the organization's answer. Public, except the
-/// contact address.
-pub struct Feedback(pub feedback::Model);
-
-impl From<feedback::Model> for Feedback {
-    fn from(m: feedback::Model) -> Self {
-        Self(m)
-    }
-}
-
-#[Object]
-impl Feedback {
-    pub async fn id(&self) -> ID {
-        ids::encode(Kind::Feedback, self.0.id)
-    }
-    async fn kind(&self) -> FeedbackKind {
-        self.0.kind
-    }
-    /// The organization asked to act.
-    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Ok(Organization(
-            related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
-        ))
-    }
-    async fn open_dataset(&self, ctx: &Context<'_>) -> Result<Option<OpenDataset>> {
-        Ok(match self.0.open_dataset_id {
-            Some(id) => by_id::<Entity>(ctx, id).await?.map(OpenDataset),
-            None => None,
-        })
-    }
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    async fn body(&self) -> &str {
-        &self.0.body
-    }
-    /// How to reach the sender: shown only to the organization's members and admins.
-    async fn contact_email(&self, ctx: &Context<'_>) -> Option<&str> {
-        let caller = ctx.data_unchecked::<Caller>();
-        let insider = caller.acts_for(self.0.organization_id);
-        insider.then_some(self.0.contact_email.as_deref()).flatten()
-    }
-    async fn status(&self) -> FeedbackStatus {
-        self.0.status
-    }
-    async fn answer(&self) -> Option<&str> {
-        self.0.answer.as_deref()
-    }
-    async fn answered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.answered_at
-    }
-    async fn votes(&self) -> i32 {
-        self.0.votes
-    }
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-}
-
 /// Filter for open datasets.
 #[derive(InputObject, Debug, Default)]
 pub struct OpenDatasetWhere {
@@ -291,79 +220,6 @@ impl OrderField<Entity> for OpenDatasetOrderField {
     }
 }
 
-/// Filter for feedback.
-#[derive(InputObject, Debug, Default)]
-pub struct FeedbackWhere {
-    pub kind: Option<EnumFilter<FeedbackKind>>,
-    pub status: Option<EnumFilter<FeedbackStatus>>,
-    pub organization_id: Option<IdFilter>,
-    pub open_dataset_id: Option<IdFilter>,
-    pub created_at: Option<DateTimeFilter>,
-    pub or: Option<Vec<FeedbackWhere>>,
-}
-
-impl WhereInput for FeedbackWhere {
-    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
-        Ok(sea_orm::Condition::all()
-            .add(filter::enumeration(
-                "where.kind",
-                feedback::Column::Kind,
-                &self.kind,
-            )?)
-            .add(filter::enumeration(
-                "where.status",
-                feedback::Column::Status,
-                &self.status,
-            )?)
-            .add(filter::id(
-                "where.organizationId",
-                feedback::Column::OrganizationId,
-                Kind::Organization,
-                &self.organization_id,
-            )?)
-            .add(filter::reference::<Entity, _>(
-                "where.openDatasetId",
-                feedback::Column::OpenDatasetId,
-                Kind::OpenDataset,
-                &self.open_dataset_id,
-                caller,
-            )?)
-            .add(filter::time(feedback::Column::CreatedAt, &self.created_at)))
-    }
-    fn alternatives(&self) -> Option<&[Self]> {
-        self.or.as_deref()
-    }
-}
-
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedbackOrderField {
-    Votes,
-    CreatedAt,
-}
-
-impl OrderField<feedback::Entity> for FeedbackOrderField {
-    fn column(self) -> feedback::Column {
-        match self {
-            Self::Votes => feedback::Column::Votes,
-            Self::CreatedAt => feedback::Column::CreatedAt,
-        }
-    }
-}
-
-/// Most votes first, then the oldest: what has waited longest among equals comes first.
-fn by_votes() -> Option<Vec<OrderBy<FeedbackOrderField>>> {
-    Some(vec![
-        OrderBy {
-            field: FeedbackOrderField::Votes,
-            direction: SortDirection::Desc,
-        },
-        OrderBy {
-            field: FeedbackOrderField::CreatedAt,
-            direction: SortDirection::Asc,
-        },
-    ])
-}
-
 #[derive(Default)]
 pub struct OpenDataQuery;
 
@@ -389,62 +245,6 @@ impl OpenDataQuery {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::OpenDataset)
             .await?
             .map(OpenDataset))
-    }
-
-    /// All feedback, most voted first by default.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn feedback(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<FeedbackWhere>,
-        order_by: Option<Vec<OrderBy<FeedbackOrderField>>>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Conn<Feedback>> {
-        let args = ListArgs::new(
-            filter,
-            order_by.or_else(by_votes),
-            first,
-            after,
-            last,
-            before,
-        );
-        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
-    }
-
-    /// The public's requests for new open data still waiting for action (NEW, UNDER_REVIEW,
-    /// PLANNED), ranked by votes, then by age (oldest first): what to open next.
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-    async fn open_data_priorities(
-        &self,
-        ctx: &Context<'_>,
-        organization_id: Option<ID>,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> Result<Conn<Feedback>> {
-        let filter = FeedbackWhere {
-            kind: Some(EnumFilter {
-                eq: Some(FeedbackKind::DataRequest),
-                in_: None,
-            }),
-            status: Some(EnumFilter {
-                eq: None,
-                in_: Some(vec![
-                    FeedbackStatus::New,
-                    FeedbackStatus::UnderReview,
-                    FeedbackStatus::Planned,
-                ]),
-            }),
-            organization_id: organization_id.map(|id| IdFilter {
-                eq: Some(id),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        let args = ListArgs::new(Some(filter), by_votes(), first, after, None, None);
-        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
     }
 }
 
@@ -493,53 +293,10 @@ pub struct OpenDatasetPayload {
     pub open_dataset: OpenDataset,
 }
 
-/// Feedback from anyone; name the organization or the dataset it is about.
-#[derive(InputObject)]
-pub struct SubmitFeedbackInput {
-    pub kind: FeedbackKind,
-    pub organization_id: Option<ID>,
-    pub open_dataset_id: Option<ID>,
-    pub title: String,
-    pub body: String,
-    /// Seen only by the organization, to answer you.
-    pub contact_email: Option<String>,
-}
-
-/// The organization's answer to feedback.
-#[derive(InputObject)]
-pub struct AnswerFeedbackInput {
-    pub id: ID,
-    pub expected_version: Option<i32>,
-    pub status: FeedbackStatus,
-    /// Required for DONE and DECLINED.
-    pub answer: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct VoteFeedbackInput {
-    pub id: ID,
-}
-
-#[derive(SimpleObject)]
-pub struct FeedbackPayload {
-    pub feedback: Feedback,
-}
-
 fn item_ids(ids: &[ID]) -> Result<Vec<i64>> {
     ids.iter()
         .map(|id| ids::decode_as("input.itemIds", id, Kind::DataItem))
         .collect()
-}
-
-/// Spends one of the caller's public writes for the hour, or refuses with `LIMIT_EXCEEDED`.
-fn spend_public_write(ctx: &Context<'_>) -> Result<Key> {
-    let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
-    if let Err(wait) = ctx.data_unchecked::<Arc<RateLimits>>().check_feedback(&key) {
-        return Err(Error::LimitExceeded(
-            Text::key("feedback-rate").arg("seconds", wait.as_secs().max(1)),
-        ));
-    }
-    Ok(key)
 }
 
 #[derive(Default)]
@@ -628,74 +385,5 @@ impl OpenDataMutation {
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::OpenDataset>(ctx, input, Kind::OpenDataset).await
-    }
-
-    /// Sends feedback on open data; anyone may, a limited number of times per hour.
-    async fn submit_feedback(
-        &self,
-        ctx: &Context<'_>,
-        input: SubmitFeedbackInput,
-    ) -> Result<FeedbackPayload> {
-        let submission = rules::Submission {
-            kind: input.kind,
-            organization_id: decode_opt(
-                "input.organizationId",
-                &input.organization_id,
-                Kind::Organization,
-            )?,
-            open_dataset_id: decode_opt(
-                "input.openDatasetId",
-                &input.open_dataset_id,
-                Kind::OpenDataset,
-            )?,
-            title: input.title,
-            body: input.body,
-            contact_email: input.contact_email,
-        };
-        spend_public_write(ctx)?;
-        let model = rules::submit(ctx.data_unchecked(), ctx.data_unchecked(), submission).await?;
-        Ok(FeedbackPayload {
-            feedback: Feedback(model),
-        })
-    }
-
-    /// Votes for feedback still open; one vote per token (or per address for the public).
-    async fn vote_feedback(
-        &self,
-        ctx: &Context<'_>,
-        input: VoteFeedbackInput,
-    ) -> Result<FeedbackPayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
-        let key = spend_public_write(ctx)?;
-        let voter = match key {
-            Key::Token(t) => format!("token:{t}"),
-            Key::Address(Some(a)) => format!("address:{a}"),
-            Key::Address(None) => "address:unknown".to_owned(),
-        };
-        let model = rules::vote(ctx.data_unchecked(), ctx.data_unchecked(), &voter, id).await?;
-        Ok(FeedbackPayload {
-            feedback: Feedback(model),
-        })
-    }
-
-    /// Answers feedback and sets its status, as the organization's steward.
-    async fn answer_feedback(
-        &self,
-        ctx: &Context<'_>,
-        input: AnswerFeedbackInput,
-    ) -> Result<FeedbackPayload> {
-        let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
-        let model = rules::answer(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
-            id,
-            input.expected_version,
-            input.status,
-            input.answer,
-        )
-        .await?;
-        Ok(FeedbackPayload {
-            feedback: Feedback(model),
-        })
     }
 }

@@ -19,8 +19,9 @@ macro_rules! doc {
 }
 
 /// Every file of `docs/`, in the order the index lists them (a test checks none is missing).
-pub const DOCS: [(&str, &str); 11] = [
+pub const DOCS: [(&str, &str); 12] = [
     doc!("api.md"),
+    doc!("spreadsheets.md"),
     doc!("examples.md"),
     doc!("explorer.md"),
     doc!("dashboards.md"),

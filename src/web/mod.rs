@@ -10,6 +10,7 @@
 pub mod assets;
 pub mod docs;
 mod explore;
+pub mod graphiql;
 pub mod html;
 mod pages;
 

@@ -107,7 +107,7 @@ async fn introspection_can_be_switched_off() {
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    if sharegraph::playground::is_bundled() {
+    if sharegraph::web::graphiql::is_bundled() {
         assert!(csp.contains("script-src 'self' 'sha256-"), "{csp}");
     }
 }

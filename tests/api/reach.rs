@@ -1043,8 +1043,8 @@ async fn public_reads_carry_validators_and_answer_304() {
     let dcat = revalidate(&app, "/dcat/catalog.ttl", &tag).await;
     assert_eq!(dcat.status, StatusCode::NOT_MODIFIED);
     // GraphiQL's assets (when this build bundled them): a year, validated by their version.
-    if sharegraph::playground::is_bundled() {
-        let path = format!("{}/graphiql.min.css", sharegraph::playground::ASSETS);
+    if sharegraph::web::graphiql::is_bundled() {
+        let path = format!("{}/graphiql.min.css", sharegraph::web::graphiql::ASSETS);
         let asset = app
             .http(Request::get(path.as_str()).body(Body::empty()).unwrap())
             .await;

@@ -1,0 +1,341 @@
+//! `Feedback`: the public's requests, error reports and suggestions on open data, their votes,
+//! the organization's answers, and `openDataPriorities` (what to open next).
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums::{FeedbackKind, FeedbackStatus};
+use entity::feedback;
+use entity::open_dataset::Entity;
+use entity::organization as org_entity;
+
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::filter::{
+    self, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection, WhereInput,
+};
+use super::ids::{self, Kind};
+use super::loader::Scope;
+use super::mutation::decode_opt;
+use super::organization::Organization;
+use crate::access::Caller;
+use crate::access::rate_limit::{Key, RateLimits};
+use crate::domain::open_data::{self as rules};
+use crate::error::{Error, Result};
+use crate::i18n::Text;
+
+use super::open_data::OpenDataset;
+
+/// Feedback from the public on open data (ý kiến phản hồi): a request for new data, an error
+/// report or a suggestion, with its votes and the organization's answer. Public, except the
+/// contact address.
+pub struct Feedback(pub feedback::Model);
+
+impl From<feedback::Model> for Feedback {
+    fn from(m: feedback::Model) -> Self {
+        Self(m)
+    }
+}
+
+#[Object]
+impl Feedback {
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Feedback, self.0.id)
+    }
+    async fn kind(&self) -> FeedbackKind {
+        self.0.kind
+    }
+    /// The organization asked to act.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Ok(Organization(
+            related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
+        ))
+    }
+    async fn open_dataset(&self, ctx: &Context<'_>) -> Result<Option<OpenDataset>> {
+        Ok(match self.0.open_dataset_id {
+            Some(id) => by_id::<Entity>(ctx, id).await?.map(OpenDataset),
+            None => None,
+        })
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    /// How to reach the sender: shown only to the organization's members and admins.
+    async fn contact_email(&self, ctx: &Context<'_>) -> Option<&str> {
+        let caller = ctx.data_unchecked::<Caller>();
+        let insider = caller.acts_for(self.0.organization_id);
+        insider.then_some(self.0.contact_email.as_deref()).flatten()
+    }
+    async fn status(&self) -> FeedbackStatus {
+        self.0.status
+    }
+    async fn answer(&self) -> Option<&str> {
+        self.0.answer.as_deref()
+    }
+    async fn answered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.answered_at
+    }
+    async fn votes(&self) -> i32 {
+        self.0.votes
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+/// Filter for feedback.
+#[derive(InputObject, Debug, Default)]
+pub struct FeedbackWhere {
+    pub kind: Option<EnumFilter<FeedbackKind>>,
+    pub status: Option<EnumFilter<FeedbackStatus>>,
+    pub organization_id: Option<IdFilter>,
+    pub open_dataset_id: Option<IdFilter>,
+    pub created_at: Option<DateTimeFilter>,
+    pub or: Option<Vec<FeedbackWhere>>,
+}
+
+impl WhereInput for FeedbackWhere {
+    fn fields(&self, caller: &crate::access::Caller) -> Result<sea_orm::Condition> {
+        Ok(sea_orm::Condition::all()
+            .add(filter::enumeration(
+                "where.kind",
+                feedback::Column::Kind,
+                &self.kind,
+            )?)
+            .add(filter::enumeration(
+                "where.status",
+                feedback::Column::Status,
+                &self.status,
+            )?)
+            .add(filter::id(
+                "where.organizationId",
+                feedback::Column::OrganizationId,
+                Kind::Organization,
+                &self.organization_id,
+            )?)
+            .add(filter::reference::<Entity, _>(
+                "where.openDatasetId",
+                feedback::Column::OpenDatasetId,
+                Kind::OpenDataset,
+                &self.open_dataset_id,
+                caller,
+            )?)
+            .add(filter::time(feedback::Column::CreatedAt, &self.created_at)))
+    }
+    fn alternatives(&self) -> Option<&[Self]> {
+        self.or.as_deref()
+    }
+}
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOrderField {
+    Votes,
+    CreatedAt,
+}
+
+impl OrderField<feedback::Entity> for FeedbackOrderField {
+    fn column(self) -> feedback::Column {
+        match self {
+            Self::Votes => feedback::Column::Votes,
+            Self::CreatedAt => feedback::Column::CreatedAt,
+        }
+    }
+}
+/// Most votes first, then the oldest: what has waited longest among equals comes first.
+pub(super) fn by_votes() -> Option<Vec<OrderBy<FeedbackOrderField>>> {
+    Some(vec![
+        OrderBy {
+            field: FeedbackOrderField::Votes,
+            direction: SortDirection::Desc,
+        },
+        OrderBy {
+            field: FeedbackOrderField::CreatedAt,
+            direction: SortDirection::Asc,
+        },
+    ])
+}
+/// Feedback from anyone; name the organization or the dataset it is about.
+#[derive(InputObject)]
+pub struct SubmitFeedbackInput {
+    pub kind: FeedbackKind,
+    pub organization_id: Option<ID>,
+    pub open_dataset_id: Option<ID>,
+    pub title: String,
+    pub body: String,
+    /// Seen only by the organization, to answer you.
+    pub contact_email: Option<String>,
+}
+
+/// The organization's answer to feedback.
+#[derive(InputObject)]
+pub struct AnswerFeedbackInput {
+    pub id: ID,
+    pub expected_version: Option<i32>,
+    pub status: FeedbackStatus,
+    /// Required for DONE and DECLINED.
+    pub answer: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct VoteFeedbackInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct FeedbackPayload {
+    pub feedback: Feedback,
+}
+/// Spends one of the caller's public writes for the hour, or refuses with `LIMIT_EXCEEDED`.
+fn spend_public_write(ctx: &Context<'_>) -> Result<Key> {
+    let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
+    if let Err(wait) = ctx.data_unchecked::<Arc<RateLimits>>().check_feedback(&key) {
+        return Err(Error::LimitExceeded(
+            Text::key("feedback-rate").arg("seconds", wait.as_secs().max(1)),
+        ));
+    }
+    Ok(key)
+}
+
+#[derive(Default)]
+pub struct FeedbackQuery;
+
+#[Object]
+impl FeedbackQuery {
+    /// All feedback, most voted first by default.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "where")] filter: Option<FeedbackWhere>,
+        order_by: Option<Vec<OrderBy<FeedbackOrderField>>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Feedback>> {
+        let args = ListArgs::new(
+            filter,
+            order_by.or_else(by_votes),
+            first,
+            after,
+            last,
+            before,
+        );
+        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
+    }
+
+    /// The public's requests for new open data still waiting for action (NEW, UNDER_REVIEW,
+    /// PLANNED), ranked by votes, then by age (oldest first): what to open next.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn open_data_priorities(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Feedback>> {
+        let filter = FeedbackWhere {
+            kind: Some(EnumFilter {
+                eq: Some(FeedbackKind::DataRequest),
+                in_: None,
+            }),
+            status: Some(EnumFilter {
+                eq: None,
+                in_: Some(vec![
+                    FeedbackStatus::New,
+                    FeedbackStatus::UnderReview,
+                    FeedbackStatus::Planned,
+                ]),
+            }),
+            organization_id: organization_id.map(|id| IdFilter {
+                eq: Some(id),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let args = ListArgs::new(Some(filter), by_votes(), first, after, None, None);
+        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
+    }
+}
+
+#[derive(Default)]
+pub struct FeedbackMutation;
+
+#[Object]
+impl FeedbackMutation {
+    /// Sends feedback on open data; anyone may, a limited number of times per hour.
+    async fn submit_feedback(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitFeedbackInput,
+    ) -> Result<FeedbackPayload> {
+        let submission = rules::Submission {
+            kind: input.kind,
+            organization_id: decode_opt(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
+            open_dataset_id: decode_opt(
+                "input.openDatasetId",
+                &input.open_dataset_id,
+                Kind::OpenDataset,
+            )?,
+            title: input.title,
+            body: input.body,
+            contact_email: input.contact_email,
+        };
+        spend_public_write(ctx)?;
+        let model = rules::submit(ctx.data_unchecked(), ctx.data_unchecked(), submission).await?;
+        Ok(FeedbackPayload {
+            feedback: Feedback(model),
+        })
+    }
+
+    /// Votes for feedback still open; one vote per token (or per address for the public).
+    async fn vote_feedback(
+        &self,
+        ctx: &Context<'_>,
+        input: VoteFeedbackInput,
+    ) -> Result<FeedbackPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
+        let key = spend_public_write(ctx)?;
+        let voter = match key {
+            Key::Token(t) => format!("token:{t}"),
+            Key::Address(Some(a)) => format!("address:{a}"),
+            Key::Address(None) => "address:unknown".to_owned(),
+        };
+        let model = rules::vote(ctx.data_unchecked(), ctx.data_unchecked(), &voter, id).await?;
+        Ok(FeedbackPayload {
+            feedback: Feedback(model),
+        })
+    }
+
+    /// Answers feedback and sets its status, as the organization's steward.
+    async fn answer_feedback(
+        &self,
+        ctx: &Context<'_>,
+        input: AnswerFeedbackInput,
+    ) -> Result<FeedbackPayload> {
+        let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
+        let model = rules::answer(
+            ctx.data_unchecked(),
+            ctx.data_unchecked(),
+            id,
+            input.expected_version,
+            input.status,
+            input.answer,
+        )
+        .await?;
+        Ok(FeedbackPayload {
+            feedback: Feedback(model),
+        })
+    }
+}
