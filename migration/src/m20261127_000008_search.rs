@@ -10,8 +10,9 @@ use sea_orm_migration::sea_orm::DatabaseBackend;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// The searchable tables and their folded name columns.
-pub const SEARCHED: [(&str, &str); 5] = [
+/// The searchable tables and their folded name columns, as this migration found them (its own
+/// copy: a later migration's list may grow without changing this one).
+const SEARCHED: [(&str, &str); 5] = [
     ("organizations", "name_folded"),
     ("databases", "name_folded"),
     ("data_items", "name_folded"),
@@ -60,7 +61,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::util::for_each_searched(manager, |backend, table, name| match backend {
+        crate::util::for_each_searched(manager, &SEARCHED, |backend, table, name| match backend {
             // Stored, so that ranking reads the vector instead of parsing each matching
             // name again.
             DatabaseBackend::Postgres => vec![
@@ -76,7 +77,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::util::for_each_searched(manager, |backend, table, _| match backend {
+        crate::util::for_each_searched(manager, &SEARCHED, |backend, table, _| match backend {
             DatabaseBackend::Postgres => vec![
                 format!("DROP INDEX {table}_search"),
                 format!("ALTER TABLE {table} DROP COLUMN search_vector"),

@@ -22,6 +22,16 @@ use crate::m20261127_000008_search::{sqlite_drop, sqlite_statements};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+/// The searchable tables and their folded name columns, as this migration found them (its own
+/// copy: a later migration's list may grow without changing this one).
+const SEARCHED: [(&str, &str); 5] = [
+    ("organizations", "name_folded"),
+    ("databases", "name_folded"),
+    ("data_items", "name_folded"),
+    ("data_services", "name_folded"),
+    ("open_datasets", "title_folded"),
+];
+
 /// Longest name length the order tells apart; ids must stay below 2^40 (about 10^12).
 const LONGEST: i64 = 1023;
 
@@ -78,7 +88,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::util::for_each_searched(manager, |backend, table, name| match backend {
+        crate::util::for_each_searched(manager, &SEARCHED, |backend, table, name| match backend {
             DatabaseBackend::Postgres => vec![
                 format!(
                     "ALTER TABLE {table} ADD COLUMN search_prior integer GENERATED ALWAYS AS \
@@ -96,7 +106,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::util::for_each_searched(manager, |backend, table, name| match backend {
+        crate::util::for_each_searched(manager, &SEARCHED, |backend, table, name| match backend {
             DatabaseBackend::Postgres => vec![
                 format!("ALTER INDEX {table}_search RESET (gin_pending_list_limit)"),
                 format!("DROP INDEX {table}_search_order"),

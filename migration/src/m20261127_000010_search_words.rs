@@ -21,6 +21,16 @@ use sea_orm_migration::sea_orm::DatabaseBackend;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+/// The searchable tables and their folded name columns, as this migration found them (its own
+/// copy: a later migration's list may grow without changing this one).
+const SEARCHED: [(&str, &str); 5] = [
+    ("organizations", "name_folded"),
+    ("databases", "name_folded"),
+    ("data_items", "name_folded"),
+    ("data_services", "name_folded"),
+    ("open_datasets", "title_folded"),
+];
+
 /// The words of the rows `rows` (a transition table, or the table itself), as
 /// `(word, search_prior, id)`.
 fn words_of(rows: &str) -> String {
@@ -112,7 +122,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::util::for_each_searched(manager, |backend, table, name| match backend {
+        crate::util::for_each_searched(manager, &SEARCHED, |backend, table, name| match backend {
             DatabaseBackend::Postgres => postgres_up(table, name),
             _ => vec![],
         })
@@ -120,7 +130,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::util::for_each_searched(manager, |backend, table, _| match backend {
+        crate::util::for_each_searched(manager, &SEARCHED, |backend, table, _| match backend {
             DatabaseBackend::Postgres => postgres_down(table),
             _ => vec![],
         })

@@ -43,14 +43,16 @@ pub async fn index(
     manager.create_index(stmt).await
 }
 
-/// Runs, for every searched table and its folded name column, the statements `statements`
-/// gives for the database's backend.
+/// Runs, for each `(table, folded name column)` of `tables`, the statements `statements` gives
+/// for the database's backend. Each migration passes its own list: a released migration must
+/// not change when a later one searches more tables.
 pub async fn for_each_searched(
     manager: &SchemaManager<'_>,
+    tables: &[(&str, &str)],
     statements: impl Fn(sea_orm_migration::sea_orm::DatabaseBackend, &str, &str) -> Vec<String>,
 ) -> Result<(), DbErr> {
     let db = manager.get_connection();
-    for (table, name) in crate::m20261127_000008_search::SEARCHED {
+    for &(table, name) in tables {
         for sql in statements(manager.get_database_backend(), table, name) {
             db.execute_unprepared(&sql).await?;
         }

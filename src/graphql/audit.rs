@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::audit_entry::{Column, Entity, Model};
 use entity::organization as org_entity;
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
+use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost};
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, StringFilter, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
@@ -129,6 +129,8 @@ pub enum AuditEntryOrderField {
     Seq,
 }
 
+order_input!(AuditEntryOrder, AuditEntryOrderField);
+
 impl OrderField<Entity> for AuditEntryOrderField {
     fn column(self) -> Column {
         match self {
@@ -149,7 +151,7 @@ impl AuditQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<AuditEntryWhere>,
-        order_by: Option<Vec<OrderBy<AuditEntryOrderField>>>,
+        order_by: Option<Vec<AuditEntryOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

@@ -13,8 +13,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde_json::Value as JsonValue;
 
 use super::connection::{
-    Conn, ListArgs, OffsetConn, OrderBy, by_id, list, offset_connection, offset_window, page_cost,
-    related,
+    Conn, ListArgs, OffsetConn, by_id, list, offset_connection, offset_window, order_input,
+    page_cost, related,
 };
 use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
@@ -281,6 +281,8 @@ pub enum CatalogueReleaseOrderField {
     CreatedAt,
 }
 
+order_input!(CatalogueReleaseOrder, CatalogueReleaseOrderField);
+
 impl OrderField<Entity> for CatalogueReleaseOrderField {
     fn column(self) -> Column {
         match self {
@@ -324,6 +326,8 @@ pub enum CatalogueReviewOrderField {
     ReviewedOn,
     CreatedAt,
 }
+
+order_input!(CatalogueReviewOrder, CatalogueReviewOrderField);
 
 impl OrderField<catalogue_review::Entity> for CatalogueReviewOrderField {
     fn column(self) -> catalogue_review::Column {
@@ -377,14 +381,14 @@ impl CatalogueReleaseQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<CatalogueReleaseWhere>,
-        order_by: Option<Vec<OrderBy<CatalogueReleaseOrderField>>>,
+        order_by: Option<Vec<CatalogueReleaseOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<CatalogueRelease>> {
         let order_by = order_by.or_else(|| {
-            Some(vec![OrderBy {
+            Some(vec![CatalogueReleaseOrder {
                 field: CatalogueReleaseOrderField::DecidedOn,
                 direction: filter::SortDirection::Desc,
             }])
@@ -415,7 +419,7 @@ impl CatalogueReleaseQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<CatalogueReviewWhere>,
-        order_by: Option<Vec<OrderBy<CatalogueReviewOrderField>>>,
+        order_by: Option<Vec<CatalogueReviewOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

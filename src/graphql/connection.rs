@@ -4,27 +4,10 @@
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
-use async_graphql::{Context, InputObject, InputType, Object, ObjectType, OutputType};
+use async_graphql::{Context, InputType, Object, ObjectType, OutputType};
 
-use super::audit::AuditEntryOrderField;
-use super::catalogue_release::{CatalogueReleaseOrderField, CatalogueReviewOrderField};
-use super::data_item::DataItemOrderField;
-use super::data_service::DataServiceOrderField;
-use super::database::DatabaseOrderField;
-use super::derivation::DerivationOrderField;
-use super::feedback::FeedbackOrderField;
 use super::filter::{OrderField, SortDirection, WhereInput};
-use super::focal_point::FocalPointOrderField;
-use super::information_system::InformationSystemOrderField;
 use super::loader::{CountKey, PageKey, RequestLoader, Scope};
-use super::open_data::OpenDatasetOrderField;
-use super::organization::OrganizationOrderField;
-use super::quality::QualityAssessmentOrderField;
-use super::share::ShareOrderField;
-use super::sharing_agreement::SharingAgreementOrderField;
-use super::sharing_policy::SharingPolicyOrderField;
-use super::sharing_request::SharingRequestOrderField;
-use super::usage::AccessEventOrderField;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::config::Limits;
@@ -35,33 +18,37 @@ use crate::store::page::{Cursor, Direction, ListQuery, Page, PageArgs};
 /// Most sort keys one `orderBy` may name.
 const MAX_SORT_KEYS: usize = 3;
 
-/// One sort key.
-#[derive(InputObject, Debug, Clone)]
-#[graphql(
-    concrete(name = "OrganizationOrder", params(OrganizationOrderField)),
-    concrete(name = "FocalPointOrder", params(FocalPointOrderField)),
-    concrete(name = "InformationSystemOrder", params(InformationSystemOrderField)),
-    concrete(name = "DatabaseOrder", params(DatabaseOrderField)),
-    concrete(name = "DataItemOrder", params(DataItemOrderField)),
-    concrete(name = "SharingPolicyOrder", params(SharingPolicyOrderField)),
-    concrete(name = "DataServiceOrder", params(DataServiceOrderField)),
-    concrete(name = "ShareOrder", params(ShareOrderField)),
-    concrete(name = "DerivationOrder", params(DerivationOrderField)),
-    concrete(name = "AuditEntryOrder", params(AuditEntryOrderField)),
-    concrete(name = "SharingAgreementOrder", params(SharingAgreementOrderField)),
-    concrete(name = "SharingRequestOrder", params(SharingRequestOrderField)),
-    concrete(name = "QualityAssessmentOrder", params(QualityAssessmentOrderField)),
-    concrete(name = "AccessEventOrder", params(AccessEventOrderField)),
-    concrete(name = "CatalogueReleaseOrder", params(CatalogueReleaseOrderField)),
-    concrete(name = "CatalogueReviewOrder", params(CatalogueReviewOrderField)),
-    concrete(name = "OpenDatasetOrder", params(OpenDatasetOrderField)),
-    concrete(name = "FeedbackOrder", params(FeedbackOrderField))
-)]
-pub struct OrderBy<F: InputType> {
+/// One sort key, as the list resolvers read it. The GraphQL input of each type's list
+/// (`OrganizationOrder`, ...) is declared in that type's file with [`order_input!`].
+#[derive(Debug, Clone)]
+pub struct OrderBy<F> {
     pub field: F,
-    #[graphql(default)]
     pub direction: SortDirection,
 }
+
+/// Declares the GraphQL input of one sort key of a list ordered by `$field` (the enum of its
+/// sortable fields), named `$name`, and its conversion to [`OrderBy`].
+macro_rules! order_input {
+    ($name:ident, $field:ty) => {
+        /// One sort key.
+        #[derive(async_graphql::InputObject, Debug, Clone)]
+        pub struct $name {
+            pub field: $field,
+            #[graphql(default)]
+            pub direction: $crate::graphql::filter::SortDirection,
+        }
+
+        impl From<$name> for $crate::graphql::connection::OrderBy<$field> {
+            fn from(key: $name) -> Self {
+                Self {
+                    field: key.field,
+                    direction: key.direction,
+                }
+            }
+        }
+    };
+}
+pub(crate) use order_input;
 
 /// A list's connection type: edges, nodes, pageInfo and `totalCount`.
 pub type Conn<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
@@ -97,16 +84,16 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
 }
 
 /// Everything a list field receives.
-pub struct ListArgs<W, F: InputType> {
+pub struct ListArgs<W, F> {
     pub filter: Option<W>,
     pub order_by: Option<Vec<OrderBy<F>>>,
     pub page: PageArgs,
 }
 
-impl<W, F: InputType> ListArgs<W, F> {
-    pub fn new(
+impl<W, F> ListArgs<W, F> {
+    pub fn new<O: Into<OrderBy<F>>>(
         filter: Option<W>,
-        order_by: Option<Vec<OrderBy<F>>>,
+        order_by: Option<Vec<O>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -114,7 +101,7 @@ impl<W, F: InputType> ListArgs<W, F> {
     ) -> Self {
         Self {
             filter,
-            order_by,
+            order_by: order_by.map(|keys| keys.into_iter().map(Into::into).collect()),
             page: PageArgs {
                 first,
                 after,

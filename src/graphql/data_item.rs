@@ -8,10 +8,12 @@ use entity::{
     share as share_entity, sharing_policy as policy_entity,
 };
 
-use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
-use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere, ITEM_SERVICES};
+use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::data_service::{
+    DataService, DataServiceOrder, DataServiceOrderField, DataServiceWhere, ITEM_SERVICES,
+};
 use super::database::Database;
-use super::derivation::{self, Derivation, DerivationOrderField, DerivationWhere};
+use super::derivation::{self, Derivation, DerivationOrder, DerivationWhere};
 use super::filter::{
     self, BooleanFilter, DateTimeFilter, IdFilter, OrderField, OrganizationFilter, StringFilter,
     WhereInput,
@@ -22,9 +24,13 @@ use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
 };
-use super::open_data::{ITEM_DATASETS, OpenDataset, OpenDatasetOrderField, OpenDatasetWhere};
-use super::share::{Share, ShareOrderField, ShareWhere};
-use super::sharing_policy::{SharingPolicy, SharingPolicyOrderField, SharingPolicyWhere};
+use super::open_data::{
+    ITEM_DATASETS, OpenDataset, OpenDatasetOrder, OpenDatasetOrderField, OpenDatasetWhere,
+};
+use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
+use super::sharing_policy::{
+    SharingPolicy, SharingPolicyOrder, SharingPolicyOrderField, SharingPolicyWhere,
+};
 use crate::domain::lineage::Direction;
 use crate::domain::{self, data_item as rules};
 use crate::error::Result;
@@ -73,7 +79,7 @@ impl DataItem {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
-        order_by: Option<Vec<OrderBy<OpenDatasetOrderField>>>,
+        order_by: Option<Vec<OpenDatasetOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -121,7 +127,7 @@ impl DataItem {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<SharingPolicyWhere>,
-        order_by: Option<Vec<OrderBy<SharingPolicyOrderField>>>,
+        order_by: Option<Vec<SharingPolicyOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -138,7 +144,7 @@ impl DataItem {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ShareWhere>,
-        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        order_by: Option<Vec<ShareOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -154,7 +160,7 @@ impl DataItem {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataServiceWhere>,
-        order_by: Option<Vec<OrderBy<DataServiceOrderField>>>,
+        order_by: Option<Vec<DataServiceOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -170,7 +176,7 @@ impl DataItem {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DerivationWhere>,
-        order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+        order_by: Option<Vec<DerivationOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -188,7 +194,7 @@ impl DataItem {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DerivationWhere>,
-        order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+        order_by: Option<Vec<DerivationOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -344,6 +350,8 @@ pub enum DataItemOrderField {
     UpdatedAt,
 }
 
+order_input!(DataItemOrder, DataItemOrderField);
+
 impl OrderField<Entity> for DataItemOrderField {
     fn column(self) -> Column {
         match self {
@@ -367,7 +375,7 @@ impl DataItemQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataItemWhere>,
-        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        order_by: Option<Vec<DataItemOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

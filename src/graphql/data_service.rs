@@ -9,8 +9,8 @@ use entity::{
     share as share_entity,
 };
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
-use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, OrderField, OrganizationFilter, StringFilter, WhereInput,
 };
@@ -21,7 +21,7 @@ use super::mutation::{
     DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
 };
 use super::organization::Organization;
-use super::share::{Share, ShareOrderField, ShareWhere};
+use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::data_service as rules;
 use crate::error::Result;
 use crate::store::page::Link;
@@ -137,7 +137,7 @@ impl DataService {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataItemWhere>,
-        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        order_by: Option<Vec<DataItemOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -153,7 +153,7 @@ impl DataService {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ShareWhere>,
-        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        order_by: Option<Vec<ShareOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -226,6 +226,8 @@ pub enum DataServiceOrderField {
     UpdatedAt,
 }
 
+order_input!(DataServiceOrder, DataServiceOrderField);
+
 impl OrderField<Entity> for DataServiceOrderField {
     fn column(self) -> Column {
         match self {
@@ -248,7 +250,7 @@ impl DataServiceQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataServiceWhere>,
-        order_by: Option<Vec<OrderBy<DataServiceOrderField>>>,
+        order_by: Option<Vec<DataServiceOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

@@ -8,8 +8,8 @@ use entity::{
     data_item as item_entity, information_system as is_entity, organization as org_entity,
 };
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
-use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, OrganizationFilter, StringFilter,
     WhereInput,
@@ -124,7 +124,7 @@ impl Database {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataItemWhere>,
-        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        order_by: Option<Vec<DataItemOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -201,6 +201,8 @@ pub enum DatabaseOrderField {
     UpdatedAt,
 }
 
+order_input!(DatabaseOrder, DatabaseOrderField);
+
 impl OrderField<Entity> for DatabaseOrderField {
     fn column(self) -> Column {
         match self {
@@ -224,7 +226,7 @@ impl DatabaseQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DatabaseWhere>,
-        order_by: Option<Vec<OrderBy<DatabaseOrderField>>>,
+        order_by: Option<Vec<DatabaseOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

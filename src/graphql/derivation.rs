@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::data_item as item_entity;
 use entity::derivation::{Column, Entity, Model};
 
-use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
+use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
 use super::data_item::DataItem;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
@@ -98,6 +98,8 @@ pub enum DerivationOrderField {
     UpdatedAt,
 }
 
+order_input!(DerivationOrder, DerivationOrderField);
+
 impl OrderField<Entity> for DerivationOrderField {
     fn column(self) -> Column {
         match self {
@@ -113,7 +115,7 @@ pub async fn of_item(
     fk: Column,
     item: i64,
     filter: Option<DerivationWhere>,
-    order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+    order_by: Option<Vec<DerivationOrder>>,
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
@@ -140,7 +142,7 @@ impl DerivationQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DerivationWhere>,
-        order_by: Option<Vec<OrderBy<DerivationOrderField>>>,
+        order_by: Option<Vec<DerivationOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

@@ -10,7 +10,7 @@ use entity::feedback;
 use entity::open_dataset::Entity;
 use entity::organization as org_entity;
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection, WhereInput,
 };
@@ -140,6 +140,8 @@ pub enum FeedbackOrderField {
     CreatedAt,
 }
 
+order_input!(FeedbackOrder, FeedbackOrderField);
+
 impl OrderField<feedback::Entity> for FeedbackOrderField {
     fn column(self) -> feedback::Column {
         match self {
@@ -149,13 +151,13 @@ impl OrderField<feedback::Entity> for FeedbackOrderField {
     }
 }
 /// Most votes first, then the oldest: what has waited longest among equals comes first.
-pub(super) fn by_votes() -> Option<Vec<OrderBy<FeedbackOrderField>>> {
+pub(super) fn by_votes() -> Option<Vec<FeedbackOrder>> {
     Some(vec![
-        OrderBy {
+        FeedbackOrder {
             field: FeedbackOrderField::Votes,
             direction: SortDirection::Desc,
         },
-        OrderBy {
+        FeedbackOrder {
             field: FeedbackOrderField::CreatedAt,
             direction: SortDirection::Asc,
         },
@@ -214,7 +216,7 @@ impl FeedbackQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<FeedbackWhere>,
-        order_by: Option<Vec<OrderBy<FeedbackOrderField>>>,
+        order_by: Option<Vec<FeedbackOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

@@ -6,7 +6,7 @@ use entity::enums::FocalPointScope;
 use entity::focal_point::{Column, Entity, Model};
 use entity::organization as org_entity;
 
-use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
+use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
@@ -122,6 +122,8 @@ pub enum FocalPointOrderField {
     UpdatedAt,
 }
 
+order_input!(FocalPointOrder, FocalPointOrderField);
+
 impl OrderField<Entity> for FocalPointOrderField {
     fn column(self) -> Column {
         match self {
@@ -143,7 +145,7 @@ impl FocalPointQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<FocalPointWhere>,
-        order_by: Option<Vec<OrderBy<FocalPointOrderField>>>,
+        order_by: Option<Vec<FocalPointOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

@@ -6,8 +6,8 @@ use entity::enums::Readiness;
 use entity::information_system::{Column, Entity, Model};
 use entity::{database as db_entity, organization as org_entity};
 
-use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
-use super::database::{Database, DatabaseOrderField, DatabaseWhere};
+use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::database::{Database, DatabaseOrder, DatabaseOrderField, DatabaseWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
@@ -80,7 +80,7 @@ impl InformationSystem {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DatabaseWhere>,
-        order_by: Option<Vec<OrderBy<DatabaseOrderField>>>,
+        order_by: Option<Vec<DatabaseOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -142,6 +142,8 @@ pub enum InformationSystemOrderField {
     UpdatedAt,
 }
 
+order_input!(InformationSystemOrder, InformationSystemOrderField);
+
 impl OrderField<Entity> for InformationSystemOrderField {
     fn column(self) -> Column {
         match self {
@@ -165,7 +167,7 @@ impl InformationSystemQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<InformationSystemWhere>,
-        order_by: Option<Vec<OrderBy<InformationSystemOrderField>>>,
+        order_by: Option<Vec<InformationSystemOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

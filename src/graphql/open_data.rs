@@ -10,10 +10,10 @@ use entity::{
     data_item as item_entity, data_service as service_entity, organization as org_entity,
 };
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
-use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::data_service::DataService;
-use super::feedback::{Feedback, FeedbackOrderField, FeedbackWhere, by_votes};
+use super::feedback::{Feedback, FeedbackOrder, FeedbackOrderField, FeedbackWhere, by_votes};
 use super::filter::{
     self, BooleanFilter, DateTimeFilter, EnumFilter, OrderField, StringFilter, WhereInput,
 };
@@ -107,7 +107,7 @@ impl OpenDataset {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataItemWhere>,
-        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        order_by: Option<Vec<DataItemOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -123,7 +123,7 @@ impl OpenDataset {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<FeedbackWhere>,
-        order_by: Option<Vec<OrderBy<FeedbackOrderField>>>,
+        order_by: Option<Vec<FeedbackOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -209,6 +209,8 @@ pub enum OpenDatasetOrderField {
     CreatedAt,
 }
 
+order_input!(OpenDatasetOrder, OpenDatasetOrderField);
+
 impl OrderField<Entity> for OpenDatasetOrderField {
     fn column(self) -> Column {
         match self {
@@ -231,7 +233,7 @@ impl OpenDataQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
-        order_by: Option<Vec<OrderBy<OpenDatasetOrderField>>>,
+        order_by: Option<Vec<OpenDatasetOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

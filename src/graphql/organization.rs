@@ -12,16 +12,16 @@ use entity::{
 use super::catalogue_release::{
     CatalogueRelease, CatalogueReleaseOrderField, CatalogueReleaseWhere,
 };
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
-use super::data_service::{DataService, DataServiceOrderField, DataServiceWhere};
-use super::database::{Database, DatabaseOrderField, DatabaseWhere};
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost};
+use super::data_service::{DataService, DataServiceOrder, DataServiceOrderField, DataServiceWhere};
+use super::database::{Database, DatabaseOrder, DatabaseOrderField, DatabaseWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
-use super::focal_point::{FocalPoint, FocalPointOrderField, FocalPointWhere};
+use super::focal_point::{FocalPoint, FocalPointOrder, FocalPointOrderField, FocalPointWhere};
 use super::ids::{self, Kind};
 use super::information_system::{
-    InformationSystem, InformationSystemOrderField, InformationSystemWhere,
+    InformationSystem, InformationSystemOrder, InformationSystemOrderField, InformationSystemWhere,
 };
 use super::lineage::{self, SharingGraph, walk_cost};
 
@@ -31,8 +31,8 @@ use super::loader::Scope;
 use super::mutation::{
     DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
 };
-use super::open_data::{OpenDataset, OpenDatasetOrderField, OpenDatasetWhere};
-use super::share::{Share, ShareOrderField, ShareWhere};
+use super::open_data::{OpenDataset, OpenDatasetOrder, OpenDatasetOrderField, OpenDatasetWhere};
+use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::{self, organization as rules};
 use crate::error::Result;
 
@@ -106,7 +106,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<OrganizationWhere>,
-        order_by: Option<Vec<OrderBy<OrganizationOrderField>>>,
+        order_by: Option<Vec<OrganizationOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -127,7 +127,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DatabaseWhere>,
-        order_by: Option<Vec<OrderBy<DatabaseOrderField>>>,
+        order_by: Option<Vec<DatabaseOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -143,7 +143,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
-        order_by: Option<Vec<OrderBy<OpenDatasetOrderField>>>,
+        order_by: Option<Vec<OpenDatasetOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -176,7 +176,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<InformationSystemWhere>,
-        order_by: Option<Vec<OrderBy<InformationSystemOrderField>>>,
+        order_by: Option<Vec<InformationSystemOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -192,7 +192,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<FocalPointWhere>,
-        order_by: Option<Vec<OrderBy<FocalPointOrderField>>>,
+        order_by: Option<Vec<FocalPointOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -209,7 +209,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataServiceWhere>,
-        order_by: Option<Vec<OrderBy<DataServiceOrderField>>>,
+        order_by: Option<Vec<DataServiceOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -225,7 +225,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ShareWhere>,
-        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        order_by: Option<Vec<ShareOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -241,7 +241,7 @@ impl Organization {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ShareWhere>,
-        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        order_by: Option<Vec<ShareOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -356,6 +356,8 @@ pub enum OrganizationOrderField {
     UpdatedAt,
 }
 
+order_input!(OrganizationOrder, OrganizationOrderField);
+
 impl OrderField<Entity> for OrganizationOrderField {
     fn column(self) -> Column {
         match self {
@@ -379,7 +381,7 @@ impl OrganizationQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<OrganizationWhere>,
-        order_by: Option<Vec<OrderBy<OrganizationOrderField>>>,
+        order_by: Option<Vec<OrganizationOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

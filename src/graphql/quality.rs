@@ -8,7 +8,7 @@ use entity::data_item as item_entity;
 use entity::database as db_entity;
 use entity::quality_assessment::{Column, Entity, Model};
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost};
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost};
 use super::data_item::DataItem;
 use super::database::Database;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, SortDirection, WhereInput};
@@ -170,6 +170,8 @@ pub enum QualityAssessmentOrderField {
     CreatedAt,
 }
 
+order_input!(QualityAssessmentOrder, QualityAssessmentOrderField);
+
 impl OrderField<Entity> for QualityAssessmentOrderField {
     fn column(self) -> Column {
         match self {
@@ -218,14 +220,14 @@ impl QualityQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<QualityAssessmentWhere>,
-        order_by: Option<Vec<OrderBy<QualityAssessmentOrderField>>>,
+        order_by: Option<Vec<QualityAssessmentOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<QualityAssessment>> {
         let order_by = order_by.or_else(|| {
-            Some(vec![OrderBy {
+            Some(vec![QualityAssessmentOrder {
                 field: QualityAssessmentOrderField::AssessedOn,
                 direction: SortDirection::Desc,
             }])

@@ -9,7 +9,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, Condition};
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
 use super::data_item::DataItem;
 use super::data_service::DataService;
 use super::filter::{
@@ -262,6 +262,8 @@ pub enum ShareOrderField {
     ItemName,
 }
 
+order_input!(ShareOrder, ShareOrderField);
+
 impl OrderField<Entity> for ShareOrderField {
     fn column(self) -> Column {
         match self {
@@ -286,7 +288,7 @@ impl ShareQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ShareWhere>,
-        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        order_by: Option<Vec<ShareOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

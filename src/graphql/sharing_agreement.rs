@@ -6,13 +6,13 @@ use entity::organization as org_entity;
 use entity::share as share_entity;
 use entity::sharing_agreement::{Column, Entity, Model};
 
-use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
+use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
 use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, patch_opt};
 use super::organization::Organization;
-use super::share::{Share, ShareOrderField, ShareWhere};
+use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::{self, sharing_agreement as rules};
 use crate::error::Result;
 
@@ -103,7 +103,7 @@ impl SharingAgreement {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ShareWhere>,
-        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        order_by: Option<Vec<ShareOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -153,6 +153,8 @@ pub enum SharingAgreementOrderField {
     CreatedAt,
 }
 
+order_input!(SharingAgreementOrder, SharingAgreementOrderField);
+
 impl OrderField<Entity> for SharingAgreementOrderField {
     fn column(self) -> Column {
         match self {
@@ -173,7 +175,7 @@ impl SharingAgreementQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<SharingAgreementWhere>,
-        order_by: Option<Vec<OrderBy<SharingAgreementOrderField>>>,
+        order_by: Option<Vec<SharingAgreementOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

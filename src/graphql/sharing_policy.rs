@@ -6,7 +6,7 @@ use entity::data_item as item_entity;
 use entity::enums::{ConsumerType, SharingMode};
 use entity::sharing_policy::{Column, Entity, Model};
 
-use super::connection::{Conn, ListArgs, OrderBy, list, page_cost, related};
+use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
 use super::data_item::DataItem;
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, OrganizationFilter, WhereInput,
@@ -128,6 +128,8 @@ pub enum SharingPolicyOrderField {
     UpdatedAt,
 }
 
+order_input!(SharingPolicyOrder, SharingPolicyOrderField);
+
 impl OrderField<Entity> for SharingPolicyOrderField {
     fn column(self) -> Column {
         match self {
@@ -150,7 +152,7 @@ impl SharingPolicyQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<SharingPolicyWhere>,
-        order_by: Option<Vec<OrderBy<SharingPolicyOrderField>>>,
+        order_by: Option<Vec<SharingPolicyOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,

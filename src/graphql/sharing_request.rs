@@ -11,14 +11,14 @@ use entity::sharing_agreement as agreement_entity;
 use entity::sharing_request::{Column, Entity, Model};
 use sea_orm::DatabaseConnection;
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
-use super::data_item::{DataItem, DataItemOrderField, DataItemWhere};
+use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
 use super::mutation::{decode_opt, find_by_id};
 use super::organization::Organization;
-use super::share::{Share, ShareOrderField, ShareWhere};
+use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use super::sharing_agreement::SharingAgreement;
 use crate::access::Caller;
 use crate::domain::sharing_request::{self as rules, Decision, Submission};
@@ -127,7 +127,7 @@ impl SharingRequest {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<DataItemWhere>,
-        order_by: Option<Vec<OrderBy<DataItemOrderField>>>,
+        order_by: Option<Vec<DataItemOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -143,7 +143,7 @@ impl SharingRequest {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<ShareWhere>,
-        order_by: Option<Vec<OrderBy<ShareOrderField>>>,
+        order_by: Option<Vec<ShareOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -214,6 +214,8 @@ pub enum SharingRequestOrderField {
     UpdatedAt,
 }
 
+order_input!(SharingRequestOrder, SharingRequestOrderField);
+
 impl OrderField<Entity> for SharingRequestOrderField {
     fn column(self) -> Column {
         match self {
@@ -245,7 +247,7 @@ impl SharingRequestQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<SharingRequestWhere>,
-        order_by: Option<Vec<OrderBy<SharingRequestOrderField>>>,
+        order_by: Option<Vec<SharingRequestOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -273,7 +275,14 @@ impl SharingRequestQuery {
             overdue: Some(true),
             ..Default::default()
         };
-        let args = ListArgs::new(Some(filter), None, first, after, None, None);
+        let args = ListArgs::new(
+            Some(filter),
+            None::<Vec<SharingRequestOrder>>,
+            first,
+            after,
+            None,
+            None,
+        );
         list(ctx, Scope::all(), args, SharingRequestOrderField::DueOn).await
     }
 

@@ -10,7 +10,7 @@ use entity::organization as org_entity;
 use entity::share as share_entity;
 use sea_orm::DatabaseConnection;
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, page_cost, related};
+use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost, related};
 use super::data_service::DataService;
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection, WhereInput,
@@ -155,6 +155,8 @@ pub enum AccessEventOrderField {
     OccurredAt,
 }
 
+order_input!(AccessEventOrder, AccessEventOrderField);
+
 impl OrderField<Entity> for AccessEventOrderField {
     fn column(self) -> Column {
         match self {
@@ -206,14 +208,14 @@ impl UsageQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(name = "where")] filter: Option<AccessEventWhere>,
-        order_by: Option<Vec<OrderBy<AccessEventOrderField>>>,
+        order_by: Option<Vec<AccessEventOrder>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Conn<AccessEvent>> {
         let order_by = order_by.or_else(|| {
-            Some(vec![OrderBy {
+            Some(vec![AccessEventOrder {
                 field: AccessEventOrderField::OccurredAt,
                 direction: SortDirection::Desc,
             }])
