@@ -131,7 +131,7 @@ async fn main() {
     let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
         .await
         .unwrap();
-    sharegraph::generate::generate(&db, items, 47)
+    sharegraph::seed::generate::generate(&db, items, 47)
         .await
         .expect("generate");
     let token = |name: &'static str, role: Role, org: Option<String>| {

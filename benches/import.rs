@@ -74,7 +74,7 @@ async fn main() {
         let db = sharegraph::app::open_database(&Config::with_database(url))
             .await
             .expect("database");
-        sharegraph::domain::demo::load(&db).await.expect("demo");
+        sharegraph::seed::demo::load(&db).await.expect("demo");
         let write = |rows: &[Vec<String>]| match format {
             Format::Csv => sheet::write_csv(&header, rows),
             Format::Xlsx => inventory::workbook(&columns, rows, inventory::Lang::En).expect("xlsx"),

@@ -36,7 +36,7 @@ async fn main() {
     let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
         .await
         .expect("open");
-    sharegraph::domain::demo::load(&db).await.expect("demo");
+    sharegraph::seed::demo::load(&db).await.expect("demo");
     let token = sharegraph::access::token::create(
         &db,
         "gateway",

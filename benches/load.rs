@@ -93,7 +93,7 @@ async fn main() {
     let db = sharegraph::app::open_database(&Config::with_database(url.clone()))
         .await
         .unwrap();
-    sharegraph::generate::generate(&db, a.items, 47)
+    sharegraph::seed::generate::generate(&db, a.items, 47)
         .await
         .expect("generate");
     let token = common::admin_token(&db, "load").await;

@@ -50,7 +50,7 @@ async fn main() {
     let backend = if postgres { "PostgreSQL" } else { "SQLite" };
     if given.is_none() {
         let started = Instant::now();
-        let counts = sharegraph::generate::generate(&db, items, 47)
+        let counts = sharegraph::seed::generate::generate(&db, items, 47)
             .await
             .expect("generate");
         println!(

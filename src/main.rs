@@ -3,7 +3,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use sharegraph::access::{Role, token};
 use sharegraph::config::{AuditCommand, Cli, Command, Config, RoleArg, Serve, TokenCommand};
-use sharegraph::{app, domain, generate, graphql, telemetry};
+use sharegraph::seed::generate;
+use sharegraph::{app, domain, graphql, seed, telemetry};
 
 // jemalloc rather than glibc's allocator: it gives back the memory of bursts (large bodies,
 // floods) instead of keeping it in per-thread arenas (see docs/performance.md).
@@ -242,7 +243,7 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
         Command::Serve(Serve { demo, .. }) => {
             let db = app::open_database_for_serving(&config).await?;
             if demo {
-                let loaded = domain::demo::load(&db).await?;
+                let loaded = seed::demo::load(&db).await?;
                 tracing::info!(loaded, "demo catalogue of Nam Đông district");
             }
             let listener = tokio::net::TcpListener::bind(config.listen).await?;

@@ -79,7 +79,7 @@ async fn tokens_and_audit_verify_from_the_command_line() {
 
     // Load the demo (through the server's own write path) so the log has entries.
     let db = sea_orm::Database::connect(&url).await.unwrap();
-    sharegraph::domain::demo::load(&db).await.unwrap();
+    sharegraph::seed::demo::load(&db).await.unwrap();
     let out = run(
         &url,
         &[
@@ -185,7 +185,7 @@ async fn backup_copies_a_live_sqlite_database_and_the_copy_restores() {
     );
     assert!(first.status.success(), "{}", text(&first.stderr));
     let db = Database::connect(&url).await.unwrap();
-    sharegraph::domain::demo::load(&db).await.unwrap();
+    sharegraph::seed::demo::load(&db).await.unwrap();
 
     // Copied while a connection holds the database open.
     let copy = dir.path().join("sao-luu.db");
@@ -325,7 +325,7 @@ async fn a_postgres_database_restores_from_pg_dump_with_its_audit_chain_intact()
     let restored_url = fresh_pg_database(&pg, &restored).await;
     let config = sharegraph::config::Config::with_database(live_url.clone());
     let db = sharegraph::app::open_database(&config).await.unwrap();
-    sharegraph::domain::demo::load(&db).await.unwrap();
+    sharegraph::seed::demo::load(&db).await.unwrap();
     db.close().await.unwrap();
 
     let dir = tempfile::tempdir().unwrap();

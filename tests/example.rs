@@ -15,7 +15,7 @@ async fn the_portal_widget_fetches_an_agencys_sharing_graph() {
         sharegraph::app::open_database(&sharegraph::config::Config::with_database(url.clone()))
             .await
             .unwrap();
-    sharegraph::domain::demo::load(&db).await.unwrap();
+    sharegraph::seed::demo::load(&db).await.unwrap();
     let labour = "000.04.39.H57";
     let token = sharegraph::access::token::create(
         &db,

@@ -31,7 +31,7 @@ fn ready(addr: SocketAddr) -> Option<u16> {
 async fn prepare(url: &str) -> (String, Vec<String>) {
     let config = sharegraph::config::Config::with_database(url.to_owned());
     let db = sharegraph::app::open_database(&config).await.unwrap();
-    sharegraph::domain::demo::load(&db).await.unwrap();
+    sharegraph::seed::demo::load(&db).await.unwrap();
     let token = sharegraph::access::token::create(
         &db,
         "gateway",

@@ -234,7 +234,7 @@ pub async fn kept_catalogue(items: usize, seed: u64, postgres: bool) -> String {
         .unwrap();
     if have == 0 {
         let started = Instant::now();
-        let counts = sharegraph::generate::generate(&db, items, seed)
+        let counts = sharegraph::seed::generate::generate(&db, items, seed)
             .await
             .expect("generate");
         println!(

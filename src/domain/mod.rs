@@ -11,7 +11,6 @@ pub mod data_item;
 pub mod data_service;
 pub mod database;
 pub mod dcat;
-pub mod demo;
 pub mod derivation;
 pub mod events;
 pub mod focal_point;

@@ -20,7 +20,7 @@ const COUNTS: &str = r#"{
 #[tokio::test]
 async fn demo_catalogue_is_realistic_and_loads_once() {
     let app = TestApp::spawn().await;
-    assert!(sharegraph::domain::demo::load(&app.db).await.unwrap());
+    assert!(sharegraph::seed::demo::load(&app.db).await.unwrap());
     let first = app.ok(COUNTS, json!({})).await;
     let n = |k: &str| first[k]["totalCount"].as_u64().unwrap();
     assert!(n("organizations") >= 15, "{first}");
@@ -32,7 +32,7 @@ async fn demo_catalogue_is_realistic_and_loads_once() {
     assert!(n("focalPoints") > 0 && n("informationSystems") > 0);
 
     assert!(
-        !sharegraph::domain::demo::load(&app.db).await.unwrap(),
+        !sharegraph::seed::demo::load(&app.db).await.unwrap(),
         "second load is skipped"
     );
     assert_eq!(app.ok(COUNTS, json!({})).await, first);

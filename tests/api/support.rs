@@ -187,7 +187,7 @@ impl TestApp {
     }
 
     pub async fn load_demo(&self) {
-        sharegraph::domain::demo::load(&self.db)
+        sharegraph::seed::demo::load(&self.db)
             .await
             .expect("demo loads");
     }

@@ -20,12 +20,12 @@ use entity::organization;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::write::Tx;
-use super::{
+use crate::access::Caller;
+use crate::domain::write::Tx;
+use crate::domain::{
     create_in, data_item, data_service, database, derivation, focal_point, information_system,
     share, sharing_policy,
 };
-use crate::access::Caller;
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 
@@ -193,9 +193,9 @@ pub async fn load(db: &DatabaseConnection) -> Result<bool> {
     let mut orgs: HashMap<String, i64> = HashMap::new();
     for o in demo.organizations {
         let parent_id = o.parent.as_ref().map(|p| orgs[p]);
-        let m = create_in::<super::organization::Organization>(
+        let m = create_in::<crate::domain::organization::Organization>(
             &mut tx,
-            super::organization::Fields {
+            crate::domain::organization::Fields {
                 code: o.code.clone(),
                 name: o.name,
                 short_name: o.short_name,
@@ -404,8 +404,8 @@ async fn workflows(
     orgs: &HashMap<String, i64>,
     items: &HashMap<String, i64>,
 ) -> Result<()> {
-    use super::sharing_agreement::{Fields as AgreementFields, SharingAgreement};
-    use super::sharing_request::{Decision, Submission, decide, submit};
+    use crate::domain::sharing_agreement::{Fields as AgreementFields, SharingAgreement};
+    use crate::domain::sharing_request::{Decision, Submission, decide, submit};
     use entity::enums::SharingMode;
 
     let ask = |consumer: &str, item: &str, mode: SharingMode, purpose: &str| Submission {
@@ -440,7 +440,7 @@ async fn workflows(
     )
     .await?;
 
-    let agreement = super::create::<SharingAgreement>(
+    let agreement = crate::domain::create::<SharingAgreement>(
         db,
         system,
         AgreementFields {
@@ -537,8 +537,8 @@ async fn workflows(
         ),
     )
     .await?;
-    let fortnight_ago = super::today() - chrono::Days::new(14);
-    let calendar = super::calendar::Calendar::load(db, fortnight_ago).await?;
+    let fortnight_ago = crate::domain::today() - chrono::Days::new(14);
+    let calendar = crate::domain::calendar::Calendar::load(db, fortnight_ago).await?;
     let mut backdated = sea_orm::IntoActiveModel::into_active_model(late);
     backdated.submitted_at = sea_orm::Set(chrono::Utc::now() - chrono::Duration::days(14));
     backdated.due_on = sea_orm::Set(Some(calendar.add_working_days(fortnight_ago, 2)));
@@ -555,10 +555,10 @@ async fn publication(
     orgs: &HashMap<String, i64>,
     items: &HashMap<String, i64>,
 ) -> Result<()> {
-    use super::open_data::{self, Submission};
-    use super::quality::{Fields as Assessment, QualityAssessment, Subject};
-    use super::release::{CatalogueReview, Publication, ReviewFields, publish};
-    use super::usage::{EventInput, record};
+    use crate::domain::open_data::{self, Submission};
+    use crate::domain::quality::{Fields as Assessment, QualityAssessment, Subject};
+    use crate::domain::release::{CatalogueReview, Publication, ReviewFields, publish};
+    use crate::domain::usage::{EventInput, record};
     use entity::enums::{FeedbackKind, FeedbackStatus, ReviewScope, UpdateFrequency};
 
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
@@ -577,7 +577,7 @@ async fn publication(
         12,
     )
     .await?;
-    super::update::<super::data_item::DataItem>(
+    crate::domain::update::<crate::domain::data_item::DataItem>(
         db,
         system,
         items["ND-DATDAI/BANG-GIA-DAT"],
@@ -615,7 +615,7 @@ async fn publication(
         12,
     )
     .await?;
-    super::create::<CatalogueReview>(
+    crate::domain::create::<CatalogueReview>(
         db,
         system,
         ReviewFields {
@@ -693,7 +693,7 @@ async fn publication(
             None,
         ),
     ] {
-        super::create::<QualityAssessment>(
+        crate::domain::create::<QualityAssessment>(
             db,
             system,
             Assessment {
