@@ -12,15 +12,16 @@ use serde_json::Value as Json;
 use tokio::sync::broadcast;
 
 use super::connection::by_id;
+use super::context::ContextData;
 use super::ids::{self, Kind};
 use super::loader::RequestLoader;
 use super::node::{Node, load_node, load_node_with};
 use super::organization::Organization;
 use crate::access::Caller;
-use crate::domain::events::{self, CatalogEvent, Feed};
+use crate::domain::events::{self, CatalogEvent};
 use crate::error::Result;
 use crate::i18n::Text;
-use crate::metrics::{Metrics, OpenSubscription};
+use crate::metrics::OpenSubscription;
 
 /// How long a subscription waits for a feed that has not read the log yet.
 const FEED_START: std::time::Duration = std::time::Duration::from_secs(5);
@@ -170,14 +171,10 @@ impl CatalogEventSubscription {
         after_seq: Option<i64>,
     ) -> Result<impl Stream<Item = async_graphql::Result<CatalogEventObject>> + 'a> {
         let filter = Filter::parse(filter.unwrap_or_default())?;
-        let feed = ctx.data_unchecked::<Arc<Feed>>();
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let feed = ctx.feed();
+        let db = ctx.db();
         // A socket outlives its authentication: each new subscription checks the token again.
-        if let Some(id) = ctx
-            .data_unchecked::<Caller>()
-            .member
-            .as_ref()
-            .and_then(|m| m.token_id)
+        if let Some(id) = ctx.caller().member.as_ref().and_then(|m| m.token_id)
             && crate::access::token::is_revoked(db, id).await?
         {
             return Err(crate::error::Error::Unauthenticated(Text::key(
@@ -207,7 +204,7 @@ impl CatalogEventSubscription {
             cursor,
             head,
             filter,
-            _open: ctx.data_unchecked::<Arc<Metrics>>().subscription_opened(),
+            _open: ctx.metrics().subscription_opened(),
             _place: place,
             done: false,
         };
@@ -320,7 +317,7 @@ async fn visible(
     unrestricted: &RequestLoader,
     e: &CatalogEvent,
 ) -> Result<Option<Option<Node>>> {
-    let caller = ctx.data_unchecked::<Caller>();
+    let caller = ctx.caller();
     let party = caller.is_admin() || e.organizations.iter().any(|o| caller.acts_for(*o));
     let Some(kind) = Kind::from_name(&e.entity_type) else {
         // Reported uses belong to the parties; other rows without a type (the holiday

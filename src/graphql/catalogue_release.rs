@@ -9,22 +9,21 @@ use entity::catalogue_release::{Column, Entity, Model};
 use entity::catalogue_review;
 use entity::enums::{OverdueReviewKind, ReviewScope};
 use entity::{open_dataset as dataset_entity, organization as org_entity};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value as JsonValue;
 
 use super::connection::{
     Conn, ListArgs, OffsetConn, by_id, list, offset_connection, offset_window, order_input,
     page_cost, related,
 };
+use super::context::ContextData;
 use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
 use super::mutation::find_by_id;
 use super::open_data::OpenDataset;
 use super::organization::Organization;
-use crate::access::Caller;
 use crate::access::visibility::issue_reach;
-use crate::config::Limits;
 use crate::domain::release::{self as rules, SECTIONS, SectionDiff};
 use crate::domain::{self, today};
 use crate::error::{Error, Result};
@@ -114,7 +113,7 @@ impl CatalogueRelease {
                     .filter(Column::OrganizationId.eq(self.0.organization_id))
                     .filter(Column::Number.lt(self.0.number))
                     .order_by_desc(Column::Number)
-                    .one(ctx.data_unchecked::<DatabaseConnection>())
+                    .one(ctx.db())
                     .await?
             }
         };
@@ -452,11 +451,11 @@ impl CatalogueReleaseQuery {
             .map(|id| ids::decode_as("organizationId", id, Kind::Organization))
             .transpose()?;
         let all = rules::overdue(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            &issue_reach(ctx.data_unchecked::<Caller>()),
+            ctx.db(),
+            &issue_reach(ctx.caller()),
             organization,
             on.unwrap_or_else(today),
-            ctx.data_unchecked::<Arc<Limits>>().review_cadence_months,
+            ctx.limits().review_cadence_months,
         )
         .await?;
         let total = all.len() as u64;
@@ -524,10 +523,10 @@ impl CatalogueReleaseMutation {
             note: input.note,
         };
         let model = rules::publish(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             publication,
-            ctx.data_unchecked::<Arc<Limits>>().review_cadence_months,
+            ctx.limits().review_cadence_months,
         )
         .await?;
         Ok(CatalogueReleasePayload {
@@ -553,12 +552,8 @@ impl CatalogueReleaseMutation {
             decision_number: input.decision_number,
             outcome: input.outcome,
         };
-        let model = domain::create::<rules::CatalogueReview>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
-            fields,
-        )
-        .await?;
+        let model =
+            domain::create::<rules::CatalogueReview>(ctx.db(), ctx.caller(), fields).await?;
         Ok(CatalogueReviewPayload {
             catalogue_review: CatalogueReview(model),
         })

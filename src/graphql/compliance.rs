@@ -5,15 +5,14 @@ use entity::enums::IssueKind;
 use entity::{
     data_service as service_entity, derivation as derivation_entity, organization as org_entity,
 };
-use sea_orm::DatabaseConnection;
 
 use super::connection::{OffsetConn, by_id, offset_connection, offset_window, related};
+use super::context::ContextData;
 use super::data_service::DataService;
 use super::derivation::Derivation;
 use super::filter::EnumFilter;
 use super::ids::{self, Kind};
 use super::organization::Organization;
-use crate::access::Caller;
 use crate::domain::compliance::{self, Issue, IssueFilter};
 use crate::error::Result;
 
@@ -98,16 +97,9 @@ impl ComplianceQuery {
                 .transpose()?,
             include_descendants: filter.include_descendants.unwrap_or(false),
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let total = compliance::count(db, ctx.data_unchecked::<Caller>(), &issue_filter).await?;
-        let issues = compliance::list(
-            db,
-            ctx.data_unchecked::<Caller>(),
-            &issue_filter,
-            offset,
-            limit,
-        )
-        .await?;
+        let db = ctx.db();
+        let total = compliance::count(db, ctx.caller(), &issue_filter).await?;
+        let issues = compliance::list(db, ctx.caller(), &issue_filter, offset, limit).await?;
         Ok(offset_connection(
             offset,
             total,

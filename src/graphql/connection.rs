@@ -6,11 +6,10 @@ use std::sync::Arc;
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::{Context, InputType, Object, ObjectType, OutputType};
 
+use super::context::ContextData;
 use super::filter::{OrderField, SortDirection, WhereInput};
 use super::loader::{CountKey, PageKey, RequestLoader, Scope};
-use crate::access::Caller;
 use crate::access::visibility::Visible;
-use crate::config::Limits;
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 use crate::store::page::{Cursor, Direction, ListQuery, Page, PageArgs};
@@ -72,7 +71,7 @@ impl<E: Visible> CountSource for CountKey<E> {
 impl TotalCount {
     /// Number of objects in the whole list (all pages), after filtering.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        let n = self.0.count(ctx.data_unchecked::<RequestLoader>()).await?;
+        let n = self.0.count(ctx.loaders()).await?;
         Ok(n as i64)
     }
 }
@@ -125,9 +124,9 @@ where
     F: OrderField<E> + InputType,
     N: From<E::Model> + OutputType,
 {
-    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let limits = ctx.limits();
     let condition = match &args.filter {
-        Some(w) => w.condition(ctx.data_unchecked::<Caller>())?,
+        Some(w) => w.condition(ctx.caller())?,
         None => sea_orm::Condition::all(),
     };
     let filter_key: Arc<str> = format!("{:?}", args.filter).into();
@@ -150,7 +149,7 @@ where
         .window(limits.default_page_size, limits.max_page_size)?;
     let query = ListQuery::<E>::new(condition.clone(), filter_key.to_string(), order, window)?;
 
-    let loaders = ctx.data_unchecked::<RequestLoader>();
+    let loaders = ctx.loaders();
     // A client asking only for `totalCount` gets no page read for it. (A resolver that
     // returns one of the rows, as `quality` does, has a selection without `totalCount`, and
     // so gets its page.)
@@ -200,7 +199,7 @@ fn direction(d: SortDirection) -> Direction {
 
 /// Loads one row by id through the request's loader.
 pub async fn by_id<E: Visible>(ctx: &Context<'_>, id: i64) -> Result<Option<E::Model>> {
-    let loaders = ctx.data_unchecked::<RequestLoader>();
+    let loaders = ctx.loaders();
     Ok(loaders.load_one(super::loader::ById::<E>::new(id)).await?)
 }
 
@@ -224,7 +223,7 @@ pub fn page_sorted<T>(
     key: impl Fn(&T) -> (u32, i64),
     args: PageArgs,
 ) -> Result<Page<T>> {
-    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let limits = ctx.limits();
     let window = args.window(limits.default_page_size, limits.max_page_size)?;
     let encode = |k: (u32, i64)| opaque_cursor(&format!("w:{}:{}", k.0, k.1));
     let decode = |field: &str, c: &str| -> Result<(u32, i64)> {
@@ -330,7 +329,7 @@ pub fn offset_window(
     first: Option<i32>,
     after: Option<&str>,
 ) -> Result<(u64, u64)> {
-    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let limits = ctx.limits();
     let window = PageArgs {
         first,
         after: None,

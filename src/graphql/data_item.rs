@@ -9,6 +9,7 @@ use entity::{
 };
 
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_service::{
     DataService, DataServiceOrder, DataServiceOrderField, DataServiceWhere, ITEM_SERVICES,
 };
@@ -447,9 +448,7 @@ impl DataItemMutation {
             is_shared_code_list: input.is_shared_code_list,
             is_personal_data: input.is_personal_data,
         };
-        let model =
-            domain::create::<rules::DataItem>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
-                .await?;
+        let model = domain::create::<rules::DataItem>(ctx.db(), ctx.caller(), fields).await?;
         Ok(DataItemPayload {
             data_item: DataItem(model),
         })
@@ -463,8 +462,8 @@ impl DataItemMutation {
         let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
         let database_id = decode_opt("input.databaseId", &input.database_id, Kind::Database)?;
         let model = domain::update::<rules::DataItem>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

@@ -10,6 +10,7 @@ use entity::{
 };
 
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, OrderField, OrganizationFilter, StringFilter, WhereInput,
@@ -372,8 +373,7 @@ impl DataServiceMutation {
             availability: input.availability,
             contact_id: decode_opt("input.contactId", &input.contact_id, Kind::FocalPoint)?,
         };
-        let model =
-            rules::create(ctx.data_unchecked(), ctx.data_unchecked(), fields, items).await?;
+        let model = rules::create(ctx.db(), ctx.caller(), fields, items).await?;
         Ok(DataServicePayload {
             data_service: DataService(model),
         })
@@ -406,8 +406,8 @@ impl DataServiceMutation {
             patch_opt(&mut f.contact_id, contact_id);
         };
         let model = rules::update(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             patch_fields,

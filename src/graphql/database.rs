@@ -9,6 +9,7 @@ use entity::{
 };
 
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, OrganizationFilter, StringFilter,
@@ -324,9 +325,7 @@ impl DatabaseMutation {
             usage_rules: input.usage_rules,
             status: input.status,
         };
-        let model =
-            domain::create::<rules::Database>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
-                .await?;
+        let model = domain::create::<rules::Database>(ctx.db(), ctx.caller(), fields).await?;
         Ok(DatabasePayload {
             database: Database(model),
         })
@@ -341,8 +340,8 @@ impl DatabaseMutation {
         let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
         let system_id = decode_maybe("input.systemId", input.system_id, Kind::InformationSystem)?;
         let model = domain::update::<rules::Database>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

@@ -6,6 +6,7 @@ use entity::data_item as item_entity;
 use entity::derivation::{Column, Entity, Model};
 
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_item::DataItem;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
@@ -220,9 +221,7 @@ impl DerivationMutation {
             )?,
             transformation: input.transformation,
         };
-        let model =
-            domain::create::<rules::Derivation>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
-                .await?;
+        let model = domain::create::<rules::Derivation>(ctx.db(), ctx.caller(), fields).await?;
         Ok(DerivationPayload {
             derivation: Derivation(model),
         })
@@ -235,8 +234,8 @@ impl DerivationMutation {
     ) -> Result<DerivationPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Derivation)?;
         let model = domain::update::<rules::Derivation>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {
@@ -267,7 +266,7 @@ impl DerivationMutation {
         input: DetachDerivationsInput,
     ) -> Result<DetachDerivationsPayload> {
         let item = ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?;
-        let removed = rules::detach(ctx.data_unchecked(), ctx.data_unchecked(), item).await?;
+        let removed = rules::detach(ctx.db(), ctx.caller(), item).await?;
         Ok(DetachDerivationsPayload { removed })
     }
 }

@@ -1,8 +1,6 @@
 //! `Feedback`: the public's requests, error reports and suggestions on open data, their votes,
 //! the organization's answers, and `openDataPriorities` (what to open next).
 
-use std::sync::Arc;
-
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::{FeedbackKind, FeedbackStatus};
@@ -11,6 +9,7 @@ use entity::open_dataset::Entity;
 use entity::organization as org_entity;
 
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection, WhereInput,
 };
@@ -18,8 +17,7 @@ use super::ids::{self, Kind};
 use super::loader::Scope;
 use super::mutation::decode_opt;
 use super::organization::Organization;
-use crate::access::Caller;
-use crate::access::rate_limit::{Key, RateLimits};
+use crate::access::rate_limit::Key;
 use crate::domain::open_data::{self as rules};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
@@ -65,7 +63,7 @@ impl Feedback {
     }
     /// How to reach the sender: shown only to the organization's members and admins.
     async fn contact_email(&self, ctx: &Context<'_>) -> Option<&str> {
-        let caller = ctx.data_unchecked::<Caller>();
+        let caller = ctx.caller();
         let insider = caller.acts_for(self.0.organization_id);
         insider.then_some(self.0.contact_email.as_deref()).flatten()
     }
@@ -197,7 +195,7 @@ pub struct FeedbackPayload {
 /// Spends one of the caller's public writes for the hour, or refuses with `LIMIT_EXCEEDED`.
 fn spend_public_write(ctx: &Context<'_>) -> Result<Key> {
     let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
-    if let Err(wait) = ctx.data_unchecked::<Arc<RateLimits>>().check_feedback(&key) {
+    if let Err(wait) = ctx.rate_limits().check_feedback(&key) {
         return Err(Error::LimitExceeded(
             Text::key("feedback-rate").arg("seconds", wait.as_secs().max(1)),
         ));
@@ -295,7 +293,7 @@ impl FeedbackMutation {
             contact_email: input.contact_email,
         };
         spend_public_write(ctx)?;
-        let model = rules::submit(ctx.data_unchecked(), ctx.data_unchecked(), submission).await?;
+        let model = rules::submit(ctx.db(), ctx.caller(), submission).await?;
         Ok(FeedbackPayload {
             feedback: Feedback(model),
         })
@@ -314,7 +312,7 @@ impl FeedbackMutation {
             Key::Address(Some(a)) => format!("address:{a}"),
             Key::Address(None) => "address:unknown".to_owned(),
         };
-        let model = rules::vote(ctx.data_unchecked(), ctx.data_unchecked(), &voter, id).await?;
+        let model = rules::vote(ctx.db(), ctx.caller(), &voter, id).await?;
         Ok(FeedbackPayload {
             feedback: Feedback(model),
         })
@@ -328,8 +326,8 @@ impl FeedbackMutation {
     ) -> Result<FeedbackPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
         let model = rules::answer(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             input.status,

@@ -7,6 +7,7 @@ use entity::focal_point::{Column, Entity, Model};
 use entity::organization as org_entity;
 
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
 };
@@ -224,9 +225,7 @@ impl FocalPointMutation {
             term_start: input.term_start,
             term_end: input.term_end,
         };
-        let model =
-            domain::create::<rules::FocalPoint>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
-                .await?;
+        let model = domain::create::<rules::FocalPoint>(ctx.db(), ctx.caller(), fields).await?;
         Ok(FocalPointPayload {
             focal_point: FocalPoint(model),
         })
@@ -244,8 +243,8 @@ impl FocalPointMutation {
             Kind::Organization,
         )?;
         let model = domain::update::<rules::FocalPoint>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

@@ -7,6 +7,7 @@ use entity::information_system::{Column, Entity, Model};
 use entity::{database as db_entity, organization as org_entity};
 
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::database::{Database, DatabaseOrder, DatabaseOrderField, DatabaseWhere};
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, StringFilter, WhereInput,
@@ -249,12 +250,8 @@ impl InformationSystemMutation {
             readiness_reviewed_on: input.readiness_reviewed_on,
             readiness_notes: input.readiness_notes,
         };
-        let model = domain::create::<rules::InformationSystem>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
-            fields,
-        )
-        .await?;
+        let model =
+            domain::create::<rules::InformationSystem>(ctx.db(), ctx.caller(), fields).await?;
         Ok(InformationSystemPayload {
             information_system: InformationSystem(model),
         })
@@ -268,8 +265,8 @@ impl InformationSystemMutation {
         let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
         let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
         let model = domain::update::<rules::InformationSystem>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

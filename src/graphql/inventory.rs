@@ -4,17 +4,14 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sea_orm::DatabaseConnection;
 
+use super::context::ContextData;
 use super::ids::{self, Kind};
-use crate::access::Caller;
-use crate::config::Limits;
 use crate::domain::inventory::{self as rules, sheet};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::i18n::Text;
 use entity::enums::SpreadsheetFormat as InventoryFormat;
-use std::sync::Arc;
 
 #[derive(InputObject)]
 pub struct ImportInventoryInput {
@@ -107,8 +104,8 @@ impl InventoryQuery {
             .map(|id| ids::decode_as("organizationId", &id, Kind::Organization))
             .transpose()?;
         let (rows, bytes) = rules::export_file(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            ctx.data_unchecked::<Caller>(),
+            ctx.db(),
+            ctx.caller(),
             organization,
             Some(MAX_EXPORT_ROWS),
             format,
@@ -149,20 +146,14 @@ impl InventoryMutation {
                 .decode(input.content.trim())
                 .map_err(|_| Error::bad_input("input.content", Text::key("xlsx-base64")))?,
         };
-        let limits = ctx.data_unchecked::<Arc<Limits>>();
+        let limits = ctx.limits();
         let table = sheet::read(
             &bytes,
             input.format,
             sheet::Limits::rows(limits.import_max_rows).header(rules::names_a_column),
         )?;
         drop(bytes);
-        let done = rules::import(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            ctx.data_unchecked::<Caller>(),
-            &table,
-            dry_run,
-        )
-        .await?;
+        let done = rules::import(ctx.db(), ctx.caller(), &table, dry_run).await?;
         Ok(ImportInventoryPayload {
             rows: done.rows as u64,
             databases_created: done.databases_created as u64,

@@ -8,16 +8,14 @@ use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::enums::{EdgeKind, ShareStatus, SharingMode};
 use entity::{data_item as item_entity, organization as org_entity, share as share_entity};
-use sea_orm::DatabaseConnection;
 
 use super::connection::{by_id, page_sorted, related};
+use super::context::ContextData;
 use super::data_item::DataItem;
 use super::ids::{self, Kind};
 use super::node::{Node, load_node};
 use super::organization::Organization;
 use super::share::Share;
-use crate::access::Caller;
-use crate::config::Limits;
 use crate::domain::lineage::{self as walks, Bounds, Direction, NodeRef};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
@@ -85,7 +83,7 @@ pub fn bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) -> 
 }
 
 fn walk_bounds(ctx: &Context<'_>, depth: Option<i32>, max_nodes: Option<i32>) -> Result<Bounds> {
-    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let limits = ctx.limits();
     let depth = match depth {
         None => limits.walk_default_depth,
         Some(d) if d < 1 => {
@@ -183,21 +181,14 @@ pub async fn hops(
     bounds: Bounds,
     page: PageArgs,
 ) -> Result<HopConnection> {
-    let db = ctx.data_unchecked::<DatabaseConnection>();
-    let walk = walks::walk_items(
-        db,
-        ctx.data_unchecked::<Caller>(),
-        &[root],
-        direction,
-        bounds,
-    )
-    .await?;
+    let db = ctx.db();
+    let walk = walks::walk_items(db, ctx.caller(), &[root], direction, bounds).await?;
     note_truncation(ctx, walk.truncated);
     let ordered = walk.ordered();
     let total = ordered.len() as i64;
     let page = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
     let ids: Vec<i64> = page.rows.iter().map(|(_, (id, _))| *id).collect();
-    let mut kinds = walks::path_kinds(db, ctx.data_unchecked::<Caller>(), &walk, &ids).await?;
+    let mut kinds = walks::path_kinds(db, ctx.caller(), &walk, &ids).await?;
     let mut conn = Connection::with_additional_fields(
         page.has_previous_page,
         page.has_next_page,
@@ -260,8 +251,8 @@ pub async fn impact(
     bounds: Bounds,
     page: PageArgs,
 ) -> Result<ImpactConnection> {
-    let db = ctx.data_unchecked::<DatabaseConnection>();
-    let (orgs, truncated) = walks::impact(db, ctx.data_unchecked::<Caller>(), root, bounds).await?;
+    let db = ctx.db();
+    let (orgs, truncated) = walks::impact(db, ctx.caller(), root, bounds).await?;
     note_truncation(ctx, truncated);
     let total = orgs.len() as i64;
     let page = page_sorted(ctx, orgs, |i| (i.degree, i.organization), page)?;
@@ -387,7 +378,7 @@ pub async fn sharing_graph(
     bounds: Bounds,
     max_edges: Option<i32>,
 ) -> Result<SharingGraph> {
-    let limits = ctx.data_unchecked::<Arc<Limits>>();
+    let limits = ctx.limits();
     let max_edges = match max_edges {
         None => limits.walk_max_edges,
         Some(n) if n < 0 => {
@@ -405,7 +396,7 @@ pub async fn sharing_graph(
         }
         Some(n) => n as usize,
     };
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let db = ctx.db();
     let members = match roll_up {
         SharingGraphRollUp::None => vec![root],
         _ => crate::store::hierarchy::subtree(db, root).await?,
@@ -415,8 +406,7 @@ pub async fn sharing_graph(
         members,
         collapse: roll_up == SharingGraphRollUp::Collapsed,
     };
-    let g =
-        walks::sharing_graph(db, ctx.data_unchecked::<Caller>(), &from, bounds, max_edges).await?;
+    let g = walks::sharing_graph(db, ctx.caller(), &from, bounds, max_edges).await?;
     let cut = g.edges.len() < g.total_edges;
     // `members` comes sorted from the hierarchy walk.
     let in_subtree =
@@ -608,16 +598,8 @@ impl LineageQuery {
                 EdgeKind::DerivedFrom,
             ]
         });
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let g = walks::lineage(
-            db,
-            ctx.data_unchecked::<Caller>(),
-            root,
-            directions,
-            &kinds,
-            bounds,
-        )
-        .await?;
+        let db = ctx.db();
+        let g = walks::lineage(db, ctx.caller(), root, directions, &kinds, bounds).await?;
         Ok(LineageGraph {
             nodes: g
                 .nodes

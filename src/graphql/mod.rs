@@ -6,6 +6,7 @@ pub mod catalog_event;
 pub mod catalogue_release;
 pub mod compliance;
 pub mod connection;
+pub mod context;
 pub mod data_item;
 pub mod data_service;
 pub mod database;

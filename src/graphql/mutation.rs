@@ -2,11 +2,11 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, DatabaseConnection, IntoActiveModel, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect};
 
 use super::connection::by_id;
+use super::context::ContextData;
 use super::ids::{self, Kind};
-use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::domain::{self, Model, Record};
 use crate::error::{Error, Result};
@@ -36,13 +36,7 @@ where
     Model<R>: IntoActiveModel<R::Active>,
 {
     let id = ids::decode_as("input.id", &input.id, kind)?;
-    domain::delete::<R>(
-        ctx.data_unchecked(),
-        ctx.data_unchecked(),
-        id,
-        input.expected_version,
-    )
-    .await?;
+    domain::delete::<R>(ctx.db(), ctx.caller(), id, input.expected_version).await?;
     Ok(DeletePayload {
         deleted_id: input.id,
     })
@@ -113,8 +107,8 @@ impl Lookup {
         match self {
             Self::Id(id) => by_id::<E>(ctx, id).await,
             Self::Code(code) => {
-                let db = ctx.data_unchecked::<DatabaseConnection>();
-                let visible = E::visible_to(ctx.data_unchecked::<Caller>());
+                let db = ctx.db();
+                let visible = E::visible_to(ctx.caller());
                 // The exact code first (by its index), then ignoring case: codes are typed by
                 // people, and `000.04.39.h57` means `000.04.39.H57`.
                 if let Some(found) = E::find()

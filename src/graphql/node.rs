@@ -8,6 +8,7 @@ use entity::{
 };
 
 use super::catalogue_release::{CatalogueRelease, CatalogueReview};
+use super::context::ContextData;
 use super::data_item::DataItem;
 use super::data_service::DataService;
 use super::database::Database;
@@ -59,7 +60,7 @@ async fn load(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
 
 /// Loads any object by its type and row id, through the request's loaders.
 pub async fn load_node(ctx: &Context<'_>, kind: Kind, n: i64) -> Result<Option<Node>> {
-    load_node_with(ctx.data_unchecked::<RequestLoader>(), kind, n).await
+    load_node_with(ctx.loaders(), kind, n).await
 }
 
 /// Loads any object by its type and row id, as `loader`'s caller sees it.

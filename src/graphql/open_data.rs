@@ -11,6 +11,7 @@ use entity::{
 };
 
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::data_service::DataService;
 use super::feedback::{Feedback, FeedbackOrder, FeedbackOrderField, FeedbackWhere, by_votes};
@@ -334,8 +335,7 @@ impl OpenDataMutation {
             refreshed_on: None,
         };
         let items = item_ids(&input.item_ids)?;
-        let model =
-            rules::create(ctx.data_unchecked(), ctx.data_unchecked(), fields, items).await?;
+        let model = rules::create(ctx.db(), ctx.caller(), fields, items).await?;
         Ok(OpenDatasetPayload {
             open_dataset: OpenDataset(model),
         })
@@ -354,8 +354,8 @@ impl OpenDataMutation {
         )?;
         let items = input.item_ids.as_deref().map(item_ids).transpose()?;
         let model = rules::update(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

@@ -13,6 +13,7 @@ use super::catalogue_release::{
     CatalogueRelease, CatalogueReleaseOrderField, CatalogueReleaseWhere,
 };
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost};
+use super::context::ContextData;
 use super::data_service::{DataService, DataServiceOrder, DataServiceOrderField, DataServiceWhere};
 use super::database::{Database, DatabaseOrder, DatabaseOrderField, DatabaseWhere};
 use super::filter::{
@@ -261,8 +262,8 @@ impl Organization {
         #[graphql(default = false)] include_descendants: bool,
     ) -> Result<super::statistics::OrganizationStatistics> {
         let figures = crate::domain::statistics::statistics(
-            ctx.data_unchecked::<sea_orm::DatabaseConnection>(),
-            ctx.data_unchecked::<crate::access::Caller>(),
+            ctx.db(),
+            ctx.caller(),
             crate::domain::statistics::Of {
                 organization: self.0.id,
                 include_descendants,
@@ -472,12 +473,7 @@ impl OrganizationMutation {
             website: input.website,
             description: input.description,
         };
-        let model = domain::create::<rules::Organization>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
-            fields,
-        )
-        .await?;
+        let model = domain::create::<rules::Organization>(ctx.db(), ctx.caller(), fields).await?;
         Ok(OrganizationPayload {
             organization: Organization(model),
         })
@@ -491,8 +487,8 @@ impl OrganizationMutation {
         let id = ids::decode_as("input.id", &input.id, Kind::Organization)?;
         let parent_id = decode_maybe("input.parentId", input.parent_id, Kind::Organization)?;
         let model = domain::update::<rules::Organization>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

@@ -9,6 +9,7 @@ use entity::database as db_entity;
 use entity::quality_assessment::{Column, Entity, Model};
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost};
+use super::context::ContextData;
 use super::data_item::DataItem;
 use super::database::Database;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, SortDirection, WhereInput};
@@ -345,12 +346,8 @@ impl QualityMutation {
             remediation_plan: input.remediation_plan,
             next_due: input.next_due,
         };
-        let model = domain::create::<rules::QualityAssessment>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
-            fields,
-        )
-        .await?;
+        let model =
+            domain::create::<rules::QualityAssessment>(ctx.db(), ctx.caller(), fields).await?;
         Ok(QualityAssessmentPayload {
             quality_assessment: QualityAssessment(model),
         })
@@ -371,8 +368,8 @@ impl QualityMutation {
             input.uniqueness,
         ];
         let model = domain::update::<rules::QualityAssessment>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

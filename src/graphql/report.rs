@@ -1,17 +1,13 @@
 //! `implementationReport`: the periodic report an organization files, computed from the data.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::organization as org_entity;
-use sea_orm::DatabaseConnection;
 
 use super::connection::related;
+use super::context::ContextData;
 use super::ids::{self, Kind};
 use super::organization::Organization;
-use crate::access::Caller;
-use crate::config::Limits;
 use crate::domain::report::{self as rules, Period};
 use crate::error::Result;
 
@@ -178,9 +174,9 @@ impl ReportQuery {
     ) -> Result<ImplementationReport> {
         let org = ids::decode_as("organizationId", &organization_id, Kind::Organization)?;
         let period = Period::new(period.year, period.quarter, period.half)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
-        let caller = ctx.data_unchecked::<Caller>();
-        let cadence = ctx.data_unchecked::<Arc<Limits>>().review_cadence_months;
+        let db = ctx.db();
+        let caller = ctx.caller();
+        let cadence = ctx.limits().review_cadence_months;
         let report = if include_descendants {
             rules::consolidated_report(db, caller, org, period, cadence).await?
         } else {

@@ -1,17 +1,13 @@
 //! `search`: one box for the whole catalogue (organizations, databases, data items, services,
 //! open datasets), ranked, Vietnamese-diacritic-insensitive, through the full-text indexes.
 
-use std::sync::Arc;
-
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::connection::{offset_page, offset_window};
+use super::context::ContextData;
 use super::ids::Kind;
 use super::node::{Node, load_node};
-use crate::access::Caller;
-use crate::config::Limits;
 use crate::domain::search::{self as rules, SearchType};
 use crate::error::Result;
 
@@ -68,12 +64,12 @@ impl SearchQuery {
             more,
             truncated,
         } = rules::search(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            ctx.data_unchecked::<Caller>(),
+            ctx.db(),
+            ctx.caller(),
             &query,
             &targets,
             (offset, limit),
-            ctx.data_unchecked::<Arc<Limits>>().search_ranked,
+            ctx.limits().search_ranked,
         )
         .await?;
         // Loaded together through the request's loaders (one statement per type), as the

@@ -10,6 +10,7 @@ use entity::{
 use sea_orm::{ColumnTrait, Condition};
 
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_item::DataItem;
 use super::data_service::DataService;
 use super::filter::{
@@ -39,7 +40,7 @@ impl From<Model> for Share {
 
 impl Share {
     fn is_party(&self, ctx: &Context<'_>) -> bool {
-        let caller = ctx.data_unchecked::<crate::access::Caller>();
+        let caller = ctx.caller();
         caller.acts_for(self.0.provider_id) || caller.acts_for(self.0.consumer_id)
     }
 
@@ -379,9 +380,7 @@ impl ShareMutation {
             )?,
             request_id: None,
         };
-        let model =
-            domain::create::<rules::Share>(ctx.data_unchecked(), ctx.data_unchecked(), fields)
-                .await?;
+        let model = domain::create::<rules::Share>(ctx.db(), ctx.caller(), fields).await?;
         Ok(SharePayload {
             share: Share(model),
         })
@@ -400,8 +399,8 @@ impl ShareMutation {
             Kind::SharingAgreement,
         )?;
         let model = domain::update::<rules::Share>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

@@ -7,6 +7,7 @@ use entity::share as share_entity;
 use entity::sharing_agreement::{Column, Entity, Model};
 
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
@@ -281,12 +282,8 @@ impl SharingAgreementMutation {
             deletion_method: input.deletion_method,
             signed_on: input.signed_on,
         };
-        let model = domain::create::<rules::SharingAgreement>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
-            fields,
-        )
-        .await?;
+        let model =
+            domain::create::<rules::SharingAgreement>(ctx.db(), ctx.caller(), fields).await?;
         Ok(SharingAgreementPayload {
             sharing_agreement: SharingAgreement(model),
         })
@@ -299,8 +296,8 @@ impl SharingAgreementMutation {
     ) -> Result<SharingAgreementPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::SharingAgreement)?;
         let model = domain::update::<rules::SharingAgreement>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {

@@ -7,6 +7,7 @@ use entity::enums::{ConsumerType, SharingMode};
 use entity::sharing_policy::{Column, Entity, Model};
 
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_item::DataItem;
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, OrganizationFilter, WhereInput,
@@ -244,12 +245,7 @@ impl SharingPolicyMutation {
             conditions: input.conditions,
             legal_basis: input.legal_basis,
         };
-        let model = domain::create::<rules::SharingPolicy>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
-            fields,
-        )
-        .await?;
+        let model = domain::create::<rules::SharingPolicy>(ctx.db(), ctx.caller(), fields).await?;
         Ok(SharingPolicyPayload {
             sharing_policy: SharingPolicy(model),
         })
@@ -262,8 +258,8 @@ impl SharingPolicyMutation {
     ) -> Result<SharingPolicyPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
         let model = domain::update::<rules::SharingPolicy>(
-            ctx.data_unchecked(),
-            ctx.data_unchecked(),
+            ctx.db(),
+            ctx.caller(),
             id,
             input.expected_version,
             |f| {
@@ -304,9 +300,7 @@ impl SharingPolicyMutation {
                 legal_basis: p.legal_basis,
             })
             .collect();
-        let policies =
-            rules::set_policies(ctx.data_unchecked(), ctx.data_unchecked(), item_id, entries)
-                .await?;
+        let policies = rules::set_policies(ctx.db(), ctx.caller(), item_id, entries).await?;
         let item = related::<item_entity::Entity>(ctx, item_id, "DataItem").await?;
         Ok(SetSharingPoliciesPayload {
             data_item: DataItem(item),

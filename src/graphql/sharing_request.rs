@@ -9,9 +9,9 @@ use entity::organization as org_entity;
 use entity::share as share_entity;
 use entity::sharing_agreement as agreement_entity;
 use entity::sharing_request::{Column, Entity, Model};
-use sea_orm::DatabaseConnection;
 
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::filter::{self, DateTimeFilter, EnumFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
@@ -20,7 +20,6 @@ use super::mutation::{decode_opt, find_by_id};
 use super::organization::Organization;
 use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use super::sharing_agreement::SharingAgreement;
-use crate::access::Caller;
 use crate::domain::sharing_request::{self as rules, Decision, Submission};
 use crate::domain::{calendar, today};
 use crate::error::Result;
@@ -294,7 +293,7 @@ impl SharingRequestQuery {
 
     /// The public holidays of a year that request deadlines skip (with weekends).
     async fn holidays(&self, ctx: &Context<'_>, year: i32) -> Result<Vec<Holiday>> {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = ctx.db();
         Ok(calendar::of_year(db, year)
             .await?
             .into_iter()
@@ -360,14 +359,7 @@ async fn decide(
     decision: Decision,
 ) -> Result<SharingRequestPayload> {
     let id = ids::decode_as("input.id", id, Kind::SharingRequest)?;
-    let model = rules::decide(
-        ctx.data_unchecked(),
-        ctx.data_unchecked(),
-        id,
-        expected,
-        decision,
-    )
-    .await?;
+    let model = rules::decide(ctx.db(), ctx.caller(), id, expected, decision).await?;
     Ok(SharingRequestPayload {
         sharing_request: SharingRequest(model),
     })
@@ -401,7 +393,7 @@ impl SharingRequestMutation {
             contact_email: input.contact_email,
             contact_phone: input.contact_phone,
         };
-        let model = rules::submit(ctx.data_unchecked(), ctx.data_unchecked(), submission).await?;
+        let model = rules::submit(ctx.db(), ctx.caller(), submission).await?;
         Ok(SharingRequestPayload {
             sharing_request: SharingRequest(model),
         })
@@ -456,13 +448,7 @@ impl SharingRequestMutation {
 
     /// Adds a holiday to the calendar (admins): the lunar ones each year, and days moved.
     async fn add_holiday(&self, ctx: &Context<'_>, input: HolidayInput) -> Result<Holiday> {
-        let h = calendar::add(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            ctx.data_unchecked::<Caller>(),
-            input.day,
-            &input.name,
-        )
-        .await?;
+        let h = calendar::add(ctx.db(), ctx.caller(), input.day, &input.name).await?;
         Ok(Holiday {
             day: h.day,
             name: h.name,
@@ -472,11 +458,6 @@ impl SharingRequestMutation {
 
     /// Removes an added holiday (admins); false when there was none on that day.
     async fn remove_holiday(&self, ctx: &Context<'_>, day: NaiveDate) -> Result<bool> {
-        calendar::remove(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            ctx.data_unchecked::<Caller>(),
-            day,
-        )
-        .await
+        calendar::remove(ctx.db(), ctx.caller(), day).await
     }
 }

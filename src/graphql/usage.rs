@@ -8,9 +8,9 @@ use entity::data_service as service_entity;
 use entity::enums::Violation;
 use entity::organization as org_entity;
 use entity::share as share_entity;
-use sea_orm::DatabaseConnection;
 
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost, related};
+use super::context::ContextData;
 use super::data_service::DataService;
 use super::filter::{
     self, DateTimeFilter, EnumFilter, IdFilter, OrderField, SortDirection, WhereInput,
@@ -20,8 +20,7 @@ use super::loader::Scope;
 use super::mutation::decode_opt;
 use super::organization::Organization;
 use super::share::Share;
-use crate::access::Caller;
-use crate::access::rate_limit::{Key, RateLimits};
+use crate::access::rate_limit::Key;
 use crate::domain::usage::{self as rules, EventInput, GroupBy, Period};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
@@ -264,7 +263,7 @@ impl UsageQuery {
             ));
         }
         let condition = match &filter {
-            Some(w) => w.condition(ctx.data_unchecked::<Caller>())?,
+            Some(w) => w.condition(ctx.caller())?,
             None => sea_orm::Condition::all(),
         };
         let (group, kind) = match by {
@@ -277,8 +276,8 @@ impl UsageQuery {
             AccessPeriod::Month => Period::Month,
         };
         let rows = rules::statistics(
-            ctx.data_unchecked::<DatabaseConnection>(),
-            ctx.data_unchecked::<Caller>(),
+            ctx.db(),
+            ctx.caller(),
             group,
             period,
             condition,
@@ -347,7 +346,7 @@ impl UsageMutation {
         // Each event spends one of the token's usage records for the minute, so that a
         // gateway cannot fill the log faster than the budget (SHAREGRAPH_USAGE_EVENTS_PER_MINUTE).
         let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
-        let limits = ctx.data_unchecked::<std::sync::Arc<RateLimits>>();
+        let limits = ctx.rate_limits();
         match limits.check_usage_events(&key, input.events.len()) {
             Ok(()) => {}
             Err(Some(wait)) => {
@@ -376,7 +375,7 @@ impl UsageMutation {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let recorded = rules::record(ctx.data_unchecked(), ctx.data_unchecked(), events).await?;
+        let recorded = rules::record(ctx.db(), ctx.caller(), events).await?;
         Ok(RecordAccessEventsPayload {
             recorded: recorded.events as i64,
             violations: recorded.violations as i64,

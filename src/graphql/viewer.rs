@@ -5,6 +5,7 @@ use entity::enums::Role;
 use entity::organization as org_entity;
 
 use super::connection::by_id;
+use super::context::ContextData;
 use super::ids::{self, Kind};
 use super::organization::Organization;
 use crate::access::Caller;
@@ -100,6 +101,6 @@ pub struct ViewerQuery;
 impl ViewerQuery {
     /// Who you are, as far as this request goes, and what you may do.
     async fn viewer(&self, ctx: &Context<'_>) -> Viewer {
-        Viewer(ctx.data_unchecked::<Caller>().clone())
+        Viewer(ctx.caller().clone())
     }
 }
