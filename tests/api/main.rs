@@ -10,6 +10,7 @@ mod catalogue;
 mod dcat;
 mod demo;
 mod events;
+mod examples;
 mod filters;
 mod graphql_http;
 mod hardening;
