@@ -4,14 +4,12 @@
 //! each other's writes by polling the audit log), the caller comes from `connection_init`,
 //! queries are refused on the socket, and stopping a server closes its sockets with 1001.
 
-mod process;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::process::ws::{connect, metric, receive, registered, send, subscribe};
+use crate::process::{drop_pg_database, post, shared_database, sharegraph, start};
 use futures_util::SinkExt;
-use process::ws::{connect, metric, receive, registered, send, subscribe};
-use process::{drop_pg_database, post, shared_database, sharegraph, start};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;

@@ -1,10 +1,8 @@
 //! The client example in `examples/portal_widget.rs`, run against a real server with the demo
 //! catalogue.
 
-mod process;
-
 #[allow(dead_code)]
-#[path = "../examples/portal_widget.rs"]
+#[path = "../../examples/portal_widget.rs"]
 mod portal_widget;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -28,7 +26,7 @@ async fn the_portal_widget_fetches_an_agencys_sharing_graph() {
     .unwrap()
     .token;
     db.close().await.unwrap();
-    let server = process::start(&url, &[]);
+    let server = crate::process::start(&url, &[]);
     let endpoint = format!("http://{}/graphql", server.addr);
 
     let widget = portal_widget::fetch(&endpoint, Some(&token), labour)

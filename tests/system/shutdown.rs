@@ -4,14 +4,12 @@
 //! requests in flight, and exits 0; a request that never finishes is cut off after the grace
 //! period.
 
-mod process;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
-use process::{Server, start};
+use crate::process::{Server, start};
 
 /// A server with the given grace period, on a SQLite file in `dir`.
 fn serve(dir: &tempfile::TempDir, grace_secs: u64) -> Server {

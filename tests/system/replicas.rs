@@ -3,12 +3,10 @@
 //! is in the final state, every refused one was stale, and the final state is exactly the
 //! accepted history. No lost updates across replicas.
 
-mod process;
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use process::{drop_pg_database, post, shared_database, sharegraph, start};
+use crate::process::{drop_pg_database, post, shared_database, sharegraph, start};
 
 use serde_json::{Value, json};
 
@@ -212,7 +210,7 @@ async fn replicas_started_together_take_turns_migrating() {
     }
     // Migrated: a server that does not migrate now starts and answers.
     let server = start(&url, &[("SHAREGRAPH_MIGRATE", "false")]);
-    let (status, body) = process::http(
+    let (status, body) = crate::process::http(
         server.addr,
         "GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     )
@@ -248,7 +246,7 @@ async fn a_token_revoked_from_the_command_line_is_refused_by_every_replica() {
     let servers = [start(&url, &[]), start(&url, &[])];
     let status = |addr: SocketAddr| {
         let body = json!({ "query": "{ organizations(first: 1) { totalCount } }" }).to_string();
-        process::http(
+        crate::process::http(
             addr,
             &format!(
                 "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",

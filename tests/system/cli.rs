@@ -1,11 +1,9 @@
 //! The command line: tokens are created, listed and revoked, and `audit verify` reports a
 //! broken chain with a failing exit status (run on a SQLite file of its own).
 
-mod process;
-
 use std::process::Command;
 
-use process::{drop_pg_database, fresh_pg_database, postgres_url, sharegraph as run};
+use crate::process::{drop_pg_database, fresh_pg_database, postgres_url, sharegraph as run};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -380,7 +378,7 @@ async fn a_postgres_database_restores_from_pg_dump_with_its_audit_chain_intact()
 fn inventory_export_and_import_round_trip_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("inv.db").display());
-    let server = process::start_with_args(&url, &["--demo"], &[]);
+    let server = crate::process::start_with_args(&url, &["--demo"], &[]);
     drop(server);
     for name in ["kiem-ke.csv", "kiem-ke.xlsx"] {
         let file = dir.path().join(name);

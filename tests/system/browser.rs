@@ -7,11 +7,9 @@
 //! Needs Chromium (`apt-get install chromium`) and `npm ci --prefix tests/browser`, so it is
 //! ignored by a plain `cargo test`; `.ci/run` installs both and runs it with `--ignored`.
 
-mod process;
-
 use std::process::Command;
 
-use process::sharegraph;
+use crate::process::sharegraph;
 
 #[test]
 #[ignore = "needs Chromium and tests/browser/node_modules; run by .ci/run"]
@@ -28,7 +26,7 @@ fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     };
     assert!(sharegraph(&url, &["migrate"]).status.success());
-    let server = process::start_with_args(&url, &["--demo"], &[]);
+    let server = crate::process::start_with_args(&url, &["--demo"], &[]);
     let viewer = token(&[
         "token",
         "create",
@@ -92,7 +90,7 @@ fn the_explorer_draws_filters_exports_and_embeds_and_public_pages_render() {
         dir.path().join("explore.db").display()
     );
     assert!(sharegraph(&url, &["migrate"]).status.success());
-    let server = process::start_with_args(
+    let server = crate::process::start_with_args(
         &url,
         &["--demo"],
         &[

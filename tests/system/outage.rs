@@ -4,16 +4,14 @@
 //! database is back, and every batch is stored whole or not at all. On SQLite: two server
 //! processes write one file at once; every batch is whole and the file stays intact.
 
-mod process;
-
 use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use process::ws::{connect, receive, registered, subscribe};
-use process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, start};
+use crate::process::ws::{connect, receive, registered, subscribe};
+use crate::process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, start};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
