@@ -13,7 +13,6 @@ use super::loader::Scope;
 use super::organization::Organization;
 use crate::error::Result;
 
-/// One change: who made it, when, and the row before and after (nhật ký thay đổi).
 pub struct AuditEntry(pub Model);
 
 impl From<Model> for AuditEntry {
@@ -28,6 +27,7 @@ fn json(text: &Option<String>) -> Option<Json<serde_json::Value>> {
         .map(Json)
 }
 
+/// One change: who made it, when, and the row before and after (nhật ký thay đổi).
 #[Object]
 impl AuditEntry {
     /// Position in the log: 1, 2, 3, ... without gaps.
@@ -91,6 +91,7 @@ pub struct AuditEntryWhere {
     pub entity_type: Option<StringFilter>,
     pub organization_id: Option<IdFilter>,
     pub at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<AuditEntryWhere>>,
 }
 
@@ -150,11 +151,28 @@ impl AuditQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<AuditEntryWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<AuditEntryWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<AuditEntryOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<AuditEntry>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);

@@ -85,12 +85,12 @@ impl Filter {
     }
 }
 
-/// One committed change to the catalogue.
 pub struct CatalogEventObject {
     event: Arc<CatalogEvent>,
     entity: Option<Node>,
 }
 
+/// One committed change to the catalogue.
 #[Object(name = "CatalogEvent")]
 impl CatalogEventObject {
     /// The change's position in the audit log: after a disconnection, subscribe again with
@@ -167,7 +167,11 @@ impl CatalogEventSubscription {
     async fn catalog_events<'a>(
         &self,
         ctx: &'a Context<'_>,
-        #[graphql(name = "where")] filter: Option<CatalogEventWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<CatalogEventWhere>,
         after_seq: Option<i64>,
     ) -> Result<impl Stream<Item = async_graphql::Result<CatalogEventObject>> + 'a> {
         let filter = Filter::parse(filter.unwrap_or_default())?;

@@ -29,8 +29,6 @@ use crate::domain::{self, today};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 
-/// A published, frozen version of an organization's catalogue (danh mục cơ sở dữ liệu được
-/// ban hành), issued by a decision. Immutable; public.
 pub struct CatalogueRelease(pub Model);
 
 impl From<Model> for CatalogueRelease {
@@ -52,8 +50,11 @@ impl CatalogueRelease {
     }
 }
 
+/// A published, frozen version of an organization's catalogue (danh mục cơ sở dữ liệu được
+/// ban hành), issued by a decision. Immutable; public.
 #[Object]
 impl CatalogueRelease {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::CatalogueRelease, self.0.id)
     }
@@ -130,6 +131,7 @@ impl CatalogueRelease {
             services: services.into(),
         }))
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -206,8 +208,6 @@ impl From<SectionDiff> for CatalogueSectionDiff {
     }
 }
 
-/// A recorded review of a catalogue or of its default-sharing list (rà soát). Seen by the
-/// organization's members and admins.
 pub struct CatalogueReview(pub catalogue_review::Model);
 
 impl From<catalogue_review::Model> for CatalogueReview {
@@ -216,8 +216,11 @@ impl From<catalogue_review::Model> for CatalogueReview {
     }
 }
 
+/// A recorded review of a catalogue or of its default-sharing list (rà soát). Seen by the
+/// organization's members and admins.
 #[Object]
 impl CatalogueReview {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::CatalogueReview, self.0.id)
     }
@@ -241,9 +244,11 @@ impl CatalogueReview {
     async fn outcome(&self) -> Option<&str> {
         self.0.outcome.as_deref()
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -254,6 +259,7 @@ impl CatalogueReview {
 pub struct CatalogueReleaseWhere {
     pub organization_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<CatalogueReleaseWhere>>,
 }
 
@@ -297,6 +303,7 @@ impl OrderField<Entity> for CatalogueReleaseOrderField {
 pub struct CatalogueReviewWhere {
     pub organization_id: Option<IdFilter>,
     pub scope: Option<EnumFilter<ReviewScope>>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<CatalogueReviewWhere>>,
 }
 
@@ -337,9 +344,9 @@ impl OrderField<catalogue_review::Entity> for CatalogueReviewOrderField {
     }
 }
 
-/// Something overdue for review (quá hạn rà soát).
 pub struct OverdueReview(rules::Overdue);
 
+/// Something overdue for review (quá hạn rà soát).
 #[Object]
 impl OverdueReview {
     async fn kind(&self) -> OverdueReviewKind {
@@ -379,11 +386,28 @@ impl CatalogueReleaseQuery {
     async fn catalogue_releases(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<CatalogueReleaseWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<CatalogueReleaseWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<CatalogueReleaseOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<CatalogueRelease>> {
         let order_by = order_by.or_else(|| {
@@ -417,11 +441,28 @@ impl CatalogueReleaseQuery {
     async fn catalogue_reviews(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<CatalogueReviewWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<CatalogueReviewWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<CatalogueReviewOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<CatalogueReview>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -442,7 +483,13 @@ impl CatalogueReleaseQuery {
         ctx: &Context<'_>,
         organization_id: Option<ID>,
         on: Option<NaiveDate>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> Result<OffsetConn<OverdueReview>> {
         let (offset, limit) = offset_window(ctx, first, after.as_deref())?;

@@ -16,9 +16,9 @@ use super::organization::Organization;
 use crate::domain::compliance::{self, Issue, IssueFilter};
 use crate::error::Result;
 
-/// Something the catalogue records that the decree says should be documented or should not be.
 pub struct ComplianceIssue(Issue);
 
+/// Something the catalogue records that the decree says should be documented or should not be.
 #[Object]
 impl ComplianceIssue {
     async fn kind(&self) -> IssueKind {
@@ -80,8 +80,15 @@ impl ComplianceQuery {
     async fn compliance_issues(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ComplianceIssueWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ComplianceIssueWhere>,
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> Result<OffsetConn<ComplianceIssue>> {
         let (offset, limit) = offset_window(ctx, first, after.as_deref())?;

@@ -32,7 +32,9 @@ macro_rules! order_input {
         /// One sort key.
         #[derive(async_graphql::InputObject, Debug, Clone)]
         pub struct $name {
+            /// The field to sort by.
             pub field: $field,
+            /// Ascending (the default) or descending.
             #[graphql(default)]
             pub direction: $crate::graphql::filter::SortDirection,
         }
@@ -52,7 +54,6 @@ pub(crate) use order_input;
 /// A list's connection type: edges, nodes, pageInfo and `totalCount`.
 pub type Conn<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
 
-/// Counts lazily: the count statement runs only when a client selects `totalCount`.
 pub struct TotalCount(Arc<dyn CountSource>);
 
 #[async_graphql::async_trait::async_trait]
@@ -67,6 +68,7 @@ impl<E: Visible> CountSource for CountKey<E> {
     }
 }
 
+/// Counts lazily: the count statement runs only when a client selects `totalCount`.
 #[Object]
 impl TotalCount {
     /// Number of objects in the whole list (all pages), after filtering.

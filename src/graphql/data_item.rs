@@ -37,8 +37,6 @@ use crate::domain::{self, data_item as rules};
 use crate::error::Result;
 use crate::store::page::PageArgs;
 
-/// A category of data inside a database (hạng mục dữ liệu), e.g. "Thông tin hộ nghèo", with
-/// its sharing policy per kind of consumer.
 pub struct DataItem(pub Model);
 
 impl From<Model> for DataItem {
@@ -47,8 +45,11 @@ impl From<Model> for DataItem {
     }
 }
 
+/// A category of data inside a database (hạng mục dữ liệu), e.g. "Thông tin hộ nghèo", with
+/// its sharing policy per kind of consumer.
 #[Object]
 impl DataItem {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::DataItem, self.0.id)
     }
@@ -56,9 +57,11 @@ impl DataItem {
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Name as the catalogue lists it (tên dữ liệu).
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What the item holds, in the words of its keeper (mô tả).
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -79,11 +82,28 @@ impl DataItem {
     async fn open_datasets(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<OpenDatasetWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<OpenDatasetOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<OpenDataset>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -107,12 +127,15 @@ impl DataItem {
     async fn is_published(&self) -> bool {
         self.0.published
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -127,11 +150,28 @@ impl DataItem {
     async fn policies(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<SharingPolicyWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<SharingPolicyWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<SharingPolicyOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<SharingPolicy>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -144,11 +184,28 @@ impl DataItem {
     async fn shares(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ShareWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<ShareOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Share>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -160,11 +217,28 @@ impl DataItem {
     async fn services(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataServiceWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataServiceWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataServiceOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataService>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -176,11 +250,28 @@ impl DataItem {
     async fn derived_from(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DerivationWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DerivationWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DerivationOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Derivation>> {
         let fk = derivation_entity::Column::DerivedItemId;
@@ -194,11 +285,28 @@ impl DataItem {
     async fn derived_into(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DerivationWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DerivationWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DerivationOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Derivation>> {
         let fk = derivation_entity::Column::SourceItemId;
@@ -212,11 +320,25 @@ impl DataItem {
     async fn downstream(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Hops to walk: 1 for direct neighbours, at most SHAREGRAPH_WALK_MAX_DEPTH."
+        )]
         depth: Option<i32>,
+        #[graphql(desc = "Most nodes the walk visits before it stops and says `truncated`.")]
         max_nodes: Option<i32>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<HopConnection> {
         let bounds = lineage::bounds(ctx, depth, max_nodes)?;
@@ -233,11 +355,25 @@ impl DataItem {
     async fn upstream(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Hops to walk: 1 for direct neighbours, at most SHAREGRAPH_WALK_MAX_DEPTH."
+        )]
         depth: Option<i32>,
+        #[graphql(desc = "Most nodes the walk visits before it stops and says `truncated`.")]
         max_nodes: Option<i32>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<HopConnection> {
         let bounds = lineage::bounds(ctx, depth, max_nodes)?;
@@ -255,11 +391,25 @@ impl DataItem {
     async fn impact(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Hops to walk: 1 for direct neighbours, at most SHAREGRAPH_WALK_MAX_DEPTH."
+        )]
         depth: Option<i32>,
+        #[graphql(desc = "Most nodes the walk visits before it stops and says `truncated`.")]
         max_nodes: Option<i32>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<ImpactConnection> {
         let bounds = lineage::bounds(ctx, depth, max_nodes)?;
@@ -291,6 +441,7 @@ pub struct DataItemWhere {
     pub quality_below: Option<i32>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DataItemWhere>>,
 }
 
@@ -375,11 +526,28 @@ impl DataItemQuery {
     async fn data_items(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataItemWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataItemOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataItem>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -412,7 +580,9 @@ pub struct CreateDataItemInput {
 /// Changes to a data item: omitted fields keep their value, `null` clears a field.
 #[derive(InputObject)]
 pub struct UpdateDataItemInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub database_id: Option<ID>,
     pub code: Option<String>,

@@ -41,8 +41,6 @@ pub static ITEM_SERVICES: Link = Link {
     child: "service_id",
 };
 
-/// A data-sharing service (dịch vụ chia sẻ dữ liệu): an API or channel through which an
-/// organization provides data items, with the description Decree 47/2020 Art. 24.3 requires.
 pub struct DataService(pub Model);
 
 impl From<Model> for DataService {
@@ -51,8 +49,11 @@ impl From<Model> for DataService {
     }
 }
 
+/// A data-sharing service (dịch vụ chia sẻ dữ liệu): an API or channel through which an
+/// organization provides data items, with the description Decree 47/2020 Art. 24.3 requires.
 #[Object]
 impl DataService {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::DataService, self.0.id)
     }
@@ -110,12 +111,15 @@ impl DataService {
     async fn availability(&self) -> Option<&str> {
         self.0.availability.as_deref()
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -137,11 +141,28 @@ impl DataService {
     async fn items(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataItemWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataItemOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataItem>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -153,11 +174,28 @@ impl DataService {
     async fn shares(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ShareWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<ShareOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Share>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -177,6 +215,7 @@ pub struct DataServiceWhere {
     pub status: Option<EnumFilter<ServiceStatus>>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DataServiceWhere>>,
 }
 
@@ -250,11 +289,28 @@ impl DataServiceQuery {
     async fn data_services(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataServiceWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataServiceWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataServiceOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataService>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -305,7 +361,9 @@ pub struct CreateDataServiceInput {
 /// `itemIds`, when given, replaces the list of items.
 #[derive(InputObject)]
 pub struct UpdateDataServiceInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub code: Option<String>,
     pub name: Option<String>,

@@ -25,8 +25,6 @@ use super::organization::Organization;
 use crate::domain::{self, database as rules};
 use crate::error::Result;
 
-/// A database in an organization's catalogue (cơ sở dữ liệu): what it is for, what it holds,
-/// how its data is collected and updated and from which sources, and its data items.
 pub struct Database(pub Model);
 
 impl From<Model> for Database {
@@ -35,17 +33,23 @@ impl From<Model> for Database {
     }
 }
 
+/// A database in an organization's catalogue (cơ sở dữ liệu): what it is for, what it holds,
+/// how its data is collected and updated and from which sources, and its data items.
 #[Object]
 impl Database {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Database, self.0.id)
     }
+    /// Code, unique in the catalogue, e.g. `ND-HONGHEO`.
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Name as the catalogue lists it (tên cơ sở dữ liệu).
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// National, shared by a ministry or province, or local (loại cơ sở dữ liệu).
     async fn kind(&self) -> DatabaseKind {
         self.0.kind
     }
@@ -65,6 +69,7 @@ impl Database {
     async fn collection_method(&self) -> Option<&str> {
         self.0.collection_method.as_deref()
     }
+    /// How often the data is updated (tần suất cập nhật).
     async fn update_frequency(&self) -> UpdateFrequency {
         self.0.update_frequency
     }
@@ -80,9 +85,11 @@ impl Database {
     async fn usage_rules(&self) -> Option<&str> {
         self.0.usage_rules.as_deref()
     }
+    /// Planned, being built, operating or retired (tình trạng).
     async fn status(&self) -> DatabaseStatus {
         self.0.status
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -98,9 +105,11 @@ impl Database {
         )
         .await
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -124,11 +133,28 @@ impl Database {
     async fn items(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataItemWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataItemOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataItem>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -149,6 +175,7 @@ pub struct DatabaseWhere {
     pub system_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DatabaseWhere>>,
 }
 
@@ -226,11 +253,28 @@ impl DatabaseQuery {
     async fn databases(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DatabaseWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DatabaseWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DatabaseOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Database>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -275,7 +319,9 @@ pub struct CreateDatabaseInput {
 /// Changes to a database: omitted fields keep their value, `null` clears a field.
 #[derive(InputObject)]
 pub struct UpdateDatabaseInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub code: Option<String>,
     pub name: Option<String>,

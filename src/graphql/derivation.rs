@@ -15,8 +15,6 @@ use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch_opt}
 use crate::domain::{self, derivation as rules};
 use crate::error::Result;
 
-/// A lineage edge (dẫn xuất): `derived` is made from `source`, possibly in another
-/// organization that received `source` through a share.
 pub struct Derivation(pub Model);
 
 impl From<Model> for Derivation {
@@ -25,8 +23,11 @@ impl From<Model> for Derivation {
     }
 }
 
+/// A lineage edge (dẫn xuất): `derived` is made from `source`, possibly in another
+/// organization that received `source` through a share.
 #[Object]
 impl Derivation {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Derivation, self.0.id)
     }
@@ -34,12 +35,15 @@ impl Derivation {
     async fn transformation(&self) -> Option<&str> {
         self.0.transformation.as_deref()
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -64,6 +68,7 @@ pub struct DerivationWhere {
     pub derived_item_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DerivationWhere>>,
 }
 
@@ -142,11 +147,28 @@ impl DerivationQuery {
     async fn derivations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DerivationWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DerivationWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DerivationOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Derivation>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -172,7 +194,9 @@ pub struct CreateDerivationInput {
 /// Changes to a derivation's note; to link other items, delete it and create another.
 #[derive(InputObject)]
 pub struct UpdateDerivationInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub transformation: MaybeUndefined<String>,
 }

@@ -24,9 +24,6 @@ use crate::i18n::Text;
 
 use super::open_data::OpenDataset;
 
-/// Feedback from the public on open data (ý kiến phản hồi): a request for new data, an error
-/// report or a suggestion, with its votes and the organization's answer. Public, except the
-/// contact address.
 pub struct Feedback(pub feedback::Model);
 
 impl From<feedback::Model> for Feedback {
@@ -35,8 +32,12 @@ impl From<feedback::Model> for Feedback {
     }
 }
 
+/// Feedback from the public on open data (ý kiến phản hồi): a request for new data, an error
+/// report or a suggestion, with its votes and the organization's answer. Public, except the
+/// contact address.
 #[Object]
 impl Feedback {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Feedback, self.0.id)
     }
@@ -79,12 +80,15 @@ impl Feedback {
     async fn votes(&self) -> i32 {
         self.0.votes
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -97,6 +101,7 @@ pub struct FeedbackWhere {
     pub organization_id: Option<IdFilter>,
     pub open_dataset_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<FeedbackWhere>>,
 }
 
@@ -176,7 +181,9 @@ pub struct SubmitFeedbackInput {
 /// The organization's answer to feedback.
 #[derive(InputObject)]
 pub struct AnswerFeedbackInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub status: FeedbackStatus,
     /// Required for DONE and DECLINED.
@@ -185,6 +192,7 @@ pub struct AnswerFeedbackInput {
 
 #[derive(InputObject)]
 pub struct VoteFeedbackInput {
+    /// The id of the object this input acts on.
     pub id: ID,
 }
 
@@ -213,11 +221,28 @@ impl FeedbackQuery {
     async fn feedback(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<FeedbackWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<FeedbackWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<FeedbackOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Feedback>> {
         let args = ListArgs::new(
@@ -238,7 +263,13 @@ impl FeedbackQuery {
         &self,
         ctx: &Context<'_>,
         organization_id: Option<ID>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<Feedback>> {
         let filter = FeedbackWhere {

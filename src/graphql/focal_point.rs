@@ -20,8 +20,6 @@ use super::organization::Organization;
 use crate::domain::{self, focal_point as rules};
 use crate::error::Result;
 
-/// An officer named for data sharing (đầu mối): `EXTERNAL` (one per district, for sharing
-/// outside it) or `INTERNAL` (one per agency). Name, position, duties and contacts are public.
 pub struct FocalPoint(pub Model);
 
 impl From<Model> for FocalPoint {
@@ -30,8 +28,11 @@ impl From<Model> for FocalPoint {
     }
 }
 
+/// An officer named for data sharing (đầu mối): `EXTERNAL` (one per district, for sharing
+/// outside it) or `INTERNAL` (one per agency). Name, position, duties and contacts are public.
 #[Object]
 impl FocalPoint {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::FocalPoint, self.0.id)
     }
@@ -59,12 +60,15 @@ impl FocalPoint {
     async fn term_end(&self) -> Option<NaiveDate> {
         self.0.term_end
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -84,6 +88,7 @@ pub struct FocalPointWhere {
     pub organization_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<FocalPointWhere>>,
 }
 
@@ -145,11 +150,28 @@ impl FocalPointQuery {
     async fn focal_points(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<FocalPointWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<FocalPointWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<FocalPointOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<FocalPoint>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -181,7 +203,9 @@ pub struct CreateFocalPointInput {
 /// Changes to a focal point: omitted fields keep their value, `null` clears a field.
 #[derive(InputObject)]
 pub struct UpdateFocalPointInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub organization_id: Option<ID>,
     pub scope: Option<FocalPointScope>,

@@ -19,8 +19,6 @@ use super::organization::Organization;
 use crate::domain::{self, information_system as rules};
 use crate::error::Result;
 
-/// An information system that hosts databases and exposes services (hệ thống thông tin), with
-/// the outcome of its readiness review for connection and sharing.
 pub struct InformationSystem(pub Model);
 
 impl From<Model> for InformationSystem {
@@ -29,8 +27,11 @@ impl From<Model> for InformationSystem {
     }
 }
 
+/// An information system that hosts databases and exposes services (hệ thống thông tin), with
+/// the outcome of its readiness review for connection and sharing.
 #[Object]
 impl InformationSystem {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::InformationSystem, self.0.id)
     }
@@ -60,12 +61,15 @@ impl InformationSystem {
     async fn readiness_notes(&self) -> Option<&str> {
         self.0.readiness_notes.as_deref()
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -80,11 +84,28 @@ impl InformationSystem {
     async fn databases(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DatabaseWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DatabaseWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DatabaseOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Database>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -102,6 +123,7 @@ pub struct InformationSystemWhere {
     pub readiness: Option<EnumFilter<Readiness>>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<InformationSystemWhere>>,
 }
 
@@ -167,11 +189,28 @@ impl InformationSystemQuery {
     async fn information_systems(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<InformationSystemWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<InformationSystemWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<InformationSystemOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<InformationSystem>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -210,7 +249,9 @@ pub struct CreateInformationSystemInput {
 /// Changes to an information system: omitted fields keep their value, `null` clears a field.
 #[derive(InputObject)]
 pub struct UpdateInformationSystemInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub code: Option<String>,
     pub name: Option<String>,

@@ -131,7 +131,6 @@ pub struct WalkInfo {
     pub truncated: bool,
 }
 
-/// An item reached by a walk.
 pub struct LineageHop {
     item: i64,
     degree: u32,
@@ -139,6 +138,7 @@ pub struct LineageHop {
     kinds: Vec<EdgeKind>,
 }
 
+/// An item reached by a walk.
 #[Object]
 impl LineageHop {
     async fn item(&self, ctx: &Context<'_>) -> Result<DataItem> {
@@ -210,11 +210,12 @@ pub async fn hops(
     Ok(conn)
 }
 
-/// An organization that receives an item, or data derived from it.
 pub struct ImpactedOrganization(walks::Impacted);
 
+/// An organization that receives an item, or data derived from it.
 #[Object]
 impl ImpactedOrganization {
+    /// The organization that receives the item or its derived data.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?,
@@ -272,7 +273,6 @@ pub async fn impact(
     Ok(conn)
 }
 
-/// An organization in a sharing graph.
 pub struct SharingGraphNode {
     organization: i64,
     degree: u32,
@@ -281,8 +281,11 @@ pub struct SharingGraphNode {
     in_subtree: bool,
 }
 
+/// An organization in a sharing graph.
 #[Object]
 impl SharingGraphNode {
+    /// The organization the node stands for (with includeDescendants and the subtree drawn as
+    /// one node, the organization at its top).
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.organization, "Organization").await?,
@@ -304,10 +307,10 @@ impl SharingGraphNode {
     }
 }
 
-/// Active shares from one organization to another, counted per mode (shares whose item the
-/// caller may count: the public counts the shares of published items).
 pub struct SharingGraphEdge(walks::OrgEdge);
 
+/// Active shares from one organization to another, counted per mode (shares whose item the
+/// caller may count: the public counts the shares of published items).
 #[Object]
 impl SharingGraphEdge {
     /// The organization that shares (for a collapsed roll-up, the root stands for its subtree).
@@ -446,7 +449,6 @@ pub enum LineageNodeKind {
     DataService,
 }
 
-/// A node of a lineage drawing.
 pub struct LineageNode {
     node: NodeRef,
     degree: u32,
@@ -463,6 +465,7 @@ impl LineageNode {
     }
 }
 
+/// A node of a lineage drawing.
 #[Object]
 impl LineageNode {
     /// The node's global id (the same as `node.id`).
@@ -565,6 +568,7 @@ impl LineageQuery {
         #[graphql(desc = "Default: BOTH.")] direction: Option<LineageDirection>,
         depth: Option<i32>,
         edge_kinds: Option<Vec<EdgeKind>>,
+        #[graphql(desc = "Most nodes the walk visits before it stops and says `truncated`.")]
         max_nodes: Option<i32>,
     ) -> Result<LineageGraph> {
         let bounds = bounds(ctx, depth, max_nodes)?;

@@ -15,6 +15,7 @@ use crate::i18n::Text;
 /// Deletes the object with this id.
 #[derive(InputObject)]
 pub struct DeleteInput {
+    /// The id of the object this input acts on.
     pub id: ID,
     /// The `version` the deletion is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,

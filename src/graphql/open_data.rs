@@ -42,8 +42,6 @@ pub static ITEM_DATASETS: Link = Link {
     child: "dataset_id",
 };
 
-/// A dataset on the open data portal (bộ dữ liệu mở). Public once published; drafts are seen
-/// by their organization.
 pub struct OpenDataset(pub Model);
 
 impl From<Model> for OpenDataset {
@@ -52,8 +50,11 @@ impl From<Model> for OpenDataset {
     }
 }
 
+/// A dataset on the open data portal (bộ dữ liệu mở). Public once published; drafts are seen
+/// by their organization.
 #[Object]
 impl OpenDataset {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::OpenDataset, self.0.id)
     }
@@ -107,11 +108,28 @@ impl OpenDataset {
     async fn items(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataItemWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataItemOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataItem>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -123,11 +141,28 @@ impl OpenDataset {
     async fn feedback(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<FeedbackWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<FeedbackWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<FeedbackOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Feedback>> {
         let args = ListArgs::new(
@@ -141,12 +176,15 @@ impl OpenDataset {
         let scope = Scope::children(feedback::Column::OpenDatasetId, self.0.id);
         list(ctx, scope, args, FeedbackOrderField::Votes).await
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -163,6 +201,7 @@ pub struct OpenDatasetWhere {
     /// `true`: published; `false`: drafts.
     pub published: Option<BooleanFilter>,
     pub created_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<OpenDatasetWhere>>,
 }
 
@@ -233,11 +272,28 @@ impl OpenDataQuery {
     async fn open_datasets(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<OpenDatasetWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<OpenDatasetOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<OpenDataset>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -275,7 +331,9 @@ pub struct CreateOpenDatasetInput {
 /// `publishedOn` to withdraw it.
 #[derive(InputObject)]
 pub struct UpdateOpenDatasetInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub code: Option<String>,
     pub title: Option<String>,

@@ -37,8 +37,6 @@ use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::{self, organization as rules};
 use crate::error::Result;
 
-/// A state body (ministry, province, district, commune, or a department of one) or a
-/// non-state party that uses shared data (cơ quan, đơn vị).
 pub struct Organization(pub Model);
 
 impl From<Model> for Organization {
@@ -47,8 +45,11 @@ impl From<Model> for Organization {
     }
 }
 
+/// A state body (ministry, province, district, commune, or a department of one) or a
+/// non-state party that uses shared data (cơ quan, đơn vị).
 #[Object]
 impl Organization {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Organization, self.0.id)
     }
@@ -56,9 +57,11 @@ impl Organization {
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Full name, e.g. "Phòng Tài nguyên và Môi trường huyện Nam Đông" (tên cơ quan).
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// A short form of the name for tight spaces (tên viết tắt).
     async fn short_name(&self) -> Option<&str> {
         self.0.short_name.as_deref()
     }
@@ -66,21 +69,27 @@ impl Organization {
     async fn level(&self) -> Option<AdministrativeLevel> {
         self.0.level
     }
+    /// Which kind of consumer the organization is when it receives data: a state agency, an enterprise, an organization or an individual (đối tượng khai thác).
     async fn consumer_type(&self) -> ConsumerType {
         self.0.consumer_type
     }
+    /// Postal address (địa chỉ).
     async fn address(&self) -> Option<&str> {
         self.0.address.as_deref()
     }
+    /// Contact e-mail address.
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
+    /// Contact telephone number.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
     }
+    /// Website (cổng thông tin điện tử).
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
+    /// Free text about the organization: its functions and tasks.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -88,9 +97,11 @@ impl Organization {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -106,11 +117,28 @@ impl Organization {
     async fn children(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<OrganizationWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<OrganizationWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<OrganizationOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Organization>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -127,11 +155,28 @@ impl Organization {
     async fn databases(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DatabaseWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DatabaseWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DatabaseOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Database>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -143,11 +188,28 @@ impl Organization {
     async fn open_datasets(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<OpenDatasetWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<OpenDatasetWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<OpenDatasetOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<OpenDataset>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -159,7 +221,13 @@ impl Organization {
     async fn catalogue_releases(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<CatalogueRelease>> {
         let order = vec![OrderBy {
@@ -176,11 +244,28 @@ impl Organization {
     async fn information_systems(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<InformationSystemWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<InformationSystemWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<InformationSystemOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<InformationSystem>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -192,11 +277,28 @@ impl Organization {
     async fn focal_points(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<FocalPointWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<FocalPointWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<FocalPointOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<FocalPoint>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -209,11 +311,28 @@ impl Organization {
     async fn data_services(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataServiceWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataServiceWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataServiceOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataService>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -225,11 +344,28 @@ impl Organization {
     async fn shares_provided(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ShareWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<ShareOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Share>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -241,11 +377,28 @@ impl Organization {
     async fn shares_received(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ShareWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<ShareOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Share>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -259,7 +412,11 @@ impl Organization {
     async fn statistics(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = false)] include_descendants: bool,
+        #[graphql(
+            default = false,
+            desc = "Also every organization below this one in the hierarchy (its subtree)."
+        )]
+        include_descendants: bool,
     ) -> Result<super::statistics::OrganizationStatistics> {
         let figures = crate::domain::statistics::statistics(
             ctx.db(),
@@ -284,11 +441,24 @@ impl Organization {
     async fn sharing_graph(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Hops to walk: 1 for direct neighbours, at most SHAREGRAPH_WALK_MAX_DEPTH."
+        )]
         depth: Option<i32>,
+        #[graphql(desc = "Most nodes the walk visits before it stops and says `truncated`.")]
         max_nodes: Option<i32>,
+        #[graphql(desc = "Most edges returned; the graph says `truncated` when there were more.")]
         max_edges: Option<i32>,
-        #[graphql(default = false)] include_descendants: bool,
-        #[graphql(default = true)] collapse_descendants: bool,
+        #[graphql(
+            default = false,
+            desc = "Also every organization below this one in the hierarchy (its subtree)."
+        )]
+        include_descendants: bool,
+        #[graphql(
+            default = true,
+            desc = "With includeDescendants: the subtree as one node (true) or each member as its own node (false)."
+        )]
+        collapse_descendants: bool,
     ) -> Result<SharingGraph> {
         let max_nodes = max_nodes.or(Some(lineage::SHARING_GRAPH_DEFAULT_NODES));
         let bounds = lineage::bounds(ctx, Some(depth.unwrap_or(1)), max_nodes)?;
@@ -311,6 +481,7 @@ pub struct OrganizationWhere {
     pub parent_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<OrganizationWhere>>,
 }
 
@@ -381,11 +552,28 @@ impl OrganizationQuery {
     async fn organizations(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<OrganizationWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<OrganizationWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<OrganizationOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Organization>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -427,6 +615,7 @@ pub struct CreateOrganizationInput {
 /// Changes to an organization: omitted fields keep their value, `null` clears a field.
 #[derive(InputObject)]
 pub struct UpdateOrganizationInput {
+    /// The id of the object this input acts on.
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,

@@ -21,8 +21,6 @@ use crate::domain::{self};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 
-/// An assessment of a data item's or a database's quality (đánh giá chất lượng dữ liệu,
-/// Decree 47/2020 Art. 9). Seen by whoever sees what was assessed; kept by its owner.
 pub struct QualityAssessment(pub Model);
 
 impl From<Model> for QualityAssessment {
@@ -31,8 +29,11 @@ impl From<Model> for QualityAssessment {
     }
 }
 
+/// An assessment of a data item's or a database's quality (đánh giá chất lượng dữ liệu,
+/// Decree 47/2020 Art. 9). Seen by whoever sees what was assessed; kept by its owner.
 #[Object]
 impl QualityAssessment {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::QualityAssessment, self.0.id)
     }
@@ -106,12 +107,15 @@ impl QualityAssessment {
     async fn next_due(&self) -> Option<NaiveDate> {
         self.0.next_due
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -126,6 +130,7 @@ pub struct QualityAssessmentWhere {
     /// Overall score strictly below this.
     pub overall_below: Option<i32>,
     pub created_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<QualityAssessmentWhere>>,
 }
 
@@ -220,11 +225,28 @@ impl QualityQuery {
     async fn quality_assessments(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<QualityAssessmentWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<QualityAssessmentWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<QualityAssessmentOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<QualityAssessment>> {
         let order_by = order_by.or_else(|| {
@@ -278,7 +300,9 @@ pub struct CreateQualityAssessmentInput {
 /// Corrections to an assessment; its subject cannot change.
 #[derive(InputObject)]
 pub struct UpdateQualityAssessmentInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub assessed_on: Option<NaiveDate>,
     pub assessor: Option<String>,

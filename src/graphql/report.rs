@@ -170,7 +170,11 @@ impl ReportQuery {
         ctx: &Context<'_>,
         organization_id: ID,
         period: ReportPeriodInput,
-        #[graphql(default = false)] include_descendants: bool,
+        #[graphql(
+            default = false,
+            desc = "Also every organization below this one in the hierarchy (its subtree)."
+        )]
+        include_descendants: bool,
     ) -> Result<ImplementationReport> {
         let org = ids::decode_as("organizationId", &organization_id, Kind::Organization)?;
         let period = Period::new(period.year, period.quarter, period.half)?;

@@ -54,7 +54,13 @@ impl SearchQuery {
         ctx: &Context<'_>,
         query: String,
         types: Option<Vec<SearchType>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> Result<Connection<String, SearchHit, SearchInfo>> {
         let (offset, limit) = offset_window(ctx, first, after.as_deref())?;

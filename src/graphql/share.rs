@@ -60,9 +60,11 @@ impl Share {
 /// reason, agreement and request stay with the two parties.
 #[Object]
 impl Share {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Share, self.0.id)
     }
+    /// The mode the consumer receives the item by: open data, default sharing or sharing on specific request (hình thức chia sẻ).
     async fn mode(&self) -> SharingMode {
         self.0.mode
     }
@@ -88,18 +90,23 @@ impl Share {
     async fn as_party(&self, ctx: &Context<'_>) -> bool {
         self.is_party(ctx)
     }
+    /// First day the share is in force; none: from when it was recorded.
     async fn valid_from(&self) -> Option<NaiveDate> {
         self.0.valid_from
     }
+    /// Last day the share is in force; none: until revoked. After it, an active share reads `EXPIRED`.
     async fn valid_until(&self) -> Option<NaiveDate> {
         self.0.valid_until
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -165,6 +172,7 @@ pub struct ShareWhere {
     pub service_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<ShareWhere>>,
 }
 
@@ -288,11 +296,28 @@ impl ShareQuery {
     async fn shares(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ShareWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<ShareOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Share>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -327,7 +352,9 @@ pub struct CreateShareInput {
 /// consumer of a share do not change; a revoked share does not change at all.
 #[derive(InputObject)]
 pub struct UpdateShareInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub mode: Option<SharingMode>,
     pub service_id: MaybeUndefined<ID>,

@@ -17,8 +17,6 @@ use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::{self, sharing_agreement as rules};
 use crate::error::Result;
 
-/// A data-sharing agreement between a provider and a consumer (thỏa thuận chia sẻ dữ liệu,
-/// Decree 47/2020 Art. 38). Seen by its two parties.
 pub struct SharingAgreement(pub Model);
 
 impl From<Model> for SharingAgreement {
@@ -27,8 +25,11 @@ impl From<Model> for SharingAgreement {
     }
 }
 
+/// A data-sharing agreement between a provider and a consumer (thỏa thuận chia sẻ dữ liệu,
+/// Decree 47/2020 Art. 38). Seen by its two parties.
 #[Object]
 impl SharingAgreement {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::SharingAgreement, self.0.id)
     }
@@ -89,12 +90,15 @@ impl SharingAgreement {
     async fn signed_on(&self) -> NaiveDate {
         self.0.signed_on
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -103,11 +107,28 @@ impl SharingAgreement {
     async fn shares(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ShareWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<ShareOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Share>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -122,6 +143,7 @@ pub struct SharingAgreementWhere {
     pub provider_id: Option<IdFilter>,
     pub consumer_id: Option<IdFilter>,
     pub created_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<SharingAgreementWhere>>,
 }
 
@@ -175,11 +197,28 @@ impl SharingAgreementQuery {
     async fn sharing_agreements(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<SharingAgreementWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<SharingAgreementWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<SharingAgreementOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<SharingAgreement>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -226,7 +265,9 @@ pub struct CreateSharingAgreementInput {
 /// Changes to an agreement's terms; its parties cannot change.
 #[derive(InputObject)]
 pub struct UpdateSharingAgreementInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub data_content: Option<String>,
     pub place_of_use: Option<String>,

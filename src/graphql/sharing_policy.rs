@@ -18,8 +18,6 @@ use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, pat
 use crate::domain::{self, sharing_policy as rules};
 use crate::error::Result;
 
-/// How one data item may be shared with one kind of consumer (chính sách chia sẻ): the mode,
-/// its conditions and the legal basis.
 pub struct SharingPolicy(pub Model);
 
 impl From<Model> for SharingPolicy {
@@ -28,14 +26,19 @@ impl From<Model> for SharingPolicy {
     }
 }
 
+/// How one data item may be shared with one kind of consumer (chính sách chia sẻ): the mode,
+/// its conditions and the legal basis.
 #[Object]
 impl SharingPolicy {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::SharingPolicy, self.0.id)
     }
+    /// The kind of consumer this policy is for: state agencies, enterprises, organizations, individuals or the public (đối tượng khai thác).
     async fn consumer_type(&self) -> ConsumerType {
         self.0.consumer_type
     }
+    /// How the item is shared with that kind of consumer: open data, default sharing, on specific request, or not shared (hình thức chia sẻ).
     async fn mode(&self) -> SharingMode {
         self.0.mode
     }
@@ -47,12 +50,15 @@ impl SharingPolicy {
     async fn legal_basis(&self) -> Option<&str> {
         self.0.legal_basis.as_deref()
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -74,6 +80,7 @@ pub struct SharingPolicyWhere {
     pub owner_id: Option<OrganizationFilter>,
     pub created_at: Option<DateTimeFilter>,
     pub updated_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<SharingPolicyWhere>>,
 }
 
@@ -152,11 +159,28 @@ impl SharingPolicyQuery {
     async fn sharing_policies(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<SharingPolicyWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<SharingPolicyWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<SharingPolicyOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<SharingPolicy>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -190,7 +214,9 @@ pub struct CreateSharingPolicyInput {
 /// Changes to a sharing policy: omitted fields keep their value, `null` clears a field.
 #[derive(InputObject)]
 pub struct UpdateSharingPolicyInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub consumer_type: Option<ConsumerType>,
     pub mode: Option<SharingMode>,

@@ -32,8 +32,6 @@ pub static REQUEST_ITEMS: Link = Link {
     child: "data_item_id",
 };
 
-/// A consumer's request for data items of one provider (yêu cầu chia sẻ dữ liệu). Seen by the
-/// two organizations involved.
 pub struct SharingRequest(pub Model);
 
 impl From<Model> for SharingRequest {
@@ -42,8 +40,11 @@ impl From<Model> for SharingRequest {
     }
 }
 
+/// A consumer's request for data items of one provider (yêu cầu chia sẻ dữ liệu). Seen by the
+/// two organizations involved.
 #[Object]
 impl SharingRequest {
+    /// The object's global id (opaque; `node(id:)` finds it again).
     pub async fn id(&self) -> ID {
         ids::encode(Kind::SharingRequest, self.0.id)
     }
@@ -111,12 +112,15 @@ impl SharingRequest {
             None => None,
         })
     }
+    /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -125,11 +129,28 @@ impl SharingRequest {
     async fn items(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<DataItemWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<DataItemWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<DataItemOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<DataItem>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -141,11 +162,28 @@ impl SharingRequest {
     async fn shares(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<ShareWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<ShareWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<ShareOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<Share>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -164,6 +202,7 @@ pub struct SharingRequestWhere {
     /// `true`: still waiting after the due day; `false`: the others.
     pub overdue: Option<bool>,
     pub submitted_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<SharingRequestWhere>>,
 }
 
@@ -245,11 +284,28 @@ impl SharingRequestQuery {
     async fn sharing_requests(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<SharingRequestWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<SharingRequestWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<SharingRequestOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<SharingRequest>> {
         let args = ListArgs::new(filter, order_by, first, after, last, before);
@@ -267,7 +323,13 @@ impl SharingRequestQuery {
     async fn overdue_requests(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<SharingRequest>> {
         let filter = SharingRequestWhere {
@@ -318,7 +380,9 @@ pub struct SubmitSharingRequestInput {
 
 #[derive(InputObject)]
 pub struct ApproveSharingRequestInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     /// Required for data shared on request (Art. 38).
     pub agreement_id: Option<ID>,
@@ -326,14 +390,18 @@ pub struct ApproveSharingRequestInput {
 
 #[derive(InputObject)]
 pub struct RejectSharingRequestInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
     pub reason: String,
 }
 
 #[derive(InputObject)]
 pub struct WithdrawSharingRequestInput {
+    /// The id of the object this input acts on.
     pub id: ID,
+    /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
 }
 

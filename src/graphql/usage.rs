@@ -25,8 +25,6 @@ use crate::domain::usage::{self as rules, EventInput, GroupBy, Period};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 
-/// One use of shared data, as its provider or a gateway reported it (append-only). Seen by the
-/// provider and the consumer.
 pub struct AccessEvent(pub Model);
 
 impl From<Model> for AccessEvent {
@@ -35,6 +33,8 @@ impl From<Model> for AccessEvent {
     }
 }
 
+/// One use of shared data, as its provider or a gateway reported it (append-only). Seen by the
+/// provider and the consumer.
 #[Object]
 impl AccessEvent {
     /// Position in the log.
@@ -99,6 +99,7 @@ pub struct AccessEventWhere {
     /// `true`: violations only; `false`: lawful uses only.
     pub has_violation: Option<bool>,
     pub occurred_at: Option<DateTimeFilter>,
+    /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<AccessEventWhere>>,
 }
 
@@ -206,11 +207,28 @@ impl UsageQuery {
     async fn access_events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(name = "where")] filter: Option<AccessEventWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<AccessEventWhere>,
+        #[graphql(
+            desc = "Sort keys, the first deciding; ties are broken by id. Without it, the list's default order."
+        )]
         order_by: Option<Vec<AccessEventOrder>>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "At most this many from the end (before `before`, if given).")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `pageInfo.startCursor` or an edge's `cursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Conn<AccessEvent>> {
         let order_by = order_by.or_else(|| {
@@ -229,7 +247,13 @@ impl UsageQuery {
     async fn access_violations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
+        )]
         after: Option<String>,
     ) -> Result<Conn<AccessEvent>> {
         let filter = AccessEventWhere {
@@ -251,7 +275,11 @@ impl UsageQuery {
         ctx: &Context<'_>,
         by: AccessGroupBy,
         period: AccessPeriod,
-        #[graphql(name = "where")] filter: Option<AccessEventWhere>,
+        #[graphql(
+            name = "where",
+            desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
+        )]
+        filter: Option<AccessEventWhere>,
         first: Option<i32>,
     ) -> Result<Vec<AccessStatistic>> {
         let limit = first.unwrap_or(MAX_GROUPS);

@@ -11,7 +11,6 @@ use super::organization::Organization;
 use crate::access::Caller;
 use crate::error::Result;
 
-/// The caller of this request.
 pub struct Viewer(Caller);
 
 /// Whose private data a caller reads.
@@ -27,6 +26,7 @@ pub enum ViewerScope {
     Everything,
 }
 
+/// The caller of this request.
 #[Object]
 impl Viewer {
     /// Whether the request carried a valid token (otherwise it reads as the public).

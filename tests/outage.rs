@@ -3,6 +3,13 @@
 //! turns 503, requests fail fast with `UNAVAILABLE`, the same process recovers when the
 //! database is back, and every batch is stored whole or not at all. On SQLite: two server
 //! processes write one file at once; every batch is whole and the file stays intact.
+//!
+//! A test binary of its own, unlike the other process tests (`tests/system/`): it stops the
+//! PostgreSQL server they use, so it must not run while they do (cargo runs one test binary
+//! at a time).
+
+#[path = "system/process/mod.rs"]
+mod process;
 
 use std::net::SocketAddr;
 use std::process::Command;
@@ -10,8 +17,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::process::ws::{connect, receive, registered, subscribe};
-use crate::process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, start};
+use process::ws::{connect, receive, registered, subscribe};
+use process::{drop_pg_database, fresh_pg_database, http, post, postgres_url, start};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
