@@ -87,8 +87,11 @@ impl AuditEntry {
 /// Filter for audit entries.
 #[derive(InputObject, Debug, Default)]
 pub struct AuditEntryWhere {
+    /// Filter on `action`: CREATE, UPDATE, DELETE, or a workflow verb (SET_ITEMS, ...).
     pub action: Option<StringFilter>,
+    /// Filter on `entityType`: The GraphQL type of the changed object.
     pub entity_type: Option<StringFilter>,
+    /// Filter on the id of `organization`: The organization whose data changed.
     pub organization_id: Option<IdFilter>,
     pub at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).

@@ -258,6 +258,7 @@ impl CatalogueReview {
 #[derive(InputObject, Debug, Default)]
 pub struct CatalogueReleaseWhere {
     pub organization_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When it was published in sharegraph.
     pub created_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<CatalogueReleaseWhere>>,

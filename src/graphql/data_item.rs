@@ -426,20 +426,32 @@ impl DataItem {
 /// Filter for data items.
 #[derive(InputObject, Debug, Default)]
 pub struct DataItemWhere {
+    /// Filter on `code`: Code, unique within the database.
     pub code: Option<StringFilter>,
+    /// Filter on `name`: Name as the catalogue lists it (tên dữ liệu).
     pub name: Option<StringFilter>,
+    /// Filter on the id of `database`: The database holding this item.
     pub database_id: Option<IdFilter>,
     /// The organization that owns the item (with `includeDescendants`: or one below it).
     pub owner_id: Option<OrganizationFilter>,
+    /// Filter on `isMasterData`: Master data (dữ liệu chủ): the reference others synchronise to; shared by
+    /// default (Art. 34).
     pub is_master_data: Option<BooleanFilter>,
+    /// Filter on `isSharedCodeList`: Shared code list (dữ liệu danh mục dùng chung); shared by default (Art. 34).
     pub is_shared_code_list: Option<BooleanFilter>,
+    /// Filter on `isPersonalData`: Holds personal data (dữ liệu cá nhân): never open data.
     pub is_personal_data: Option<BooleanFilter>,
+    /// Filter on `isPublished`: Shared with someone (some policy is not `NOT_SHARED`): part of the published
+    /// catalogue that the public reads. Items shared with no one are seen by their organization
+    /// only.
     pub is_published: Option<BooleanFilter>,
     /// `true`: items never assessed for quality; `false`: assessed at least once.
     pub never_assessed: Option<bool>,
     /// Items whose latest quality assessment scores below this overall.
     pub quality_below: Option<i32>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DataItemWhere>>,
@@ -565,14 +577,21 @@ impl DataItemQuery {
 /// A new data item.
 #[derive(InputObject)]
 pub struct CreateDataItemInput {
+    /// The id of the database holding this item.
     pub database_id: ID,
+    /// Code, unique within the database.
     pub code: String,
+    /// Name as the catalogue lists it (tên dữ liệu).
     pub name: String,
+    /// What the item holds, in the words of its keeper (mô tả).
     pub description: Option<String>,
+    /// Master data (dữ liệu chủ): the reference others synchronise to; shared by default (Art. 34).
     #[graphql(default)]
     pub is_master_data: bool,
+    /// Shared code list (dữ liệu danh mục dùng chung); shared by default (Art. 34).
     #[graphql(default)]
     pub is_shared_code_list: bool,
+    /// Holds personal data (dữ liệu cá nhân): never open data.
     #[graphql(default)]
     pub is_personal_data: bool,
 }
@@ -584,12 +603,19 @@ pub struct UpdateDataItemInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The id of the database holding this item.
     pub database_id: Option<ID>,
+    /// Code, unique within the database.
     pub code: Option<String>,
+    /// Name as the catalogue lists it (tên dữ liệu).
     pub name: Option<String>,
+    /// What the item holds, in the words of its keeper (mô tả).
     pub description: MaybeUndefined<String>,
+    /// Master data (dữ liệu chủ): the reference others synchronise to; shared by default (Art. 34).
     pub is_master_data: Option<bool>,
+    /// Shared code list (dữ liệu danh mục dùng chung); shared by default (Art. 34).
     pub is_shared_code_list: Option<bool>,
+    /// Holds personal data (dữ liệu cá nhân): never open data.
     pub is_personal_data: Option<bool>,
 }
 

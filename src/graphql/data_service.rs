@@ -209,11 +209,14 @@ impl DataService {
 pub struct DataServiceWhere {
     pub code: Option<StringFilter>,
     pub name: Option<StringFilter>,
+    /// Filter on the id of `provider`: The organization providing the service.
     pub provider_id: Option<OrganizationFilter>,
     pub method: Option<EnumFilter<ServiceMethod>>,
     pub platform: Option<EnumFilter<Platform>>,
     pub status: Option<EnumFilter<ServiceStatus>>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DataServiceWhere>>,
@@ -336,21 +339,32 @@ impl DataServiceQuery {
 pub struct CreateDataServiceInput {
     pub code: String,
     pub name: String,
+    /// The id of the organization providing the service.
     pub provider_id: ID,
     pub method: ServiceMethod,
+    /// Technical protocol, e.g. REST/JSON, SOAP, SFTP.
     pub protocol: Option<String>,
+    /// Where the service is reached.
     pub endpoint: Option<String>,
     pub platform: Platform,
+    /// The service's own version (e.g. `v2`), not the record's `version`.
     pub service_version: Option<String>,
     #[graphql(default_with = "ServiceStatus::Draft")]
     pub status: ServiceStatus,
+    /// When it was published (Art. 25).
     pub published_on: Option<NaiveDate>,
     pub description: Option<String>,
+    /// What a call takes (thông tin đầu vào).
     pub input_description: Option<String>,
+    /// What a call returns (thông tin đầu ra).
     pub output_description: Option<String>,
+    /// Technical standard and data format (tiêu chuẩn, định dạng).
     pub standard: Option<String>,
+    /// Conditions of use (điều kiện sử dụng).
     pub conditions_of_use: Option<String>,
+    /// Availability commitment (khả năng đáp ứng), e.g. "24/7, 99.5%".
     pub availability: Option<String>,
+    /// The id of the focal point to contact about the service.
     pub contact_id: Option<ID>,
     /// The data items the service provides.
     #[graphql(default)]
@@ -368,18 +382,28 @@ pub struct UpdateDataServiceInput {
     pub code: Option<String>,
     pub name: Option<String>,
     pub method: Option<ServiceMethod>,
+    /// Technical protocol, e.g. REST/JSON, SOAP, SFTP.
     pub protocol: MaybeUndefined<String>,
+    /// Where the service is reached.
     pub endpoint: MaybeUndefined<String>,
     pub platform: Option<Platform>,
+    /// The service's own version (e.g. `v2`), not the record's `version`.
     pub service_version: MaybeUndefined<String>,
     pub status: Option<ServiceStatus>,
+    /// When it was published (Art. 25).
     pub published_on: MaybeUndefined<NaiveDate>,
     pub description: MaybeUndefined<String>,
+    /// What a call takes (thông tin đầu vào).
     pub input_description: MaybeUndefined<String>,
+    /// What a call returns (thông tin đầu ra).
     pub output_description: MaybeUndefined<String>,
+    /// Technical standard and data format (tiêu chuẩn, định dạng).
     pub standard: MaybeUndefined<String>,
+    /// Conditions of use (điều kiện sử dụng).
     pub conditions_of_use: MaybeUndefined<String>,
+    /// Availability commitment (khả năng đáp ứng), e.g. "24/7, 99.5%".
     pub availability: MaybeUndefined<String>,
+    /// The id of the focal point to contact about the service.
     pub contact_id: MaybeUndefined<ID>,
     pub item_ids: Option<Vec<ID>>,
 }

@@ -166,14 +166,23 @@ impl Database {
 /// Filter for databases.
 #[derive(InputObject, Debug, Default)]
 pub struct DatabaseWhere {
+    /// Filter on `code`: Code, unique in the catalogue, e.g. `ND-HONGHEO`.
     pub code: Option<StringFilter>,
+    /// Filter on `name`: Name as the catalogue lists it (tên cơ sở dữ liệu).
     pub name: Option<StringFilter>,
+    /// Filter on `kind`: National, shared by a ministry or province, or local (loại cơ sở dữ liệu).
     pub kind: Option<EnumFilter<DatabaseKind>>,
+    /// Filter on `status`: Planned, being built, operating or retired (tình trạng).
     pub status: Option<EnumFilter<DatabaseStatus>>,
+    /// Filter on `updateFrequency`: How often the data is updated (tần suất cập nhật).
     pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
+    /// Filter on the id of `owner`: The organization that owns the database (đơn vị chủ quản).
     pub owner_id: Option<OrganizationFilter>,
+    /// Filter on the id of `system`: The information system hosting it, if recorded.
     pub system_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DatabaseWhere>>,
@@ -298,20 +307,34 @@ impl DatabaseQuery {
 /// A new database.
 #[derive(InputObject)]
 pub struct CreateDatabaseInput {
+    /// Code, unique in the catalogue, e.g. `ND-HONGHEO`.
     pub code: String,
+    /// Name as the catalogue lists it (tên cơ sở dữ liệu).
     pub name: String,
+    /// National, shared by a ministry or province, or local (loại cơ sở dữ liệu).
     pub kind: DatabaseKind,
+    /// The id of the organization that owns the database (đơn vị chủ quản).
     pub owner_id: ID,
+    /// The id of the information system hosting it, if recorded.
     pub system_id: Option<ID>,
+    /// Purpose of the database (mục đích).
     pub purpose: Option<String>,
+    /// Scope (phạm vi).
     pub scope: Option<String>,
+    /// Content (nội dung).
     pub content: Option<String>,
+    /// How data is collected and updated (phương thức thu thập, cập nhật).
     pub collection_method: Option<String>,
+    /// How often the data is updated (tần suất cập nhật).
     #[graphql(default_with = "UpdateFrequency::Irregular")]
     pub update_frequency: UpdateFrequency,
+    /// Where the data comes from (nguồn dữ liệu).
     pub data_sources: Option<String>,
+    /// Legal basis for keeping the database (căn cứ pháp lý).
     pub legal_basis: Option<String>,
+    /// Published rules for using its data (quy chế khai thác, sử dụng; Art. 22).
     pub usage_rules: Option<String>,
+    /// Planned, being built, operating or retired (tình trạng).
     #[graphql(default_with = "DatabaseStatus::Operating")]
     pub status: DatabaseStatus,
 }
@@ -323,19 +346,33 @@ pub struct UpdateDatabaseInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// Code, unique in the catalogue, e.g. `ND-HONGHEO`.
     pub code: Option<String>,
+    /// Name as the catalogue lists it (tên cơ sở dữ liệu).
     pub name: Option<String>,
+    /// National, shared by a ministry or province, or local (loại cơ sở dữ liệu).
     pub kind: Option<DatabaseKind>,
+    /// The id of the organization that owns the database (đơn vị chủ quản).
     pub owner_id: Option<ID>,
+    /// The id of the information system hosting it, if recorded.
     pub system_id: MaybeUndefined<ID>,
+    /// Purpose of the database (mục đích).
     pub purpose: MaybeUndefined<String>,
+    /// Scope (phạm vi).
     pub scope: MaybeUndefined<String>,
+    /// Content (nội dung).
     pub content: MaybeUndefined<String>,
+    /// How data is collected and updated (phương thức thu thập, cập nhật).
     pub collection_method: MaybeUndefined<String>,
+    /// How often the data is updated (tần suất cập nhật).
     pub update_frequency: Option<UpdateFrequency>,
+    /// Where the data comes from (nguồn dữ liệu).
     pub data_sources: MaybeUndefined<String>,
+    /// Legal basis for keeping the database (căn cứ pháp lý).
     pub legal_basis: MaybeUndefined<String>,
+    /// Published rules for using its data (quy chế khai thác, sử dụng; Art. 22).
     pub usage_rules: MaybeUndefined<String>,
+    /// Planned, being built, operating or retired (tình trạng).
     pub status: Option<DatabaseStatus>,
 }
 

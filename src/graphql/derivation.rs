@@ -66,7 +66,9 @@ impl Derivation {
 pub struct DerivationWhere {
     pub source_item_id: Option<IdFilter>,
     pub derived_item_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<DerivationWhere>>,
@@ -188,6 +190,7 @@ impl DerivationQuery {
 pub struct CreateDerivationInput {
     pub source_item_id: ID,
     pub derived_item_id: ID,
+    /// How the source is transformed into the derived item.
     pub transformation: Option<String>,
 }
 
@@ -198,6 +201,7 @@ pub struct UpdateDerivationInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// How the source is transformed into the derived item.
     pub transformation: MaybeUndefined<String>,
 }
 

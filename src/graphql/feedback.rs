@@ -98,8 +98,10 @@ impl Feedback {
 pub struct FeedbackWhere {
     pub kind: Option<EnumFilter<FeedbackKind>>,
     pub status: Option<EnumFilter<FeedbackStatus>>,
+    /// Filter on the id of `organization`: The organization asked to act.
     pub organization_id: Option<IdFilter>,
     pub open_dataset_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<FeedbackWhere>>,

@@ -85,8 +85,11 @@ impl FocalPoint {
 pub struct FocalPointWhere {
     pub full_name: Option<StringFilter>,
     pub scope: Option<EnumFilter<FocalPointScope>>,
+    /// Filter on the id of `organization`: The organization that named this focal point.
     pub organization_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<FocalPointWhere>>,
@@ -189,6 +192,7 @@ impl FocalPointQuery {
 /// A new focal point.
 #[derive(InputObject)]
 pub struct CreateFocalPointInput {
+    /// The id of the organization that named this focal point.
     pub organization_id: ID,
     pub scope: FocalPointScope,
     pub full_name: String,
@@ -207,6 +211,7 @@ pub struct UpdateFocalPointInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The id of the organization that named this focal point.
     pub organization_id: Option<ID>,
     pub scope: Option<FocalPointScope>,
     pub full_name: Option<String>,

@@ -119,9 +119,12 @@ impl InformationSystem {
 pub struct InformationSystemWhere {
     pub code: Option<StringFilter>,
     pub name: Option<StringFilter>,
+    /// Filter on the id of `owner`: The organization that owns the system.
     pub owner_id: Option<IdFilter>,
     pub readiness: Option<EnumFilter<Readiness>>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<InformationSystemWhere>>,
@@ -236,9 +239,12 @@ impl InformationSystemQuery {
 pub struct CreateInformationSystemInput {
     pub code: String,
     pub name: String,
+    /// The id of the organization that owns the system.
     pub owner_id: ID,
     pub description: Option<String>,
+    /// Unit that operates the system day to day.
     pub operator: Option<String>,
+    /// Where it runs (e.g. the provincial data centre).
     pub hosting: Option<String>,
     #[graphql(default_with = "Readiness::NotReviewed")]
     pub readiness: Readiness,
@@ -255,9 +261,12 @@ pub struct UpdateInformationSystemInput {
     pub expected_version: Option<i32>,
     pub code: Option<String>,
     pub name: Option<String>,
+    /// The id of the organization that owns the system.
     pub owner_id: Option<ID>,
     pub description: MaybeUndefined<String>,
+    /// Unit that operates the system day to day.
     pub operator: MaybeUndefined<String>,
+    /// Where it runs (e.g. the provincial data centre).
     pub hosting: MaybeUndefined<String>,
     pub readiness: Option<Readiness>,
     pub readiness_reviewed_on: MaybeUndefined<NaiveDate>,

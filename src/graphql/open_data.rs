@@ -196,10 +196,12 @@ pub struct OpenDatasetWhere {
     pub code: Option<StringFilter>,
     /// Matches with or without Vietnamese diacritics.
     pub title: Option<StringFilter>,
+    /// Filter on the id of `organization`: The publisher.
     pub organization_id: Option<super::filter::OrganizationFilter>,
     pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
     /// `true`: published; `false`: drafts.
     pub published: Option<BooleanFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<OpenDatasetWhere>>,
@@ -310,17 +312,21 @@ impl OpenDataQuery {
 /// A new open dataset; leave `publishedOn` empty for a draft.
 #[derive(InputObject)]
 pub struct CreateOpenDatasetInput {
+    /// The id of the publisher.
     pub organization_id: ID,
     pub code: String,
     pub title: String,
     pub description: Option<String>,
     /// Default: the terms of Art. 18 of Decree 47/2020.
     pub licence: Option<String>,
+    /// Formats offered, e.g. `CSV`, `JSON`.
     #[graphql(default)]
     pub formats: Vec<String>,
     pub download_url: Option<String>,
+    /// The id of the service that serves it, when one does.
     pub data_service_id: Option<ID>,
     pub update_frequency: UpdateFrequency,
+    /// `null` while a draft.
     pub published_on: Option<NaiveDate>,
     /// The items it publishes: the organization's own, each `OPEN` to the public.
     #[graphql(default)]
@@ -338,11 +344,15 @@ pub struct UpdateOpenDatasetInput {
     pub code: Option<String>,
     pub title: Option<String>,
     pub description: MaybeUndefined<String>,
+    /// Terms of use (by default those of Art. 18 of Decree 47/2020).
     pub licence: Option<String>,
+    /// Formats offered, e.g. `CSV`, `JSON`.
     pub formats: Option<Vec<String>>,
     pub download_url: MaybeUndefined<String>,
+    /// The id of the service that serves it, when one does.
     pub data_service_id: MaybeUndefined<ID>,
     pub update_frequency: Option<UpdateFrequency>,
+    /// `null` while a draft.
     pub published_on: MaybeUndefined<NaiveDate>,
     pub refreshed_on: MaybeUndefined<NaiveDate>,
     /// Replaces the items when given.

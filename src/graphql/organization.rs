@@ -474,12 +474,23 @@ impl Organization {
 /// Filter for organizations: fields combine with AND; `or` adds alternatives.
 #[derive(InputObject, Debug, Default)]
 pub struct OrganizationWhere {
+    /// Filter on `code`: Electronic agency code (mã định danh điện tử, Decision 20/2020/QĐ-TTg), e.g.
+    /// `000.00.31.H57`.
     pub code: Option<StringFilter>,
+    /// Filter on `name`: Full name, e.g. "Phòng Tài nguyên và Môi trường huyện Nam Đông" (tên cơ
+    /// quan).
     pub name: Option<StringFilter>,
+    /// Filter on `level`: Administrative level; empty for non-state parties.
     pub level: Option<EnumFilter<AdministrativeLevel>>,
+    /// Filter on `consumerType`: Which kind of consumer the organization is when it receives data: a state
+    /// agency, an enterprise, an organization or an individual (đối tượng khai thác).
     pub consumer_type: Option<EnumFilter<ConsumerType>>,
+    /// Filter on the id of `parent`: The organization this one belongs to (a department's district, a
+    /// district's province).
     pub parent_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<OrganizationWhere>>,
@@ -597,18 +608,31 @@ impl OrganizationQuery {
 /// A new organization.
 #[derive(InputObject)]
 pub struct CreateOrganizationInput {
+    /// Electronic agency code (mã định danh điện tử, Decision 20/2020/QĐ-TTg), e.g.
+    /// `000.00.31.H57`.
     pub code: String,
+    /// Full name, e.g. "Phòng Tài nguyên và Môi trường huyện Nam Đông" (tên cơ quan).
     pub name: String,
+    /// A short form of the name for tight spaces (tên viết tắt).
     pub short_name: Option<String>,
     /// Required for state agencies, empty for others.
     pub level: Option<AdministrativeLevel>,
+    /// Which kind of consumer the organization is when it receives data: a state agency, an
+    /// enterprise, an organization or an individual (đối tượng khai thác).
     #[graphql(default_with = "ConsumerType::StateAgency")]
     pub consumer_type: ConsumerType,
+    /// The id of the organization this one belongs to (a department's district, a district's
+    /// province).
     pub parent_id: Option<ID>,
+    /// Postal address (địa chỉ).
     pub address: Option<String>,
+    /// Contact e-mail address.
     pub email: Option<String>,
+    /// Contact telephone number.
     pub phone: Option<String>,
+    /// Website (cổng thông tin điện tử).
     pub website: Option<String>,
+    /// Free text about the organization: its functions and tasks.
     pub description: Option<String>,
 }
 
@@ -619,16 +643,30 @@ pub struct UpdateOrganizationInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// Electronic agency code (mã định danh điện tử, Decision 20/2020/QĐ-TTg), e.g.
+    /// `000.00.31.H57`.
     pub code: Option<String>,
+    /// Full name, e.g. "Phòng Tài nguyên và Môi trường huyện Nam Đông" (tên cơ quan).
     pub name: Option<String>,
+    /// A short form of the name for tight spaces (tên viết tắt).
     pub short_name: MaybeUndefined<String>,
+    /// Administrative level; empty for non-state parties.
     pub level: MaybeUndefined<AdministrativeLevel>,
+    /// Which kind of consumer the organization is when it receives data: a state agency, an
+    /// enterprise, an organization or an individual (đối tượng khai thác).
     pub consumer_type: Option<ConsumerType>,
+    /// The id of the organization this one belongs to (a department's district, a district's
+    /// province).
     pub parent_id: MaybeUndefined<ID>,
+    /// Postal address (địa chỉ).
     pub address: MaybeUndefined<String>,
+    /// Contact e-mail address.
     pub email: MaybeUndefined<String>,
+    /// Contact telephone number.
     pub phone: MaybeUndefined<String>,
+    /// Website (cổng thông tin điện tử).
     pub website: MaybeUndefined<String>,
+    /// Free text about the organization: its functions and tasks.
     pub description: MaybeUndefined<String>,
 }
 

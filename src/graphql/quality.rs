@@ -124,11 +124,14 @@ impl QualityAssessment {
 /// Filter for quality assessments.
 #[derive(InputObject, Debug, Default)]
 pub struct QualityAssessmentWhere {
+    /// Filter on the id of `dataItem`: The item assessed, when an item was.
     pub data_item_id: Option<IdFilter>,
+    /// Filter on the id of `database`: The database assessed, when a whole database was.
     pub database_id: Option<IdFilter>,
     pub organization_id: Option<IdFilter>,
     /// Overall score strictly below this.
     pub overall_below: Option<i32>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<QualityAssessmentWhere>>,
@@ -279,21 +282,33 @@ impl QualityQuery {
 /// A new assessment of one data item or one database (name exactly one).
 #[derive(InputObject)]
 pub struct CreateQualityAssessmentInput {
+    /// The id of the item assessed, when an item was.
     pub data_item_id: Option<ID>,
+    /// The id of the database assessed, when a whole database was.
     pub database_id: Option<ID>,
     pub assessed_on: NaiveDate,
     pub assessor: String,
+    /// Tính đầy đủ, 0–100.
     pub completeness: i32,
+    /// Tính chính xác, 0–100.
     pub accuracy: i32,
+    /// Tính nhất quán, 0–100.
     pub consistency: i32,
+    /// Tính kịp thời, 0–100.
     pub timeliness: i32,
+    /// Tính hợp lệ, 0–100.
     pub validity: i32,
+    /// Tính duy nhất, 0–100.
     pub uniqueness: i32,
+    /// Organised so that it can be shared (Art. 9).
     pub organised_for_sharing: bool,
+    /// Uses the shared code lists (danh mục dùng chung, Art. 9).
     pub uses_shared_code_lists: bool,
+    /// Consistent with the master data (dữ liệu chủ, Art. 9).
     pub consistent_with_master_data: bool,
     pub findings: Option<String>,
     pub remediation_plan: Option<String>,
+    /// When the next assessment is due.
     pub next_due: Option<NaiveDate>,
 }
 
@@ -306,17 +321,27 @@ pub struct UpdateQualityAssessmentInput {
     pub expected_version: Option<i32>,
     pub assessed_on: Option<NaiveDate>,
     pub assessor: Option<String>,
+    /// Tính đầy đủ, 0–100.
     pub completeness: Option<i32>,
+    /// Tính chính xác, 0–100.
     pub accuracy: Option<i32>,
+    /// Tính nhất quán, 0–100.
     pub consistency: Option<i32>,
+    /// Tính kịp thời, 0–100.
     pub timeliness: Option<i32>,
+    /// Tính hợp lệ, 0–100.
     pub validity: Option<i32>,
+    /// Tính duy nhất, 0–100.
     pub uniqueness: Option<i32>,
+    /// Organised so that it can be shared (Art. 9).
     pub organised_for_sharing: Option<bool>,
+    /// Uses the shared code lists (danh mục dùng chung, Art. 9).
     pub uses_shared_code_lists: Option<bool>,
+    /// Consistent with the master data (dữ liệu chủ, Art. 9).
     pub consistent_with_master_data: Option<bool>,
     pub findings: MaybeUndefined<String>,
     pub remediation_plan: MaybeUndefined<String>,
+    /// When the next assessment is due.
     pub next_due: MaybeUndefined<NaiveDate>,
 }
 

@@ -161,16 +161,25 @@ impl Share {
 /// Filter for shares.
 #[derive(InputObject, Debug, Default)]
 pub struct ShareWhere {
+    /// Filter on `mode`: The mode the consumer receives the item by: open data, default sharing or
+    /// sharing on specific request (hình thức chia sẻ).
     pub mode: Option<EnumFilter<SharingMode>>,
     /// By status as clients see it: `EXPIRED` and `ACTIVE` follow from `validUntil`.
     pub status: Option<EnumFilter<ShareStatus>>,
+    /// Filter on the id of `dataItem`: The data item shared; `null` when the caller may no longer see it (a party
+    /// still reads a suspended or revoked share of an item its owner has since kept internal).
     pub data_item_id: Option<IdFilter>,
+    /// Filter on the id of `provider`: The organization that owns the item and shares it.
     pub provider_id: Option<OrganizationFilter>,
+    /// Filter on the id of `consumer`: The organization that receives it.
     pub consumer_id: Option<OrganizationFilter>,
     /// Either side of the share: the provider or the consumer.
     pub counterparty_id: Option<OrganizationFilter>,
+    /// Filter on the id of `service`: The service the data goes through, if recorded.
     pub service_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<ShareWhere>>,
@@ -335,14 +344,23 @@ impl ShareQuery {
 /// A new share.
 #[derive(InputObject)]
 pub struct CreateShareInput {
+    /// The id of the data item shared; `null` when the caller may no longer see it (a party still
+    /// reads a suspended or revoked share of an item its owner has since kept internal).
     pub data_item_id: ID,
+    /// The id of the organization that receives it.
     pub consumer_id: ID,
     /// Omitted: the mode the item's policy gives the consumer's type.
     pub mode: Option<SharingMode>,
+    /// The id of the service the data goes through, if recorded.
     pub service_id: Option<ID>,
+    /// What the consumer uses the data for. Only the parties (and admins) read it.
     pub purpose: Option<String>,
+    /// The legal basis of the share, as text. Only the parties (and admins) read it.
     pub legal_basis: Option<String>,
+    /// First day the share is in force; none: from when it was recorded.
     pub valid_from: Option<NaiveDate>,
+    /// Last day the share is in force; none: until revoked. After it, an active share reads
+    /// `EXPIRED`.
     pub valid_until: Option<NaiveDate>,
     /// The agreement between the two parties the share rests on (Art. 38).
     pub agreement_id: Option<ID>,
@@ -356,14 +374,24 @@ pub struct UpdateShareInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The mode the consumer receives the item by: open data, default sharing or sharing on
+    /// specific request (hình thức chia sẻ).
     pub mode: Option<SharingMode>,
+    /// The id of the service the data goes through, if recorded.
     pub service_id: MaybeUndefined<ID>,
+    /// What the consumer uses the data for. Only the parties (and admins) read it.
     pub purpose: MaybeUndefined<String>,
+    /// The legal basis of the share, as text. Only the parties (and admins) read it.
     pub legal_basis: MaybeUndefined<String>,
+    /// First day the share is in force; none: from when it was recorded.
     pub valid_from: MaybeUndefined<NaiveDate>,
+    /// Last day the share is in force; none: until revoked. After it, an active share reads
+    /// `EXPIRED`.
     pub valid_until: MaybeUndefined<NaiveDate>,
     /// `ACTIVE`, `SUSPENDED` or `REVOKED` (with `statusReason`).
     pub status: Option<ShareStatus>,
+    /// Why the share was suspended or revoked. Only the parties (and admins) read it; `null` for
+    /// everyone else.
     pub status_reason: MaybeUndefined<String>,
     /// The agreement the share rests on.
     pub agreement_id: MaybeUndefined<ID>,

@@ -142,6 +142,7 @@ impl SharingAgreement {
 pub struct SharingAgreementWhere {
     pub provider_id: Option<IdFilter>,
     pub consumer_id: Option<IdFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<SharingAgreementWhere>>,
@@ -248,17 +249,28 @@ impl SharingAgreementQuery {
 pub struct CreateSharingAgreementInput {
     pub provider_id: ID,
     pub consumer_id: ID,
+    /// The data shared (nội dung dữ liệu chia sẻ).
     pub data_content: String,
+    /// Where the data will be used (địa điểm sử dụng).
     pub place_of_use: String,
+    /// Start of the agreed period (thời hạn).
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    /// How the data is shared (phương thức chia sẻ).
     pub method: String,
+    /// What the consumer does with the data once received (xử lý sau khi nhận).
     pub processing_after_receipt: Option<String>,
+    /// Conditions and limits of use (điều kiện, giới hạn).
     pub conditions_and_limits: Option<String>,
+    /// Commitments to protect the data (cam kết bảo vệ dữ liệu).
     pub protection_commitments: Option<String>,
+    /// Security and authentication measures (an toàn, xác thực).
     pub security_and_authentication: Option<String>,
+    /// How shared and derived data are stored (lưu trữ).
     pub storage: Option<String>,
+    /// How the data is deleted at the end (phương thức xóa).
     pub deletion_method: Option<String>,
+    /// The day both parties signed (ngày ký).
     pub signed_on: NaiveDate,
 }
 
@@ -269,17 +281,28 @@ pub struct UpdateSharingAgreementInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The data shared (nội dung dữ liệu chia sẻ).
     pub data_content: Option<String>,
+    /// Where the data will be used (địa điểm sử dụng).
     pub place_of_use: Option<String>,
+    /// Start of the agreed period (thời hạn).
     pub valid_from: MaybeUndefined<NaiveDate>,
     pub valid_until: MaybeUndefined<NaiveDate>,
+    /// How the data is shared (phương thức chia sẻ).
     pub method: Option<String>,
+    /// What the consumer does with the data once received (xử lý sau khi nhận).
     pub processing_after_receipt: MaybeUndefined<String>,
+    /// Conditions and limits of use (điều kiện, giới hạn).
     pub conditions_and_limits: MaybeUndefined<String>,
+    /// Commitments to protect the data (cam kết bảo vệ dữ liệu).
     pub protection_commitments: MaybeUndefined<String>,
+    /// Security and authentication measures (an toàn, xác thực).
     pub security_and_authentication: MaybeUndefined<String>,
+    /// How shared and derived data are stored (lưu trữ).
     pub storage: MaybeUndefined<String>,
+    /// How the data is deleted at the end (phương thức xóa).
     pub deletion_method: MaybeUndefined<String>,
+    /// The day both parties signed (ngày ký).
     pub signed_on: Option<NaiveDate>,
 }
 

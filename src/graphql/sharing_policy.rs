@@ -73,12 +73,19 @@ impl SharingPolicy {
 /// Filter for sharing policies.
 #[derive(InputObject, Debug, Default)]
 pub struct SharingPolicyWhere {
+    /// Filter on `consumerType`: The kind of consumer this policy is for: state agencies, enterprises,
+    /// organizations, individuals or the public (đối tượng khai thác).
     pub consumer_type: Option<EnumFilter<ConsumerType>>,
+    /// Filter on `mode`: How the item is shared with that kind of consumer: open data, default
+    /// sharing, on specific request, or not shared (hình thức chia sẻ).
     pub mode: Option<EnumFilter<SharingMode>>,
+    /// Filter on the id of `dataItem`: The data item this policy is about.
     pub data_item_id: Option<IdFilter>,
     /// The organization that owns the item (with `includeDescendants`: or one below it).
     pub owner_id: Option<OrganizationFilter>,
+    /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
+    /// Filter on `updatedAt`: When the object last changed.
     pub updated_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<SharingPolicyWhere>>,
@@ -204,10 +211,17 @@ impl SharingPolicyQuery {
 /// A new sharing policy.
 #[derive(InputObject)]
 pub struct CreateSharingPolicyInput {
+    /// The id of the data item this policy is about.
     pub data_item_id: ID,
+    /// The kind of consumer this policy is for: state agencies, enterprises, organizations,
+    /// individuals or the public (đối tượng khai thác).
     pub consumer_type: ConsumerType,
+    /// How the item is shared with that kind of consumer: open data, default sharing, on specific
+    /// request, or not shared (hình thức chia sẻ).
     pub mode: SharingMode,
+    /// Conditions the consumer must meet.
     pub conditions: Option<String>,
+    /// Legal basis of the mode (required for NOT_SHARED).
     pub legal_basis: Option<String>,
 }
 
@@ -218,9 +232,15 @@ pub struct UpdateSharingPolicyInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The kind of consumer this policy is for: state agencies, enterprises, organizations,
+    /// individuals or the public (đối tượng khai thác).
     pub consumer_type: Option<ConsumerType>,
+    /// How the item is shared with that kind of consumer: open data, default sharing, on specific
+    /// request, or not shared (hình thức chia sẻ).
     pub mode: Option<SharingMode>,
+    /// Conditions the consumer must meet.
     pub conditions: MaybeUndefined<String>,
+    /// Legal basis of the mode (required for NOT_SHARED).
     pub legal_basis: MaybeUndefined<String>,
 }
 

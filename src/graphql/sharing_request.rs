@@ -195,7 +195,9 @@ impl SharingRequest {
 /// Filter for sharing requests.
 #[derive(InputObject, Debug, Default)]
 pub struct SharingRequestWhere {
+    /// Filter on the id of `consumer`: The organization asking.
     pub consumer_id: Option<IdFilter>,
+    /// Filter on the id of `provider`: The organization asked: the owner of the items.
     pub provider_id: Option<IdFilter>,
     pub status: Option<EnumFilter<RequestStatus>>,
     pub requested_mode: Option<EnumFilter<SharingMode>>,

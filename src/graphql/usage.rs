@@ -95,6 +95,7 @@ pub struct AccessEventWhere {
     pub service_id: Option<IdFilter>,
     pub provider_id: Option<IdFilter>,
     pub consumer_id: Option<IdFilter>,
+    /// Filter on `violation`: Set when the use breaks the rules.
     pub violation: Option<EnumFilter<Violation>>,
     /// `true`: violations only; `false`: lawful uses only.
     pub has_violation: Option<bool>,
