@@ -41,58 +41,72 @@ impl Feedback {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Feedback, self.0.id)
     }
+
     async fn kind(&self) -> FeedbackKind {
         self.0.kind
     }
+
     /// The organization asked to act.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
         ))
     }
+
     async fn open_dataset(&self, ctx: &Context<'_>) -> Result<Option<OpenDataset>> {
         Ok(match self.0.open_dataset_id {
             Some(id) => by_id::<Entity>(ctx, id).await?.map(OpenDataset),
             None => None,
         })
     }
+
     async fn title(&self) -> &str {
         &self.0.title
     }
+
     async fn body(&self) -> &str {
         &self.0.body
     }
+
     /// How to reach the sender: shown only to the organization's members and admins.
     async fn contact_email(&self, ctx: &Context<'_>) -> Option<&str> {
         let caller = ctx.caller();
         let insider = caller.acts_for(self.0.organization_id);
         insider.then_some(self.0.contact_email.as_deref()).flatten()
     }
+
     async fn status(&self) -> FeedbackStatus {
         self.0.status
     }
+
     async fn answer(&self) -> Option<&str> {
         self.0.answer.as_deref()
     }
+
     async fn answered_at(&self) -> Option<DateTime<Utc>> {
         self.0.answered_at
     }
+
     async fn votes(&self) -> i32 {
         self.0.votes
     }
+
     /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+
     /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+
     /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 }
+
 /// Filter for feedback.
 #[derive(InputObject, Debug, Default)]
 pub struct FeedbackWhere {
@@ -135,10 +149,12 @@ impl WhereInput for FeedbackWhere {
             )?)
             .add(filter::time(feedback::Column::CreatedAt, &self.created_at)))
     }
+
     fn alternatives(&self) -> Option<&[Self]> {
         self.or.as_deref()
     }
 }
+
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedbackOrderField {
     Votes,
@@ -155,8 +171,29 @@ impl OrderField<feedback::Entity> for FeedbackOrderField {
         }
     }
 }
-/// Most votes first, then the oldest: what has waited longest among equals comes first.
-pub(super) fn by_votes() -> Option<Vec<FeedbackOrder>> {
+
+/// A list of feedback, most votes first by default (then the oldest: what has waited longest
+/// among equals comes first).
+pub(super) async fn list_feedback(
+    ctx: &Context<'_>,
+    scope: Scope<feedback::Entity>,
+    filter: Option<FeedbackWhere>,
+    order_by: Option<Vec<FeedbackOrder>>,
+    page: (Option<i32>, Option<String>, Option<i32>, Option<String>),
+) -> Result<Conn<Feedback>> {
+    let (first, after, last, before) = page;
+    let args = ListArgs::new(
+        filter,
+        order_by.or_else(by_votes),
+        first,
+        after,
+        last,
+        before,
+    );
+    list(ctx, scope, args, FeedbackOrderField::Votes).await
+}
+
+fn by_votes() -> Option<Vec<FeedbackOrder>> {
     Some(vec![
         FeedbackOrder {
             field: FeedbackOrderField::Votes,
@@ -168,6 +205,7 @@ pub(super) fn by_votes() -> Option<Vec<FeedbackOrder>> {
         },
     ])
 }
+
 /// Feedback from anyone; name the organization or the dataset it is about.
 #[derive(InputObject)]
 pub struct SubmitFeedbackInput {
@@ -202,6 +240,7 @@ pub struct VoteFeedbackInput {
 pub struct FeedbackPayload {
     pub feedback: Feedback,
 }
+
 /// Spends one of the caller's public writes for the hour, or refuses with `LIMIT_EXCEEDED`.
 fn spend_public_write(ctx: &Context<'_>) -> Result<Key> {
     let key = ctx.data_opt::<Key>().cloned().unwrap_or(Key::Address(None));
@@ -247,15 +286,14 @@ impl FeedbackQuery {
         )]
         before: Option<String>,
     ) -> Result<Conn<Feedback>> {
-        let args = ListArgs::new(
+        list_feedback(
+            ctx,
+            Scope::all(),
             filter,
-            order_by.or_else(by_votes),
-            first,
-            after,
-            last,
-            before,
-        );
-        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
+            order_by,
+            (first, after, last, before),
+        )
+        .await
     }
 
     /// The public's requests for new open data still waiting for action (NEW, UNDER_REVIEW,
@@ -293,8 +331,14 @@ impl FeedbackQuery {
             }),
             ..Default::default()
         };
-        let args = ListArgs::new(Some(filter), by_votes(), first, after, None, None);
-        list(ctx, Scope::all(), args, FeedbackOrderField::Votes).await
+        list_feedback(
+            ctx,
+            Scope::all(),
+            Some(filter),
+            None,
+            (first, after, None, None),
+        )
+        .await
     }
 }
 

@@ -14,7 +14,7 @@ use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, rel
 use super::context::ContextData;
 use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
 use super::data_service::DataService;
-use super::feedback::{Feedback, FeedbackOrder, FeedbackOrderField, FeedbackWhere, by_votes};
+use super::feedback::{Feedback, FeedbackOrder, FeedbackWhere, list_feedback};
 use super::filter::{
     self, BooleanFilter, DateTimeFilter, EnumFilter, OrderField, StringFilter, WhereInput,
 };
@@ -58,32 +58,40 @@ impl OpenDataset {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::OpenDataset, self.0.id)
     }
+
     /// The publisher.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
         ))
     }
+
     async fn code(&self) -> &str {
         &self.0.code
     }
+
     async fn title(&self) -> &str {
         &self.0.title
     }
+
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
+
     /// Terms of use (by default those of Art. 18 of Decree 47/2020).
     async fn licence(&self) -> &str {
         &self.0.licence
     }
+
     /// Formats offered, e.g. `CSV`, `JSON`.
     async fn formats(&self) -> Vec<String> {
         formats_of(&self.0)
     }
+
     async fn download_url(&self) -> Option<&str> {
         self.0.download_url.as_deref()
     }
+
     /// The service that serves it, when one does.
     async fn data_service(&self, ctx: &Context<'_>) -> Result<Option<DataService>> {
         Ok(match self.0.data_service_id {
@@ -93,16 +101,20 @@ impl OpenDataset {
             None => None,
         })
     }
+
     async fn update_frequency(&self) -> UpdateFrequency {
         self.0.update_frequency
     }
+
     /// `null` while a draft.
     async fn published_on(&self) -> Option<NaiveDate> {
         self.0.published_on
     }
+
     async fn refreshed_on(&self) -> Option<NaiveDate> {
         self.0.refreshed_on
     }
+
     /// The data items it publishes (each `OPEN` to the public).
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn items(
@@ -136,6 +148,7 @@ impl OpenDataset {
         let scope = Scope::<item_entity::Entity>::linked(&DATASET_ITEMS, self.0.id);
         list(ctx, scope, args, DataItemOrderField::Name).await
     }
+
     /// Feedback on this dataset, most voted first by default.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn feedback(
@@ -165,25 +178,20 @@ impl OpenDataset {
         )]
         before: Option<String>,
     ) -> Result<Conn<Feedback>> {
-        let args = ListArgs::new(
-            filter,
-            order_by.or_else(by_votes),
-            first,
-            after,
-            last,
-            before,
-        );
         let scope = Scope::children(feedback::Column::OpenDatasetId, self.0.id);
-        list(ctx, scope, args, FeedbackOrderField::Votes).await
+        list_feedback(ctx, scope, filter, order_by, (first, after, last, before)).await
     }
+
     /// Incremented by every update; pass it back as `expectedVersion` to refuse a write over someone else's change.
     async fn version(&self) -> i32 {
         self.0.version
     }
+
     /// When the object was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+
     /// When the object last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
@@ -238,6 +246,7 @@ impl WhereInput for OpenDatasetWhere {
         }
         Ok(cond)
     }
+
     fn alternatives(&self) -> Option<&[Self]> {
         self.or.as_deref()
     }

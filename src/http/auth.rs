@@ -13,7 +13,7 @@ use crate::access::{Caller, token};
 use crate::i18n::Text;
 
 use super::AppState;
-use super::reply::{MediaType, Reply, lang_of, negotiate, request_failure};
+use super::reply::{Reply, request_failure};
 
 /// Finds the caller of a request from its bearer token and spends one request of its rate
 /// budget; the GraphQL handlers then read the caller from the request's extensions.
@@ -23,26 +23,22 @@ pub(super) async fn authenticate(
     mut request: axum::extract::Request,
     next: Next,
 ) -> HttpResponse {
-    let reply = Reply {
-        media: negotiate(request.headers()).unwrap_or(MediaType::Json),
-        lang: lang_of(&state, request.headers()),
-    };
+    // Negotiated only for a refusal: an admitted request's handler answers in its own way.
+    let headers = request.headers();
+    let reply = || Reply::of(&state, headers);
     let address = client_address(&request, state.limits.trust_forwarded_for);
-    let header = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| v.as_bytes());
+    let header = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
     let caller = match token::authenticate(&state.db, header).await {
         Ok(Ok(caller)) => caller.with_public_shares(state.limits.public_shares),
         Ok(Err(refused)) => {
             // Failed attempts spend the address's budget, which bounds token guessing.
             let key = Key::of(&Caller::anonymous(), address);
             if let Err(wait) = state.rate_limits.check(&key) {
-                return too_many_requests(reply, wait);
+                return too_many_requests(reply(), wait);
             }
             let mut resp = request_failure(
                 StatusCode::UNAUTHORIZED,
-                reply,
+                reply(),
                 "UNAUTHENTICATED",
                 refused.text(),
             );
@@ -56,7 +52,7 @@ pub(super) async fn authenticate(
             tracing::error!(error = ?err, "could not check a token");
             return request_failure(
                 StatusCode::SERVICE_UNAVAILABLE,
-                reply,
+                reply(),
                 "UNAVAILABLE",
                 Text::key("unavailable"),
             );
@@ -64,7 +60,7 @@ pub(super) async fn authenticate(
     };
     let key = Key::of(&caller, address);
     if let Err(wait) = state.rate_limits.check(&key) {
-        return too_many_requests(reply, wait);
+        return too_many_requests(reply(), wait);
     }
     request.extensions_mut().insert(caller);
     request.extensions_mut().insert(key);

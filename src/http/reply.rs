@@ -52,6 +52,15 @@ pub(super) struct Reply {
 }
 
 impl Reply {
+    /// As `Accept` and `Accept-Language` ask, JSON when `Accept` names nothing GraphQL is
+    /// written in.
+    pub(super) fn of(state: &AppState, headers: &HeaderMap) -> Self {
+        Self {
+            media: negotiate(headers).unwrap_or(MediaType::Json),
+            lang: lang_of(state, headers),
+        }
+    }
+
     /// JSON, for endpoints that answer nothing else (downloads, exports).
     pub(super) fn json(state: &AppState, headers: &HeaderMap) -> Self {
         Self {
