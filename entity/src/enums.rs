@@ -482,6 +482,7 @@ pub enum CatalogEventAction {
     Created,
     /// Changed in any other way (edited, decided, answered, voted for, items set).
     Updated,
+    /// Deleted.
     Deleted,
     /// A provider reported a batch of uses of its shared data (Art. 14 control after sharing).
     UsageRecorded,
@@ -491,10 +492,15 @@ pub enum CatalogEventAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum SearchType {
+    /// Organizations (tổ chức, cơ quan), by name or code.
     Organization,
+    /// Databases (cơ sở dữ liệu), by name, code or description.
     Database,
+    /// Data items (trường dữ liệu), by name, code or description.
     DataItem,
+    /// Data-sharing services (dịch vụ chia sẻ dữ liệu), by name, code or description.
     DataService,
+    /// Open datasets (dữ liệu mở), by title, code or description.
     OpenDataset,
 }
 

@@ -34,6 +34,7 @@ impl AuditEntry {
     async fn seq(&self) -> i64 {
         self.0.seq
     }
+    /// When the change was committed.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
     }
@@ -93,6 +94,7 @@ pub struct AuditEntryWhere {
     pub entity_type: Option<StringFilter>,
     /// Filter on the id of `organization`: The organization whose data changed.
     pub organization_id: Option<IdFilter>,
+    /// Filter on `at`: when the change was committed.
     pub at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<AuditEntryWhere>>,

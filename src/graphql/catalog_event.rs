@@ -36,6 +36,7 @@ pub struct CatalogEventWhere {
     organization_ids: Option<Vec<ID>>,
     /// Events about rows of these types.
     types: Option<Vec<Kind>>,
+    /// Events of these kinds only.
     actions: Option<Vec<CatalogEventAction>>,
     /// Only reported uses that broke the rules (violations: used without a share, beyond
     /// the agreement, or after revocation).
@@ -99,10 +100,12 @@ impl CatalogEventObject {
         self.event.seq
     }
 
+    /// When the change was committed.
     async fn at(&self) -> chrono::DateTime<chrono::Utc> {
         self.event.at
     }
 
+    /// What happened to the row: created, updated, deleted, or uses recorded.
     async fn action(&self) -> CatalogEventAction {
         self.event.action
     }
@@ -153,6 +156,7 @@ impl CatalogEventObject {
 #[derive(Default)]
 pub struct CatalogEventSubscription;
 
+/// Live changes to the catalogue, over WebSocket at `/graphql/ws` (`graphql-transport-ws`).
 #[Subscription]
 impl CatalogEventSubscription {
     /// Changes to the catalogue as they are committed, by any replica: created, updated and
@@ -172,6 +176,9 @@ impl CatalogEventSubscription {
             desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
         )]
         filter: Option<CatalogEventWhere>,
+        #[graphql(
+            desc = "Replay the events after this position of the audit log (a previous event's `seq`) before the live ones."
+        )]
         after_seq: Option<i64>,
     ) -> Result<impl Stream<Item = async_graphql::Result<CatalogEventObject>> + 'a> {
         let filter = Filter::parse(filter.unwrap_or_default())?;

@@ -58,6 +58,7 @@ impl CatalogueRelease {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::CatalogueRelease, self.0.id)
     }
+    /// The organization whose catalogue this is.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
@@ -71,6 +72,7 @@ impl CatalogueRelease {
     async fn decision_number(&self) -> &str {
         &self.0.decision_number
     }
+    /// Date of the decision (ngày quyết định).
     async fn decided_on(&self) -> NaiveDate {
         self.0.decided_on
     }
@@ -78,15 +80,19 @@ impl CatalogueRelease {
     async fn signer(&self) -> &str {
         &self.0.signer
     }
+    /// A free note on the release.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
+    /// Databases in the release.
     async fn database_count(&self) -> i32 {
         self.0.database_count
     }
+    /// Data items in the release.
     async fn item_count(&self) -> i32 {
         self.0.item_count
     }
+    /// Data-sharing services in the release.
     async fn service_count(&self) -> i32 {
         self.0.service_count
     }
@@ -101,7 +107,12 @@ impl CatalogueRelease {
     }
     /// What changed since `against` (by default the organization's previous release); `null`
     /// for a first release compared with nothing.
-    async fn diff(&self, ctx: &Context<'_>, against: Option<ID>) -> Result<Option<ReleaseDiff>> {
+    async fn diff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The release to compare with (default: the one before this).")]
+        against: Option<ID>,
+    ) -> Result<Option<ReleaseDiff>> {
         let older = match against {
             Some(id) => {
                 let n = ids::decode_as("against", &id, Kind::CatalogueRelease)?;
@@ -146,23 +157,31 @@ impl CatalogueRelease {
 pub struct ReleaseDiff {
     /// The release compared with.
     pub against: CatalogueRelease,
+    /// What changed among the databases.
     pub databases: CatalogueSectionDiff,
+    /// What changed among the data items.
     pub items: CatalogueSectionDiff,
+    /// What changed among the services.
     pub services: CatalogueSectionDiff,
 }
 
 /// Rows added, removed and changed in one section of the catalogue.
 #[derive(SimpleObject)]
 pub struct CatalogueSectionDiff {
+    /// Rows in this release and not in the other.
     pub added: Vec<ReleaseEntry>,
+    /// Rows in the other release and not in this one.
     pub removed: Vec<ReleaseEntry>,
+    /// Rows in both whose fields differ.
     pub changed: Vec<ReleaseEntryChange>,
 }
 
 /// One row of a release's snapshot.
 #[derive(SimpleObject)]
 pub struct ReleaseEntry {
+    /// The row's code.
     pub code: Option<String>,
+    /// The row's name.
     pub name: Option<String>,
     /// The row's fields.
     pub row: Json<JsonValue>,
@@ -173,10 +192,13 @@ pub struct ReleaseEntry {
 pub struct ReleaseEntryChange {
     /// The code and name now.
     pub code: Option<String>,
+    /// The row's name in this release.
     pub name: Option<String>,
     /// The fields that changed (snapshot field names, e.g. `name`, `modes`, `description`).
     pub fields: Vec<String>,
+    /// The row in the other release.
     pub before: Json<JsonValue>,
+    /// The row in this release.
     pub after: Json<JsonValue>,
 }
 
@@ -224,23 +246,29 @@ impl CatalogueReview {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::CatalogueReview, self.0.id)
     }
+    /// The organization whose catalogue or list was reviewed.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.organization_id, "Organization").await?,
         ))
     }
+    /// What was reviewed: the catalogue, the default-sharing list or the open-data list.
     async fn scope(&self) -> ReviewScope {
         self.0.scope
     }
+    /// When the review took place.
     async fn reviewed_on(&self) -> NaiveDate {
         self.0.reviewed_on
     }
+    /// Who reviewed (a person or a unit).
     async fn reviewer(&self) -> &str {
         &self.0.reviewer
     }
+    /// Number of the decision that records the review, if any (số quyết định).
     async fn decision_number(&self) -> Option<&str> {
         self.0.decision_number.as_deref()
     }
+    /// What the review concluded.
     async fn outcome(&self) -> Option<&str> {
         self.0.outcome.as_deref()
     }
@@ -257,6 +285,7 @@ impl CatalogueReview {
 /// Filter for catalogue releases.
 #[derive(InputObject, Debug, Default)]
 pub struct CatalogueReleaseWhere {
+    /// Filter on the id of `organization`: the organization whose catalogue this is.
     pub organization_id: Option<IdFilter>,
     /// Filter on `createdAt`: When it was published in sharegraph.
     pub created_at: Option<DateTimeFilter>,
@@ -280,10 +309,14 @@ impl WhereInput for CatalogueReleaseWhere {
     }
 }
 
+/// Fields catalogue releases can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogueReleaseOrderField {
+    /// By `decidedOn`: date of the decision (ngày quyết định).
     DecidedOn,
+    /// By `number`: 1 for an organization's first release, then 2, 3...
     Number,
+    /// By `createdAt`: when it was published in sharegraph.
     CreatedAt,
 }
 
@@ -302,7 +335,9 @@ impl OrderField<Entity> for CatalogueReleaseOrderField {
 /// Filter for catalogue reviews.
 #[derive(InputObject, Debug, Default)]
 pub struct CatalogueReviewWhere {
+    /// Filter on the id of `organization`: the organization whose catalogue or list was reviewed.
     pub organization_id: Option<IdFilter>,
+    /// Filter on `scope`: what was reviewed.
     pub scope: Option<EnumFilter<ReviewScope>>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<CatalogueReviewWhere>>,
@@ -328,9 +363,12 @@ impl WhereInput for CatalogueReviewWhere {
     }
 }
 
+/// Fields catalogue reviews can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogueReviewOrderField {
+    /// By `reviewedOn`: when the review took place.
     ReviewedOn,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
 }
 
@@ -350,9 +388,11 @@ pub struct OverdueReview(rules::Overdue);
 /// Something overdue for review (quá hạn rà soát).
 #[Object]
 impl OverdueReview {
+    /// What is overdue.
     async fn kind(&self) -> OverdueReviewKind {
         self.0.kind
     }
+    /// The organization that must act.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.organization, "Organization").await?,
@@ -427,10 +467,11 @@ impl CatalogueReleaseQuery {
         .await
     }
 
+    /// One catalogue release by id; `null` when there is none or the caller may not see it.
     async fn catalogue_release(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The release's global id.")] id: ID,
     ) -> Result<Option<CatalogueRelease>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::CatalogueRelease)
             .await?
@@ -482,8 +523,11 @@ impl CatalogueReleaseQuery {
     async fn overdue_reviews(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only this organization's (default: every organization the caller may see)."
+        )]
         organization_id: Option<ID>,
-        on: Option<NaiveDate>,
+        #[graphql(desc = "The day to judge on (default: today in Vietnam).")] on: Option<NaiveDate>,
         #[graphql(
             desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
         )]
@@ -519,31 +563,46 @@ impl CatalogueReleaseQuery {
 /// A decision publishing an organization's catalogue as it stands now.
 #[derive(InputObject)]
 pub struct PublishCatalogueReleaseInput {
+    /// The id of the organization whose catalogue is published.
     pub organization_id: ID,
+    /// Number of the decision that issues it (số quyết định).
     pub decision_number: String,
+    /// Date of the decision (ngày quyết định).
     pub decided_on: NaiveDate,
+    /// Who signed the decision (người ký).
     pub signer: String,
+    /// A free note on the release.
     pub note: Option<String>,
 }
 
+/// The release a mutation published.
 #[derive(SimpleObject)]
 pub struct CatalogueReleasePayload {
+    /// The release.
     pub catalogue_release: CatalogueRelease,
 }
 
 /// A review that has taken place.
 #[derive(InputObject)]
 pub struct RecordCatalogueReviewInput {
+    /// The id of the organization whose catalogue or list was reviewed.
     pub organization_id: ID,
+    /// What was reviewed.
     pub scope: ReviewScope,
+    /// When the review took place.
     pub reviewed_on: NaiveDate,
+    /// Who reviewed (a person or a unit).
     pub reviewer: String,
+    /// Number of the decision that records the review, if any (số quyết định).
     pub decision_number: Option<String>,
+    /// What the review concluded.
     pub outcome: Option<String>,
 }
 
+/// The review a mutation recorded.
 #[derive(SimpleObject)]
 pub struct CatalogueReviewPayload {
+    /// The review.
     pub catalogue_review: CatalogueReview,
 }
 
@@ -557,6 +616,7 @@ impl CatalogueReleaseMutation {
     async fn publish_catalogue_release(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The decision that publishes the catalogue.")]
         input: PublishCatalogueReleaseInput,
     ) -> Result<CatalogueReleasePayload> {
         let publication = rules::Publication {
@@ -586,7 +646,7 @@ impl CatalogueReleaseMutation {
     async fn record_catalogue_review(
         &self,
         ctx: &Context<'_>,
-        input: RecordCatalogueReviewInput,
+        #[graphql(desc = "The review that took place.")] input: RecordCatalogueReviewInput,
     ) -> Result<CatalogueReviewPayload> {
         let fields = rules::ReviewFields {
             organization_id: ids::decode_as(

@@ -21,6 +21,7 @@ pub struct ComplianceIssue(Issue);
 /// Something the catalogue records that the decree says should be documented or should not be.
 #[Object]
 impl ComplianceIssue {
+    /// What is wrong.
     async fn kind(&self) -> IssueKind {
         self.0.kind
     }
@@ -64,6 +65,7 @@ impl ComplianceIssue {
 /// Filter for compliance issues.
 #[derive(InputObject, Debug, Default)]
 pub struct ComplianceIssueWhere {
+    /// Filter on `kind`: what is wrong.
     pub kind: Option<EnumFilter<IssueKind>>,
     /// Issues for one organization to act on.
     pub organization_id: Option<ID>,
@@ -85,7 +87,7 @@ impl ComplianceQuery {
             desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
         )]
         filter: Option<ComplianceIssueWhere>,
-        first: Option<i32>,
+        #[graphql(desc = "At most this many (20 unless said).")] first: Option<i32>,
         #[graphql(
             desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
         )]

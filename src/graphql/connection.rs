@@ -1,10 +1,16 @@
 //! Glue between the paging mechanism ([`crate::store::page`]) and Relay connections:
 //! the `orderBy` input, `totalCount`, and [`list`], which every list field calls.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
-use async_graphql::{Context, InputType, Object, ObjectType, OutputType};
+use async_graphql::parser::types::Field;
+use async_graphql::registry::{MetaType, Registry};
+use async_graphql::{
+    Context, ContextSelectionSet, InputType, Object, ObjectType, OutputType, Positioned,
+    ServerResult, Value,
+};
 
 use super::context::ContextData;
 use super::filter::{OrderField, SortDirection, WhereInput};
@@ -52,7 +58,48 @@ macro_rules! order_input {
 pub(crate) use order_input;
 
 /// A list's connection type: edges, nodes, pageInfo and `totalCount`.
-pub type Conn<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
+pub type Conn<N> = Described<Connection<Cursor, N, TotalCount, EmptyFields>>;
+
+/// A connection type that describes itself in the schema: async-graphql registers its
+/// `XConnection` types without a description, which leaves a hole in every docs explorer.
+/// Resolves exactly as the connection it wraps.
+pub struct Described<C>(pub C);
+
+impl<C> Described<C> {
+    pub fn into_inner(self) -> C {
+        self.0
+    }
+}
+
+impl<C: OutputType> OutputType for Described<C> {
+    fn type_name() -> Cow<'static, str> {
+        C::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        let qualified = C::create_type_info(registry);
+        let name = qualified.trim_end_matches('!');
+        if let Some(MetaType::Object { description, .. }) = registry.types.get_mut(name) {
+            let node = name.strip_suffix("Connection").unwrap_or(name);
+            description.get_or_insert_with(|| {
+                format!(
+                    "One page of a list of `{node}`: the objects (`nodes`, or `edges` with their \
+                     cursors), `pageInfo` to ask for the next or previous page, and the list's \
+                     size where the list has one."
+                )
+            });
+        }
+        qualified
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        self.0.resolve(ctx, field).await
+    }
+}
 
 pub struct TotalCount(Arc<dyn CountSource>);
 
@@ -189,7 +236,7 @@ where
             .into_iter()
             .map(|(cursor, model)| Edge::new(cursor, N::from(model))),
     );
-    Ok(conn)
+    Ok(Described(conn))
 }
 
 fn direction(d: SortDirection) -> Direction {
@@ -323,7 +370,7 @@ pub struct ListCount {
 }
 
 /// A connection over a list paged by position: its cursors are offsets.
-pub type OffsetConn<N> = Connection<String, N, ListCount, EmptyFields>;
+pub type OffsetConn<N> = Described<Connection<String, N, ListCount, EmptyFields>>;
 
 /// The offset and page size a client's `first`/`after` ask for, on a list paged by position.
 pub fn offset_window(
@@ -364,7 +411,7 @@ pub fn offset_connection<N: OutputType>(
     );
     conn.edges.extend(offset_edges(offset, rows));
     conn.has_next_page = offset + (conn.edges.len() as u64) < total;
-    conn
+    Described(conn)
 }
 
 /// A page of a list paged by position and not counted (search): `more` says whether rows
@@ -374,10 +421,10 @@ pub fn offset_page<N: OutputType, F: ObjectType>(
     rows: impl IntoIterator<Item = N>,
     more: bool,
     fields: F,
-) -> Connection<String, N, F> {
+) -> Described<Connection<String, N, F>> {
     let mut conn = Connection::with_additional_fields(offset > 0, more, fields);
     conn.edges.extend(offset_edges(offset, rows));
-    conn
+    Described(conn)
 }
 
 /// Edges whose cursors are their positions.

@@ -508,9 +508,13 @@ impl WhereInput for DataItemWhere {
 /// Fields data items can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataItemOrderField {
+    /// By `name`: name as the catalogue lists it (tên dữ liệu).
     Name,
+    /// By `code`: code, unique within the database.
     Code,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -567,7 +571,11 @@ impl DataItemQuery {
     }
 
     /// One data item by id; `null` when there is none.
-    async fn data_item(&self, ctx: &Context<'_>, id: ID) -> Result<Option<DataItem>> {
+    async fn data_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item's global id.")] id: ID,
+    ) -> Result<Option<DataItem>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::DataItem)
             .await?
             .map(DataItem))
@@ -622,6 +630,7 @@ pub struct UpdateDataItemInput {
 /// The data item a mutation wrote.
 #[derive(SimpleObject)]
 pub struct DataItemPayload {
+    /// The data item as the mutation left it.
     pub data_item: DataItem,
 }
 
@@ -630,10 +639,11 @@ pub struct DataItemMutation;
 
 #[Object]
 impl DataItemMutation {
+    /// Adds a data item (trường dữ liệu) to a database, as the steward of the database's organization or an admin; it starts shared with no one until its policies are set.
     async fn create_data_item(
         &self,
         ctx: &Context<'_>,
-        input: CreateDataItemInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateDataItemInput,
     ) -> Result<DataItemPayload> {
         let fields = rules::Fields {
             database_id: ids::decode_as("input.databaseId", &input.database_id, Kind::Database)?,
@@ -650,9 +660,13 @@ impl DataItemMutation {
         })
     }
 
+    /// Changes a data item, as the steward of its organization or an admin; omitted fields keep their value.
     async fn update_data_item(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateDataItemInput,
     ) -> Result<DataItemPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::DataItem)?;
@@ -682,6 +696,9 @@ impl DataItemMutation {
     async fn delete_data_item(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::DataItem>(ctx, input, Kind::DataItem).await

@@ -57,12 +57,15 @@ impl DataService {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::DataService, self.0.id)
     }
+    /// The service's code, unique in the catalogue (mã dịch vụ).
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// The service's name (tên dịch vụ).
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// How the data is delivered (phương thức chia sẻ): an online service, database synchronisation, or packaged media.
     async fn method(&self) -> ServiceMethod {
         self.0.method
     }
@@ -74,6 +77,7 @@ impl DataService {
     async fn endpoint(&self) -> Option<&str> {
         self.0.endpoint.as_deref()
     }
+    /// The platform it is published on: the national data-sharing platform (NDXP), the ministry's or province's (LGSP), or a direct connection.
     async fn platform(&self) -> Platform {
         self.0.platform
     }
@@ -81,6 +85,7 @@ impl DataService {
     async fn service_version(&self) -> Option<&str> {
         self.0.service_version.as_deref()
     }
+    /// Where the service stands: draft, published, deprecated or retired. The public sees published and deprecated ones.
     async fn status(&self) -> ServiceStatus {
         self.0.status
     }
@@ -88,6 +93,7 @@ impl DataService {
     async fn published_on(&self) -> Option<NaiveDate> {
         self.0.published_on
     }
+    /// What the service provides (mô tả dịch vụ).
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -207,12 +213,17 @@ impl DataService {
 /// Filter for data services.
 #[derive(InputObject, Debug, Default)]
 pub struct DataServiceWhere {
+    /// Filter on `code`: The service's code, unique in the catalogue (mã dịch vụ).
     pub code: Option<StringFilter>,
+    /// Filter on `name`: The service's name (tên dịch vụ).
     pub name: Option<StringFilter>,
     /// Filter on the id of `provider`: The organization providing the service.
     pub provider_id: Option<OrganizationFilter>,
+    /// Filter on `method`: How the data is delivered (phương thức chia sẻ): an online service, database synchronisation, or packaged media.
     pub method: Option<EnumFilter<ServiceMethod>>,
+    /// Filter on `platform`: The platform it is published on: the national data-sharing platform (NDXP), the ministry's or province's (LGSP), or a direct connection.
     pub platform: Option<EnumFilter<Platform>>,
+    /// Filter on `status`: Where the service stands: draft, published, deprecated or retired. The public sees published and deprecated ones.
     pub status: Option<EnumFilter<ServiceStatus>>,
     /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
@@ -263,9 +274,13 @@ impl WhereInput for DataServiceWhere {
 /// Fields data services can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataServiceOrderField {
+    /// By `name`: the service's name (tên dịch vụ).
     Name,
+    /// By `code`: the service's code, unique in the catalogue (mã dịch vụ).
     Code,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -324,8 +339,8 @@ impl DataServiceQuery {
     async fn data_service(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        code: Option<String>,
+        #[graphql(desc = "The service's global id (give `id` or `code`).")] id: Option<ID>,
+        #[graphql(desc = "The service's code (give `id` or `code`).")] code: Option<String>,
     ) -> Result<Option<DataService>> {
         let found = Lookup::new(id, code, Kind::DataService)?
             .find::<Entity>(ctx, Column::Code)
@@ -337,22 +352,28 @@ impl DataServiceQuery {
 /// A new data service.
 #[derive(InputObject)]
 pub struct CreateDataServiceInput {
+    /// The service's code, unique in the catalogue (mã dịch vụ).
     pub code: String,
+    /// The service's name (tên dịch vụ).
     pub name: String,
     /// The id of the organization providing the service.
     pub provider_id: ID,
+    /// How the data is delivered (phương thức chia sẻ): an online service, database synchronisation, or packaged media.
     pub method: ServiceMethod,
     /// Technical protocol, e.g. REST/JSON, SOAP, SFTP.
     pub protocol: Option<String>,
     /// Where the service is reached.
     pub endpoint: Option<String>,
+    /// The platform it is published on: the national data-sharing platform (NDXP), the ministry's or province's (LGSP), or a direct connection.
     pub platform: Platform,
     /// The service's own version (e.g. `v2`), not the record's `version`.
     pub service_version: Option<String>,
+    /// Where the service stands: draft, published, deprecated or retired. The public sees published and deprecated ones.
     #[graphql(default_with = "ServiceStatus::Draft")]
     pub status: ServiceStatus,
     /// When it was published (Art. 25).
     pub published_on: Option<NaiveDate>,
+    /// What the service provides (mô tả dịch vụ).
     pub description: Option<String>,
     /// What a call takes (thông tin đầu vào).
     pub input_description: Option<String>,
@@ -379,19 +400,25 @@ pub struct UpdateDataServiceInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The service's code, unique in the catalogue (mã dịch vụ).
     pub code: Option<String>,
+    /// The service's name (tên dịch vụ).
     pub name: Option<String>,
+    /// How the data is delivered (phương thức chia sẻ): an online service, database synchronisation, or packaged media.
     pub method: Option<ServiceMethod>,
     /// Technical protocol, e.g. REST/JSON, SOAP, SFTP.
     pub protocol: MaybeUndefined<String>,
     /// Where the service is reached.
     pub endpoint: MaybeUndefined<String>,
+    /// The platform it is published on: the national data-sharing platform (NDXP), the ministry's or province's (LGSP), or a direct connection.
     pub platform: Option<Platform>,
     /// The service's own version (e.g. `v2`), not the record's `version`.
     pub service_version: MaybeUndefined<String>,
+    /// Where the service stands: draft, published, deprecated or retired. The public sees published and deprecated ones.
     pub status: Option<ServiceStatus>,
     /// When it was published (Art. 25).
     pub published_on: MaybeUndefined<NaiveDate>,
+    /// What the service provides (mô tả dịch vụ).
     pub description: MaybeUndefined<String>,
     /// What a call takes (thông tin đầu vào).
     pub input_description: MaybeUndefined<String>,
@@ -405,12 +432,14 @@ pub struct UpdateDataServiceInput {
     pub availability: MaybeUndefined<String>,
     /// The id of the focal point to contact about the service.
     pub contact_id: MaybeUndefined<ID>,
+    /// The ids of the items the service provides, replacing the list it had.
     pub item_ids: Option<Vec<ID>>,
 }
 
 /// The data service a mutation wrote.
 #[derive(SimpleObject)]
 pub struct DataServicePayload {
+    /// The data service as the mutation left it.
     pub data_service: DataService,
 }
 
@@ -426,10 +455,11 @@ pub struct DataServiceMutation;
 
 #[Object]
 impl DataServiceMutation {
+    /// Lists a data-sharing service (dịch vụ chia sẻ dữ liệu) with the description the decree asks for, as the steward of the providing organization or an admin.
     async fn create_data_service(
         &self,
         ctx: &Context<'_>,
-        input: CreateDataServiceInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateDataServiceInput,
     ) -> Result<DataServicePayload> {
         let items = decode_items(&input.item_ids)?;
         let fields = rules::Fields {
@@ -461,9 +491,13 @@ impl DataServiceMutation {
         })
     }
 
+    /// Changes a data-sharing service, as the steward of its provider or an admin; `itemIds` replaces the items it provides.
     async fn update_data_service(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateDataServiceInput,
     ) -> Result<DataServicePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::DataService)?;
@@ -505,6 +539,9 @@ impl DataServiceMutation {
     async fn delete_data_service(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::DataService>(ctx, input, Kind::DataService).await

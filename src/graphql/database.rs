@@ -232,9 +232,13 @@ impl WhereInput for DatabaseWhere {
 /// Fields databases can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatabaseOrderField {
+    /// By `name`: name as the catalogue lists it (tên cơ sở dữ liệu).
     Name,
+    /// By `code`: code, unique in the catalogue, e.g. `ND-HONGHEO`.
     Code,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -294,8 +298,8 @@ impl DatabaseQuery {
     async fn database(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        code: Option<String>,
+        #[graphql(desc = "The database's global id (give `id` or `code`).")] id: Option<ID>,
+        #[graphql(desc = "The database's code (give `id` or `code`).")] code: Option<String>,
     ) -> Result<Option<Database>> {
         let found = Lookup::new(id, code, Kind::Database)?
             .find::<Entity>(ctx, Column::Code)
@@ -379,6 +383,7 @@ pub struct UpdateDatabaseInput {
 /// The database a mutation wrote.
 #[derive(SimpleObject)]
 pub struct DatabasePayload {
+    /// The database as the mutation left it.
     pub database: Database,
 }
 
@@ -387,10 +392,11 @@ pub struct DatabaseMutation;
 
 #[Object]
 impl DatabaseMutation {
+    /// Adds a database (cơ sở dữ liệu) to an organization's catalogue, as its steward or an admin.
     async fn create_database(
         &self,
         ctx: &Context<'_>,
-        input: CreateDatabaseInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateDatabaseInput,
     ) -> Result<DatabasePayload> {
         let fields = rules::Fields {
             code: input.code,
@@ -414,9 +420,13 @@ impl DatabaseMutation {
         })
     }
 
+    /// Changes a database, as the steward of its organization or an admin; omitted fields keep their value.
     async fn update_database(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateDatabaseInput,
     ) -> Result<DatabasePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Database)?;
@@ -454,6 +464,9 @@ impl DatabaseMutation {
     async fn delete_database(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::Database>(ctx, input, Kind::Database).await

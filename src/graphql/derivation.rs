@@ -64,7 +64,9 @@ impl Derivation {
 /// Filter for derivations.
 #[derive(InputObject, Debug, Default)]
 pub struct DerivationWhere {
+    /// Filter on the id of `source`: the item data comes from.
     pub source_item_id: Option<IdFilter>,
+    /// Filter on the id of `derived`: the item made from it.
     pub derived_item_id: Option<IdFilter>,
     /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
@@ -102,7 +104,9 @@ impl WhereInput for DerivationWhere {
 /// Fields derivations can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DerivationOrderField {
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -178,7 +182,11 @@ impl DerivationQuery {
     }
 
     /// One derivation by id; `null` when there is none.
-    async fn derivation(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Derivation>> {
+    async fn derivation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The derivation's global id.")] id: ID,
+    ) -> Result<Option<Derivation>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::Derivation)
             .await?
             .map(Derivation))
@@ -188,7 +196,9 @@ impl DerivationQuery {
 /// A new derivation.
 #[derive(InputObject)]
 pub struct CreateDerivationInput {
+    /// The id of the item data comes from.
     pub source_item_id: ID,
+    /// The id of the item made from it.
     pub derived_item_id: ID,
     /// How the source is transformed into the derived item.
     pub transformation: Option<String>,
@@ -208,6 +218,7 @@ pub struct UpdateDerivationInput {
 /// The item whose derivations are removed.
 #[derive(InputObject)]
 pub struct DetachDerivationsInput {
+    /// The id of the data item.
     pub data_item_id: ID,
 }
 
@@ -221,6 +232,7 @@ pub struct DetachDerivationsPayload {
 /// The derivation a mutation wrote.
 #[derive(SimpleObject)]
 pub struct DerivationPayload {
+    /// The derivation as the mutation left it.
     pub derivation: Derivation,
 }
 
@@ -234,7 +246,7 @@ impl DerivationMutation {
     async fn create_derivation(
         &self,
         ctx: &Context<'_>,
-        input: CreateDerivationInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateDerivationInput,
     ) -> Result<DerivationPayload> {
         let fields = rules::Fields {
             source_item_id: ids::decode_as(
@@ -255,9 +267,13 @@ impl DerivationMutation {
         })
     }
 
+    /// Changes a derivation, as the steward of the derived item's organization or an admin.
     async fn update_derivation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateDerivationInput,
     ) -> Result<DerivationPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Derivation)?;
@@ -276,9 +292,13 @@ impl DerivationMutation {
         })
     }
 
+    /// Deletes a derivation, as the steward of the derived item's organization or an admin.
     async fn delete_derivation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::Derivation>(ctx, input, Kind::Derivation).await
@@ -291,7 +311,7 @@ impl DerivationMutation {
     async fn detach_derivations(
         &self,
         ctx: &Context<'_>,
-        input: DetachDerivationsInput,
+        #[graphql(desc = "The item whose derivations are removed.")] input: DetachDerivationsInput,
     ) -> Result<DetachDerivationsPayload> {
         let item = ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?;
         let removed = rules::detach(ctx.db(), ctx.caller(), item).await?;

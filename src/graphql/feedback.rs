@@ -42,6 +42,7 @@ impl Feedback {
         ids::encode(Kind::Feedback, self.0.id)
     }
 
+    /// What the feedback is: a request for new open data, a report of a problem, or a suggestion.
     async fn kind(&self) -> FeedbackKind {
         self.0.kind
     }
@@ -53,6 +54,7 @@ impl Feedback {
         ))
     }
 
+    /// The open dataset it is about, if any.
     async fn open_dataset(&self, ctx: &Context<'_>) -> Result<Option<OpenDataset>> {
         Ok(match self.0.open_dataset_id {
             Some(id) => by_id::<Entity>(ctx, id).await?.map(OpenDataset),
@@ -60,10 +62,12 @@ impl Feedback {
         })
     }
 
+    /// A short title.
     async fn title(&self) -> &str {
         &self.0.title
     }
 
+    /// What the sender wrote.
     async fn body(&self) -> &str {
         &self.0.body
     }
@@ -75,18 +79,22 @@ impl Feedback {
         insider.then_some(self.0.contact_email.as_deref()).flatten()
     }
 
+    /// Where the organization stands on it: new, under review, planned, done or declined.
     async fn status(&self) -> FeedbackStatus {
         self.0.status
     }
 
+    /// The organization's answer, public.
     async fn answer(&self) -> Option<&str> {
         self.0.answer.as_deref()
     }
 
+    /// When the organization last answered.
     async fn answered_at(&self) -> Option<DateTime<Utc>> {
         self.0.answered_at
     }
 
+    /// How many people voted for it: the open-data priorities are ranked by votes.
     async fn votes(&self) -> i32 {
         self.0.votes
     }
@@ -110,10 +118,13 @@ impl Feedback {
 /// Filter for feedback.
 #[derive(InputObject, Debug, Default)]
 pub struct FeedbackWhere {
+    /// Filter on `kind`: what the feedback is.
     pub kind: Option<EnumFilter<FeedbackKind>>,
+    /// Filter on `status`: where the organization stands on it.
     pub status: Option<EnumFilter<FeedbackStatus>>,
     /// Filter on the id of `organization`: The organization asked to act.
     pub organization_id: Option<IdFilter>,
+    /// Filter on the id of `openDataset`: the open dataset it is about.
     pub open_dataset_id: Option<IdFilter>,
     /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
@@ -155,9 +166,12 @@ impl WhereInput for FeedbackWhere {
     }
 }
 
+/// Fields feedback can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedbackOrderField {
+    /// By `votes`: how many people voted for it: the open-data priorities are ranked by votes.
     Votes,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
 }
 
@@ -209,10 +223,15 @@ fn by_votes() -> Option<Vec<FeedbackOrder>> {
 /// Feedback from anyone; name the organization or the dataset it is about.
 #[derive(InputObject)]
 pub struct SubmitFeedbackInput {
+    /// What the feedback is: a request for new open data, a report of a problem, or a suggestion.
     pub kind: FeedbackKind,
+    /// The id of the organization asked to act (taken from the dataset when `openDatasetId` is given).
     pub organization_id: Option<ID>,
+    /// The id of the open dataset it is about, if any.
     pub open_dataset_id: Option<ID>,
+    /// A short title.
     pub title: String,
+    /// What the sender writes.
     pub body: String,
     /// Seen only by the organization, to answer you.
     pub contact_email: Option<String>,
@@ -225,19 +244,23 @@ pub struct AnswerFeedbackInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// Where the organization stands on it now.
     pub status: FeedbackStatus,
     /// Required for DONE and DECLINED.
     pub answer: Option<String>,
 }
 
+/// A vote for a piece of feedback (one per voter: a second is refused).
 #[derive(InputObject)]
 pub struct VoteFeedbackInput {
     /// The id of the object this input acts on.
     pub id: ID,
 }
 
+/// The feedback a mutation wrote.
 #[derive(SimpleObject)]
 pub struct FeedbackPayload {
+    /// The feedback.
     pub feedback: Feedback,
 }
 
@@ -302,6 +325,7 @@ impl FeedbackQuery {
     async fn open_data_priorities(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only the feedback addressed to this organization.")]
         organization_id: Option<ID>,
         #[graphql(
             desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
@@ -351,6 +375,7 @@ impl FeedbackMutation {
     async fn submit_feedback(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The feedback; anyone may send it, without a token.")]
         input: SubmitFeedbackInput,
     ) -> Result<FeedbackPayload> {
         let submission = rules::Submission {
@@ -380,7 +405,7 @@ impl FeedbackMutation {
     async fn vote_feedback(
         &self,
         ctx: &Context<'_>,
-        input: VoteFeedbackInput,
+        #[graphql(desc = "The feedback to vote for.")] input: VoteFeedbackInput,
     ) -> Result<FeedbackPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;
         let key = spend_public_write(ctx)?;
@@ -399,6 +424,7 @@ impl FeedbackMutation {
     async fn answer_feedback(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The feedback, its new status and the answer.")]
         input: AnswerFeedbackInput,
     ) -> Result<FeedbackPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Feedback)?;

@@ -149,23 +149,30 @@ pub fn organization<C: ColumnTrait>(
 /// Filter on a point in time.
 #[derive(InputObject, Debug, Default, Clone)]
 pub struct DateTimeFilter {
+    /// Strictly after this instant.
     pub gt: Option<DateTime<Utc>>,
+    /// At or after this instant.
     pub gte: Option<DateTime<Utc>>,
+    /// Strictly before this instant.
     pub lt: Option<DateTime<Utc>>,
+    /// At or before this instant.
     pub lte: Option<DateTime<Utc>>,
 }
 
 /// Filter on a yes/no field.
 #[derive(InputObject, Debug, Default, Clone)]
 pub struct BooleanFilter {
+    /// Equal to this value.
     pub eq: Option<bool>,
 }
 
 /// Sort direction.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortDirection {
+    /// Smallest first (A to Z, oldest first).
     #[default]
     Asc,
+    /// Largest first (Z to A, newest first).
     Desc,
 }
 

@@ -36,27 +36,35 @@ impl FocalPoint {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::FocalPoint, self.0.id)
     }
+    /// `EXTERNAL`: the district's focal point for sharing outside it; `INTERNAL`: the agency's focal point within it.
     async fn scope(&self) -> FocalPointScope {
         self.0.scope
     }
+    /// The officer's full name (họ và tên).
     async fn full_name(&self) -> &str {
         &self.0.full_name
     }
+    /// The officer's position (chức vụ).
     async fn position(&self) -> Option<&str> {
         self.0.position.as_deref()
     }
+    /// What the officer is charged with (nhiệm vụ).
     async fn duties(&self) -> Option<&str> {
         self.0.duties.as_deref()
     }
+    /// A telephone number to reach the officer.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
     }
+    /// An e-mail address to reach the officer.
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }
+    /// First day of the officer's term.
     async fn term_start(&self) -> Option<NaiveDate> {
         self.0.term_start
     }
+    /// Last day of the officer's term, if set.
     async fn term_end(&self) -> Option<NaiveDate> {
         self.0.term_end
     }
@@ -83,7 +91,9 @@ impl FocalPoint {
 /// Filter for focal points.
 #[derive(InputObject, Debug, Default)]
 pub struct FocalPointWhere {
+    /// Filter on `fullName`: The officer's full name (họ và tên).
     pub full_name: Option<StringFilter>,
+    /// Filter on `scope`: `EXTERNAL`: the district's focal point for sharing outside it; `INTERNAL`: the agency's focal point within it.
     pub scope: Option<EnumFilter<FocalPointScope>>,
     /// Filter on the id of `organization`: The organization that named this focal point.
     pub organization_id: Option<IdFilter>,
@@ -126,8 +136,11 @@ impl WhereInput for FocalPointWhere {
 /// Fields focal points can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FocalPointOrderField {
+    /// By `fullName`: the officer's full name (họ và tên).
     FullName,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -182,7 +195,11 @@ impl FocalPointQuery {
     }
 
     /// One focal point by id; `null` when there is none.
-    async fn focal_point(&self, ctx: &Context<'_>, id: ID) -> Result<Option<FocalPoint>> {
+    async fn focal_point(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The focal point's global id.")] id: ID,
+    ) -> Result<Option<FocalPoint>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::FocalPoint)
             .await?
             .map(FocalPoint))
@@ -194,13 +211,21 @@ impl FocalPointQuery {
 pub struct CreateFocalPointInput {
     /// The id of the organization that named this focal point.
     pub organization_id: ID,
+    /// `EXTERNAL`: the district's focal point for sharing outside it; `INTERNAL`: the agency's focal point within it.
     pub scope: FocalPointScope,
+    /// The officer's full name (họ và tên).
     pub full_name: String,
+    /// The officer's position (chức vụ).
     pub position: Option<String>,
+    /// What the officer is charged with (nhiệm vụ).
     pub duties: Option<String>,
+    /// A telephone number to reach the officer.
     pub phone: Option<String>,
+    /// An e-mail address to reach the officer.
     pub email: Option<String>,
+    /// First day of the officer's term.
     pub term_start: Option<NaiveDate>,
+    /// Last day of the officer's term, if set.
     pub term_end: Option<NaiveDate>,
 }
 
@@ -213,19 +238,28 @@ pub struct UpdateFocalPointInput {
     pub expected_version: Option<i32>,
     /// The id of the organization that named this focal point.
     pub organization_id: Option<ID>,
+    /// `EXTERNAL`: the district's focal point for sharing outside it; `INTERNAL`: the agency's focal point within it.
     pub scope: Option<FocalPointScope>,
+    /// The officer's full name (họ và tên).
     pub full_name: Option<String>,
+    /// The officer's position (chức vụ).
     pub position: MaybeUndefined<String>,
+    /// What the officer is charged with (nhiệm vụ).
     pub duties: MaybeUndefined<String>,
+    /// A telephone number to reach the officer.
     pub phone: MaybeUndefined<String>,
+    /// An e-mail address to reach the officer.
     pub email: MaybeUndefined<String>,
+    /// First day of the officer's term.
     pub term_start: MaybeUndefined<NaiveDate>,
+    /// Last day of the officer's term, if set.
     pub term_end: MaybeUndefined<NaiveDate>,
 }
 
 /// The focal point a mutation wrote.
 #[derive(SimpleObject)]
 pub struct FocalPointPayload {
+    /// The focal point.
     pub focal_point: FocalPoint,
 }
 
@@ -234,10 +268,11 @@ pub struct FocalPointMutation;
 
 #[Object]
 impl FocalPointMutation {
+    /// Names a focal point (đầu mối) of an organization, as its steward or an admin.
     async fn create_focal_point(
         &self,
         ctx: &Context<'_>,
-        input: CreateFocalPointInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateFocalPointInput,
     ) -> Result<FocalPointPayload> {
         let fields = rules::Fields {
             organization_id: ids::decode_as(
@@ -260,9 +295,13 @@ impl FocalPointMutation {
         })
     }
 
+    /// Changes a focal point, as the steward of its organization or an admin.
     async fn update_focal_point(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateFocalPointInput,
     ) -> Result<FocalPointPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::FocalPoint)?;
@@ -294,9 +333,13 @@ impl FocalPointMutation {
         })
     }
 
+    /// Deletes a focal point, as the steward of its organization or an admin.
     async fn delete_focal_point(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::FocalPoint>(ctx, input, Kind::FocalPoint).await

@@ -11,21 +11,37 @@ use crate::i18n::Text;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
 #[graphql(name = "EntityType")]
 pub enum Kind {
+    /// An organization (`Organization`).
     Organization,
+    /// A focal point (`FocalPoint`).
     FocalPoint,
+    /// An information system (`InformationSystem`).
     InformationSystem,
+    /// A database (`Database`).
     Database,
+    /// A data item (`DataItem`).
     DataItem,
+    /// A sharing policy (`SharingPolicy`).
     SharingPolicy,
+    /// A data-sharing service (`DataService`).
     DataService,
+    /// A share (`Share`).
     Share,
+    /// A derivation between two items (`Derivation`).
     Derivation,
+    /// A sharing agreement (`SharingAgreement`).
     SharingAgreement,
+    /// A sharing request (`SharingRequest`).
     SharingRequest,
+    /// A quality assessment (`QualityAssessment`).
     QualityAssessment,
+    /// A published catalogue release (`CatalogueRelease`).
     CatalogueRelease,
+    /// A recorded catalogue review (`CatalogueReview`).
     CatalogueReview,
+    /// An open dataset (`OpenDataset`).
     OpenDataset,
+    /// Public feedback on open data (`Feedback`).
     Feedback,
 }
 

@@ -35,12 +35,15 @@ impl InformationSystem {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::InformationSystem, self.0.id)
     }
+    /// The system's code, unique in the catalogue (mã hệ thống).
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// The system's name (tên hệ thống thông tin).
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What the system does.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -52,12 +55,15 @@ impl InformationSystem {
     async fn hosting(&self) -> Option<&str> {
         self.0.hosting.as_deref()
     }
+    /// How ready the system is to connect and share (sẵn sàng kết nối, chia sẻ).
     async fn readiness(&self) -> Readiness {
         self.0.readiness
     }
+    /// When the readiness was last assessed.
     async fn readiness_reviewed_on(&self) -> Option<NaiveDate> {
         self.0.readiness_reviewed_on
     }
+    /// What the readiness assessment found.
     async fn readiness_notes(&self) -> Option<&str> {
         self.0.readiness_notes.as_deref()
     }
@@ -117,10 +123,13 @@ impl InformationSystem {
 /// Filter for information systems.
 #[derive(InputObject, Debug, Default)]
 pub struct InformationSystemWhere {
+    /// Filter on `code`: The system's code, unique in the catalogue (mã hệ thống).
     pub code: Option<StringFilter>,
+    /// Filter on `name`: The system's name (tên hệ thống thông tin).
     pub name: Option<StringFilter>,
     /// Filter on the id of `owner`: The organization that owns the system.
     pub owner_id: Option<IdFilter>,
+    /// Filter on `readiness`: How ready the system is to connect and share (sẵn sàng kết nối, chia sẻ).
     pub readiness: Option<EnumFilter<Readiness>>,
     /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
@@ -162,9 +171,13 @@ impl WhereInput for InformationSystemWhere {
 /// Fields information systems can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InformationSystemOrderField {
+    /// By `name`: the system's name (tên hệ thống thông tin).
     Name,
+    /// By `code`: the system's code, unique in the catalogue (mã hệ thống).
     Code,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -224,8 +237,8 @@ impl InformationSystemQuery {
     async fn information_system(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        code: Option<String>,
+        #[graphql(desc = "The system's global id (give `id` or `code`).")] id: Option<ID>,
+        #[graphql(desc = "The system's code (give `id` or `code`).")] code: Option<String>,
     ) -> Result<Option<InformationSystem>> {
         let found = Lookup::new(id, code, Kind::InformationSystem)?
             .find::<Entity>(ctx, Column::Code)
@@ -237,18 +250,24 @@ impl InformationSystemQuery {
 /// A new information system.
 #[derive(InputObject)]
 pub struct CreateInformationSystemInput {
+    /// The system's code, unique in the catalogue (mã hệ thống).
     pub code: String,
+    /// The system's name (tên hệ thống thông tin).
     pub name: String,
     /// The id of the organization that owns the system.
     pub owner_id: ID,
+    /// What the system does.
     pub description: Option<String>,
     /// Unit that operates the system day to day.
     pub operator: Option<String>,
     /// Where it runs (e.g. the provincial data centre).
     pub hosting: Option<String>,
+    /// How ready the system is to connect and share (sẵn sàng kết nối, chia sẻ).
     #[graphql(default_with = "Readiness::NotReviewed")]
     pub readiness: Readiness,
+    /// When the readiness was last assessed.
     pub readiness_reviewed_on: Option<NaiveDate>,
+    /// What the readiness assessment found.
     pub readiness_notes: Option<String>,
 }
 
@@ -259,23 +278,30 @@ pub struct UpdateInformationSystemInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The system's code, unique in the catalogue (mã hệ thống).
     pub code: Option<String>,
+    /// The system's name (tên hệ thống thông tin).
     pub name: Option<String>,
     /// The id of the organization that owns the system.
     pub owner_id: Option<ID>,
+    /// What the system does.
     pub description: MaybeUndefined<String>,
     /// Unit that operates the system day to day.
     pub operator: MaybeUndefined<String>,
     /// Where it runs (e.g. the provincial data centre).
     pub hosting: MaybeUndefined<String>,
+    /// How ready the system is to connect and share (sẵn sàng kết nối, chia sẻ).
     pub readiness: Option<Readiness>,
+    /// When the readiness was last assessed.
     pub readiness_reviewed_on: MaybeUndefined<NaiveDate>,
+    /// What the readiness assessment found.
     pub readiness_notes: MaybeUndefined<String>,
 }
 
 /// The information system a mutation wrote.
 #[derive(SimpleObject)]
 pub struct InformationSystemPayload {
+    /// The information system.
     pub information_system: InformationSystem,
 }
 
@@ -284,10 +310,11 @@ pub struct InformationSystemMutation;
 
 #[Object]
 impl InformationSystemMutation {
+    /// Records an information system (hệ thống thông tin) that hosts databases, as the steward of its owner or an admin.
     async fn create_information_system(
         &self,
         ctx: &Context<'_>,
-        input: CreateInformationSystemInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateInformationSystemInput,
     ) -> Result<InformationSystemPayload> {
         let fields = rules::Fields {
             code: input.code,
@@ -307,9 +334,13 @@ impl InformationSystemMutation {
         })
     }
 
+    /// Changes an information system, as the steward of its owner or an admin.
     async fn update_information_system(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateInformationSystemInput,
     ) -> Result<InformationSystemPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
@@ -341,6 +372,9 @@ impl InformationSystemMutation {
     async fn delete_information_system(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::InformationSystem>(ctx, input, Kind::InformationSystem).await

@@ -13,8 +13,10 @@ use crate::i18n::Lang;
 use crate::i18n::Text;
 use entity::enums::SpreadsheetFormat as InventoryFormat;
 
+/// A catalogue inventory file (the shape `inventory` writes).
 #[derive(InputObject)]
 pub struct ImportInventoryInput {
+    /// The file's format.
     pub format: InventoryFormat,
     /// The file: CSV as text, XLSX as base64. Bounded by the request body limit
     /// (`SHAREGRAPH_MAX_BODY_BYTES`); larger files go through `sharegraph import`.
@@ -24,11 +26,17 @@ pub struct ImportInventoryInput {
 /// What an import changed, or with `dryRun` would change.
 #[derive(SimpleObject)]
 pub struct ImportInventoryPayload {
+    /// Rows read from the file.
     pub rows: u64,
+    /// Databases created.
     pub databases_created: u64,
+    /// Databases changed.
     pub databases_updated: u64,
+    /// Data items created.
     pub items_created: u64,
+    /// Data items changed (their fields or their sharing modes).
     pub items_updated: u64,
+    /// Data items the file left as they were.
     pub items_unchanged: u64,
     /// Nothing was written: every check ran, then the import was rolled back.
     pub dry_run: bool,
@@ -42,9 +50,11 @@ pub struct ImportInventoryPayload {
 pub struct InventoryChange {
     /// The row that gives it (a database's first row).
     pub line: u64,
+    /// A database or a data item.
     pub entity: InventoryEntity,
     /// The database's code, or the item's as `DATABASE_CODE/ITEM_CODE`.
     pub code: String,
+    /// Created or updated.
     pub action: ChangeAction,
     /// For `UPDATED`: the columns whose values differ from what is stored.
     pub columns: Vec<String>,
@@ -73,7 +83,9 @@ pub enum ChangeAction {
 /// An inventory file.
 #[derive(SimpleObject)]
 pub struct InventoryFile {
+    /// The file's format.
     pub format: InventoryFormat,
+    /// Data rows in the file (the header not counted).
     pub rows: u64,
     /// CSV as text, XLSX as base64.
     pub content: String,
@@ -96,9 +108,20 @@ impl InventoryQuery {
     async fn inventory(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only this organization's items (default: every item the caller may see)."
+        )]
         organization_id: Option<ID>,
-        #[graphql(default_with = "InventoryFormat::Csv")] format: InventoryFormat,
-        #[graphql(default_with = "Lang::Vi")] lang: Lang,
+        #[graphql(
+            default_with = "InventoryFormat::Csv",
+            desc = "CSV (UTF-8) or XLSX (base64)."
+        )]
+        format: InventoryFormat,
+        #[graphql(
+            default_with = "Lang::Vi",
+            desc = "The language of the headings and values (default: Vietnamese)."
+        )]
+        lang: Lang,
     ) -> Result<InventoryFile> {
         let organization = organization_id
             .map(|id| ids::decode_as("organizationId", &id, Kind::Organization))
@@ -137,8 +160,12 @@ impl InventoryMutation {
     async fn import_inventory(
         &self,
         ctx: &Context<'_>,
-        input: ImportInventoryInput,
-        #[graphql(default = false)] dry_run: bool,
+        #[graphql(desc = "The file.")] input: ImportInventoryInput,
+        #[graphql(
+            default = false,
+            desc = "Check everything and say what would change, writing nothing."
+        )]
+        dry_run: bool,
     ) -> Result<ImportInventoryPayload> {
         let bytes = match input.format {
             InventoryFormat::Csv => input.content.into_bytes(),

@@ -9,7 +9,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::enums::{EdgeKind, ShareStatus, SharingMode};
 use entity::{data_item as item_entity, organization as org_entity, share as share_entity};
 
-use super::connection::{by_id, page_sorted, related};
+use super::connection::{Described, by_id, page_sorted, related};
 use super::context::ContextData;
 use super::data_item::DataItem;
 use super::ids::{self, Kind};
@@ -36,6 +36,7 @@ pub enum LineageDirection {
     Upstream,
     /// Towards what is derived from the root and who receives it.
     Downstream,
+    /// Both ways from the root.
     Both,
 }
 
@@ -141,6 +142,7 @@ pub struct LineageHop {
 /// An item reached by a walk.
 #[Object]
 impl LineageHop {
+    /// The item reached.
     async fn item(&self, ctx: &Context<'_>) -> Result<DataItem> {
         Ok(DataItem(
             related::<item_entity::Entity>(ctx, self.item, "DataItem").await?,
@@ -171,7 +173,7 @@ async fn items(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<DataItem>> {
     Ok(loaded.into_iter().map(DataItem).collect())
 }
 
-pub type HopConnection = Connection<Cursor, LineageHop, WalkInfo>;
+pub type HopConnection = Described<Connection<Cursor, LineageHop, WalkInfo>>;
 
 /// Resolves `DataItem.downstream` / `upstream`.
 pub async fn hops(
@@ -207,7 +209,7 @@ pub async fn hops(
             };
             Edge::new(cursor, hop)
         }));
-    Ok(conn)
+    Ok(Described(conn))
 }
 
 pub struct ImpactedOrganization(walks::Impacted);
@@ -243,7 +245,7 @@ impl ImpactedOrganization {
     }
 }
 
-pub type ImpactConnection = Connection<Cursor, ImpactedOrganization, WalkInfo>;
+pub type ImpactConnection = Described<Connection<Cursor, ImpactedOrganization, WalkInfo>>;
 
 /// Resolves `DataItem.impact`.
 pub async fn impact(
@@ -270,7 +272,7 @@ pub async fn impact(
             .into_iter()
             .map(|(cursor, i)| Edge::new(cursor, ImpactedOrganization(i))),
     );
-    Ok(conn)
+    Ok(Described(conn))
 }
 
 pub struct SharingGraphNode {
@@ -443,9 +445,13 @@ pub async fn sharing_graph(
 /// The type of a lineage node.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineageNodeKind {
+    /// An organization (a consumer, or a provider).
     Organization,
+    /// A database, holding items.
     Database,
+    /// A data item.
     DataItem,
+    /// A data-sharing service.
     DataService,
 }
 
@@ -473,6 +479,7 @@ impl LineageNode {
         let (_, kind, id) = self.kind_and_id();
         ids::encode(kind, id)
     }
+    /// What the node is.
     async fn kind(&self) -> LineageNodeKind {
         self.kind_and_id().0
     }
@@ -494,8 +501,11 @@ impl LineageNode {
 /// label and link them.
 #[derive(SimpleObject)]
 pub struct LineageEdge {
+    /// What links the two nodes.
     pub kind: EdgeKind,
+    /// The global id of the node the edge starts from (the provider, the source item, the holder).
     pub source: ID,
+    /// The global id of the node it ends at.
     pub target: ID,
     /// For `SHARED_WITH`: the share carrying the item to the organization (the oldest, where
     /// several do).
@@ -537,7 +547,9 @@ impl From<walks::GraphEdge> for LineageEdge {
 /// A lineage drawing: typed nodes and edges, ready for a graph layout.
 #[derive(SimpleObject)]
 pub struct LineageGraph {
+    /// The nodes drawn, the root first.
     pub nodes: Vec<LineageNode>,
+    /// The edges between them.
     pub edges: Vec<LineageEdge>,
     /// The node budget was reached: the drawing is partial.
     pub truncated: bool,
@@ -564,10 +576,15 @@ impl LineageQuery {
     async fn lineage(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Where the walk starts: an organization, database, data item or data service."
+        )]
         root: ID,
         #[graphql(desc = "Default: BOTH.")] direction: Option<LineageDirection>,
-        depth: Option<i32>,
-        edge_kinds: Option<Vec<EdgeKind>>,
+        #[graphql(desc = "Most derivation hops from the root.")] depth: Option<i32>,
+        #[graphql(desc = "Which kinds of edges to draw (default: all).")] edge_kinds: Option<
+            Vec<EdgeKind>,
+        >,
         #[graphql(desc = "Most nodes the walk visits before it stops and says `truncated`.")]
         max_nodes: Option<i32>,
     ) -> Result<LineageGraph> {

@@ -29,6 +29,7 @@ pub mod open_data;
 pub mod organization;
 pub mod quality;
 pub mod report;
+pub mod scalars;
 pub mod search;
 pub mod share;
 pub mod sharing_agreement;
@@ -41,7 +42,7 @@ pub mod vocabulary;
 
 use std::sync::Arc;
 
-use async_graphql::{MergedObject, SDLExportOptions, Schema};
+use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use crate::access::Caller;
@@ -49,6 +50,8 @@ use crate::access::rate_limit::{Key, RateLimits};
 use crate::config::Limits;
 use loader::RequestLoader;
 
+/// Reads. What a caller sees depends on its token: the public reads the published
+/// catalogue and the sharing graph of published items; a token adds its organization's own.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -78,6 +81,8 @@ pub struct Query(
     vocabulary::VocabularyQuery,
 );
 
+/// Writes, each one transaction and one audit entry per changed row. Stewards write their own
+/// organization's catalogue, admins everything; anyone may send feedback and vote.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     organization::OrganizationMutation,
@@ -103,6 +108,16 @@ pub type Subscription = catalog_event::CatalogEventSubscription;
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
+/// The schema's types, before limits and data.
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .register_output_type::<scalars::SpecifiedBy>()
+}
+
 /// Builds the schema with its limits, inside the [`engine::Engine`] that runs each operation.
 /// The database connection and limits are shared; loaders are added per request by
 /// [`request_data`].
@@ -113,11 +128,7 @@ pub fn build(
     metrics: Arc<crate::metrics::Metrics>,
     feed: Arc<crate::domain::events::Feed>,
 ) -> engine::Engine {
-    let mut builder = Schema::build(
-        Query::default(),
-        Mutation::default(),
-        Subscription::default(),
-    );
+    let mut builder = builder();
     if !limits.introspection {
         // A production deployment that publishes its schema elsewhere (schema.graphql) need
         // not describe itself to every caller, nor suggest field names to a prober.
@@ -172,16 +183,12 @@ pub fn request_data(db: &DatabaseConnection, caller: &Caller, client: &Key) -> a
 
 /// The schema as SDL, stable across runs (sorted), as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    let schema = Schema::build(
-        Query::default(),
-        Mutation::default(),
-        Subscription::default(),
-    )
-    .finish();
+    let schema = builder().finish();
     schema.sdl_with_options(
         SDLExportOptions::new()
             .sorted_fields()
             .sorted_arguments()
-            .sorted_enum_items(),
+            .sorted_enum_items()
+            .include_specified_by(),
     )
 }

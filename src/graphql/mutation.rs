@@ -24,6 +24,7 @@ pub struct DeleteInput {
 /// What a delete removed.
 #[derive(SimpleObject)]
 pub struct DeletePayload {
+    /// The global id of the deleted object.
     pub deleted_id: ID,
 }
 

@@ -66,14 +66,17 @@ impl OpenDataset {
         ))
     }
 
+    /// The dataset's code, unique in the catalogue.
     async fn code(&self) -> &str {
         &self.0.code
     }
 
+    /// The dataset's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
 
+    /// What the dataset holds.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -88,6 +91,7 @@ impl OpenDataset {
         formats_of(&self.0)
     }
 
+    /// Where the files can be downloaded.
     async fn download_url(&self) -> Option<&str> {
         self.0.download_url.as_deref()
     }
@@ -102,6 +106,7 @@ impl OpenDataset {
         })
     }
 
+    /// How often the dataset is refreshed.
     async fn update_frequency(&self) -> UpdateFrequency {
         self.0.update_frequency
     }
@@ -111,6 +116,7 @@ impl OpenDataset {
         self.0.published_on
     }
 
+    /// When the dataset was last refreshed (open data must be refreshed at least every 3 months).
     async fn refreshed_on(&self) -> Option<NaiveDate> {
         self.0.refreshed_on
     }
@@ -201,11 +207,13 @@ impl OpenDataset {
 /// Filter for open datasets.
 #[derive(InputObject, Debug, Default)]
 pub struct OpenDatasetWhere {
+    /// Filter on `code`: The dataset's code, unique in the catalogue.
     pub code: Option<StringFilter>,
     /// Matches with or without Vietnamese diacritics.
     pub title: Option<StringFilter>,
     /// Filter on the id of `organization`: The publisher.
     pub organization_id: Option<super::filter::OrganizationFilter>,
+    /// Filter on `updateFrequency`: How often the dataset is refreshed.
     pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
     /// `true`: published; `false`: drafts.
     pub published: Option<BooleanFilter>,
@@ -252,11 +260,16 @@ impl WhereInput for OpenDatasetWhere {
     }
 }
 
+/// Fields open datasets can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenDatasetOrderField {
+    /// By `title`: the dataset's title.
     Title,
+    /// By `publishedOn`: `null` while a draft.
     PublishedOn,
+    /// By `refreshedOn`: when the dataset was last refreshed (open data must be refreshed at least every 3 months).
     RefreshedOn,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
 }
 
@@ -311,7 +324,12 @@ impl OpenDataQuery {
         list(ctx, Scope::all(), args, OpenDatasetOrderField::Title).await
     }
 
-    async fn open_dataset(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OpenDataset>> {
+    /// One open dataset by id; `null` when there is none or the caller may not see it.
+    async fn open_dataset(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The dataset's global id.")] id: ID,
+    ) -> Result<Option<OpenDataset>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::OpenDataset)
             .await?
             .map(OpenDataset))
@@ -323,17 +341,22 @@ impl OpenDataQuery {
 pub struct CreateOpenDatasetInput {
     /// The id of the publisher.
     pub organization_id: ID,
+    /// The dataset's code, unique in the catalogue.
     pub code: String,
+    /// The dataset's title.
     pub title: String,
+    /// What the dataset holds.
     pub description: Option<String>,
     /// Default: the terms of Art. 18 of Decree 47/2020.
     pub licence: Option<String>,
     /// Formats offered, e.g. `CSV`, `JSON`.
     #[graphql(default)]
     pub formats: Vec<String>,
+    /// Where the files can be downloaded.
     pub download_url: Option<String>,
     /// The id of the service that serves it, when one does.
     pub data_service_id: Option<ID>,
+    /// How often the dataset is refreshed.
     pub update_frequency: UpdateFrequency,
     /// `null` while a draft.
     pub published_on: Option<NaiveDate>,
@@ -350,26 +373,34 @@ pub struct UpdateOpenDatasetInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// The dataset's code, unique in the catalogue.
     pub code: Option<String>,
+    /// The dataset's title.
     pub title: Option<String>,
+    /// What the dataset holds.
     pub description: MaybeUndefined<String>,
     /// Terms of use (by default those of Art. 18 of Decree 47/2020).
     pub licence: Option<String>,
     /// Formats offered, e.g. `CSV`, `JSON`.
     pub formats: Option<Vec<String>>,
+    /// Where the files can be downloaded.
     pub download_url: MaybeUndefined<String>,
     /// The id of the service that serves it, when one does.
     pub data_service_id: MaybeUndefined<ID>,
+    /// How often the dataset is refreshed.
     pub update_frequency: Option<UpdateFrequency>,
     /// `null` while a draft.
     pub published_on: MaybeUndefined<NaiveDate>,
+    /// When the dataset was last refreshed (open data must be refreshed at least every 3 months).
     pub refreshed_on: MaybeUndefined<NaiveDate>,
     /// Replaces the items when given.
     pub item_ids: Option<Vec<ID>>,
 }
 
+/// The open dataset a mutation wrote.
 #[derive(SimpleObject)]
 pub struct OpenDatasetPayload {
+    /// The open dataset as the mutation left it.
     pub open_dataset: OpenDataset,
 }
 
@@ -388,7 +419,7 @@ impl OpenDataMutation {
     async fn create_open_dataset(
         &self,
         ctx: &Context<'_>,
-        input: CreateOpenDatasetInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateOpenDatasetInput,
     ) -> Result<OpenDatasetPayload> {
         let fields = rules::Fields {
             organization_id: ids::decode_as(
@@ -418,9 +449,13 @@ impl OpenDataMutation {
         })
     }
 
+    /// Changes an open dataset (publishing it sets `publishedOn`), as the steward of its organization or an admin.
     async fn update_open_dataset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateOpenDatasetInput,
     ) -> Result<OpenDatasetPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::OpenDataset)?;
@@ -461,6 +496,9 @@ impl OpenDataMutation {
     async fn delete_open_dataset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::OpenDataset>(ctx, input, Kind::OpenDataset).await

@@ -533,9 +533,13 @@ impl WhereInput for OrganizationWhere {
 /// Fields organizations can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrganizationOrderField {
+    /// By `name`: full name, e.g. "Phòng Tài nguyên và Môi trường huyện Nam Đông" (tên cơ quan).
     Name,
+    /// By `code`: electronic agency code (mã định danh điện tử, Decision 20/2020/QĐ-TTg), e.g. `000.00.31.H57`.
     Code,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -595,7 +599,10 @@ impl OrganizationQuery {
     async fn organization(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The organization's global id (give `id` or `code`).")] id: Option<ID>,
+        #[graphql(
+            desc = "The agency code (mã định danh), e.g. `000.04.39.H57` (give `id` or `code`)."
+        )]
         code: Option<String>,
     ) -> Result<Option<Organization>> {
         let found = Lookup::new(id, code, Kind::Organization)?
@@ -673,6 +680,7 @@ pub struct UpdateOrganizationInput {
 /// The organization a mutation wrote.
 #[derive(SimpleObject)]
 pub struct OrganizationPayload {
+    /// The organization as the mutation left it.
     pub organization: Organization,
 }
 
@@ -681,10 +689,11 @@ pub struct OrganizationMutation;
 
 #[Object]
 impl OrganizationMutation {
+    /// Adds an organization to the hierarchy (admins only).
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
-        input: CreateOrganizationInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateOrganizationInput,
     ) -> Result<OrganizationPayload> {
         let parent_id = decode_opt("input.parentId", &input.parent_id, Kind::Organization)?;
         let fields = rules::Fields {
@@ -706,9 +715,13 @@ impl OrganizationMutation {
         })
     }
 
+    /// Changes an organization: its steward may change its record, only admins its code, level, kind or place in the hierarchy.
     async fn update_organization(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateOrganizationInput,
     ) -> Result<OrganizationPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Organization)?;
@@ -742,6 +755,9 @@ impl OrganizationMutation {
     async fn delete_organization(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::Organization>(ctx, input, Kind::Organization).await

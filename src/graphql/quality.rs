@@ -51,9 +51,11 @@ impl QualityAssessment {
             None => None,
         })
     }
+    /// When the assessment was made.
     async fn assessed_on(&self) -> NaiveDate {
         self.0.assessed_on
     }
+    /// Who assessed (a person or a unit).
     async fn assessor(&self) -> &str {
         &self.0.assessor
     }
@@ -97,9 +99,11 @@ impl QualityAssessment {
     async fn consistent_with_master_data(&self) -> bool {
         self.0.consistent_with_master_data
     }
+    /// What the assessment found.
     async fn findings(&self) -> Option<&str> {
         self.0.findings.as_deref()
     }
+    /// What will be done about it (kế hoạch khắc phục).
     async fn remediation_plan(&self) -> Option<&str> {
         self.0.remediation_plan.as_deref()
     }
@@ -128,6 +132,7 @@ pub struct QualityAssessmentWhere {
     pub data_item_id: Option<IdFilter>,
     /// Filter on the id of `database`: The database assessed, when a whole database was.
     pub database_id: Option<IdFilter>,
+    /// Filter on the id of `organization`: the organization whose data was assessed.
     pub organization_id: Option<IdFilter>,
     /// Overall score strictly below this.
     pub overall_below: Option<i32>,
@@ -174,8 +179,11 @@ impl WhereInput for QualityAssessmentWhere {
 /// Fields quality assessments can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QualityAssessmentOrderField {
+    /// By `assessedOn`: when the assessment was made.
     AssessedOn,
+    /// By `overall`: the mean of the six scores, rounded.
     Overall,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
 }
 
@@ -212,6 +220,7 @@ pub async fn latest(
     )
     .await?;
     Ok(conn
+        .into_inner()
         .edges
         .into_iter()
         .next()
@@ -268,10 +277,11 @@ impl QualityQuery {
         .await
     }
 
+    /// One quality assessment by id; `null` when there is none or the caller may not see it.
     async fn quality_assessment(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The assessment's global id.")] id: ID,
     ) -> Result<Option<QualityAssessment>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::QualityAssessment)
             .await?
@@ -286,7 +296,9 @@ pub struct CreateQualityAssessmentInput {
     pub data_item_id: Option<ID>,
     /// The id of the database assessed, when a whole database was.
     pub database_id: Option<ID>,
+    /// When the assessment was made.
     pub assessed_on: NaiveDate,
+    /// Who assessed (a person or a unit).
     pub assessor: String,
     /// Tính đầy đủ, 0–100.
     pub completeness: i32,
@@ -306,7 +318,9 @@ pub struct CreateQualityAssessmentInput {
     pub uses_shared_code_lists: bool,
     /// Consistent with the master data (dữ liệu chủ, Art. 9).
     pub consistent_with_master_data: bool,
+    /// What the assessment found.
     pub findings: Option<String>,
+    /// What will be done about it (kế hoạch khắc phục).
     pub remediation_plan: Option<String>,
     /// When the next assessment is due.
     pub next_due: Option<NaiveDate>,
@@ -319,7 +333,9 @@ pub struct UpdateQualityAssessmentInput {
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// When the assessment was made.
     pub assessed_on: Option<NaiveDate>,
+    /// Who assessed (a person or a unit).
     pub assessor: Option<String>,
     /// Tính đầy đủ, 0–100.
     pub completeness: Option<i32>,
@@ -339,7 +355,9 @@ pub struct UpdateQualityAssessmentInput {
     pub uses_shared_code_lists: Option<bool>,
     /// Consistent with the master data (dữ liệu chủ, Art. 9).
     pub consistent_with_master_data: Option<bool>,
+    /// What the assessment found.
     pub findings: MaybeUndefined<String>,
+    /// What will be done about it (kế hoạch khắc phục).
     pub remediation_plan: MaybeUndefined<String>,
     /// When the next assessment is due.
     pub next_due: MaybeUndefined<NaiveDate>,
@@ -348,6 +366,7 @@ pub struct UpdateQualityAssessmentInput {
 /// The assessment a mutation wrote.
 #[derive(SimpleObject)]
 pub struct QualityAssessmentPayload {
+    /// The quality assessment as the mutation left it.
     pub quality_assessment: QualityAssessment,
 }
 
@@ -360,7 +379,7 @@ impl QualityMutation {
     async fn create_quality_assessment(
         &self,
         ctx: &Context<'_>,
-        input: CreateQualityAssessmentInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateQualityAssessmentInput,
     ) -> Result<QualityAssessmentPayload> {
         let subject = match (&input.data_item_id, &input.database_id) {
             (Some(i), None) => {
@@ -402,9 +421,13 @@ impl QualityMutation {
         })
     }
 
+    /// Changes a quality assessment, as the steward of its organization or an admin.
     async fn update_quality_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateQualityAssessmentInput,
     ) -> Result<QualityAssessmentPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::QualityAssessment)?;
@@ -444,9 +467,13 @@ impl QualityMutation {
         })
     }
 
+    /// Deletes a quality assessment, as the steward of its organization or an admin.
     async fn delete_quality_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::QualityAssessment>(ctx, input, Kind::QualityAssessment).await

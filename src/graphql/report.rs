@@ -14,6 +14,7 @@ use crate::error::Result;
 /// The period a report covers: a year, and a quarter or a half of it (neither: the whole year).
 #[derive(InputObject)]
 pub struct ReportPeriodInput {
+    /// The calendar year.
     pub year: i32,
     /// 1 to 4.
     pub quarter: Option<u32>,
@@ -24,12 +25,17 @@ pub struct ReportPeriodInput {
 /// The period a report covers.
 #[derive(SimpleObject)]
 pub struct ReportPeriod {
+    /// The calendar year.
     pub year: i32,
+    /// The quarter (1–4), for a quarterly report.
     pub quarter: Option<u32>,
+    /// The half (1–2), for a half-yearly report.
     pub half: Option<u32>,
     /// "Quý IV năm 2026", "6 tháng đầu năm 2026", "Năm 2026".
     pub label: String,
+    /// First day of the period.
     pub first_day: NaiveDate,
+    /// Last day of the period.
     pub last_day: NaiveDate,
 }
 
@@ -40,14 +46,18 @@ pub struct ReportLine {
     pub key: String,
     /// Vietnamese label, as filed.
     pub label: String,
+    /// The figure.
     pub value: f64,
 }
 
 /// A numbered section of the report.
 #[derive(SimpleObject)]
 pub struct ReportSection {
+    /// A stable key for the section (e.g. `shares`).
     pub key: String,
+    /// The section's title, in the caller's language.
     pub title: String,
+    /// The section's figures.
     pub lines: Vec<ReportLine>,
 }
 
@@ -61,11 +71,13 @@ pub struct ImplementationReport(rules::Report);
 /// below it in `sections`, and each one's own report in `agencies`.
 #[Object]
 impl ImplementationReport {
+    /// The organization reported on.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.organization.id, "Organization").await?,
         ))
     }
+    /// The period reported on.
     async fn period(&self) -> ReportPeriod {
         let p = self.0.period;
         let (quarter, half) = match p {
@@ -82,9 +94,11 @@ impl ImplementationReport {
             last_day: p.last_day(),
         }
     }
+    /// When the report was computed.
     async fn generated_at(&self) -> DateTime<Utc> {
         self.0.generated_at
     }
+    /// The report's figures, by section.
     async fn sections(&self) -> Vec<ReportSection> {
         self.0
             .sections
@@ -119,7 +133,10 @@ impl ImplementationReport {
             .collect()
     }
     /// The value of one line by its key (e.g. `shares.active`); `null` for an unknown key.
-    async fn value(&self, key: String) -> Option<f64> {
+    async fn value(
+        &self,
+        #[graphql(desc = "The line's key, as `ReportLine.key` gives it.")] key: String,
+    ) -> Option<f64> {
         self.0
             .sections
             .iter()
@@ -168,7 +185,8 @@ impl ReportQuery {
     async fn implementation_report(
         &self,
         ctx: &Context<'_>,
-        organization_id: ID,
+        #[graphql(desc = "The organization reported on.")] organization_id: ID,
+        #[graphql(desc = "The year, and a quarter or a half for a shorter period.")]
         period: ReportPeriodInput,
         #[graphql(
             default = false,

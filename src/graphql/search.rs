@@ -4,7 +4,7 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, SimpleObject};
 
-use super::connection::{offset_page, offset_window};
+use super::connection::{Described, offset_page, offset_window};
 use super::context::ContextData;
 use super::ids::Kind;
 use super::node::{Node, load_node};
@@ -35,6 +35,7 @@ pub struct SearchInfo {
 pub struct SearchHit {
     /// Relevance: higher is better, comparable within one search only.
     pub score: f64,
+    /// The object found.
     pub node: Node,
 }
 
@@ -52,8 +53,13 @@ impl SearchQuery {
     async fn search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The words to look for, in any order, with or without Vietnamese diacritics; a code or its prefix finds the object by code."
+        )]
         query: String,
-        types: Option<Vec<SearchType>>,
+        #[graphql(desc = "Only these kinds of objects (default: all).")] types: Option<
+            Vec<SearchType>,
+        >,
         #[graphql(
             desc = "At most this many from the start (after `after`, if given): 20 unless said, at most SHAREGRAPH_MAX_PAGE_SIZE (100)."
         )]
@@ -62,7 +68,7 @@ impl SearchQuery {
             desc = "Start after this cursor (a `pageInfo.endCursor` or an edge's `cursor`)."
         )]
         after: Option<String>,
-    ) -> Result<Connection<String, SearchHit, SearchInfo>> {
+    ) -> Result<Described<Connection<String, SearchHit, SearchInfo>>> {
         let (offset, limit) = offset_window(ctx, first, after.as_deref())?;
         let targets = types.unwrap_or_default();
         let rules::Found {

@@ -269,8 +269,11 @@ impl WhereInput for ShareWhere {
 /// Fields shares can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShareOrderField {
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
+    /// By `mode`: the mode the consumer receives the item by: open data, default sharing or sharing on specific request (hình thức chia sẻ).
     Mode,
     /// The provider's name, diacritics and case folded ("Bản" sorts next to "Ban").
     ProviderName,
@@ -334,7 +337,11 @@ impl ShareQuery {
     }
 
     /// One share by id; `null` when there is none.
-    async fn share(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Share>> {
+    async fn share(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The share's global id.")] id: ID,
+    ) -> Result<Option<Share>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::Share)
             .await?
             .map(Share))
@@ -400,6 +407,7 @@ pub struct UpdateShareInput {
 /// The share a mutation wrote.
 #[derive(SimpleObject)]
 pub struct SharePayload {
+    /// The share as the mutation left it.
     pub share: Share,
 }
 
@@ -408,10 +416,11 @@ pub struct ShareMutation;
 
 #[Object]
 impl ShareMutation {
+    /// Records that an organization shares a data item with another (chia sẻ dữ liệu), as the steward of the provider or an admin.
     async fn create_share(
         &self,
         ctx: &Context<'_>,
-        input: CreateShareInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateShareInput,
     ) -> Result<SharePayload> {
         let fields = rules::Fields {
             data_item_id: ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?,
@@ -441,9 +450,13 @@ impl ShareMutation {
         })
     }
 
+    /// Changes a share (its status, dates, service or terms), as the steward of the provider or an admin.
     async fn update_share(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateShareInput,
     ) -> Result<SharePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Share)?;
@@ -478,7 +491,15 @@ impl ShareMutation {
         })
     }
 
-    async fn delete_share(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    /// Deletes a share, as the steward of the provider or an admin (revoking it, `status: REVOKED`, keeps its history).
+    async fn delete_share(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         delete::<rules::Share>(ctx, input, Kind::Share).await
     }
 }

@@ -33,11 +33,13 @@ impl SharingAgreement {
     pub async fn id(&self) -> ID {
         ids::encode(Kind::SharingAgreement, self.0.id)
     }
+    /// The organization whose data is shared.
     async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?,
         ))
     }
+    /// The organization that receives it.
     async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.consumer_id, "Organization").await?,
@@ -55,6 +57,7 @@ impl SharingAgreement {
     async fn valid_from(&self) -> Option<NaiveDate> {
         self.0.valid_from
     }
+    /// Last day the agreement is in force, if it ends.
     async fn valid_until(&self) -> Option<NaiveDate> {
         self.0.valid_until
     }
@@ -140,7 +143,9 @@ impl SharingAgreement {
 /// Filter for sharing agreements.
 #[derive(InputObject, Debug, Default)]
 pub struct SharingAgreementWhere {
+    /// Filter on the id of `provider`: The organization whose data is shared.
     pub provider_id: Option<IdFilter>,
+    /// Filter on the id of `consumer`: The organization that receives it.
     pub consumer_id: Option<IdFilter>,
     /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
@@ -173,7 +178,9 @@ impl WhereInput for SharingAgreementWhere {
 /// Fields sharing agreements can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SharingAgreementOrderField {
+    /// By `signedOn`: the day both parties signed (ngày ký).
     SignedOn,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
 }
 
@@ -236,7 +243,7 @@ impl SharingAgreementQuery {
     async fn sharing_agreement(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The agreement's global id.")] id: ID,
     ) -> Result<Option<SharingAgreement>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::SharingAgreement)
             .await?
@@ -247,7 +254,9 @@ impl SharingAgreementQuery {
 /// A new agreement, recorded by the provider's steward.
 #[derive(InputObject)]
 pub struct CreateSharingAgreementInput {
+    /// The id of the organization whose data is shared.
     pub provider_id: ID,
+    /// The id of the organization that receives it.
     pub consumer_id: ID,
     /// The data shared (nội dung dữ liệu chia sẻ).
     pub data_content: String,
@@ -255,6 +264,7 @@ pub struct CreateSharingAgreementInput {
     pub place_of_use: String,
     /// Start of the agreed period (thời hạn).
     pub valid_from: Option<NaiveDate>,
+    /// Last day the agreement is in force, if it ends.
     pub valid_until: Option<NaiveDate>,
     /// How the data is shared (phương thức chia sẻ).
     pub method: String,
@@ -287,6 +297,7 @@ pub struct UpdateSharingAgreementInput {
     pub place_of_use: Option<String>,
     /// Start of the agreed period (thời hạn).
     pub valid_from: MaybeUndefined<NaiveDate>,
+    /// Last day the agreement is in force, if it ends.
     pub valid_until: MaybeUndefined<NaiveDate>,
     /// How the data is shared (phương thức chia sẻ).
     pub method: Option<String>,
@@ -309,6 +320,7 @@ pub struct UpdateSharingAgreementInput {
 /// The agreement a mutation wrote.
 #[derive(SimpleObject)]
 pub struct SharingAgreementPayload {
+    /// The sharing agreement as the mutation left it.
     pub sharing_agreement: SharingAgreement,
 }
 
@@ -317,10 +329,11 @@ pub struct SharingAgreementMutation;
 
 #[Object]
 impl SharingAgreementMutation {
+    /// Records a sharing agreement between a provider and a consumer (thỏa thuận chia sẻ), as the steward of the provider or an admin.
     async fn create_sharing_agreement(
         &self,
         ctx: &Context<'_>,
-        input: CreateSharingAgreementInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateSharingAgreementInput,
     ) -> Result<SharingAgreementPayload> {
         let fields = rules::Fields {
             provider_id: ids::decode_as(
@@ -353,9 +366,13 @@ impl SharingAgreementMutation {
         })
     }
 
+    /// Changes a sharing agreement, as the steward of the provider or an admin.
     async fn update_sharing_agreement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateSharingAgreementInput,
     ) -> Result<SharingAgreementPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::SharingAgreement)?;
@@ -395,6 +412,9 @@ impl SharingAgreementMutation {
     async fn delete_sharing_agreement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::SharingAgreement>(ctx, input, Kind::SharingAgreement).await

@@ -137,9 +137,13 @@ impl WhereInput for SharingPolicyWhere {
 /// Fields sharing policies can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SharingPolicyOrderField {
+    /// By `consumerType`: the kind of consumer this policy is for: state agencies, enterprises, organizations, individuals or the public (đối tượng khai thác).
     ConsumerType,
+    /// By `mode`: how the item is shared with that kind of consumer: open data, default sharing, on specific request, or not shared (hình thức chia sẻ).
     Mode,
+    /// By `createdAt`: when the object was recorded.
     CreatedAt,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -201,7 +205,11 @@ impl SharingPolicyQuery {
     }
 
     /// One sharing policy by id; `null` when there is none.
-    async fn sharing_policy(&self, ctx: &Context<'_>, id: ID) -> Result<Option<SharingPolicy>> {
+    async fn sharing_policy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The policy's global id.")] id: ID,
+    ) -> Result<Option<SharingPolicy>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::SharingPolicy)
             .await?
             .map(SharingPolicy))
@@ -247,15 +255,20 @@ pub struct UpdateSharingPolicyInput {
 /// One consumer type's policy in `setSharingPolicies`.
 #[derive(InputObject)]
 pub struct PolicyEntryInput {
+    /// The kind of consumer the policy is for.
     pub consumer_type: ConsumerType,
+    /// How the item may be shared with that kind of consumer.
     pub mode: SharingMode,
+    /// Conditions the consumer must meet.
     pub conditions: Option<String>,
+    /// Legal basis of the mode (required for NOT_SHARED).
     pub legal_basis: Option<String>,
 }
 
 /// Sets the policies of one data item for several consumer types at once.
 #[derive(InputObject)]
 pub struct SetSharingPoliciesInput {
+    /// The id of the data item whose policies are set.
     pub data_item_id: ID,
     /// One entry per consumer type; types not named keep their current policy.
     pub policies: Vec<PolicyEntryInput>,
@@ -264,13 +277,16 @@ pub struct SetSharingPoliciesInput {
 /// The sharing policy a mutation wrote.
 #[derive(SimpleObject)]
 pub struct SharingPolicyPayload {
+    /// The sharing policy as the mutation left it.
     pub sharing_policy: SharingPolicy,
 }
 
 /// The item and all its policies after `setSharingPolicies`.
 #[derive(SimpleObject)]
 pub struct SetSharingPoliciesPayload {
+    /// The data item as the mutation left it.
     pub data_item: DataItem,
+    /// Every policy of the item after the change.
     pub policies: Vec<SharingPolicy>,
 }
 
@@ -279,10 +295,11 @@ pub struct SharingPolicyMutation;
 
 #[Object]
 impl SharingPolicyMutation {
+    /// Sets how a data item may be shared with one kind of consumer, as the steward of the item's organization or an admin (`setSharingPolicies` sets them all at once).
     async fn create_sharing_policy(
         &self,
         ctx: &Context<'_>,
-        input: CreateSharingPolicyInput,
+        #[graphql(desc = "The new object's fields.")] input: CreateSharingPolicyInput,
     ) -> Result<SharingPolicyPayload> {
         let fields = rules::Fields {
             data_item_id: ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?,
@@ -297,9 +314,13 @@ impl SharingPolicyMutation {
         })
     }
 
+    /// Changes one sharing policy, as the steward of the item's organization or an admin.
     async fn update_sharing_policy(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object (`id`), the `version` the change is based on (optional), and the fields to change; omitted fields keep their value."
+        )]
         input: UpdateSharingPolicyInput,
     ) -> Result<SharingPolicyPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::SharingPolicy)?;
@@ -321,9 +342,13 @@ impl SharingPolicyMutation {
         })
     }
 
+    /// Deletes one sharing policy, as the steward of the item's organization or an admin: the item is then not shared with that kind of consumer.
     async fn delete_sharing_policy(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+        )]
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         delete::<rules::SharingPolicy>(ctx, input, Kind::SharingPolicy).await
@@ -333,6 +358,7 @@ impl SharingPolicyMutation {
     async fn set_sharing_policies(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The item and one entry per consumer type to set.")]
         input: SetSharingPoliciesInput,
     ) -> Result<SetSharingPoliciesPayload> {
         let item_id = ids::decode_as("input.dataItemId", &input.data_item_id, Kind::DataItem)?;

@@ -60,6 +60,7 @@ impl SharingRequest {
             related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?,
         ))
     }
+    /// The sharing mode asked for.
     async fn requested_mode(&self) -> SharingMode {
         self.0.requested_mode
     }
@@ -75,15 +76,19 @@ impl SharingRequest {
     async fn contact_name(&self) -> &str {
         &self.0.contact_name
     }
+    /// An e-mail address of the person to answer.
     async fn contact_email(&self) -> Option<&str> {
         self.0.contact_email.as_deref()
     }
+    /// A telephone number of the person to answer.
     async fn contact_phone(&self) -> Option<&str> {
         self.0.contact_phone.as_deref()
     }
+    /// Where the request stands: submitted, approved, rejected or withdrawn.
     async fn status(&self) -> RequestStatus {
         self.0.status
     }
+    /// When the consumer sent it.
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.0.submitted_at
     }
@@ -96,6 +101,7 @@ impl SharingRequest {
     async fn overdue(&self) -> bool {
         self.0.status == RequestStatus::Submitted && self.0.due_on.is_some_and(|d| d < today())
     }
+    /// When the provider approved or rejected it.
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.0.decided_at
     }
@@ -199,10 +205,13 @@ pub struct SharingRequestWhere {
     pub consumer_id: Option<IdFilter>,
     /// Filter on the id of `provider`: The organization asked: the owner of the items.
     pub provider_id: Option<IdFilter>,
+    /// Filter on `status`: Where the request stands: submitted, approved, rejected or withdrawn.
     pub status: Option<EnumFilter<RequestStatus>>,
+    /// Filter on `requestedMode`: The sharing mode asked for.
     pub requested_mode: Option<EnumFilter<SharingMode>>,
     /// `true`: still waiting after the due day; `false`: the others.
     pub overdue: Option<bool>,
+    /// Filter on `submittedAt`: When the consumer sent it.
     pub submitted_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<SharingRequestWhere>>,
@@ -249,8 +258,11 @@ impl WhereInput for SharingRequestWhere {
 /// Fields sharing requests can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SharingRequestOrderField {
+    /// By `submittedAt`: when the consumer sent it.
     SubmittedAt,
+    /// By `dueOn`: the last day the provider may answer on: two working days after submission for data shared by default (Art. 35.3 as amended); `null` when the law sets no deadline.
     DueOn,
+    /// By `updatedAt`: when the object last changed.
     UpdatedAt,
 }
 
@@ -269,7 +281,9 @@ impl OrderField<Entity> for SharingRequestOrderField {
 /// A public holiday: the fixed-date ones (Labour Code 2019 Art. 112) and those added by admins.
 #[derive(SimpleObject)]
 pub struct Holiday {
+    /// The date.
     pub day: NaiveDate,
+    /// What the day is.
     pub name: String,
     /// Same solar date every year (not stored, cannot be removed).
     pub fixed: bool,
@@ -349,14 +363,23 @@ impl SharingRequestQuery {
         list(ctx, Scope::all(), args, SharingRequestOrderField::DueOn).await
     }
 
-    async fn sharing_request(&self, ctx: &Context<'_>, id: ID) -> Result<Option<SharingRequest>> {
+    /// One sharing request by id; `null` when there is none or the caller may not see it.
+    async fn sharing_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request's global id.")] id: ID,
+    ) -> Result<Option<SharingRequest>> {
         Ok(find_by_id::<Entity>(ctx, &id, Kind::SharingRequest)
             .await?
             .map(SharingRequest))
     }
 
     /// The public holidays of a year that request deadlines skip (with weekends).
-    async fn holidays(&self, ctx: &Context<'_>, year: i32) -> Result<Vec<Holiday>> {
+    async fn holidays(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The calendar year.")] year: i32,
+    ) -> Result<Vec<Holiday>> {
         let db = ctx.db();
         Ok(calendar::of_year(db, year)
             .await?
@@ -371,15 +394,23 @@ impl SharingRequestQuery {
 pub struct SubmitSharingRequestInput {
     /// The organization asking (the caller's own).
     pub consumer_id: ID,
+    /// The ids of the items asked for.
     pub item_ids: Vec<ID>,
+    /// The sharing mode asked for.
     pub requested_mode: SharingMode,
+    /// What the data will be used for (mục đích).
     pub purpose: String,
+    /// The legal basis of the request (căn cứ pháp lý).
     pub legal_basis: Option<String>,
+    /// Who to contact at the consumer.
     pub contact_name: String,
+    /// An e-mail address of the person to answer.
     pub contact_email: Option<String>,
+    /// A telephone number of the person to answer.
     pub contact_phone: Option<String>,
 }
 
+/// A decision to grant a request: the provider shares the items asked for.
 #[derive(InputObject)]
 pub struct ApproveSharingRequestInput {
     /// The id of the object this input acts on.
@@ -390,15 +421,18 @@ pub struct ApproveSharingRequestInput {
     pub agreement_id: Option<ID>,
 }
 
+/// A decision to refuse a request, with the reason the consumer is told.
 #[derive(InputObject)]
 pub struct RejectSharingRequestInput {
     /// The id of the object this input acts on.
     pub id: ID,
     /// The `version` the change is based on; a different stored version is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// Why the request is refused (the consumer reads it).
     pub reason: String,
 }
 
+/// The consumer takes its request back before it is decided.
 #[derive(InputObject)]
 pub struct WithdrawSharingRequestInput {
     /// The id of the object this input acts on.
@@ -407,15 +441,19 @@ pub struct WithdrawSharingRequestInput {
     pub expected_version: Option<i32>,
 }
 
+/// A public holiday to add to the calendar.
 #[derive(InputObject)]
 pub struct HolidayInput {
+    /// The date.
     pub day: NaiveDate,
+    /// What the day is.
     pub name: String,
 }
 
 /// The request a mutation wrote.
 #[derive(SimpleObject)]
 pub struct SharingRequestPayload {
+    /// The sharing request as the mutation left it.
     pub sharing_request: SharingRequest,
 }
 
@@ -442,6 +480,7 @@ impl SharingRequestMutation {
     async fn submit_sharing_request(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The consumer, the items and mode asked for, the purpose and a contact.")]
         input: SubmitSharingRequestInput,
     ) -> Result<SharingRequestPayload> {
         let item_ids = input
@@ -474,6 +513,7 @@ impl SharingRequestMutation {
     async fn approve_sharing_request(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The request, and the agreement the shares rest on.")]
         input: ApproveSharingRequestInput,
     ) -> Result<SharingRequestPayload> {
         let agreement_id = decode_opt(
@@ -494,7 +534,7 @@ impl SharingRequestMutation {
     async fn reject_sharing_request(
         &self,
         ctx: &Context<'_>,
-        input: RejectSharingRequestInput,
+        #[graphql(desc = "The request and the reason.")] input: RejectSharingRequestInput,
     ) -> Result<SharingRequestPayload> {
         decide(
             ctx,
@@ -511,13 +551,17 @@ impl SharingRequestMutation {
     async fn withdraw_sharing_request(
         &self,
         ctx: &Context<'_>,
-        input: WithdrawSharingRequestInput,
+        #[graphql(desc = "The request.")] input: WithdrawSharingRequestInput,
     ) -> Result<SharingRequestPayload> {
         decide(ctx, &input.id, input.expected_version, Decision::Withdraw).await
     }
 
     /// Adds a holiday to the calendar (admins): the lunar ones each year, and days moved.
-    async fn add_holiday(&self, ctx: &Context<'_>, input: HolidayInput) -> Result<Holiday> {
+    async fn add_holiday(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day and its name.")] input: HolidayInput,
+    ) -> Result<Holiday> {
         let h = calendar::add(ctx.db(), ctx.caller(), input.day, &input.name).await?;
         Ok(Holiday {
             day: h.day,
@@ -527,7 +571,11 @@ impl SharingRequestMutation {
     }
 
     /// Removes an added holiday (admins); false when there was none on that day.
-    async fn remove_holiday(&self, ctx: &Context<'_>, day: NaiveDate) -> Result<bool> {
+    async fn remove_holiday(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date of the added holiday.")] day: NaiveDate,
+    ) -> Result<bool> {
         calendar::remove(ctx.db(), ctx.caller(), day).await
     }
 }

@@ -15,7 +15,9 @@ use crate::domain::statistics as figures;
 #[graphql(concrete(name = "SharingModeCount", params(SharingMode)))]
 #[graphql(concrete(name = "ShareStatusCount", params(ShareStatus)))]
 pub struct ValueCount<T: async_graphql::OutputType> {
+    /// The value counted.
     pub value: T,
+    /// How many rows have it.
     pub count: i64,
 }
 
@@ -31,7 +33,9 @@ fn counts<T: async_graphql::OutputType + Copy>(rows: &[(T, u64)]) -> Vec<ValueCo
 /// Policies in one mode for one kind of consumer.
 #[derive(SimpleObject)]
 pub struct ModeCount {
+    /// The kind of consumer.
     pub consumer_type: ConsumerType,
+    /// The sharing mode.
     pub mode: SharingMode,
     /// Data items shared with this kind of consumer in this mode.
     pub count: i64,
@@ -40,14 +44,18 @@ pub struct ModeCount {
 /// Databases of the organizations counted.
 #[derive(SimpleObject)]
 pub struct DatabaseFigures {
+    /// Databases counted.
     pub total: i64,
+    /// Per kind of database.
     pub by_kind: Vec<ValueCount<DatabaseKind>>,
+    /// Per status.
     pub by_status: Vec<ValueCount<DatabaseStatus>>,
 }
 
 /// Data items of the organizations counted.
 #[derive(SimpleObject)]
 pub struct ItemFigures {
+    /// Data items counted.
     pub total: i64,
     /// Items holding personal data (dữ liệu cá nhân).
     pub personal_data: i64,
@@ -64,14 +72,18 @@ pub struct ItemFigures {
 /// Data-sharing services of the organizations counted.
 #[derive(SimpleObject)]
 pub struct ServiceFigures {
+    /// Services counted.
     pub total: i64,
+    /// Per status.
     pub by_status: Vec<ValueCount<ServiceStatus>>,
 }
 
 /// Shares on one side (provided or received).
 #[derive(SimpleObject)]
 pub struct ShareFigures {
+    /// Shares counted.
     pub total: i64,
+    /// Per sharing mode.
     pub by_mode: Vec<ValueCount<SharingMode>>,
     /// As clients see it: `EXPIRED` for an active share past its `validUntil`.
     pub by_status: Vec<ValueCount<ShareStatus>>,
@@ -80,7 +92,9 @@ pub struct ShareFigures {
 /// Open datasets of the organizations counted.
 #[derive(SimpleObject)]
 pub struct OpenDataFigures {
+    /// Published datasets.
     pub published: i64,
+    /// Datasets not yet published.
     pub drafts: i64,
     /// Published and not refreshed within three months.
     pub stale: i64,
@@ -93,13 +107,16 @@ pub struct RequestFigures {
     pub open: i64,
     /// Waiting past their due date.
     pub overdue: i64,
+    /// Answered by their due date.
     pub answered_on_time: i64,
+    /// Answered after their due date.
     pub answered_late: i64,
 }
 
 /// Data quality assessments of the organizations counted.
 #[derive(SimpleObject)]
 pub struct QualityFigures {
+    /// Assessments recorded.
     pub assessments: i64,
     /// Mean overall score (0–100), `null` without assessments.
     pub mean_overall: Option<f64>,
@@ -112,13 +129,21 @@ pub struct QualityFigures {
 pub struct OrganizationStatistics {
     /// Organizations counted: 1, or the size of the subtree.
     pub organizations: i64,
+    /// Their databases.
     pub databases: DatabaseFigures,
+    /// Their data items.
     pub items: ItemFigures,
+    /// Their data-sharing services.
     pub services: ServiceFigures,
+    /// Shares of their data with others.
     pub shares_provided: ShareFigures,
+    /// Shares of others' data with them.
     pub shares_received: ShareFigures,
+    /// Their open datasets.
     pub open_datasets: OpenDataFigures,
+    /// Sharing requests they received.
     pub requests: RequestFigures,
+    /// Their data quality assessments.
     pub quality: QualityFigures,
     /// Open compliance issues for these organizations to act on (for their members and admins;
     /// 0 for everyone else).

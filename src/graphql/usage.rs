@@ -41,12 +41,14 @@ impl AccessEvent {
     async fn seq(&self) -> i64 {
         self.0.id
     }
+    /// The share used, when the event names one (`null` if the caller cannot see it).
     async fn share(&self, ctx: &Context<'_>) -> Result<Option<Share>> {
         Ok(match self.0.share_id {
             Some(id) => by_id::<share_entity::Entity>(ctx, id).await?.map(Share),
             None => None,
         })
     }
+    /// The data-sharing service the data went through, when the event names one.
     async fn service(&self, ctx: &Context<'_>) -> Result<Option<DataService>> {
         Ok(match self.0.service_id {
             Some(id) => by_id::<service_entity::Entity>(ctx, id)
@@ -55,16 +57,19 @@ impl AccessEvent {
             None => None,
         })
     }
+    /// The organization whose data was used (the share's or the service's owner).
     async fn provider(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.provider_id, "Organization").await?,
         ))
     }
+    /// The organization that used the data.
     async fn consumer(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.consumer_id, "Organization").await?,
         ))
     }
+    /// When the use happened, as reported.
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
     }
@@ -72,6 +77,7 @@ impl AccessEvent {
     async fn operation(&self) -> &str {
         &self.0.operation
     }
+    /// How many records were read or sent.
     async fn record_count(&self) -> i64 {
         self.0.record_count
     }
@@ -83,6 +89,7 @@ impl AccessEvent {
     async fn violation(&self) -> Option<Violation> {
         self.0.violation
     }
+    /// When sharegraph stored the report.
     async fn recorded_at(&self) -> DateTime<Utc> {
         self.0.recorded_at
     }
@@ -91,14 +98,19 @@ impl AccessEvent {
 /// Filter for usage records.
 #[derive(InputObject, Debug, Default)]
 pub struct AccessEventWhere {
+    /// Filter on the id of `share`: the share used.
     pub share_id: Option<IdFilter>,
+    /// Filter on the id of `service`: the service the data went through.
     pub service_id: Option<IdFilter>,
+    /// Filter on the id of `provider`: the organization whose data was used.
     pub provider_id: Option<IdFilter>,
+    /// Filter on the id of `consumer`: the organization that used the data.
     pub consumer_id: Option<IdFilter>,
     /// Filter on `violation`: Set when the use breaks the rules.
     pub violation: Option<EnumFilter<Violation>>,
     /// `true`: violations only; `false`: lawful uses only.
     pub has_violation: Option<bool>,
+    /// Filter on `occurredAt`: when the use happened.
     pub occurred_at: Option<DateTimeFilter>,
     /// Alternatives: an object that matches any of these passes too (each combined with the fields beside it by AND).
     pub or: Option<Vec<AccessEventWhere>>,
@@ -153,6 +165,7 @@ impl WhereInput for AccessEventWhere {
 /// Fields usage records can be sorted by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessEventOrderField {
+    /// By `occurredAt`: when the use happened, as reported.
     OccurredAt,
 }
 
@@ -169,15 +182,20 @@ impl OrderField<Entity> for AccessEventOrderField {
 /// What statistics are grouped by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessGroupBy {
+    /// One group per share.
     Share,
+    /// One group per consuming organization.
     Consumer,
+    /// One group per data-sharing service.
     Service,
 }
 
 /// The period statistics count over (days in Vietnam, UTC+7).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessPeriod {
+    /// Calendar days (Vietnam time).
     Day,
+    /// Calendar months (Vietnam time).
     Month,
 }
 
@@ -189,8 +207,11 @@ pub struct AccessStatistic {
     pub key: Option<ID>,
     /// `2026-11-27` (by day) or `2026-11` (by month).
     pub period: String,
+    /// Uses reported.
     pub events: i64,
+    /// Records read or sent, summed over the uses.
     pub records: i64,
+    /// Uses that broke the rules.
     pub violations: i64,
 }
 
@@ -274,14 +295,17 @@ impl UsageQuery {
     async fn access_statistics(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What each group gathers: one share, one consumer or one service.")]
         by: AccessGroupBy,
-        period: AccessPeriod,
+        #[graphql(desc = "The length of each period: a day or a month.")] period: AccessPeriod,
         #[graphql(
             name = "where",
             desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
         )]
         filter: Option<AccessEventWhere>,
-        first: Option<i32>,
+        #[graphql(desc = "At most this many groups (default and maximum 1,000).")] first: Option<
+            i32,
+        >,
     ) -> Result<Vec<AccessStatistic>> {
         let limit = first.unwrap_or(MAX_GROUPS);
         if !(0..=MAX_GROUPS).contains(&limit) {
@@ -329,16 +353,24 @@ impl UsageQuery {
 /// One reported use: the share used, or the service and the consumer.
 #[derive(InputObject)]
 pub struct AccessEventInput {
+    /// The id of the share used; give it, or `serviceId` and `consumerId`.
     pub share_id: Option<ID>,
+    /// The id of the service the data went through.
     pub service_id: Option<ID>,
+    /// The id of the organization that used the data (taken from the share when one is given).
     pub consumer_id: Option<ID>,
+    /// When the use happened.
     pub occurred_at: DateTime<Utc>,
+    /// What was done (e.g. `QUERY`, `DOWNLOAD`).
     pub operation: String,
+    /// How many records were read or sent.
     #[graphql(default = 0)]
     pub record_count: i64,
+    /// The purpose the consumer declared.
     pub purpose: Option<String>,
 }
 
+/// A batch of uses of shared data, reported by their provider or a gateway (kiểm soát dữ liệu sau chia sẻ: control after sharing).
 #[derive(InputObject)]
 pub struct RecordAccessEventsInput {
     /// At most 10,000.
@@ -348,6 +380,7 @@ pub struct RecordAccessEventsInput {
 /// What a batch stored.
 #[derive(SimpleObject)]
 pub struct RecordAccessEventsPayload {
+    /// How many events were stored.
     pub recorded: i64,
     /// How many of them are violations.
     pub violations: i64,
@@ -363,7 +396,7 @@ impl UsageMutation {
     async fn record_access_events(
         &self,
         ctx: &Context<'_>,
-        input: RecordAccessEventsInput,
+        #[graphql(desc = "The batch of uses.")] input: RecordAccessEventsInput,
     ) -> Result<RecordAccessEventsPayload> {
         if input.events.len() > rules::MAX_BATCH {
             return Err(Error::LimitExceeded(

@@ -79,7 +79,10 @@ impl Viewer {
         self.0.may_write_anything()
     }
     /// May change this organization's catalogue.
-    async fn can_write_organization(&self, id: ID) -> Result<bool> {
+    async fn can_write_organization(
+        &self,
+        #[graphql(desc = "The organization's global id.")] id: ID,
+    ) -> Result<bool> {
         Ok(self
             .0
             .may_write(ids::decode_as("id", &id, Kind::Organization)?))

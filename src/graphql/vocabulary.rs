@@ -11,6 +11,7 @@ use crate::domain::vocabulary;
 pub struct VocabularyEnum {
     /// The enum's name in the schema, e.g. `SharingMode`.
     name: &'static str,
+    /// The enum's values, each with its labels.
     values: Vec<VocabularyValue>,
 }
 
@@ -33,7 +34,12 @@ pub struct VocabularyQuery;
 impl VocabularyQuery {
     /// The labels of every enum's values (all enums but orderings and file formats), or of
     /// the enums named in `names`. Public and fixed: clients may cache it.
-    async fn vocabulary(&self, names: Option<Vec<String>>) -> Vec<VocabularyEnum> {
+    async fn vocabulary(
+        &self,
+        #[graphql(desc = "Only these enums, by their schema names (default: all).")] names: Option<
+            Vec<String>,
+        >,
+    ) -> Vec<VocabularyEnum> {
         vocabulary::enums()
             .into_iter()
             .filter(|(name, _)| {

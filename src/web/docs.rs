@@ -19,12 +19,13 @@ macro_rules! doc {
 }
 
 /// Every file of `docs/`, in the order the index lists them (a test checks none is missing).
-pub const DOCS: [(&str, &str); 12] = [
+pub const DOCS: [(&str, &str); 13] = [
     doc!("api.md"),
     doc!("spreadsheets.md"),
     doc!("examples.md"),
     doc!("explorer.md"),
     doc!("dashboards.md"),
+    doc!("clients.md"),
     doc!("demo.md"),
     doc!("security.md"),
     doc!("operations.md"),
