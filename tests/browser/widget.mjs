@@ -6,14 +6,10 @@
 //
 // usage: node widget.mjs http://127.0.0.1:PORT/graphql VIEWER_TOKEN
 import { createServer } from "node:http";
-import { chromium } from "playwright-core";
+import { fail, keptTo, launch } from "./lib.mjs";
 
 const [url, viewerToken] = process.argv.slice(2);
 const api = new URL(url).origin;
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  process.exit(1);
-};
 
 const page_html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Cổng dữ liệu</title></head>
 <body><pre id="out">…</pre><script>
@@ -47,20 +43,9 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const site = `http://localhost:${server.address().port}`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launch();
 try {
-  const page = await browser.newPage();
-  page.on("console", (m) => console.error("console:", m.text()));
-  const outside = [];
-  await page.route("**/*", (route) => {
-    const target = route.request().url();
-    if (target.startsWith(site) || target.startsWith(api)) return route.continue();
-    outside.push(target);
-    return route.abort();
-  });
+  const { page, outside } = await keptTo(browser, [site, api]);
   await page.goto(`${site}/widget.html`);
   await page.waitForFunction(() => document.getElementById("out").textContent !== "…", null, {
     timeout: 20000,

@@ -11,6 +11,40 @@ use std::process::Command;
 
 use crate::process::sharegraph;
 
+/// A demo catalogue in a SQLite file of `dir`, served with `env`.
+fn demo_server(dir: &std::path::Path, env: &[(&str, &str)]) -> (String, crate::process::Server) {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("demo.db").display());
+    assert!(sharegraph(&url, &["migrate"]).status.success());
+    let server = crate::process::start_with_args(&url, &["--demo"], env);
+    (url, server)
+}
+
+/// A token made with `sharegraph token create ARGS`.
+fn token(url: &str, args: &[&str]) -> String {
+    let out = sharegraph(url, &[&["token", "create"], args].concat());
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Runs a script of `tests/browser/` with node; its standard output, once it has succeeded and
+/// ended with `ok`.
+fn node(script: &str, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
+    let out = Command::new("node")
+        .arg(path)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{script}: {stdout}\n{stderr}");
+    assert!(stdout.ends_with("ok\n"), "{script}: {stdout}");
+    stdout
+}
+
 #[test]
 #[ignore = "needs Chromium and tests/browser/node_modules; run by .ci/run"]
 fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
@@ -19,57 +53,32 @@ fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
         "this build loads GraphiQL from a CDN (npm was unavailable when it was built)"
     );
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("ui.db").display());
-    let token = |args: &[&str]| {
-        let out = sharegraph(&url, args);
-        assert!(out.status.success(), "{out:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
-    assert!(sharegraph(&url, &["migrate"]).status.success());
-    let server = crate::process::start_with_args(&url, &["--demo"], &[]);
-    let viewer = token(&[
-        "token",
-        "create",
-        "--role",
-        "viewer",
-        "--org",
-        "000.00.39.H57",
-        "--name",
-        "Trình duyệt",
-    ]);
-    let admin = token(&["token", "create", "--role", "admin", "--name", "Quản trị"]);
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/graphiql.mjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg(format!("http://{}/graphql", server.addr))
-        .args([&viewer, &admin])
-        .env("SCREENSHOT", dir.path().join("graphiql.png"))
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("subscription event shown") && stdout.ends_with("ok\n"),
-        "{stdout}"
+    let (url, server) = demo_server(dir.path(), &[]);
+    let viewer = token(
+        &url,
+        &[
+            "--role",
+            "viewer",
+            "--org",
+            "000.00.39.H57",
+            "--name",
+            "Trình duyệt",
+        ],
     );
-    assert!(dir.path().join("graphiql.png").exists());
+    let admin = token(&url, &["--role", "admin", "--name", "Quản trị"]);
+    let api = format!("http://{}/graphql", server.addr);
+    let shot = dir.path().join("graphiql.png");
+    let stdout = node(
+        "graphiql.mjs",
+        &[&api, &viewer, &admin],
+        &[("SCREENSHOT", shot.as_os_str())],
+    );
+    assert!(stdout.contains("subscription event shown"), "{stdout}");
+    assert!(shot.exists());
 
     // A page on another origin calls the API (CORS), with and without a token.
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/widget.mjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg(format!("http://{}/graphql", server.addr))
-        .arg(&viewer)
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout.contains("cross-origin widget drew") && stdout.ends_with("ok\n"),
-        "{stdout}"
-    );
+    let stdout = node("widget.mjs", &[&api, &viewer], &[]);
+    assert!(stdout.contains("cross-origin widget drew"), "{stdout}");
 }
 
 /// The explorer and the public pages (`tests/browser/explore.mjs`): the labour office's sharing
@@ -85,14 +94,8 @@ fn the_explorer_draws_filters_exports_and_embeds_and_public_pages_render() {
         "this build has no Cytoscape.js (npm was unavailable when it was built)"
     );
     let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("explore.db").display()
-    );
-    assert!(sharegraph(&url, &["migrate"]).status.success());
-    let server = crate::process::start_with_args(
-        &url,
-        &["--demo"],
+    let (_, server) = demo_server(
+        dir.path(),
         &[
             ("SHAREGRAPH_FRAME_ANCESTORS", "http://localhost:*"),
             ("SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0"),
@@ -101,19 +104,70 @@ fn the_explorer_draws_filters_exports_and_embeds_and_public_pages_render() {
     let shots = std::env::var("SHAREGRAPH_SCREENSHOTS")
         .map(|d| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
         .unwrap_or_else(|_| dir.path().to_owned());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/explore.mjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg(format!("http://{}", server.addr))
-        .env("SCREENSHOTS", &shots)
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.ends_with("ok\n"), "{stdout}");
+    node(
+        "explore.mjs",
+        &[&format!("http://{}", server.addr)],
+        &[("SCREENSHOTS", shots.as_os_str())],
+    );
     for shot in ["explorer.png", "dataset.png"] {
         let size = std::fs::metadata(shots.join(shot)).unwrap().len();
         assert!(size > 10_000, "{shot}: {size} bytes");
     }
+}
+
+/// The typed TypeScript client of `examples/client` (docs/clients.md): graphql-codegen
+/// regenerates it from the checked-in `schema.graphql` (it must come out as committed), `tsc
+/// --strict` checks it, esbuild bundles it, and `tests/browser/client.mjs` runs it in Chromium
+/// from another origin against the demo, as the public and as a viewer.
+///
+/// Needs `npm ci --prefix examples/client` besides the browser test's tools.
+#[test]
+#[ignore = "needs Chromium, tests/browser/node_modules and examples/client/node_modules; run by .ci/run"]
+fn the_generated_typescript_client_runs_against_the_demo() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/client");
+    let generated = example.join("src/gql/graphql.ts");
+    let committed = std::fs::read_to_string(&generated).unwrap();
+    for script in ["codegen", "typecheck", "build"] {
+        let out = Command::new("npm")
+            .args(["run", "--silent", script])
+            .current_dir(&example)
+            .output()
+            .expect("npm runs");
+        assert!(
+            out.status.success(),
+            "npm run {script}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&generated).unwrap(),
+        committed,
+        "examples/client/src/gql is stale: run `npm run codegen` in examples/client and commit it"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let (url, server) = demo_server(dir.path(), &[]);
+    let viewer = token(
+        &url,
+        &[
+            "--role",
+            "viewer",
+            "--org",
+            "000.04.39.H57",
+            "--name",
+            "Cổng thông tin",
+        ],
+    );
+    let bundle = example.join("dist/client.js");
+    let stdout = node(
+        "client.mjs",
+        &[
+            &format!("http://{}/graphql", server.addr),
+            &viewer,
+            bundle.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(stdout.contains("generated client read"), "{stdout}");
 }
