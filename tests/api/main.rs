@@ -2,6 +2,8 @@
 //! low. They run on SQLite by default and on PostgreSQL when `DATABASE_URL` points at one;
 //! every test gets its own database (SQLite file) or schema (PostgreSQL).
 
+#[path = "../shared/docs.rs"]
+mod docs;
 mod support;
 
 mod access;

@@ -625,3 +625,163 @@ fn each_command_shows_and_takes_only_its_own_flags() {
     assert!(!refused.status.success());
     assert!(text(&refused.stderr).contains("unexpected argument '--listen'"));
 }
+
+/// One command of a shell example: the words after `sharegraph` (or `cargo run [--release]
+/// --`), with optional `[...]` parts left out; `None` for a line that runs something else (the
+/// test suite, an example binary, `createdb`), starts the server (the process tests cover
+/// `serve`), or holds a placeholder (`sg_...`).
+fn sharegraph_command(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut quoted, mut started) = (false, false);
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            // A comment, or a redirection or pipe: the shell's, not the command's.
+            '#' | '>' | '|' if !quoted && word.is_empty() => break,
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            c => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    let mut rest = words
+        .iter()
+        .skip_while(|w| w.contains('=') && !w.starts_with('-'))
+        .map(String::as_str);
+    let args: Vec<&str> = match rest.next()? {
+        "sharegraph" => rest.collect(),
+        "cargo" => {
+            let before: Vec<&str> = rest.by_ref().take_while(|w| *w != "--").collect();
+            if before.first() != Some(&"run") || before.contains(&"--example") {
+                return None;
+            }
+            rest.collect()
+        }
+        _ => return None,
+    };
+    // `[--org X]`: an optional part, left out.
+    let mut out = Vec::new();
+    let mut optional = false;
+    for a in args {
+        if a.starts_with('[') {
+            optional = true;
+        }
+        if !optional {
+            out.push(a.to_owned());
+        }
+        if a.ends_with(']') {
+            optional = false;
+        }
+    }
+    let runnable = !out.is_empty() && out[0] != "serve" && !out.iter().any(|a| a.contains("..."));
+    runnable.then_some(out)
+}
+
+/// Every `sharegraph` command in the shell examples of README.md and docs/ runs as written
+/// (against the demo catalogue, each block in a fresh working directory, in the order written)
+/// and succeeds.
+#[test]
+fn every_command_line_example_in_the_docs_runs() {
+    let files = crate::docs::files();
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("docs.db").display());
+    assert!(run(&url, &["migrate"]).status.success());
+    // The demo catalogue, loaded by the server, which is then stopped.
+    drop(crate::process::start_with_args(&url, &["--demo"], &[]));
+
+    let mut ran = Vec::new();
+    for file in &files {
+        let markdown = std::fs::read_to_string(file).unwrap();
+        let mut block: Option<Vec<Vec<String>>> = None;
+        for line in markdown.lines() {
+            match (&mut block, line.trim_start()) {
+                (None, l) if l.starts_with("```sh") => block = Some(Vec::new()),
+                (Some(_), l) if l.starts_with("```") => {
+                    let commands = block.take().unwrap();
+                    let cwd = tempfile::tempdir().unwrap();
+                    for args in commands {
+                        let out = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
+                            .args(&args)
+                            .current_dir(cwd.path())
+                            .env("DATABASE_URL", &url)
+                            .env("SHAREGRAPH_LOG", "error")
+                            .output()
+                            .expect("run sharegraph");
+                        assert!(
+                            out.status.success(),
+                            "{}: `sharegraph {}` failed: {}",
+                            file.display(),
+                            args.join(" "),
+                            text(&out.stderr)
+                        );
+                        ran.push(args.join(" "));
+                    }
+                }
+                (Some(commands), l) => commands.extend(sharegraph_command(l)),
+                (None, _) => {}
+            }
+        }
+    }
+    // The token commands of README and security.md, export and import, export-schema.
+    assert!(
+        ran.len() >= 10,
+        "only {} commands found: {ran:?}",
+        ran.len()
+    );
+    for kind in [
+        "token create",
+        "token list",
+        "token revoke",
+        "export ",
+        "import ",
+    ] {
+        assert!(
+            ran.iter().any(|c| c.starts_with(kind)),
+            "no `{kind}` in {ran:?}"
+        );
+    }
+}
+
+#[test]
+fn shell_lines_are_read_as_a_shell_would() {
+    let words = |l: &str| sharegraph_command(l).map(|w| w.join("|"));
+    assert_eq!(
+        words(
+            r#"sharegraph token create --role viewer  --org 000.04.39.H57 --name "Bảng điều khiển" # note"#
+        ),
+        Some("token|create|--role|viewer|--org|000.04.39.H57|--name|Bảng điều khiển".into())
+    );
+    assert_eq!(
+        words("cargo run --release -- token list"),
+        Some("token|list".into())
+    );
+    assert_eq!(
+        words("sharegraph export kiem-ke.xlsx [--org 000.03.39.H57] [--lang en]   # or .csv"),
+        Some("export|kiem-ke.xlsx".into())
+    );
+    assert_eq!(
+        words("cargo run -- export-schema > schema.graphql   # after changing it"),
+        Some("export-schema".into())
+    );
+    assert_eq!(words("cargo run --release -- serve --demo"), None);
+    assert_eq!(
+        words("SHAREGRAPH_TOKEN=sg_... cargo run --example portal_widget -- X"),
+        None
+    );
+    assert_eq!(words("DATABASE_URL=postgres://x cargo test"), None);
+    assert_eq!(words("createdb sharegraph"), None);
+}

@@ -7,6 +7,8 @@
 //! `cargo test --test system` runs them; the browser tests are ignored unless asked for
 //! (`cargo test --test system browser -- --ignored`, which `.ci/run` does).
 
+#[path = "../shared/docs.rs"]
+mod docs;
 mod process;
 
 mod browser;
