@@ -485,7 +485,7 @@ async fn subscription_flood(port: u16, count: usize, o: Outcomes, stop: Arc<Atom
     }
     for i in 0..count {
         let subscribe = json!({ "id": format!("s{i}"), "type": "subscribe", "payload": {
-            "query": "subscription { catalogEvents { seq action } }" } });
+            "query": "subscription { catalogueEvents { seq action } }" } });
         if socket.send(text(subscribe)).await.is_err() {
             note(&o, "socket closed while subscribing").await;
             return;

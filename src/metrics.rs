@@ -93,7 +93,7 @@ impl Default for Metrics {
         let subscriptions = Gauge::default();
         registry.register(
             "subscriptions_open",
-            "GraphQL subscriptions open now (catalogEvents over /graphql/ws)",
+            "GraphQL subscriptions open now (catalogueEvents over /graphql/ws)",
             subscriptions.clone(),
         );
         Self {

@@ -233,7 +233,7 @@ async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_w
     organization("001.21.39.H57", "Ủy ban nhân dân xã Hương Hữu");
     let heard = receive(&mut subscriber).await;
     assert_eq!(
-        heard["payload"]["data"]["catalogEvents"]["action"], "CREATED",
+        heard["payload"]["data"]["catalogueEvents"]["action"], "CREATED",
         "{heard}"
     );
 
@@ -324,7 +324,7 @@ async fn postgres_stopped_under_load_fails_fast_and_recovers_with_nothing_half_w
     organization("001.22.39.H57", "Ủy ban nhân dân xã Hương Phú");
     let heard = receive(&mut subscriber).await;
     assert_eq!(
-        heard["payload"]["data"]["catalogEvents"]["action"], "CREATED",
+        heard["payload"]["data"]["catalogueEvents"]["action"], "CREATED",
         "{heard}"
     );
     drop(listening);

@@ -477,7 +477,7 @@ impl FeedbackStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CatalogEventAction {
+pub enum CatalogueEventAction {
     /// Created, published as a new release, or submitted (feedback).
     Created,
     /// Changed in any other way (edited, decided, answered, voted for, items set).

@@ -81,7 +81,7 @@ impl Record for Database {
             usage_rules: long("input.usageRules", f.usage_rules)?,
             ..f
         };
-        require::<organization::Entity>(txn, caller, "input.ownerId", f.owner_id).await?;
+        require::<organization::Entity>(txn, caller, "input.organizationId", f.owner_id).await?;
         if let Some(system_id) = f.system_id {
             require::<information_system::Entity>(txn, caller, "input.systemId", system_id).await?;
         }

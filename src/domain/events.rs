@@ -20,7 +20,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use entity::enums::CatalogEventAction;
+use entity::enums::CatalogueEventAction;
 use entity::{audit_entry, audit_head};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
@@ -38,11 +38,11 @@ const READ_BATCH: u64 = 500;
 
 /// One committed change, as subscribers receive it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CatalogEvent {
+pub struct CatalogueEvent {
     /// The audit entry's position: resume after it.
     pub seq: i64,
     pub at: DateTime<Utc>,
-    pub action: CatalogEventAction,
+    pub action: CatalogueEventAction,
     /// The audit log's own word for the change (`CREATE`, `SET_ITEMS`, `VOTE`, ...).
     pub change: String,
     /// The changed row's type (`DataItem`, ...), or `AccessEventBatch` for reported uses.
@@ -64,16 +64,16 @@ pub struct CatalogEvent {
 const ORGANIZATION_COLUMNS: [&str; 4] =
     ["organization_id", "owner_id", "provider_id", "consumer_id"];
 
-impl CatalogEvent {
+impl CatalogueEvent {
     pub fn from_entry(e: audit_entry::Model) -> Self {
         let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str(t).ok());
         let before: Option<Json> = parse(&e.before);
         let after: Option<Json> = parse(&e.after);
         let action = match e.action.as_str() {
-            "CREATE" | "SUBMIT" | "PUBLISH" => CatalogEventAction::Created,
-            "DELETE" => CatalogEventAction::Deleted,
-            "RECORD_EVENTS" => CatalogEventAction::UsageRecorded,
-            _ => CatalogEventAction::Updated,
+            "CREATE" | "SUBMIT" | "PUBLISH" => CatalogueEventAction::Created,
+            "DELETE" => CatalogueEventAction::Deleted,
+            "RECORD_EVENTS" => CatalogueEventAction::UsageRecorded,
+            _ => CatalogueEventAction::Updated,
         };
         let mut organizations: Vec<i64> = e.organization_id.into_iter().collect();
         for row in [&before, &after].into_iter().flatten() {
@@ -86,7 +86,7 @@ impl CatalogEvent {
         }
         organizations.sort_unstable();
         organizations.dedup();
-        let usage = (action == CatalogEventAction::UsageRecorded).then(|| {
+        let usage = (action == CatalogueEventAction::UsageRecorded).then(|| {
             let count = |k: &str| {
                 after
                     .as_ref()
@@ -112,7 +112,11 @@ impl CatalogEvent {
 }
 
 /// Up to `limit` events after `seq`, oldest first.
-pub async fn after<C: ConnectionTrait>(db: &C, seq: i64, limit: u64) -> Result<Vec<CatalogEvent>> {
+pub async fn after<C: ConnectionTrait>(
+    db: &C,
+    seq: i64,
+    limit: u64,
+) -> Result<Vec<CatalogueEvent>> {
     Ok(audit_entry::Entity::find()
         .filter(audit_entry::Column::Seq.gt(seq))
         .order_by_asc(audit_entry::Column::Seq)
@@ -120,7 +124,7 @@ pub async fn after<C: ConnectionTrait>(db: &C, seq: i64, limit: u64) -> Result<V
         .all(db)
         .await?
         .into_iter()
-        .map(CatalogEvent::from_entry)
+        .map(CatalogueEvent::from_entry)
         .collect())
 }
 
@@ -135,7 +139,7 @@ pub async fn head<C: ConnectionTrait>(db: &C) -> Result<i64> {
 /// A replica's feed: reads the log past what it has announced, broadcasts it, and closes when
 /// the server stops.
 pub struct Feed {
-    sender: broadcast::Sender<Arc<CatalogEvent>>,
+    sender: broadcast::Sender<Arc<CatalogueEvent>>,
     wake: Notify,
     /// The last entry announced; -1 until the feed has read the log's head.
     last: AtomicI64,
@@ -185,7 +189,7 @@ impl Feed {
     pub async fn subscribe(
         &self,
         wait: Duration,
-    ) -> Option<(broadcast::Receiver<Arc<CatalogEvent>>, i64)> {
+    ) -> Option<(broadcast::Receiver<Arc<CatalogueEvent>>, i64)> {
         let mut started = self.started.subscribe();
         tokio::time::timeout(wait, started.wait_for(|s| *s))
             .await
@@ -390,22 +394,22 @@ mod tests {
 
     #[test]
     fn events_name_every_organization_the_row_concerns() {
-        let e = CatalogEvent::from_entry(entry(
+        let e = CatalogueEvent::from_entry(entry(
             "UPDATE",
             Some(r#"{"provider_id":1,"consumer_id":9}"#),
             Some(r#"{"provider_id":1,"consumer_id":4}"#),
         ));
-        assert_eq!(e.action, CatalogEventAction::Updated);
+        assert_eq!(e.action, CatalogueEventAction::Updated);
         assert_eq!(e.organizations, vec![1, 4, 9]);
-        let usage = CatalogEvent::from_entry(entry(
+        let usage = CatalogueEvent::from_entry(entry(
             "RECORD_EVENTS",
             None,
             Some(r#"{"events":10,"violations":2,"providers":[1,5]}"#),
         ));
-        assert_eq!(usage.action, CatalogEventAction::UsageRecorded);
+        assert_eq!(usage.action, CatalogueEventAction::UsageRecorded);
         assert_eq!(usage.usage, Some((10, 2)));
         assert_eq!(usage.organizations, vec![1, 5]);
-        let gone = CatalogEvent::from_entry(entry("DELETE", Some("{}"), None));
-        assert_eq!(gone.action, CatalogEventAction::Deleted);
+        let gone = CatalogueEvent::from_entry(entry("DELETE", Some("{}"), None));
+        assert_eq!(gone.action, CatalogueEventAction::Deleted);
     }
 }

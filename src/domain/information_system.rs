@@ -74,7 +74,7 @@ impl Record for InformationSystem {
             )?,
             ..f
         };
-        require::<organization::Entity>(txn, caller, "input.ownerId", f.owner_id).await?;
+        require::<organization::Entity>(txn, caller, "input.organizationId", f.owner_id).await?;
         if f.readiness != Readiness::NotReviewed && f.readiness_reviewed_on.is_none() {
             return Err(Error::bad_input(
                 "input.readinessReviewedOn",

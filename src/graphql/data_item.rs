@@ -433,7 +433,7 @@ pub struct DataItemWhere {
     /// Filter on the id of `database`: The database holding this item.
     pub database_id: Option<IdFilter>,
     /// The organization that owns the item (with `includeDescendants`: or one below it).
-    pub owner_id: Option<OrganizationFilter>,
+    pub organization_id: Option<OrganizationFilter>,
     /// Filter on `isMasterData`: Master data (dữ liệu chủ): the reference others synchronise to; shared by
     /// default (Art. 34).
     pub is_master_data: Option<BooleanFilter>,
@@ -474,9 +474,9 @@ impl WhereInput for DataItemWhere {
                 &self.database_id,
             )?)
             .add(filter::organization(
-                "where.ownerId",
+                "where.organizationId",
                 Column::OwnerId,
-                &self.owner_id,
+                &self.organization_id,
             )?)
             .add(filter::boolean(Column::IsMasterData, &self.is_master_data))
             .add(filter::boolean(

@@ -114,7 +114,7 @@ impl Database {
         self.0.updated_at
     }
     /// The organization that owns the database (đơn vị chủ quản).
-    async fn owner(&self, ctx: &Context<'_>) -> Result<Organization> {
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?,
         ))
@@ -176,8 +176,8 @@ pub struct DatabaseWhere {
     pub status: Option<EnumFilter<DatabaseStatus>>,
     /// Filter on `updateFrequency`: How often the data is updated (tần suất cập nhật).
     pub update_frequency: Option<EnumFilter<UpdateFrequency>>,
-    /// Filter on the id of `owner`: The organization that owns the database (đơn vị chủ quản).
-    pub owner_id: Option<OrganizationFilter>,
+    /// Filter on the id of `organization`: The organization that owns the database (đơn vị chủ quản).
+    pub organization_id: Option<OrganizationFilter>,
     /// Filter on the id of `system`: The information system hosting it, if recorded.
     pub system_id: Option<IdFilter>,
     /// Filter on `createdAt`: When the object was recorded.
@@ -210,9 +210,9 @@ impl WhereInput for DatabaseWhere {
                 &self.update_frequency,
             )?)
             .add(filter::organization(
-                "where.ownerId",
+                "where.organizationId",
                 Column::OwnerId,
-                &self.owner_id,
+                &self.organization_id,
             )?)
             .add(filter::reference::<is_entity::Entity, _>(
                 "where.systemId",
@@ -318,7 +318,7 @@ pub struct CreateDatabaseInput {
     /// National, shared by a ministry or province, or local (loại cơ sở dữ liệu).
     pub kind: DatabaseKind,
     /// The id of the organization that owns the database (đơn vị chủ quản).
-    pub owner_id: ID,
+    pub organization_id: ID,
     /// The id of the information system hosting it, if recorded.
     pub system_id: Option<ID>,
     /// Purpose of the database (mục đích).
@@ -357,7 +357,7 @@ pub struct UpdateDatabaseInput {
     /// National, shared by a ministry or province, or local (loại cơ sở dữ liệu).
     pub kind: Option<DatabaseKind>,
     /// The id of the organization that owns the database (đơn vị chủ quản).
-    pub owner_id: Option<ID>,
+    pub organization_id: Option<ID>,
     /// The id of the information system hosting it, if recorded.
     pub system_id: MaybeUndefined<ID>,
     /// Purpose of the database (mục đích).
@@ -402,7 +402,11 @@ impl DatabaseMutation {
             code: input.code,
             name: input.name,
             kind: input.kind,
-            owner_id: ids::decode_as("input.ownerId", &input.owner_id, Kind::Organization)?,
+            owner_id: ids::decode_as(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
             system_id: decode_opt("input.systemId", &input.system_id, Kind::InformationSystem)?,
             purpose: input.purpose,
             scope: input.scope,
@@ -430,7 +434,11 @@ impl DatabaseMutation {
         input: UpdateDatabaseInput,
     ) -> Result<DatabasePayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::Database)?;
-        let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
+        let owner_id = decode_opt(
+            "input.organizationId",
+            &input.organization_id,
+            Kind::Organization,
+        )?;
         let system_id = decode_maybe("input.systemId", input.system_id, Kind::InformationSystem)?;
         let model = domain::update::<rules::Database>(
             ctx.db(),

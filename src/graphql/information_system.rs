@@ -80,7 +80,7 @@ impl InformationSystem {
         self.0.updated_at
     }
     /// The organization that owns the system.
-    async fn owner(&self, ctx: &Context<'_>) -> Result<Organization> {
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Ok(Organization(
             related::<org_entity::Entity>(ctx, self.0.owner_id, "Organization").await?,
         ))
@@ -127,8 +127,8 @@ pub struct InformationSystemWhere {
     pub code: Option<StringFilter>,
     /// Filter on `name`: The system's name (tên hệ thống thông tin).
     pub name: Option<StringFilter>,
-    /// Filter on the id of `owner`: The organization that owns the system.
-    pub owner_id: Option<IdFilter>,
+    /// Filter on the id of `organization`: The organization that owns the system.
+    pub organization_id: Option<IdFilter>,
     /// Filter on `readiness`: How ready the system is to connect and share (sẵn sàng kết nối, chia sẻ).
     pub readiness: Option<EnumFilter<Readiness>>,
     /// Filter on `createdAt`: When the object was recorded.
@@ -150,10 +150,10 @@ impl WhereInput for InformationSystemWhere {
                 &self.name,
             )?)
             .add(filter::id(
-                "where.ownerId",
+                "where.organizationId",
                 Column::OwnerId,
                 Kind::Organization,
-                &self.owner_id,
+                &self.organization_id,
             )?)
             .add(filter::enumeration(
                 "where.readiness",
@@ -255,7 +255,7 @@ pub struct CreateInformationSystemInput {
     /// The system's name (tên hệ thống thông tin).
     pub name: String,
     /// The id of the organization that owns the system.
-    pub owner_id: ID,
+    pub organization_id: ID,
     /// What the system does.
     pub description: Option<String>,
     /// Unit that operates the system day to day.
@@ -283,7 +283,7 @@ pub struct UpdateInformationSystemInput {
     /// The system's name (tên hệ thống thông tin).
     pub name: Option<String>,
     /// The id of the organization that owns the system.
-    pub owner_id: Option<ID>,
+    pub organization_id: Option<ID>,
     /// What the system does.
     pub description: MaybeUndefined<String>,
     /// Unit that operates the system day to day.
@@ -310,7 +310,7 @@ pub struct InformationSystemMutation;
 
 #[Object]
 impl InformationSystemMutation {
-    /// Records an information system (hệ thống thông tin) that hosts databases, as the steward of its owner or an admin.
+    /// Records an information system (hệ thống thông tin) that hosts databases, as the steward of its organization or an admin.
     async fn create_information_system(
         &self,
         ctx: &Context<'_>,
@@ -319,7 +319,11 @@ impl InformationSystemMutation {
         let fields = rules::Fields {
             code: input.code,
             name: input.name,
-            owner_id: ids::decode_as("input.ownerId", &input.owner_id, Kind::Organization)?,
+            owner_id: ids::decode_as(
+                "input.organizationId",
+                &input.organization_id,
+                Kind::Organization,
+            )?,
             description: input.description,
             operator: input.operator,
             hosting: input.hosting,
@@ -334,7 +338,7 @@ impl InformationSystemMutation {
         })
     }
 
-    /// Changes an information system, as the steward of its owner or an admin.
+    /// Changes an information system, as the steward of its organization or an admin.
     async fn update_information_system(
         &self,
         ctx: &Context<'_>,
@@ -344,7 +348,11 @@ impl InformationSystemMutation {
         input: UpdateInformationSystemInput,
     ) -> Result<InformationSystemPayload> {
         let id = ids::decode_as("input.id", &input.id, Kind::InformationSystem)?;
-        let owner_id = decode_opt("input.ownerId", &input.owner_id, Kind::Organization)?;
+        let owner_id = decode_opt(
+            "input.organizationId",
+            &input.organization_id,
+            Kind::Organization,
+        )?;
         let model = domain::update::<rules::InformationSystem>(
             ctx.db(),
             ctx.caller(),

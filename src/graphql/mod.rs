@@ -2,7 +2,7 @@
 //! the shared mechanisms they use (ids, filters, paging, loaders, error codes).
 
 pub mod audit;
-pub mod catalog_event;
+pub mod catalogue_event;
 pub mod catalogue_release;
 pub mod compliance;
 pub mod connection;
@@ -104,7 +104,7 @@ pub struct Mutation(
     inventory::InventoryMutation,
 );
 
-pub type Subscription = catalog_event::CatalogEventSubscription;
+pub type Subscription = catalogue_event::CatalogueEventSubscription;
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

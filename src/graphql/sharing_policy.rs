@@ -82,7 +82,7 @@ pub struct SharingPolicyWhere {
     /// Filter on the id of `dataItem`: The data item this policy is about.
     pub data_item_id: Option<IdFilter>,
     /// The organization that owns the item (with `includeDescendants`: or one below it).
-    pub owner_id: Option<OrganizationFilter>,
+    pub organization_id: Option<OrganizationFilter>,
     /// Filter on `createdAt`: When the object was recorded.
     pub created_at: Option<DateTimeFilter>,
     /// Filter on `updatedAt`: When the object last changed.
@@ -107,13 +107,13 @@ impl WhereInput for SharingPolicyWhere {
                 &self.data_item_id,
                 caller,
             )?)
-            .add(match &self.owner_id {
+            .add(match &self.organization_id {
                 None => sea_orm::Condition::all(),
                 Some(_) => {
                     let owned = filter::organization(
-                        "where.ownerId",
+                        "where.organizationId",
                         item_entity::Column::OwnerId,
-                        &self.owner_id,
+                        &self.organization_id,
                     )?;
                     let items = sea_orm::sea_query::Query::select()
                         .column(item_entity::Column::Id)

@@ -115,7 +115,7 @@ pub(super) async fn graphql_ws(
                     caller.member.as_ref().and_then(|m| m.token_id);
                 let mut data = graphql::request_data(&db, &caller, &client);
                 data.insert(lang);
-                data.insert(graphql::catalog_event::SocketSubscriptions::new(
+                data.insert(graphql::catalogue_event::SocketSubscriptions::new(
                     max_subscriptions,
                 ));
                 Ok(data)

@@ -17,7 +17,7 @@ const DEFAULT_QUERY: &str = r#"# sharegraph: who shares what data with whom (Ngh
 # open "Headers" below and enter:  {"Authorization": "Bearer sg_..."}
 # (create a token with: sharegraph token create --role steward --org CODE --name "me").
 # Subscriptions run over /graphql/ws with the same header:
-#   subscription { catalogEvents { seq action entityType entityId } }
+#   subscription { catalogueEvents { seq action entityType entityId } }
 
 {
   organizations(first: 10) {

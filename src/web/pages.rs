@@ -430,7 +430,7 @@ const DATABASE_QUERY: &str = r#"query PageDatabase($id: ID!, $first: Int!) {
   record: database(id: $id) {
     id code name kind status purpose scope content collectionMethod dataSources updateFrequency
     legalBasis usageRules
-    owner { id code name }
+    organization { id code name }
     items(first: $first) {
       totalCount
       nodes { id code name description policies(first: 10) { nodes { consumerType mode } } }
@@ -443,7 +443,7 @@ fn write_database(d: &Value) -> (String, String) {
     let mut body = format!("<p class=\"kind\">Cơ sở dữ liệu</p><h1>{}</h1>", esc(&name));
     body += &fields(&[
         ("Mã", esc(text(d, "code"))),
-        ("Cơ quan chủ quản", link(&d["owner"], "name")),
+        ("Cơ quan chủ quản", link(&d["organization"], "name")),
         ("Loại", esc(vi("DatabaseKind", text(d, "kind")))),
         ("Trạng thái", esc(vi("DatabaseStatus", text(d, "status")))),
         ("Mục đích", esc(text(d, "purpose"))),

@@ -152,7 +152,7 @@ async fn system(app: &TestApp, org: &str, code: &str) -> String {
     id_of(
         app,
         "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
-        json!({ "ownerId": org, "code": code, "name": "Hệ thống thông tin đất đai" }),
+        json!({ "organizationId": org, "code": code, "name": "Hệ thống thông tin đất đai" }),
         &["createInformationSystem", "informationSystem", "id"],
     )
     .await
@@ -701,7 +701,7 @@ impl Write {
             }
             CreateInformationSystem => (
                 "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
-                json!({ "input": { "ownerId": fx.org_a, "code": format!("HT-{n}"), "name": "Hệ thống một cửa điện tử" } }),
+                json!({ "input": { "organizationId": fx.org_a, "code": format!("HT-{n}"), "name": "Hệ thống một cửa điện tử" } }),
             ),
             UpdateInformationSystem => (
                 "mutation($input: UpdateInformationSystemInput!) { updateInformationSystem(input: $input) { informationSystem { id } } }",
@@ -716,7 +716,7 @@ impl Write {
             }
             CreateDatabase => (
                 "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }",
-                json!({ "input": { "ownerId": fx.org_a, "code": format!("DB-{n}"), "name": "Cơ sở dữ liệu môi trường", "kind": "LOCAL" } }),
+                json!({ "input": { "organizationId": fx.org_a, "code": format!("DB-{n}"), "name": "Cơ sở dữ liệu môi trường", "kind": "LOCAL" } }),
             ),
             UpdateDatabase => (
                 "mutation($input: UpdateDatabaseInput!) { updateDatabase(input: $input) { database { id } } }",

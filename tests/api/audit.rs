@@ -21,7 +21,7 @@ async fn every_change_is_logged_with_its_actor_and_values() {
         .ok_as(
             Some(&steward),
             "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }",
-            json!({ "input": { "code": "DB-DATDAI", "name": "Cơ sở dữ liệu đất đai", "kind": "LOCAL", "ownerId": org } }),
+            json!({ "input": { "code": "DB-DATDAI", "name": "Cơ sở dữ liệu đất đai", "kind": "LOCAL", "organizationId": org } }),
         )
         .await;
     let db = data["createDatabase"]["database"]["id"]

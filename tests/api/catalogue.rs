@@ -197,9 +197,9 @@ async fn information_system_and_database_crud() {
     let sys = app
         .ok(
             r#"mutation($input: CreateInformationSystemInput!) {
-                createInformationSystem(input: $input) { informationSystem { id code readiness owner { code } } }
+                createInformationSystem(input: $input) { informationSystem { id code readiness organization { code } } }
             }"#,
-            json!({ "input": { "code": "ND-HONGHEO", "name": "Phần mềm quản lý hộ nghèo", "ownerId": owner } }),
+            json!({ "input": { "code": "ND-HONGHEO", "name": "Phần mềm quản lý hộ nghèo", "organizationId": owner } }),
         )
         .await;
     let sys_id = sys["createInformationSystem"]["informationSystem"]["id"]
@@ -214,18 +214,18 @@ async fn information_system_and_database_crud() {
     let db = app
         .ok(
             r#"mutation($input: CreateDatabaseInput!) {
-                createDatabase(input: $input) { database { id code name kind status updateFrequency purpose owner { code } system { code } } }
+                createDatabase(input: $input) { database { id code name kind status updateFrequency purpose organization { code } system { code } } }
             }"#,
             json!({ "input": {
                 "code": "ND-HONGHEO", "name": "Cơ sở dữ liệu hộ nghèo, hộ cận nghèo", "kind": "LOCAL",
-                "ownerId": owner, "systemId": sys_id, "purpose": "Theo dõi hộ nghèo để thực hiện chính sách giảm nghèo.",
+                "organizationId": owner, "systemId": sys_id, "purpose": "Theo dõi hộ nghèo để thực hiện chính sách giảm nghèo.",
                 "updateFrequency": "YEARLY", "legalBasis": "Nghị định 07/2021/NĐ-CP"
             }}),
         )
         .await;
     let d = &db["createDatabase"]["database"];
     assert_eq!(d["system"]["code"], "ND-HONGHEO");
-    assert_eq!(d["owner"]["code"], "000.04.39.H57");
+    assert_eq!(d["organization"]["code"], "000.04.39.H57");
     assert_eq!(d["status"], "OPERATING");
     assert_eq!(
         d["purpose"],

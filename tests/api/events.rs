@@ -1,4 +1,4 @@
-//! `catalogEvents`: what each subscriber receives, replay after a position, and the bound on
+//! `catalogueEvents`: what each subscriber receives, replay after a position, and the bound on
 //! slow subscribers. Run on the schema directly (the WebSocket transport and two replicas are
 //! covered by `tests/subscriptions.rs`).
 
@@ -13,8 +13,8 @@ use sharegraph::access::{Caller, Role, token};
 
 use crate::support::{Shared, TestApp, create_org, shared_item};
 
-const EVENTS: &str = "subscription($where: CatalogEventWhere, $after: Int) {
-  catalogEvents(where: $where, afterSeq: $after) {
+const EVENTS: &str = "subscription($where: CatalogueEventWhere, $after: Int) {
+  catalogueEvents(where: $where, afterSeq: $after) {
     seq action change entityType entityId
     entity { id ... on Organization { name } ... on InformationSystem { name } }
     organization { name }
@@ -77,7 +77,7 @@ async fn create_system(app: &TestApp, token: &str, owner: &str, code: &str) -> S
         .ok_as(
             Some(token),
             "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
-            json!({ "input": { "ownerId": owner, "code": code, "name": "Hệ thống thông tin đất đai" } }),
+            json!({ "input": { "organizationId": owner, "code": code, "name": "Hệ thống thông tin đất đai" } }),
         )
         .await;
     data["createInformationSystem"]["informationSystem"]["id"]
@@ -125,7 +125,7 @@ async fn subscribers_receive_what_they_may_see_as_it_happens() {
     // public does not.
     let system = create_system(&app, &steward, &phong, "HT-DD").await;
     let e = next(&mut own).await;
-    let e = &e["data"]["catalogEvents"];
+    let e = &e["data"]["catalogueEvents"];
     assert_eq!(e["action"], "CREATED", "{e}");
     assert_eq!(e["change"], "CREATE");
     assert_eq!(e["entityType"], "INFORMATION_SYSTEM");
@@ -147,12 +147,12 @@ async fn subscribers_receive_what_they_may_see_as_it_happens() {
     )
     .await;
     let e = next(&mut public).await;
-    assert_eq!(e["data"]["catalogEvents"]["action"], "UPDATED", "{e}");
+    assert_eq!(e["data"]["catalogueEvents"]["action"], "UPDATED", "{e}");
     assert_eq!(
-        e["data"]["catalogEvents"]["entity"]["name"],
+        e["data"]["catalogueEvents"]["entity"]["name"],
         "Phòng Tài nguyên và Môi trường huyện Nam Đông"
     );
-    let first_seq = e["data"]["catalogEvents"]["seq"].as_i64().unwrap();
+    let first_seq = e["data"]["catalogueEvents"]["seq"].as_i64().unwrap();
 
     app.ok(
         "mutation($id: ID!) { deleteInformationSystem(input: { id: $id }) { deletedId } }",
@@ -160,9 +160,9 @@ async fn subscribers_receive_what_they_may_see_as_it_happens() {
     )
     .await;
     let e = next(&mut own).await;
-    assert_eq!(e["data"]["catalogEvents"]["action"], "DELETED", "{e}");
-    assert_eq!(e["data"]["catalogEvents"]["entity"], Value::Null);
-    assert_eq!(e["data"]["catalogEvents"]["entityId"], system.as_str());
+    assert_eq!(e["data"]["catalogueEvents"]["action"], "DELETED", "{e}");
+    assert_eq!(e["data"]["catalogueEvents"]["entity"], Value::Null);
+    assert_eq!(e["data"]["catalogueEvents"]["entityId"], system.as_str());
 
     let other = create_org(
         &app,
@@ -179,15 +179,18 @@ async fn subscribers_receive_what_they_may_see_as_it_happens() {
     .await;
     let created = next(&mut public).await;
     assert_eq!(
-        created["data"]["catalogEvents"]["action"], "CREATED",
+        created["data"]["catalogueEvents"]["action"], "CREATED",
         "{created}"
     );
     let deleted = next(&mut public).await;
     assert_eq!(
-        deleted["data"]["catalogEvents"]["action"], "DELETED",
+        deleted["data"]["catalogueEvents"]["action"], "DELETED",
         "{deleted}"
     );
-    assert_eq!(deleted["data"]["catalogEvents"]["entityId"], other.as_str());
+    assert_eq!(
+        deleted["data"]["catalogueEvents"]["entityId"],
+        other.as_str()
+    );
     quiet(&mut public).await;
     // The public never heard of the information systems (created, deleted) in between.
     quiet(&mut other_org).await;
@@ -196,8 +199,8 @@ async fn subscribers_receive_what_they_may_see_as_it_happens() {
     let mut replay = subscribe_after(&app, first_seq).await;
     for action in ["CREATED", "DELETED"] {
         let e = next(&mut replay).await;
-        assert_eq!(e["data"]["catalogEvents"]["action"], action, "{e}");
-        assert_eq!(e["data"]["catalogEvents"]["entityType"], "ORGANIZATION");
+        assert_eq!(e["data"]["catalogueEvents"]["action"], action, "{e}");
+        assert_eq!(e["data"]["catalogueEvents"]["entityType"], "ORGANIZATION");
     }
 }
 
@@ -256,7 +259,7 @@ async fn a_slow_subscriber_is_cut_off_and_resumes_where_it_stopped() {
     for _ in 0..10 {
         let e = next(&mut resumed).await;
         seen.push(
-            e["data"]["catalogEvents"]["entityId"]
+            e["data"]["catalogueEvents"]["entityId"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
@@ -265,7 +268,7 @@ async fn a_slow_subscriber_is_cut_off_and_resumes_where_it_stopped() {
     assert_eq!(seen, ids);
     let live = create_org(&app, "H57.20", "Thôn 20 xã Hương Lộc", "COMMUNE", None).await;
     let e = next(&mut resumed).await;
-    assert_eq!(e["data"]["catalogEvents"]["entityId"], live.as_str());
+    assert_eq!(e["data"]["catalogueEvents"]["entityId"], live.as_str());
 }
 
 /// A socket outlives the request that authenticated it: a subscription started after its token
@@ -330,7 +333,7 @@ async fn event_filters_let_through_exactly_what_they_name() {
     let mut violations = subscribe_with(
         &app,
         Some(&admin),
-        "subscription($where: CatalogEventWhere) { catalogEvents(where: $where) { action usageEvents violations } }",
+        "subscription($where: CatalogueEventWhere) { catalogueEvents(where: $where) { action usageEvents violations } }",
         json!({ "where": { "violationsOnly": true } }),
     )
     .await;
@@ -348,8 +351,8 @@ async fn event_filters_let_through_exactly_what_they_name() {
     )
     .await;
     let e = next(&mut deletions).await;
-    assert_eq!(e["data"]["catalogEvents"]["action"], "DELETED", "{e}");
-    assert_eq!(e["data"]["catalogEvents"]["entityId"], school.as_str());
+    assert_eq!(e["data"]["catalogueEvents"]["action"], "DELETED", "{e}");
+    assert_eq!(e["data"]["catalogueEvents"]["entityId"], school.as_str());
 
     // The consumer's own change passes `organizationIds`; the office's does not.
     for (org, phone) in [(&office, "0234 3886 001"), (&consumer, "0234 3886 002")] {
@@ -360,8 +363,8 @@ async fn event_filters_let_through_exactly_what_they_name() {
         .await;
     }
     let e = next(&mut of_consumer).await;
-    assert_eq!(e["data"]["catalogEvents"]["action"], "UPDATED", "{e}");
-    assert_eq!(e["data"]["catalogEvents"]["entityId"], consumer.as_str());
+    assert_eq!(e["data"]["catalogueEvents"]["action"], "UPDATED", "{e}");
+    assert_eq!(e["data"]["catalogueEvents"]["entityId"], consumer.as_str());
     // (The share made before this subscription opened is not replayed.)
     quiet(&mut of_consumer).await;
 
@@ -379,7 +382,7 @@ async fn event_filters_let_through_exactly_what_they_name() {
     }
     let e = next(&mut violations).await;
     assert_eq!(
-        e["data"]["catalogEvents"],
+        e["data"]["catalogueEvents"],
         json!({ "action": "USAGE_RECORDED", "usageEvents": 1, "violations": 1 })
     );
 

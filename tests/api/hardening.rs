@@ -337,8 +337,8 @@ async fn a_refusal_does_not_tell_which_codes_are_taken() {
         ),
         (
             database,
-            json!({ "input": { "code": "DB-DATDAI", "name": "Dò", "kind": "LOCAL", "ownerId": a } }),
-            json!({ "input": { "code": "DB-UNUSED", "name": "Dò", "kind": "LOCAL", "ownerId": a } }),
+            json!({ "input": { "code": "DB-DATDAI", "name": "Dò", "kind": "LOCAL", "organizationId": a } }),
+            json!({ "input": { "code": "DB-UNUSED", "name": "Dò", "kind": "LOCAL", "organizationId": a } }),
         ),
     ] {
         for input in [&taken, &free] {
@@ -373,7 +373,7 @@ async fn hidden_systems_are_not_found_by_filtering_or_in_releases() {
     let system = app
         .ok(
             "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
-            json!({ "input": { "code": "HT-DATDAI", "name": "Hệ thống thông tin đất đai", "ownerId": office } }),
+            json!({ "input": { "code": "HT-DATDAI", "name": "Hệ thống thông tin đất đai", "organizationId": office } }),
         )
         .await["createInformationSystem"]["informationSystem"]["id"]
         .as_str()

@@ -137,7 +137,7 @@ async fn export_and_import_round_trip_and_merge_by_code() {
     );
     let data = app
         .ok(
-            r#"{ database(code: "H57-DATDAI") { name updateFrequency owner { code } items { nodes { code name isPublished policies { nodes { consumerType mode } } } } } }"#,
+            r#"{ database(code: "H57-DATDAI") { name updateFrequency organization { code } items { nodes { code name isPublished policies { nodes { consumerType mode } } } } } }"#,
             json!({}),
         )
         .await;
@@ -146,7 +146,7 @@ async fn export_and_import_round_trip_and_merge_by_code() {
         "Cơ sở dữ liệu đất đai huyện Nam Đông"
     );
     assert_eq!(data["database"]["updateFrequency"], "MONTHLY");
-    assert_eq!(data["database"]["owner"]["code"], OFFICE);
+    assert_eq!(data["database"]["organization"]["code"], OFFICE);
     assert_eq!(data["database"]["items"]["nodes"][0]["isPublished"], true);
     assert_eq!(
         data["database"]["items"]["nodes"][0]["policies"]["nodes"],

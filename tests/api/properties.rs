@@ -201,7 +201,7 @@ fn random_strings_in_every_argument_kind() {
         (
             "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }",
             Box::new(
-                move |s| json!({ "input": { "code": s, "name": s, "kind": "LOCAL", "ownerId": org, "purpose": s } }),
+                move |s| json!({ "input": { "code": s, "name": s, "kind": "LOCAL", "organizationId": org, "purpose": s } }),
             ),
         ),
         (

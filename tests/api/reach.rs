@@ -225,13 +225,18 @@ async fn a_subtree_token_acts_for_the_whole_district() {
 
     // Items the district's departments keep internal: the subtree viewer reads them, the
     // district's own viewer and the public do not.
-    let items = "{ dataItems(first: 100, where: { isPublished: { eq: false } }) { nodes { database { owner { code } } } } }";
+    let items = "{ dataItems(first: 100, where: { isPublished: { eq: false } }) { nodes { database { organization { code } } } } }";
     let owners = |data: Value| -> BTreeSet<String> {
         data["dataItems"]["nodes"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|n| n["database"]["owner"]["code"].as_str().unwrap().to_owned())
+            .map(|n| {
+                n["database"]["organization"]["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     };
     let all = owners(app.ok(items, json!({})).await);
@@ -249,14 +254,14 @@ async fn a_subtree_token_acts_for_the_whole_district() {
 
     // A subtree steward writes every department's catalogue, and nothing outside.
     let steward = app.subtree_token(Role::Steward, DISTRICT).await;
-    let mutation = "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { owner { code } } } }";
-    let input = |owner: &str, code: &str| json!({ "input": { "ownerId": owner, "code": code, "name": "Cơ sở dữ liệu quan trắc môi trường", "kind": "LOCAL" } });
+    let mutation = "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { organization { code } } } }";
+    let input = |owner: &str, code: &str| json!({ "input": { "organizationId": owner, "code": code, "name": "Cơ sở dữ liệu quan trắc môi trường", "kind": "LOCAL" } });
     let env = org_id(&app, ENVIRONMENT).await;
     let data = app
         .ok_as(Some(&steward), mutation, input(&env, "QT-MT"))
         .await;
     assert_eq!(
-        data["createDatabase"]["database"]["owner"]["code"],
+        data["createDatabase"]["database"]["organization"]["code"],
         ENVIRONMENT
     );
     let outside = org_id(&app, PROVINCE_ICT).await;
@@ -516,7 +521,7 @@ async fn statistics_match_a_count_by_hand_in_a_bounded_number_of_statements() {
         let dbs = app
             .ok_as(
                 token,
-                "{ databases(first: 100) { nodes { kind owner { code } items(first: 100) { nodes { isPersonalData isMasterData isPublished policies(first: 10) { nodes { consumerType mode } } } } } } }",
+                "{ databases(first: 100) { nodes { kind organization { code } items(first: 100) { nodes { isPersonalData isMasterData isPublished policies(first: 10) { nodes { consumerType mode } } } } } } }",
                 json!({}),
             )
             .await;
@@ -524,7 +529,7 @@ async fn statistics_match_a_count_by_hand_in_a_bounded_number_of_statements() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|d| in_district(&d["owner"]["code"]))
+            .filter(|d| in_district(&d["organization"]["code"]))
             .collect();
         assert_eq!(st["databases"]["total"], mine.len(), "{label}");
         let items: Vec<&Value> = mine
@@ -632,11 +637,11 @@ async fn dashboards_filter_by_owner_with_descendants_and_order_shares_by_name() 
     let items = app
         .ok(
             "query($id: ID!) {
-               alone: dataItems(first: 100, where: { ownerId: { eq: $id } }) { totalCount }
-               all: dataItems(first: 100, where: { ownerId: { eq: $id, includeDescendants: true } }) { totalCount nodes { database { owner { code } } } }
-               policies: sharingPolicies(first: 100, where: { ownerId: { in: [$id], includeDescendants: true } }) { totalCount nodes { dataItem { database { owner { code } } } } }
-               dbs: databases(first: 100, where: { ownerId: { eq: $id, includeDescendants: true } }) { totalCount }
-               everything: databases(first: 100) { nodes { owner { code } } }
+               alone: dataItems(first: 100, where: { organizationId: { eq: $id } }) { totalCount }
+               all: dataItems(first: 100, where: { organizationId: { eq: $id, includeDescendants: true } }) { totalCount nodes { database { organization { code } } } }
+               policies: sharingPolicies(first: 100, where: { organizationId: { in: [$id], includeDescendants: true } }) { totalCount nodes { dataItem { database { organization { code } } } } }
+               dbs: databases(first: 100, where: { organizationId: { eq: $id, includeDescendants: true } }) { totalCount }
+               everything: databases(first: 100) { nodes { organization { code } } }
              }",
             json!({ "id": id }),
         )
@@ -647,27 +652,29 @@ async fn dashboards_filter_by_owner_with_descendants_and_order_shares_by_name() 
     assert_eq!(items["all"]["totalCount"], all.len());
     assert!(
         all.iter()
-            .all(|i| district.contains(i["database"]["owner"]["code"].as_str().unwrap()))
+            .all(|i| district.contains(i["database"]["organization"]["code"].as_str().unwrap()))
     );
     let policies = items["policies"]["nodes"].as_array().unwrap();
     assert!(!policies.is_empty());
-    assert!(
-        policies.iter().all(
-            |p| district.contains(p["dataItem"]["database"]["owner"]["code"].as_str().unwrap())
+    assert!(policies.iter().all(|p| {
+        district.contains(
+            p["dataItem"]["database"]["organization"]["code"]
+                .as_str()
+                .unwrap(),
         )
-    );
+    }));
     let by_hand = items["everything"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| district.contains(d["owner"]["code"].as_str().unwrap()))
+        .filter(|d| district.contains(d["organization"]["code"].as_str().unwrap()))
         .count();
     assert_eq!(items["dbs"]["totalCount"], by_hand);
     // Too many subtrees in one filter are refused before any SQL.
     let many: Vec<&str> = std::iter::repeat_n(id.as_str(), 21).collect();
     let err = app
         .err(
-            "query($ids: [ID!]) { dataItems(where: { ownerId: { in: $ids, includeDescendants: true } }) { totalCount } }",
+            "query($ids: [ID!]) { dataItems(where: { organizationId: { in: $ids, includeDescendants: true } }) { totalCount } }",
             json!({ "ids": many }),
         )
         .await;

@@ -342,7 +342,7 @@ async fn references_and_ownership_moves() {
     let err = app
         .err(
             "mutation($input: UpdateDatabaseInput!) { updateDatabase(input: $input) { database { id } } }",
-            json!({ "input": { "id": db, "ownerId": w.consumer } }),
+            json!({ "input": { "id": db, "organizationId": w.consumer } }),
         )
         .await;
     assert_eq!(code(&err), "CONFLICT", "{err}");
@@ -357,7 +357,7 @@ async fn references_and_ownership_moves() {
     .await;
     app.ok(
         "mutation($input: UpdateDatabaseInput!) { updateDatabase(input: $input) { database { id } } }",
-        json!({ "input": { "id": db, "ownerId": other } }),
+        json!({ "input": { "id": db, "organizationId": other } }),
     )
     .await;
     let data = app

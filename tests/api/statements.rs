@@ -199,7 +199,7 @@ async fn nested_listing_costs_one_statement_per_level() {
     let query = r#"{
         organizations(first: 100) {
             totalCount
-            nodes { databases(first: 10) { totalCount nodes { owner { code } items(first: 10) { totalCount nodes { database { code } } } } } }
+            nodes { databases(first: 10) { totalCount nodes { organization { code } items(first: 10) { totalCount nodes { database { code } } } } } }
         }
     }"#;
     app.take_statement_count();

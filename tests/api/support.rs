@@ -376,7 +376,7 @@ pub async fn create_db(app: &TestApp, code: &str, name: &str, owner: &str) -> St
     let data = app
         .ok(
             "mutation($input: CreateDatabaseInput!) { createDatabase(input: $input) { database { id } } }",
-            json!({ "input": { "code": code, "name": name, "kind": "LOCAL", "ownerId": owner } }),
+            json!({ "input": { "code": code, "name": name, "kind": "LOCAL", "organizationId": owner } }),
         )
         .await;
     data["createDatabase"]["database"]["id"]

@@ -241,7 +241,7 @@ async fn database_item_and_system_rules() {
     expect(
         &app,
         create_db_q,
-        json!({ "code": "CÓ DẤU", "name": "X", "kind": "LOCAL", "ownerId": owner }),
+        json!({ "code": "CÓ DẤU", "name": "X", "kind": "LOCAL", "organizationId": owner }),
         "BAD_USER_INPUT",
         Some("input.code"),
     )
@@ -249,7 +249,7 @@ async fn database_item_and_system_rules() {
     expect(
         &app,
         create_db_q,
-        json!({ "code": "ND-DATDAI", "name": "", "kind": "LOCAL", "ownerId": owner }),
+        json!({ "code": "ND-DATDAI", "name": "", "kind": "LOCAL", "organizationId": owner }),
         "BAD_USER_INPUT",
         Some("input.name"),
     )
@@ -264,7 +264,7 @@ async fn database_item_and_system_rules() {
     expect(
         &app,
         create_db_q,
-        json!({ "code": "ND-DATDAI", "name": "Trùng", "kind": "LOCAL", "ownerId": owner }),
+        json!({ "code": "ND-DATDAI", "name": "Trùng", "kind": "LOCAL", "organizationId": owner }),
         "CONFLICT",
         None,
     )
@@ -272,9 +272,9 @@ async fn database_item_and_system_rules() {
     expect(
         &app,
         create_db_q,
-        json!({ "code": "ND-2", "name": "X", "kind": "LOCAL", "ownerId": db }),
+        json!({ "code": "ND-2", "name": "X", "kind": "LOCAL", "organizationId": db }),
         "BAD_USER_INPUT",
-        Some("input.ownerId"),
+        Some("input.organizationId"),
     )
     .await;
 
@@ -301,7 +301,7 @@ async fn database_item_and_system_rules() {
     expect(
         &app,
         create_sys,
-        json!({ "code": "VILIS", "name": "VILIS", "ownerId": owner, "readiness": "READY" }),
+        json!({ "code": "VILIS", "name": "VILIS", "organizationId": owner, "readiness": "READY" }),
         "BAD_USER_INPUT",
         Some("input.readinessReviewedOn"),
     )

@@ -79,7 +79,7 @@ try {
   // A subscription over /graphql/ws; a write from outside the page shows up in it.
   await setEditor(
     ".graphiql-query-editor .CodeMirror",
-    "subscription { catalogEvents(where: { types: [ORGANIZATION] }) { action entity { ... on Organization { name } } } }",
+    "subscription { catalogueEvents(where: { types: [ORGANIZATION] }) { action entity { ... on Organization { name } } } }",
   );
   await run();
   await page.waitForTimeout(1000);

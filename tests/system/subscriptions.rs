@@ -1,4 +1,4 @@
-//! `catalogEvents` over WebSocket (`graphql-transport-ws`) against real server processes: an
+//! `catalogueEvents` over WebSocket (`graphql-transport-ws`) against real server processes: an
 //! event raised by one replica reaches a subscriber connected to another (PostgreSQL
 //! LISTEN/NOTIFY when `DATABASE_URL` names one; on SQLite, two processes on one file find
 //! each other's writes by polling the audit log), the caller comes from `connection_init`,
@@ -103,7 +103,7 @@ async fn events_from_one_replica_reach_subscribers_of_another() {
         writer.addr,
         &steward,
         "mutation($input: CreateInformationSystemInput!) { createInformationSystem(input: $input) { informationSystem { id } } }",
-        json!({ "input": { "ownerId": phong, "code": "HT-DD", "name": "Hệ thống thông tin đất đai" } }),
+        json!({ "input": { "organizationId": phong, "code": "HT-DD", "name": "Hệ thống thông tin đất đai" } }),
     );
     let xa = create_org(
         writer.addr,
@@ -114,7 +114,7 @@ async fn events_from_one_replica_reach_subscribers_of_another() {
 
     let event = receive(&mut own).await;
     assert_eq!(event["type"], "next", "{event}");
-    let e = &event["payload"]["data"]["catalogEvents"];
+    let e = &event["payload"]["data"]["catalogueEvents"];
     assert_eq!(e["entityType"], "INFORMATION_SYSTEM", "{event}");
     assert_eq!(e["entity"]["name"], "Hệ thống thông tin đất đai");
     assert_eq!(e["organization"]["code"], "H57.01");
@@ -122,7 +122,7 @@ async fn events_from_one_replica_reach_subscribers_of_another() {
     // The public subscriber never hears of the information system: its next event is the
     // organization created after it.
     let event = receive(&mut public).await;
-    let e = &event["payload"]["data"]["catalogEvents"];
+    let e = &event["payload"]["data"]["catalogueEvents"];
     assert_eq!(e["action"], "CREATED", "{event}");
     assert_eq!(e["entityType"], "ORGANIZATION");
     assert_eq!(e["entity"]["name"], "Ủy ban nhân dân xã Hương Phú");
@@ -300,7 +300,7 @@ async fn subscriptions_and_sockets_are_capped() {
     let mut second = connect(server.addr, json!({})).await;
     for i in 0..150 {
         let message = json!({ "id": format!("f{i}"), "type": "subscribe", "payload": {
-            "query": "subscription { catalogEvents { seq } }" } });
+            "query": "subscription { catalogueEvents { seq } }" } });
         if second
             .send(Message::Text(message.to_string().into()))
             .await

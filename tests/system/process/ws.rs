@@ -82,7 +82,7 @@ pub async fn subscribe(socket: &mut Socket, id: &str, variables: Value) {
     send(
         socket,
         json!({ "id": id, "type": "subscribe", "payload": {
-            "query": "subscription($where: CatalogEventWhere) { catalogEvents(where: $where) { seq action entityType entity { ... on Organization { name } ... on InformationSystem { name } } organization { code } } }",
+            "query": "subscription($where: CatalogueEventWhere) { catalogueEvents(where: $where) { seq action entityType entity { ... on Organization { name } ... on InformationSystem { name } } organization { code } } }",
             "variables": variables,
         }}),
     )

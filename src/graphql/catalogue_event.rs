@@ -1,10 +1,10 @@
-//! Live catalogue events: the `catalogEvents` subscription (over `/graphql/ws`) and its filter.
+//! Live catalogue events: the `catalogueEvents` subscription (over `/graphql/ws`) and its filter.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, ID, InputObject, Object, Subscription};
-use entity::enums::CatalogEventAction;
+use entity::enums::CatalogueEventAction;
 use entity::organization;
 use futures_util::Stream;
 use sea_orm::DatabaseConnection;
@@ -18,7 +18,7 @@ use super::loader::RequestLoader;
 use super::node::{Node, load_node, load_node_with};
 use super::organization::Organization;
 use crate::access::Caller;
-use crate::domain::events::{self, CatalogEvent};
+use crate::domain::events::{self, CatalogueEvent};
 use crate::error::Result;
 use crate::i18n::Text;
 use crate::metrics::OpenSubscription;
@@ -31,13 +31,13 @@ const REPLAY_BATCH: u64 = 200;
 
 /// Which events a subscriber wants; every given condition must hold.
 #[derive(InputObject, Default)]
-pub struct CatalogEventWhere {
+pub struct CatalogueEventWhere {
     /// Events that concern one of these organizations (as owner, provider or consumer).
     organization_ids: Option<Vec<ID>>,
     /// Events about rows of these types.
     types: Option<Vec<Kind>>,
     /// Events of these kinds only.
-    actions: Option<Vec<CatalogEventAction>>,
+    actions: Option<Vec<CatalogueEventAction>>,
     /// Only reported uses that broke the rules (violations: used without a share, beyond
     /// the agreement, or after revocation).
     violations_only: Option<bool>,
@@ -47,12 +47,12 @@ pub struct CatalogEventWhere {
 struct Filter {
     organizations: Option<Vec<i64>>,
     types: Option<Vec<Kind>>,
-    actions: Option<Vec<CatalogEventAction>>,
+    actions: Option<Vec<CatalogueEventAction>>,
     violations_only: bool,
 }
 
 impl Filter {
-    fn parse(w: CatalogEventWhere) -> Result<Self> {
+    fn parse(w: CatalogueEventWhere) -> Result<Self> {
         let organizations = w
             .organization_ids
             .map(|list| {
@@ -69,7 +69,7 @@ impl Filter {
         })
     }
 
-    fn matches(&self, e: &CatalogEvent) -> bool {
+    fn matches(&self, e: &CatalogueEvent) -> bool {
         let kind = Kind::from_name(&e.entity_type);
         self.organizations
             .as_ref()
@@ -86,14 +86,14 @@ impl Filter {
     }
 }
 
-pub struct CatalogEventObject {
-    event: Arc<CatalogEvent>,
+pub struct CatalogueEventObject {
+    event: Arc<CatalogueEvent>,
     entity: Option<Node>,
 }
 
 /// One committed change to the catalogue.
-#[Object(name = "CatalogEvent")]
-impl CatalogEventObject {
+#[Object(name = "CatalogueEvent")]
+impl CatalogueEventObject {
     /// The change's position in the audit log: after a disconnection, subscribe again with
     /// `afterSeq` set to the last one received to miss nothing.
     async fn seq(&self) -> i64 {
@@ -106,7 +106,7 @@ impl CatalogEventObject {
     }
 
     /// What happened to the row: created, updated, deleted, or uses recorded.
-    async fn action(&self) -> CatalogEventAction {
+    async fn action(&self) -> CatalogueEventAction {
         self.event.action
     }
 
@@ -154,11 +154,11 @@ impl CatalogEventObject {
 }
 
 #[derive(Default)]
-pub struct CatalogEventSubscription;
+pub struct CatalogueEventSubscription;
 
 /// Live changes to the catalogue, over WebSocket at `/graphql/ws` (`graphql-transport-ws`).
-#[Subscription]
-impl CatalogEventSubscription {
+#[Subscription(name = "Subscription")]
+impl CatalogueEventSubscription {
     /// Changes to the catalogue as they are committed, by any replica: created, updated and
     /// deleted rows of every type, decisions on shares and requests, and reported uses with
     /// their violations. Only what the subscriber may see is delivered (a row hidden from
@@ -168,19 +168,19 @@ impl CatalogEventSubscription {
     /// that reconnects misses nothing. A subscriber that falls more than `SHAREGRAPH_EVENT_BUFFER` (1,024) events behind
     /// receives a `LAGGED` error (with `lastSeq`) and the subscription ends: resubscribe
     /// with `afterSeq: lastSeq`.
-    async fn catalog_events<'a>(
+    async fn catalogue_events<'a>(
         &self,
         ctx: &'a Context<'_>,
         #[graphql(
             name = "where",
             desc = "Only the objects that match: fields combine with AND, `or` adds alternatives."
         )]
-        filter: Option<CatalogEventWhere>,
+        filter: Option<CatalogueEventWhere>,
         #[graphql(
             desc = "Replay the events after this position of the audit log (a previous event's `seq`) before the live ones."
         )]
         after_seq: Option<i64>,
-    ) -> Result<impl Stream<Item = async_graphql::Result<CatalogEventObject>> + 'a> {
+    ) -> Result<impl Stream<Item = async_graphql::Result<CatalogueEventObject>> + 'a> {
         let filter = Filter::parse(filter.unwrap_or_default())?;
         let feed = ctx.feed();
         let db = ctx.db();
@@ -232,9 +232,9 @@ impl CatalogEventSubscription {
 /// One subscription's position and buffers.
 struct Delivery {
     db: DatabaseConnection,
-    receiver: broadcast::Receiver<Arc<CatalogEvent>>,
+    receiver: broadcast::Receiver<Arc<CatalogueEvent>>,
     /// Replayed events not yet delivered (one batch at most).
-    pending: VecDeque<Arc<CatalogEvent>>,
+    pending: VecDeque<Arc<CatalogueEvent>>,
     replaying: bool,
     /// The last event delivered or skipped.
     cursor: i64,
@@ -253,7 +253,7 @@ impl Delivery {
     async fn next(
         &mut self,
         ctx: &Context<'_>,
-    ) -> Option<async_graphql::Result<CatalogEventObject>> {
+    ) -> Option<async_graphql::Result<CatalogueEventObject>> {
         loop {
             if self.done {
                 return None;
@@ -271,7 +271,7 @@ impl Delivery {
                 continue;
             }
             match visible(ctx, &self.unrestricted, &event).await {
-                Ok(Some(entity)) => return Some(Ok(CatalogEventObject { event, entity })),
+                Ok(Some(entity)) => return Some(Ok(CatalogueEventObject { event, entity })),
                 Ok(None) => continue,
                 Err(err) => {
                     self.done = true;
@@ -282,7 +282,7 @@ impl Delivery {
     }
 
     /// The next event after the cursor: replayed from the log, then live.
-    async fn take(&mut self) -> async_graphql::Result<Option<Arc<CatalogEvent>>> {
+    async fn take(&mut self) -> async_graphql::Result<Option<Arc<CatalogueEvent>>> {
         if let Some(e) = self.pending.pop_front() {
             return Ok(Some(e));
         }
@@ -326,21 +326,21 @@ impl Delivery {
 async fn visible(
     ctx: &Context<'_>,
     unrestricted: &RequestLoader,
-    e: &CatalogEvent,
+    e: &CatalogueEvent,
 ) -> Result<Option<Option<Node>>> {
     let caller = ctx.caller();
     let party = caller.is_admin() || e.organizations.iter().any(|o| caller.acts_for(*o));
     let Some(kind) = Kind::from_name(&e.entity_type) else {
         // Reported uses belong to the parties; other rows without a type (the holiday
         // calendar) are not catalogue events.
-        return Ok((e.action == CatalogEventAction::UsageRecorded && party).then_some(None));
+        return Ok((e.action == CatalogueEventAction::UsageRecorded && party).then_some(None));
     };
-    if e.action != CatalogEventAction::Deleted
+    if e.action != CatalogueEventAction::Deleted
         && let Some(node) = load_node(ctx, kind, e.entity_id).await?
     {
         return Ok(Some(Some(node)));
     }
-    if e.action != CatalogEventAction::Deleted
+    if e.action != CatalogueEventAction::Deleted
         && load_node_with(unrestricted, kind, e.entity_id)
             .await?
             .is_some()
