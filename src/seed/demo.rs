@@ -555,13 +555,29 @@ async fn publication(
     orgs: &HashMap<String, i64>,
     items: &HashMap<String, i64>,
 ) -> Result<()> {
-    use crate::domain::open_data::{self, Submission};
-    use crate::domain::quality::{Fields as Assessment, QualityAssessment, Subject};
-    use crate::domain::release::{CatalogueReview, Publication, ReviewFields, publish};
-    use crate::domain::usage::{EventInput, record};
-    use entity::enums::{FeedbackKind, FeedbackStatus, ReviewScope, UpdateFrequency};
+    releases(db, system, orgs, items).await?;
+    let water = open_datasets(db, system, orgs, items).await?;
+    quality_assessments(db, system, items).await?;
+    usage_records(db, system, orgs, items).await?;
+    feedback(db, system, orgs, water).await
+}
 
-    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+}
+
+/// The environment office's two releases (an item edited between them, so that they differ),
+/// the labour office's old one that is overdue for review, and a review of a default-sharing
+/// list.
+async fn releases(
+    db: &DatabaseConnection,
+    system: &Caller,
+    orgs: &HashMap<String, i64>,
+    items: &HashMap<String, i64>,
+) -> Result<()> {
+    use crate::domain::release::{CatalogueReview, Publication, ReviewFields, publish};
+    use entity::enums::ReviewScope;
+
     let environment = orgs["000.03.39.H57"];
     let signer = "Nguyễn Văn Hùng, Phó Chủ tịch UBND huyện Nam Đông";
     publish(
@@ -628,7 +644,20 @@ async fn publication(
         },
     )
     .await?;
+    Ok(())
+}
 
+/// A monthly open dataset kept fresh, and one never refreshed; the first one's id.
+async fn open_datasets(
+    db: &DatabaseConnection,
+    system: &Caller,
+    orgs: &HashMap<String, i64>,
+    items: &HashMap<String, i64>,
+) -> Result<i64> {
+    use crate::domain::open_data;
+    use entity::enums::UpdateFrequency;
+
+    let environment = orgs["000.03.39.H57"];
     let water = open_data::create(
         db,
         system,
@@ -670,6 +699,16 @@ async fn publication(
         vec![items["ND-MOITRUONG/DIEM-THU-GOM-RAC"]],
     )
     .await?;
+    Ok(water.id)
+}
+
+/// Three items assessed: two good, one with findings and a remediation plan.
+async fn quality_assessments(
+    db: &DatabaseConnection,
+    system: &Caller,
+    items: &HashMap<String, i64>,
+) -> Result<()> {
+    use crate::domain::quality::{Fields as Assessment, QualityAssessment, Subject};
 
     for (item, on, scores, findings) in [
         (
@@ -712,9 +751,19 @@ async fn publication(
         )
         .await?;
     }
+    Ok(())
+}
 
-    // Usage reported by the provider of the poverty database: regular use by the health
-    // office, and a download through its service by an office with no share (a violation).
+/// Usage reported by the provider of the poverty database: regular use by the health
+/// office, and a download through its service by an office with no share (a violation).
+async fn usage_records(
+    db: &DatabaseConnection,
+    system: &Caller,
+    orgs: &HashMap<String, i64>,
+    items: &HashMap<String, i64>,
+) -> Result<()> {
+    use crate::domain::usage::{EventInput, record};
+
     let poverty_shares = entity::share::Entity::find()
         .filter(entity::share::Column::DataItemId.eq(items["ND-HONGHEO/HO-NGHEO"]))
         .all(db)
@@ -752,7 +801,21 @@ async fn publication(
         purpose: Some("Miễn học phí cho học sinh thuộc hộ nghèo".into()),
     });
     record(db, system, events).await?;
+    Ok(())
+}
 
+/// The public's feedback to the environment office: two requests for new open data with
+/// votes (one planned), and an error report on a dataset, fixed.
+async fn feedback(
+    db: &DatabaseConnection,
+    system: &Caller,
+    orgs: &HashMap<String, i64>,
+    water: i64,
+) -> Result<()> {
+    use crate::domain::open_data::{self, Submission};
+    use entity::enums::{FeedbackKind, FeedbackStatus};
+
+    let environment = orgs["000.03.39.H57"];
     let ask = |kind, title: &str, body: &str| Submission {
         kind,
         organization_id: Some(environment),
@@ -793,7 +856,7 @@ async fn publication(
             .one(db)
             .await?
             .map(|d| d.id)
-            .unwrap_or(water.id),
+            .unwrap_or(water),
     );
     let fixed = open_data::submit(db, system, error_report).await?;
     for (feedback, voters) in [(planning.id, 14), (noise.id, 3)] {
