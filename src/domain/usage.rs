@@ -66,11 +66,69 @@ fn share_in_force(s: &share::Model, t: DateTime<Utc>) -> bool {
         && (s.status == ShareStatus::Active || t <= s.updated_at)
 }
 
+/// Records a batch of uses (all or nothing), after checking each: the share or the service and
+/// consumer it names must exist and be seen by the caller, and the caller must write for every
+/// provider. A use that breaks the rules is stored all the same, marked with its violation.
 pub async fn record(
     db: &DatabaseConnection,
     caller: &Caller,
     events: Vec<EventInput>,
 ) -> Result<Recorded> {
+    let now = Utc::now();
+    let cleaned = validated(events, now)?;
+    let mut tx = Tx::begin(db, caller).await?;
+    let referenced = Referenced::load(&tx.txn, caller, &cleaned).await?;
+    let mut rows = Vec::with_capacity(cleaned.len());
+    let mut providers = BTreeSet::new();
+    let mut violations = 0u64;
+    for (i, e) in cleaned.into_iter().enumerate() {
+        let (provider, consumer, violation) = referenced.judge(i, &e)?;
+        providers.insert(provider);
+        violations += u64::from(violation.is_some());
+        rows.push(ActiveModel {
+            share_id: Set(e.share_id),
+            service_id: Set(e.service_id),
+            provider_id: Set(provider),
+            consumer_id: Set(consumer),
+            occurred_at: Set(e.occurred_at),
+            operation: Set(e.operation),
+            record_count: Set(e.record_count),
+            purpose: Set(e.purpose),
+            violation: Set(violation),
+            recorded_at: Set(now),
+            recorded_by: Set(caller.member.as_ref().and_then(|m| m.token_id)),
+            ..Default::default()
+        });
+    }
+    // Only the providers (their stewards, or admins) report the use of their data.
+    for p in &providers {
+        tx.require_writer(*p)?;
+    }
+    let events = rows.len() as u64;
+    let mut rows = rows.into_iter();
+    loop {
+        let chunk: Vec<ActiveModel> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        Entity::insert_many(chunk)
+            .exec_without_returning(&tx.txn)
+            .await?;
+    }
+    tx.record(Change {
+        action: "RECORD_EVENTS",
+        entity_type: "AccessEventBatch",
+        entity_id: 0,
+        organization: (providers.len() == 1).then(|| *providers.first().expect("one")),
+        before: None,
+        after: Some(serde_json::json!({ "events": events, "violations": violations, "providers": providers })),
+    });
+    tx.commit().await?;
+    Ok(Recorded { events, violations })
+}
+
+/// The batch with each event's text checked and trimmed; refused whole at its first bad event.
+fn validated(events: Vec<EventInput>, now: DateTime<Utc>) -> Result<Vec<EventInput>> {
     if events.is_empty() {
         return Err(Error::bad_input(
             "input.events",
@@ -84,7 +142,6 @@ pub async fn record(
                 .arg("count", events.len()),
         ));
     }
-    let now = Utc::now();
     let mut cleaned = Vec::with_capacity(events.len());
     for (i, e) in events.into_iter().enumerate() {
         let at = |field: &str| format!("input.events.{i}.{field}");
@@ -115,88 +172,122 @@ pub async fn record(
         });
     }
 
-    let mut tx = Tx::begin(db, caller).await?;
-    let ids = |f: fn(&EventInput) -> Option<i64>| -> Vec<i64> {
-        cleaned
-            .iter()
-            .filter_map(f)
-            .collect::<BTreeSet<_>>()
+    Ok(cleaned)
+}
+
+/// Every row a batch refers to, read in one statement per kind before any event is judged.
+struct Referenced {
+    shares: HashMap<i64, share::Model>,
+    services: HashMap<i64, data_service::Model>,
+    consumers: HashSet<i64>,
+    agreements: HashMap<i64, sharing_agreement::Model>,
+    /// The shares that back use through a service, by (service, consumer): of an item the
+    /// service provides, to that consumer.
+    backing: HashMap<(i64, i64), Vec<share::Model>>,
+}
+
+impl Referenced {
+    async fn load(
+        txn: &sea_orm::DatabaseTransaction,
+        caller: &Caller,
+        cleaned: &[EventInput],
+    ) -> Result<Self> {
+        let ids = |f: fn(&EventInput) -> Option<i64>| -> Vec<i64> {
+            cleaned
+                .iter()
+                .filter_map(f)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        };
+        let shares: HashMap<i64, share::Model> = share::Entity::find()
+            .filter(share::Column::Id.is_in(ids(|e| e.share_id)))
+            .filter(share::Entity::visible_to(caller))
+            .all(txn)
+            .await?
             .into_iter()
-            .collect()
-    };
-    let shares: HashMap<i64, share::Model> = share::Entity::find()
-        .filter(share::Column::Id.is_in(ids(|e| e.share_id)))
-        .filter(share::Entity::visible_to(caller))
-        .all(&tx.txn)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let services: HashMap<i64, data_service::Model> = data_service::Entity::find()
-        .filter(data_service::Column::Id.is_in(ids(|e| e.service_id)))
-        .filter(data_service::Entity::visible_to(caller))
-        .all(&tx.txn)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let consumers: HashSet<i64> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(ids(|e| e.consumer_id)))
-        .all(&tx.txn)
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    let agreements: HashMap<i64, sharing_agreement::Model> = sharing_agreement::Entity::find()
-        .filter(
-            sharing_agreement::Column::Id.is_in(
-                shares
-                    .values()
-                    .filter_map(|s| s.agreement_id)
-                    .collect::<BTreeSet<_>>(),
-            ),
-        )
-        .all(&tx.txn)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    // Shares that back use through a service: of an item the service provides, to the consumer.
-    let service_ids: Vec<i64> = services.keys().copied().collect();
-    let provided: HashMap<i64, Vec<i64>> = data_service_item::Entity::find()
-        .filter(data_service_item::Column::ServiceId.is_in(service_ids))
-        .all(&tx.txn)
-        .await?
-        .into_iter()
-        .fold(HashMap::new(), |mut m, l| {
-            m.entry(l.data_item_id)
-                .or_insert_with(Vec::new)
-                .push(l.service_id);
-            m
-        });
-    let mut backing: HashMap<(i64, i64), Vec<share::Model>> = HashMap::new();
-    if !provided.is_empty() {
-        let candidates = share::Entity::find()
-            .filter(share::Column::DataItemId.is_in(provided.keys().copied()))
-            .filter(share::Column::ConsumerId.is_in(consumers.iter().copied()))
-            .all(&tx.txn)
-            .await?;
-        for s in candidates {
-            for service in &provided[&s.data_item_id] {
-                backing
-                    .entry((*service, s.consumer_id))
-                    .or_default()
-                    .push(s.clone());
+            .map(|s| (s.id, s))
+            .collect();
+        let services: HashMap<i64, data_service::Model> = data_service::Entity::find()
+            .filter(data_service::Column::Id.is_in(ids(|e| e.service_id)))
+            .filter(data_service::Entity::visible_to(caller))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let consumers: HashSet<i64> = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(ids(|e| e.consumer_id)))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        let agreements: HashMap<i64, sharing_agreement::Model> = sharing_agreement::Entity::find()
+            .filter(
+                sharing_agreement::Column::Id.is_in(
+                    shares
+                        .values()
+                        .filter_map(|s| s.agreement_id)
+                        .collect::<BTreeSet<_>>(),
+                ),
+            )
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        // Shares that back use through a service: of an item the service provides, to the consumer.
+        let service_ids: Vec<i64> = services.keys().copied().collect();
+        let provided: HashMap<i64, Vec<i64>> = data_service_item::Entity::find()
+            .filter(data_service_item::Column::ServiceId.is_in(service_ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .fold(HashMap::new(), |mut m, l| {
+                m.entry(l.data_item_id)
+                    .or_insert_with(Vec::new)
+                    .push(l.service_id);
+                m
+            });
+        let mut backing: HashMap<(i64, i64), Vec<share::Model>> = HashMap::new();
+        if !provided.is_empty() {
+            let candidates = share::Entity::find()
+                .filter(share::Column::DataItemId.is_in(provided.keys().copied()))
+                .filter(share::Column::ConsumerId.is_in(consumers.iter().copied()))
+                .all(txn)
+                .await?;
+            for s in candidates {
+                for service in &provided[&s.data_item_id] {
+                    backing
+                        .entry((*service, s.consumer_id))
+                        .or_default()
+                        .push(s.clone());
+                }
             }
         }
+
+        Ok(Self {
+            shares,
+            services,
+            consumers,
+            agreements,
+            backing,
+        })
     }
 
-    let mut rows = Vec::with_capacity(cleaned.len());
-    let mut providers = BTreeSet::new();
-    let mut violations = 0u64;
-    for (i, e) in cleaned.into_iter().enumerate() {
+    /// The provider and consumer of event `i`, and the rule it breaks, if any; an event that
+    /// names what does not exist (or what the caller cannot see) refuses the batch.
+    fn judge(&self, i: usize, e: &EventInput) -> Result<(i64, i64, Option<Violation>)> {
+        let Self {
+            shares,
+            services,
+            consumers,
+            agreements,
+            backing,
+        } = self;
         let at = |field: &str| format!("input.events.{i}.{field}");
-        let (provider, consumer, violation) = match (e.share_id, e.service_id) {
+        Ok(match (e.share_id, e.service_id) {
             (Some(share_id), service) => {
                 let s = shares.get(&share_id).ok_or_else(|| {
                     Error::bad_input(at("shareId"), Text::key("usage-unknown-share"))
@@ -251,49 +342,8 @@ pub async fn record(
                 )
             }
             (None, None) => unreachable!("checked above"),
-        };
-        providers.insert(provider);
-        violations += u64::from(violation.is_some());
-        rows.push(ActiveModel {
-            share_id: Set(e.share_id),
-            service_id: Set(e.service_id),
-            provider_id: Set(provider),
-            consumer_id: Set(consumer),
-            occurred_at: Set(e.occurred_at),
-            operation: Set(e.operation),
-            record_count: Set(e.record_count),
-            purpose: Set(e.purpose),
-            violation: Set(violation),
-            recorded_at: Set(now),
-            recorded_by: Set(caller.member.as_ref().and_then(|m| m.token_id)),
-            ..Default::default()
-        });
+        })
     }
-    // Only the providers (their stewards, or admins) report the use of their data.
-    for p in &providers {
-        tx.require_writer(*p)?;
-    }
-    let events = rows.len() as u64;
-    let mut rows = rows.into_iter();
-    loop {
-        let chunk: Vec<ActiveModel> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        Entity::insert_many(chunk)
-            .exec_without_returning(&tx.txn)
-            .await?;
-    }
-    tx.record(Change {
-        action: "RECORD_EVENTS",
-        entity_type: "AccessEventBatch",
-        entity_id: 0,
-        organization: (providers.len() == 1).then(|| *providers.first().expect("one")),
-        before: None,
-        after: Some(serde_json::json!({ "events": events, "violations": violations, "providers": providers })),
-    });
-    tx.commit().await?;
-    Ok(Recorded { events, violations })
 }
 
 /// Events that break the rules.
