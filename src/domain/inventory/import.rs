@@ -42,11 +42,10 @@ pub(super) fn differing_item_columns(
     columns
 }
 
-/// Imports a table as `caller`, all or nothing: `Err(Error::InvalidRows)` lists every bad
-/// row, and then nothing is written.
-/// Imports `table` all or nothing. With `dry_run`, every check runs and every write is made
-/// inside the transaction (so that what only the database can see, a unique clash, is found
-/// too), then the transaction is rolled back: the answer says what would change.
+/// Imports `table` as `caller`, all or nothing: `Err(Error::InvalidRows)` lists every bad row,
+/// and then nothing is written. With `dry_run`, every check runs and every write is made inside
+/// the transaction (so that what only the database can see, a unique clash, is found too), then
+/// the transaction is rolled back: the answer says what would change.
 pub async fn import(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -57,84 +56,9 @@ pub async fn import(
     let (rows, mut errors, names) = parse(table);
     check_consistency(&rows, &mut errors);
     let mut tx = Tx::begin(db, caller).await?;
-
-    // The organizations named, and whether the caller writes for them.
-    let mut codes: Vec<String> = rows.iter().map(|r| r.organization_code.clone()).collect();
-    codes.sort();
-    codes.dedup();
-    let organizations: HashMap<String, organization::Model> =
-        find_in::<organization::Entity, _>(&tx.txn, organization::Column::Code, &codes)
-            .await?
-            .into_iter()
-            .map(|o| (o.code.clone(), o))
-            .collect();
-    let mut database_codes: Vec<String> = rows.iter().map(|r| r.database.code.clone()).collect();
-    database_codes.sort();
-    database_codes.dedup();
-    let stored_databases: HashMap<String, database::Model> =
-        find_in::<database::Entity, _>(&tx.txn, database::Column::Code, &database_codes)
-            .await?
-            .into_iter()
-            .map(|d| (d.code.clone(), d))
-            .collect();
-    // Rows of organizations the caller may not write refuse the whole import (FORBIDDEN).
-    let mut forbidden: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for row in &rows {
-        let fail = |column: &str, reason: Text| RowError {
-            line: row.line,
-            column: column.into(),
-            reason,
-        };
-        let Some(org) = organizations.get(&row.organization_code) else {
-            errors.push(fail(
-                "organization_code",
-                Text::key("organization-unknown-code").arg("code", &row.organization_code),
-            ));
-            continue;
-        };
-        if !caller.may_write(org.id) {
-            forbidden
-                .entry(org.name.as_str())
-                .or_default()
-                .push(row.line);
-            continue;
-        }
-        if let Some(stored) = stored_databases.get(&row.database.code)
-            && stored.owner_id != org.id
-        {
-            errors.push(fail(
-                "database_code",
-                Text::key("inventory-database-other-owner").arg("database", &row.database.code),
-            ));
-        }
-    }
-
-    if !forbidden.is_empty() {
-        let which: Vec<String> = forbidden
-            .iter()
-            .map(|(name, lines)| format!("{name} (line {})", lines[0]))
-            .collect();
-        return Err(Error::Forbidden(
-            Text::key("forbidden-import-other").arg("which", which.join(", ")),
-        ));
-    }
-
-    // The stored items of the stored databases, and their policies.
-    let stored_ids: Vec<i64> = stored_databases.values().map(|d| d.id).collect();
-    let stored_items: HashMap<(i64, String), data_item::Model> =
-        find_in::<data_item::Entity, _>(&tx.txn, data_item::Column::DatabaseId, &stored_ids)
-            .await?
-            .into_iter()
-            .map(|i| ((i.database_id, i.code.clone()), i))
-            .collect();
-    let item_ids: Vec<i64> = stored_items.values().map(|i| i.id).collect();
-    let mut stored_policies: HashMap<i64, Vec<sharing_policy::Model>> = HashMap::new();
-    for p in
-        find_in::<sharing_policy::Entity, _>(&tx.txn, sharing_policy::Column::DataItemId, &item_ids)
-            .await?
-    {
-        stored_policies.entry(p.data_item_id).or_default().push(p);
-    }
+    let mut stored = Stored::named(&tx.txn, &rows).await?;
+    stored.check_writers(caller, &rows, &mut errors)?;
+    stored.read_items(&tx.txn).await?;
     if !errors.is_empty() {
         // Each error names its column as the file does.
         errors.rename_columns(|c| names.of(c));
@@ -147,14 +71,145 @@ pub async fn import(
         ..Imported::default()
     };
     let now = Utc::now();
+    let database_ids = write_databases(&mut tx, &stored, &rows, now, &mut done).await?;
+    write_items(&mut tx, &stored, &rows, &database_ids, now, &mut done).await?;
+    if dry_run {
+        // Rolled back, with the audit entries and events it would have written.
+        tx.txn.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    done.changes
+        .sort_by_key(|c| (c.line, c.entity == Entity::Item));
+    Ok(done)
+}
 
-    // Databases: create the new ones, update the changed ones.
+/// What the catalogue holds of what a file names: its organizations and databases by code,
+/// then those databases' items and the items' policies.
+struct Stored {
+    organizations: HashMap<String, organization::Model>,
+    databases: HashMap<String, database::Model>,
+    items: HashMap<(i64, String), data_item::Model>,
+    policies: HashMap<i64, Vec<sharing_policy::Model>>,
+}
+
+impl Stored {
+    /// The organizations and databases the rows name.
+    async fn named(txn: &sea_orm::DatabaseTransaction, rows: &[Row]) -> Result<Self> {
+        let mut codes: Vec<String> = rows.iter().map(|r| r.organization_code.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        let organizations: HashMap<String, organization::Model> =
+            find_in::<organization::Entity, _>(txn, organization::Column::Code, &codes)
+                .await?
+                .into_iter()
+                .map(|o| (o.code.clone(), o))
+                .collect();
+        let mut database_codes: Vec<String> =
+            rows.iter().map(|r| r.database.code.clone()).collect();
+        database_codes.sort();
+        database_codes.dedup();
+        let stored_databases: HashMap<String, database::Model> =
+            find_in::<database::Entity, _>(txn, database::Column::Code, &database_codes)
+                .await?
+                .into_iter()
+                .map(|d| (d.code.clone(), d))
+                .collect();
+        Ok(Self {
+            organizations,
+            databases: stored_databases,
+            items: HashMap::new(),
+            policies: HashMap::new(),
+        })
+    }
+
+    /// Rows of organizations the caller may not write refuse the whole import (FORBIDDEN); a
+    /// row naming an unknown organization, or a database of another organization, is a bad row.
+    fn check_writers(&self, caller: &Caller, rows: &[Row], errors: &mut RowErrors) -> Result<()> {
+        let (organizations, stored_databases) = (&self.organizations, &self.databases);
+        let mut forbidden: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for row in rows {
+            let fail = |column: &str, reason: Text| RowError {
+                line: row.line,
+                column: column.into(),
+                reason,
+            };
+            let Some(org) = organizations.get(&row.organization_code) else {
+                errors.push(fail(
+                    "organization_code",
+                    Text::key("organization-unknown-code").arg("code", &row.organization_code),
+                ));
+                continue;
+            };
+            if !caller.may_write(org.id) {
+                forbidden
+                    .entry(org.name.as_str())
+                    .or_default()
+                    .push(row.line);
+                continue;
+            }
+            if let Some(stored) = stored_databases.get(&row.database.code)
+                && stored.owner_id != org.id
+            {
+                errors.push(fail(
+                    "database_code",
+                    Text::key("inventory-database-other-owner").arg("database", &row.database.code),
+                ));
+            }
+        }
+
+        if !forbidden.is_empty() {
+            let which: Vec<String> = forbidden
+                .iter()
+                .map(|(name, lines)| format!("{name} (line {})", lines[0]))
+                .collect();
+            return Err(Error::Forbidden(
+                Text::key("forbidden-import-other").arg("which", which.join(", ")),
+            ));
+        }
+
+        Ok(())
+    }
+
+    /// The stored items of the stored databases, and their policies.
+    async fn read_items(&mut self, txn: &sea_orm::DatabaseTransaction) -> Result<()> {
+        let stored_databases = &self.databases;
+        let stored_ids: Vec<i64> = stored_databases.values().map(|d| d.id).collect();
+        let stored_items: HashMap<(i64, String), data_item::Model> =
+            find_in::<data_item::Entity, _>(txn, data_item::Column::DatabaseId, &stored_ids)
+                .await?
+                .into_iter()
+                .map(|i| ((i.database_id, i.code.clone()), i))
+                .collect();
+        let item_ids: Vec<i64> = stored_items.values().map(|i| i.id).collect();
+        let mut stored_policies: HashMap<i64, Vec<sharing_policy::Model>> = HashMap::new();
+        for p in
+            find_in::<sharing_policy::Entity, _>(txn, sharing_policy::Column::DataItemId, &item_ids)
+                .await?
+        {
+            stored_policies.entry(p.data_item_id).or_default().push(p);
+        }
+        self.items = stored_items;
+        self.policies = stored_policies;
+        Ok(())
+    }
+}
+
+/// Creates the new databases and updates the changed ones; every database's id by code.
+async fn write_databases(
+    tx: &mut Tx<'_>,
+    stored: &Stored,
+    rows: &[Row],
+    now: chrono::DateTime<Utc>,
+    done: &mut Imported,
+) -> Result<HashMap<String, i64>> {
+    let (organizations, stored_databases) = (&stored.organizations, &stored.databases);
     let mut database_ids: HashMap<String, i64> = stored_databases
         .iter()
         .map(|(c, d)| (c.clone(), d.id))
         .collect();
     let mut first_rows: BTreeMap<&str, &Row> = BTreeMap::new();
-    for row in &rows {
+    for row in rows {
         first_rows.entry(&row.database.code).or_insert(row);
     }
     let mut new_databases = Vec::new();
@@ -225,12 +280,26 @@ pub async fn import(
         }
     }
 
-    // Items and their policies.
+    Ok(database_ids)
+}
+
+/// Creates the new items and updates the changed ones, replacing the policies of those whose
+/// policies changed.
+async fn write_items(
+    tx: &mut Tx<'_>,
+    stored: &Stored,
+    rows: &[Row],
+    database_ids: &HashMap<String, i64>,
+    now: chrono::DateTime<Utc>,
+    done: &mut Imported,
+) -> Result<()> {
+    let organizations = &stored.organizations;
+    let (stored_items, stored_policies) = (&stored.items, &stored.policies);
     let mut new_items = Vec::new();
     let mut new_item_policies: HashMap<(i64, String), &[Option<Policy>; 5]> = HashMap::new();
     let mut replaced: Vec<i64> = Vec::new();
     let mut new_policies: Vec<sharing_policy::ActiveModel> = Vec::new();
-    for row in &rows {
+    for row in rows {
         let database_id = database_ids[&row.database.code];
         let owner = organizations[&row.organization_code].id;
         let published = row
@@ -337,15 +406,7 @@ pub async fn import(
             .exec_without_returning(&tx.txn)
             .await?;
     }
-    if dry_run {
-        // Rolled back, with the audit entries and events it would have written.
-        tx.txn.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
-    done.changes
-        .sort_by_key(|c| (c.line, c.entity == Entity::Item));
-    Ok(done)
+    Ok(())
 }
 
 /// An audit entry for an imported row; an item's entry holds its policies before and after.
