@@ -296,23 +296,73 @@ fn totals(reports: &[Report]) -> Vec<Section> {
         .collect()
 }
 
-/// One organization's report, without the access check.
+/// One organization's report, without the access check: its sections in the order the
+/// decree's progress reports list them.
 async fn compute(
     db: &impl ConnectionTrait,
     org: organization::Model,
     period: Period,
     cadence_months: u32,
 ) -> Result<Report> {
-    let organization = org.id;
     let (from, to) = period.instants();
     let (first_day, end_day) = period.days();
-    let last_day = period.last_day();
-    let within = |col: Expr| Condition::all().add(col.clone().gte(from)).add(col.lt(to));
+    let s = Scope {
+        db,
+        organization: org.id,
+        from,
+        to,
+        first_day,
+        end_day,
+        last_day: period.last_day(),
+        cadence_months,
+    };
     let mut r = Builder {
         sections: Vec::new(),
     };
+    databases(&s, &mut r).await?;
+    items(&s, &mut r).await?;
+    services(&s, &mut r).await?;
+    shares(&s, &mut r).await?;
+    requests(&s, &mut r).await?;
+    agreements(&s, &mut r).await?;
+    quality(&s, &mut r).await?;
+    open_data(&s, &mut r).await?;
+    control(&s, &mut r).await?;
+    overdue(&s, &mut r).await?;
+    Ok(Report {
+        organization: org,
+        period,
+        generated_at: Utc::now(),
+        sections: r.sections,
+        agencies: Vec::new(),
+    })
+}
 
-    // 1. Databases, as they stand.
+/// What every section of a report is computed over: the organization and the period (as
+/// instants, `[from, to)`, and as days, `[first_day, end_day)`, `last_day` included).
+struct Scope<'a, C> {
+    db: &'a C,
+    organization: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    first_day: NaiveDate,
+    end_day: NaiveDate,
+    last_day: NaiveDate,
+    cadence_months: u32,
+}
+
+impl<C> Scope<'_, C> {
+    /// Rows whose `col` falls within the period.
+    fn within(&self, col: Expr) -> Condition {
+        Condition::all()
+            .add(col.clone().gte(self.from))
+            .add(col.lt(self.to))
+    }
+}
+
+/// I. Databases, as they stand.
+async fn databases<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization) = (s.db, s.organization);
     r.section("databases", "I. Cơ sở dữ liệu");
     let owned = Condition::all().add(database::Column::OwnerId.eq(organization));
     let by_kind = count_by::<database::Entity>(db, owned.clone(), database::Column::Kind).await?;
@@ -349,8 +399,12 @@ async fn compute(
             *by_status.get(&s).unwrap_or(&0) as f64,
         );
     }
+    Ok(())
+}
 
-    // 2. Data items by the most open mode they are shared in with anyone.
+/// Data items by the most open mode they are shared in with anyone.
+async fn items<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization) = (s.db, s.organization);
     r.section("items", "II. Dữ liệu và hình thức chia sẻ");
     let items_of = Condition::all().add(data_item::Column::OwnerId.eq(organization));
     r.line(
@@ -381,8 +435,12 @@ async fn compute(
         .await?;
         r.line(format!("mode.{}", enum_name(&mode)), label, n as f64);
     }
+    Ok(())
+}
 
-    // 3. Services.
+/// Services.
+async fn services<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization, first_day, end_day) = (s.db, s.organization, s.first_day, s.end_day);
     r.section("services", "III. Dịch vụ chia sẻ dữ liệu");
     let services = Condition::all().add(data_service::Column::ProviderId.eq(organization));
     let by_status =
@@ -406,8 +464,12 @@ async fn compute(
         )
         .await? as f64,
     );
+    Ok(())
+}
 
-    // 4. Shares this organization provides.
+/// Shares this organization provides.
+async fn shares<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization, last_day) = (s.db, s.organization, s.last_day);
     r.section("shares", "IV. Chia sẻ dữ liệu");
     let provided = Condition::all().add(share::Column::ProviderId.eq(organization));
     let in_force = provided
@@ -430,7 +492,7 @@ async fn compute(
             db,
             provided
                 .clone()
-                .add(within(Expr::col(share::Column::CreatedAt))),
+                .add(s.within(Expr::col(share::Column::CreatedAt))),
         )
         .await? as f64,
     );
@@ -441,16 +503,20 @@ async fn compute(
             db,
             provided
                 .add(share::Column::Status.eq(ShareStatus::Revoked))
-                .add(within(Expr::col(share::Column::UpdatedAt))),
+                .add(s.within(Expr::col(share::Column::UpdatedAt))),
         )
         .await? as f64,
     );
+    Ok(())
+}
 
-    // 5. Requests this organization received.
+/// Requests this organization received.
+async fn requests<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization, last_day) = (s.db, s.organization, s.last_day);
     r.section("requests", "V. Yêu cầu chia sẻ dữ liệu");
     let received = Condition::all()
         .add(sharing_request::Column::ProviderId.eq(organization))
-        .add(within(Expr::col(sharing_request::Column::SubmittedAt)));
+        .add(s.within(Expr::col(sharing_request::Column::SubmittedAt)));
     let requests = sharing_request::Entity::find()
         .filter(received)
         .all(db)
@@ -492,8 +558,13 @@ async fn compute(
             .filter(|rq| rq.status == RequestStatus::Withdrawn)
             .count() as f64,
     );
+    Ok(())
+}
 
-    // 6. Agreements.
+/// Agreements.
+async fn agreements<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization, first_day, end_day, last_day) =
+        (s.db, s.organization, s.first_day, s.end_day, s.last_day);
     r.section("agreements", "VI. Thỏa thuận chia sẻ dữ liệu");
     let parties = Condition::any()
         .add(sharing_agreement::Column::ProviderId.eq(organization))
@@ -526,8 +597,12 @@ async fn compute(
         )
         .await? as f64,
     );
+    Ok(())
+}
 
-    // 7. Quality assessments made in the period.
+/// Quality assessments made in the period.
+async fn quality<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization, first_day, end_day) = (s.db, s.organization, s.first_day, s.end_day);
     r.section("quality", "VII. Chất lượng dữ liệu");
     let assessed: Vec<quality_assessment::Model> = quality_assessment::Entity::find()
         .filter(quality_assessment::Column::OrganizationId.eq(organization))
@@ -590,8 +665,12 @@ async fn compute(
         mean(|a| a.uniqueness),
         "assessments",
     );
+    Ok(())
+}
 
-    // 8. Open data and feedback.
+/// Open data and feedback.
+async fn open_data<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization, first_day, last_day) = (s.db, s.organization, s.first_day, s.last_day);
     r.section("open_data", "VIII. Dữ liệu mở và ý kiến phản hồi");
     let datasets = open_dataset::Entity::find()
         .filter(open_dataset::Column::OrganizationId.eq(organization))
@@ -630,7 +709,7 @@ async fn compute(
     );
     let feedback_in_period = Condition::all()
         .add(feedback::Column::OrganizationId.eq(organization))
-        .add(within(Expr::col(feedback::Column::CreatedAt)));
+        .add(s.within(Expr::col(feedback::Column::CreatedAt)));
     let by_status =
         count_by::<feedback::Entity>(db, feedback_in_period, feedback::Column::Status).await?;
     let received: i64 = by_status.values().sum();
@@ -652,12 +731,16 @@ async fn compute(
         "Ý kiến đã trả lời",
         (received - open) as f64,
     );
+    Ok(())
+}
 
-    // 9. Control after sharing.
+/// Control after sharing.
+async fn control<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization) = (s.db, s.organization);
     r.section("usage", "IX. Kiểm soát sau chia sẻ");
     let events = Condition::all()
         .add(access_event::Column::ProviderId.eq(organization))
-        .add(within(Expr::col(access_event::Column::OccurredAt)));
+        .add(s.within(Expr::col(access_event::Column::OccurredAt)));
     r.line(
         "events",
         "Lượt khai thác dữ liệu ghi nhận",
@@ -672,8 +755,13 @@ async fn compute(
         )
         .await? as f64,
     );
+    Ok(())
+}
 
-    // 10. Reviews overdue at the end of the period.
+/// Reviews overdue at the end of the period.
+async fn overdue<C: ConnectionTrait>(s: &Scope<'_, C>, r: &mut Builder) -> Result<()> {
+    let (db, organization, end_day, cadence_months) =
+        (s.db, s.organization, s.end_day, s.cadence_months);
     r.section("reviews", "X. Rà soát danh mục");
     let overdue =
         release::overdue(db, &Reach::All, Some(organization), end_day, cadence_months).await?;
@@ -682,14 +770,7 @@ async fn compute(
         "Hạng mục quá hạn rà soát, cập nhật cuối kỳ",
         overdue.len() as f64,
     );
-
-    Ok(Report {
-        organization: org,
-        period,
-        generated_at: Utc::now(),
-        sections: r.sections,
-        agencies: Vec::new(),
-    })
+    Ok(())
 }
 
 /// The report as CSV (with a byte-order mark): a heading block, then one row per line
