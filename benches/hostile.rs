@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use common::{
-    Server, arg, client, fresh_database, global_id, num_arg, percentile, rss_kib, send, wait_ready,
+    arg, client, fresh_database, global_id, num_arg, percentile, rss_kib, send, wait_ready,
 };
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::{ConnectionTrait, Statement};
@@ -174,22 +174,9 @@ async fn main() {
     );
     db.close().await.ok();
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     // The server's own defaults: rate limits, caps and timeouts as shipped.
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_sharegraph"))
-        .arg("serve")
-        .env("DATABASE_URL", &url)
-        .env("SHAREGRAPH_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SHAREGRAPH_LOG", "error")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start sharegraph");
-    let pid = child.id();
-    let _server = Server(child);
+    let server = common::process::start_as_shipped(&url, &[], &[]);
+    let (pid, port) = (server.child.id(), server.addr.port());
     let http = client();
     wait_ready(&http, port).await;
     println!(

@@ -15,8 +15,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 use common::{
-    Server, arg, client, fresh_database, global_id, num_arg, percentile, post, start_server,
-    wait_ready,
+    arg, client, fresh_database, global_id, num_arg, percentile, post, start_server, wait_ready,
 };
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
@@ -60,8 +59,8 @@ async fn main() {
         .collect();
     db.close().await.ok();
 
-    let (child, port) = start_server(&url);
-    let _server = Server(child);
+    let server = start_server(&url);
+    let port = server.addr.port();
     let client = client();
     wait_ready(&client, port).await;
 

@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{Server, client, global_id, percentile, post, rss_kib, start_server, wait_ready};
+use common::{client, global_id, percentile, post, rss_kib, start_server, wait_ready};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 use sharegraph::config::Config;
@@ -113,11 +113,11 @@ async fn main() {
     };
     db.close().await.ok();
 
-    let (server, port) = start_server(&url);
-    let server = Server(server);
+    let server = start_server(&url);
+    let port = server.addr.port();
     let client = client();
     wait_ready(&client, port).await;
-    let rss_start = rss_kib(server.0.id(), "VmRSS:");
+    let rss_start = rss_kib(server.child.id(), "VmRSS:");
 
     let item = global_id("DataItem", hot);
     let deep_item = global_id("DataItem", deep);
@@ -193,8 +193,8 @@ async fn main() {
             summary(&last)
         );
     }
-    let rss_end = rss_kib(server.0.id(), "VmRSS:");
-    let peak = rss_kib(server.0.id(), "VmHWM:");
+    let rss_end = rss_kib(server.child.id(), "VmRSS:");
+    let peak = rss_kib(server.child.id(), "VmHWM:");
     println!(
         "\nserver RSS: {:.1} MB after start, {:.1} MB at the end, {:.1} MB peak",
         rss_start as f64 / 1024.0,

@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use common::{
-    Server, arg, client, fresh_database, global_id, num_arg, percentile, rss_kib, start_server,
-    wait_ready,
+    arg, client, fresh_database, global_id, num_arg, percentile, rss_kib, start_server, wait_ready,
 };
 use http_body_util::{BodyExt, Full};
 use sea_orm::{ConnectionTrait, Statement};
@@ -117,9 +116,8 @@ async fn main() {
     .await;
     db.close().await.ok();
 
-    let (child, port) = start_server(&url);
-    let pid = child.id();
-    let _server = Server(child);
+    let server = start_server(&url);
+    let (pid, port) = (server.child.id(), server.addr.port());
     let http = client();
     wait_ready(&http, port).await;
     println!(

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{
-    HttpClient, Server, arg, client, global_id, num_arg, percentile, rss_kib, send, start_server,
+    HttpClient, arg, client, global_id, num_arg, percentile, rss_kib, send, start_server,
     wait_ready,
 };
 use sea_orm::{ConnectionTrait, Statement};
@@ -344,16 +344,15 @@ async fn main() {
         .map_or(1, |r| r.try_get_by_index(0).unwrap());
     let cases = cases(&database_code, &global_id("DataItem", source));
 
-    let (child, port) = start_server(&url);
-    let pid = child.id();
-    let server = Server(child);
+    let server = start_server(&url);
+    let (pid, port) = (server.child.id(), server.addr.port());
     let http = client();
     wait_ready(&http, port).await;
     let peer = if a.peer {
         let (child, port) = start_postgraphile(&url);
         let pid = child.id();
         wait_answering(&http, port).await;
-        Some((Server(child), port, pid))
+        Some((common::peer(child, port), port, pid))
     } else {
         None
     };

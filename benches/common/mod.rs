@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -17,7 +17,7 @@ pub fn global_id(kind: &str, id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
 }
 
-/// A port nothing listens on now, for a server the bench starts.
+/// A port nothing listens on now, for a peer that must be told its port (PostGraphile).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -26,19 +26,16 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-pub fn start_server(url: &str) -> (Child, u16) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
-        .arg("serve")
-        .env("DATABASE_URL", url)
-        .env("SHAREGRAPH_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SHAREGRAPH_LOG", "warn")
-        .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")
-        .env("SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start sharegraph");
-    (child, port)
+/// `sharegraph serve` on `url` with rate limits off, as the process tests start it (at the
+/// address the server reports), killed when dropped.
+pub fn start_server(url: &str) -> Server {
+    process::start(
+        url,
+        &[
+            ("SHAREGRAPH_LOG", "warn"),
+            ("SHAREGRAPH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "0"),
+        ],
+    )
 }
 
 pub fn rss_kib(pid: u32, field: &str) -> u64 {
@@ -99,14 +96,18 @@ pub async fn post(
     )
 }
 
-/// The server process, stopped however the benchmark ends (a panic included): a server left
-/// running would go on loading the machine and skew the next measurement.
-pub struct Server(pub Child);
+/// The process tests' helpers: the server process, stopped however the benchmark ends (a panic
+/// included: a server left running would go on loading the machine and skew the next
+/// measurement).
+#[path = "../../tests/system/process/mod.rs"]
+pub mod process;
+pub use process::Server;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+/// A server of `port` (a peer's), killed when dropped like sharegraph's.
+pub fn peer(child: Child, port: u16) -> Server {
+    Server {
+        child,
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the process-level tests share: `sharegraph serve` started as a real process on a free
-//! port, plain HTTP/1.1 exchanges with it, and PostgreSQL databases of their own.
+//! port, plain HTTP/1.1 exchanges with it, and PostgreSQL databases of their own. The benches
+//! start their servers with it too (`benches/common` includes this file).
 
 #![allow(dead_code)]
 
@@ -34,12 +35,19 @@ pub fn start(url: &str, env: &[(&str, &str)]) -> Server {
 
 /// Like [`start`], with more arguments to `serve` (`--demo`).
 pub fn start_with_args(url: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+    let env = [&[("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")], env].concat();
+    start_as_shipped(url, args, &env)
+}
+
+/// `sharegraph serve` with the server's own defaults (rate limits included) but for `env`.
+/// The operating system picks the port, and the server says which: nothing can take it between
+/// a test choosing it and the server binding it.
+pub fn start_as_shipped(url: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sharegraph"))
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .env("DATABASE_URL", url)
         .env("SHAREGRAPH_LOG", "error")
-        .env("SHAREGRAPH_RATE_LIMIT_PER_MINUTE", "0")
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .spawn()
