@@ -22,9 +22,7 @@ use super::filter::{
 use super::ids::{self, Kind};
 use super::lineage::{self, HopConnection, ImpactConnection, WALK_MAX_NODES, walk_cost};
 use super::loader::Scope;
-use super::mutation::{
-    DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
-};
+use super::mutation::{decode_opt, delete_mutation, find_by_id, patch, patch_opt};
 use super::open_data::{
     ITEM_DATASETS, OpenDataset, OpenDatasetOrder, OpenDatasetOrderField, OpenDatasetWhere,
 };
@@ -691,16 +689,12 @@ impl DataItemMutation {
             data_item: DataItem(model),
         })
     }
-
-    /// Deletes a data item together with its sharing policies.
-    async fn delete_data_item(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::DataItem>(ctx, input, Kind::DataItem).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes a data item together with its sharing policies.
+    DeleteDataItemMutation,
+    delete_data_item,
+    rules::DataItem,
+    Kind::DataItem
+);

@@ -18,9 +18,7 @@ use super::filter::{
 use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{
-    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
-};
+use super::mutation::{Lookup, decode_maybe, decode_opt, delete_mutation, patch, patch_opt};
 use super::organization::Organization;
 use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::data_service as rules;
@@ -534,16 +532,12 @@ impl DataServiceMutation {
             data_service: DataService(model),
         })
     }
-
-    /// Deletes a data service no share goes through.
-    async fn delete_data_service(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::DataService>(ctx, input, Kind::DataService).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes a data service no share goes through.
+    DeleteDataServiceMutation,
+    delete_data_service,
+    rules::DataService,
+    Kind::DataService
+);

@@ -18,9 +18,7 @@ use super::filter::{
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
 use super::loader::Scope;
-use super::mutation::{
-    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
-};
+use super::mutation::{Lookup, decode_maybe, decode_opt, delete_mutation, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::{self, database as rules};
 use crate::error::Result;
@@ -467,16 +465,12 @@ impl DatabaseMutation {
             database: Database(model),
         })
     }
-
-    /// Deletes a database that has no data items left.
-    async fn delete_database(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::Database>(ctx, input, Kind::Database).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes a database that has no data items left.
+    DeleteDatabaseMutation,
+    delete_database,
+    rules::Database,
+    Kind::Database
+);

@@ -11,7 +11,7 @@ use super::data_item::DataItem;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch_opt};
+use super::mutation::{delete_mutation, find_by_id, patch_opt};
 use crate::domain::{self, derivation as rules};
 use crate::error::Result;
 
@@ -292,18 +292,6 @@ impl DerivationMutation {
         })
     }
 
-    /// Deletes a derivation, as the steward of the derived item's organization or an admin.
-    async fn delete_derivation(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::Derivation>(ctx, input, Kind::Derivation).await
-    }
-
     /// Removes every derivation of an item, both ways, as a steward of the item's organization
     /// (or an admin), in one audited transaction: also those linking it with another
     /// organization's items that the caller cannot see, which `deleteDerivation` cannot reach
@@ -318,3 +306,11 @@ impl DerivationMutation {
         Ok(DetachDerivationsPayload { removed })
     }
 }
+
+delete_mutation!(
+    /// Deletes a derivation, as the steward of the derived item's organization or an admin.
+    DeleteDerivationMutation,
+    delete_derivation,
+    rules::Derivation,
+    Kind::Derivation
+);

@@ -13,9 +13,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{
-    DeleteInput, DeletePayload, decode_opt, delete, find_by_id, patch, patch_opt,
-};
+use super::mutation::{decode_opt, delete_mutation, find_by_id, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::{self, focal_point as rules};
 use crate::error::Result;
@@ -332,16 +330,12 @@ impl FocalPointMutation {
             focal_point: FocalPoint(model),
         })
     }
-
-    /// Deletes a focal point, as the steward of its organization or an admin.
-    async fn delete_focal_point(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::FocalPoint>(ctx, input, Kind::FocalPoint).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes a focal point, as the steward of its organization or an admin.
+    DeleteFocalPointMutation,
+    delete_focal_point,
+    rules::FocalPoint,
+    Kind::FocalPoint
+);

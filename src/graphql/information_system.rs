@@ -14,7 +14,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, Lookup, decode_opt, delete, patch, patch_opt};
+use super::mutation::{Lookup, decode_opt, delete_mutation, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::{self, information_system as rules};
 use crate::error::Result;
@@ -375,16 +375,12 @@ impl InformationSystemMutation {
             information_system: InformationSystem(model),
         })
     }
-
-    /// Deletes an information system that hosts no database.
-    async fn delete_information_system(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::InformationSystem>(ctx, input, Kind::InformationSystem).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes an information system that hosts no database.
+    DeleteInformationSystemMutation,
+    delete_information_system,
+    rules::InformationSystem,
+    Kind::InformationSystem
+);

@@ -102,6 +102,18 @@ pub struct Mutation(
     open_data::OpenDataMutation,
     feedback::FeedbackMutation,
     inventory::InventoryMutation,
+    data_item::DeleteDataItemMutation,
+    data_service::DeleteDataServiceMutation,
+    database::DeleteDatabaseMutation,
+    derivation::DeleteDerivationMutation,
+    focal_point::DeleteFocalPointMutation,
+    information_system::DeleteInformationSystemMutation,
+    open_data::DeleteOpenDatasetMutation,
+    organization::DeleteOrganizationMutation,
+    quality::DeleteQualityAssessmentMutation,
+    share::DeleteShareMutation,
+    sharing_agreement::DeleteSharingAgreementMutation,
+    sharing_policy::DeleteSharingPolicyMutation,
 );
 
 pub type Subscription = catalogue_event::CatalogueEventSubscription;

@@ -44,6 +44,33 @@ where
     })
 }
 
+/// Declares the `delete*` mutation of one record type, as an object of its own that
+/// [`super::Mutation`] merges: every delete takes the same input, answers the same payload and
+/// runs through [`delete`]. (async-graphql does not expand a macro inside an `#[Object]` impl,
+/// and takes an argument's description only as a literal, hence one object per delete.)
+macro_rules! delete_mutation {
+    ($(#[$doc:meta])* $object:ident, $field:ident, $record:ty, $kind:expr) => {
+        #[derive(Default)]
+        pub struct $object;
+
+        #[async_graphql::Object]
+        impl $object {
+            $(#[$doc])*
+            async fn $field(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(
+                    desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
+                )]
+                input: $crate::graphql::mutation::DeleteInput,
+            ) -> $crate::error::Result<$crate::graphql::mutation::DeletePayload> {
+                $crate::graphql::mutation::delete::<$record>(ctx, input, $kind).await
+            }
+        }
+    };
+}
+pub(crate) use delete_mutation;
+
 /// Resolves a single-object lookup by global id; `None` when nothing has it.
 pub async fn find_by_id<E: Visible>(
     ctx: &Context<'_>,

@@ -20,9 +20,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{
-    DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt,
-};
+use super::mutation::{decode_maybe, decode_opt, delete_mutation, find_by_id, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::open_data::{self as rules, formats_of};
 use crate::error::Result;
@@ -491,16 +489,12 @@ impl OpenDataMutation {
             open_dataset: OpenDataset(model),
         })
     }
-
-    /// Deletes a draft (a published dataset is withdrawn first).
-    async fn delete_open_dataset(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::OpenDataset>(ctx, input, Kind::OpenDataset).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes a draft (a published dataset is withdrawn first).
+    DeleteOpenDatasetMutation,
+    delete_open_dataset,
+    rules::OpenDataset,
+    Kind::OpenDataset
+);

@@ -29,9 +29,7 @@ use super::lineage::{self, SharingGraph, walk_cost};
 /// Query cost of `statistics`: a dozen grouped statements over the subtree, like a walk.
 const STATISTICS_COST: usize = 5_000;
 use super::loader::Scope;
-use super::mutation::{
-    DeleteInput, DeletePayload, Lookup, decode_maybe, decode_opt, delete, patch, patch_opt,
-};
+use super::mutation::{Lookup, decode_maybe, decode_opt, delete_mutation, patch, patch_opt};
 use super::open_data::{OpenDataset, OpenDatasetOrder, OpenDatasetOrderField, OpenDatasetWhere};
 use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::{self, organization as rules};
@@ -750,16 +748,12 @@ impl OrganizationMutation {
             organization: Organization(model),
         })
     }
-
-    /// Deletes an organization that nothing refers to (children, databases, systems, focal points).
-    async fn delete_organization(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::Organization>(ctx, input, Kind::Organization).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes an organization that nothing refers to (children, databases, systems, focal points).
+    DeleteOrganizationMutation,
+    delete_organization,
+    rules::Organization,
+    Kind::Organization
+);

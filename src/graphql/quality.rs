@@ -15,7 +15,7 @@ use super::database::Database;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, SortDirection, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, patch_opt};
+use super::mutation::{delete_mutation, find_by_id, patch, patch_opt};
 use crate::domain::quality::{self as rules, Subject};
 use crate::domain::{self};
 use crate::error::{Error, Result};
@@ -466,16 +466,12 @@ impl QualityMutation {
             quality_assessment: QualityAssessment(model),
         })
     }
-
-    /// Deletes a quality assessment, as the steward of its organization or an admin.
-    async fn delete_quality_assessment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::QualityAssessment>(ctx, input, Kind::QualityAssessment).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes a quality assessment, as the steward of its organization or an admin.
+    DeleteQualityAssessmentMutation,
+    delete_quality_assessment,
+    rules::QualityAssessment,
+    Kind::QualityAssessment
+);

@@ -18,9 +18,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{
-    DeleteInput, DeletePayload, decode_maybe, decode_opt, delete, find_by_id, patch, patch_opt,
-};
+use super::mutation::{decode_maybe, decode_opt, delete_mutation, find_by_id, patch, patch_opt};
 use super::organization::Organization;
 use super::sharing_agreement::SharingAgreement;
 use super::sharing_request::SharingRequest;
@@ -490,16 +488,12 @@ impl ShareMutation {
             share: Share(model),
         })
     }
-
-    /// Deletes a share, as the steward of the provider or an admin (revoking it, `status: REVOKED`, keeps its history).
-    async fn delete_share(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::Share>(ctx, input, Kind::Share).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes a share, as the steward of the provider or an admin (revoking it, `status: REVOKED`, keeps its history).
+    DeleteShareMutation,
+    delete_share,
+    rules::Share,
+    Kind::Share
+);

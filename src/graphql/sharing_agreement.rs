@@ -11,7 +11,7 @@ use super::context::ContextData;
 use super::filter::{self, DateTimeFilter, IdFilter, OrderField, WhereInput};
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, patch_opt};
+use super::mutation::{delete_mutation, find_by_id, patch, patch_opt};
 use super::organization::Organization;
 use super::share::{Share, ShareOrder, ShareOrderField, ShareWhere};
 use crate::domain::{self, sharing_agreement as rules};
@@ -407,16 +407,12 @@ impl SharingAgreementMutation {
             sharing_agreement: SharingAgreement(model),
         })
     }
-
-    /// Deletes an agreement no share or request rests on.
-    async fn delete_sharing_agreement(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::SharingAgreement>(ctx, input, Kind::SharingAgreement).await
-    }
 }
+
+delete_mutation!(
+    /// Deletes an agreement no share or request rests on.
+    DeleteSharingAgreementMutation,
+    delete_sharing_agreement,
+    rules::SharingAgreement,
+    Kind::SharingAgreement
+);

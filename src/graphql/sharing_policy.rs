@@ -14,7 +14,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{DeleteInput, DeletePayload, delete, find_by_id, patch, patch_opt};
+use super::mutation::{delete_mutation, find_by_id, patch, patch_opt};
 use crate::domain::{self, sharing_policy as rules};
 use crate::error::Result;
 
@@ -342,18 +342,6 @@ impl SharingPolicyMutation {
         })
     }
 
-    /// Deletes one sharing policy, as the steward of the item's organization or an admin: the item is then not shared with that kind of consumer.
-    async fn delete_sharing_policy(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which object to delete (`id`) and, optionally, the `version` the deletion is based on."
-        )]
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        delete::<rules::SharingPolicy>(ctx, input, Kind::SharingPolicy).await
-    }
-
     /// Upserts the policies of one data item for several consumer types in one transaction.
     async fn set_sharing_policies(
         &self,
@@ -380,3 +368,11 @@ impl SharingPolicyMutation {
         })
     }
 }
+
+delete_mutation!(
+    /// Deletes one sharing policy, as the steward of the item's organization or an admin: the item is then not shared with that kind of consumer.
+    DeleteSharingPolicyMutation,
+    delete_sharing_policy,
+    rules::SharingPolicy,
+    Kind::SharingPolicy
+);
