@@ -17,17 +17,10 @@
 // With SCREENSHOTS=DIR, writes explorer.png and dataset.png there (docs/img from the demo).
 import { createServer } from "node:http";
 import { writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { check, fail, launch } from "./lib.mjs";
 
 const [base] = process.argv.slice(2);
 const origin = new URL(base).origin;
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  process.exit(1);
-};
-const check = (ok, why) => {
-  if (!ok) fail(why);
-};
 
 async function gql(query, variables = {}) {
   const r = await fetch(`${base}/graphql`, {
@@ -54,10 +47,7 @@ const allowed = await framer(0);
 const other = await framer(0);
 const sites = [`http://localhost:${allowed.address().port}`, `http://127.0.0.1:${other.address().port}`];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const outside = [];
 const problems = [];
 async function newPage() {

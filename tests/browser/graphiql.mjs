@@ -4,36 +4,14 @@
 // subscription's events over /graphql/ws.
 //
 // usage: node graphiql.mjs http://127.0.0.1:PORT/graphql VIEWER_TOKEN ADMIN_TOKEN
-import { chromium } from "playwright-core";
+import { fail, keptTo, launch } from "./lib.mjs";
 
 const [url, viewerToken, adminToken] = process.argv.slice(2);
 const origin = new URL(url).origin;
-const fail = (why) => {
-  console.error(`FAIL: ${why}`);
-  process.exit(1);
-};
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
-  const page = await browser.newPage();
-  const outside = [];
-  await page.route("**/*", (route) => {
-    const target = route.request().url();
-    if (target.startsWith(origin) || target.startsWith("data:")) return route.continue();
-    outside.push(target);
-    return route.abort();
-  });
+  const { page, outside } = await keptTo(browser, [origin]);
   const problems = [];
   page.on("pageerror", (err) => problems.push(err.message));
 

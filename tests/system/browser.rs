@@ -26,6 +26,11 @@ fn token(url: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// A viewer's token for the organization `org`.
+fn viewer_token(url: &str, org: &str, name: &str) -> String {
+    token(url, &["--role", "viewer", "--org", org, "--name", name])
+}
+
 /// Runs a script of `tests/browser/` with node; its standard output, once it has succeeded and
 /// ended with `ok`.
 fn node(script: &str, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> String {
@@ -54,17 +59,7 @@ fn graphiql_renders_offline_and_runs_queries_and_subscriptions() {
     );
     let dir = tempfile::tempdir().unwrap();
     let (url, server) = demo_server(dir.path(), &[]);
-    let viewer = token(
-        &url,
-        &[
-            "--role",
-            "viewer",
-            "--org",
-            "000.00.39.H57",
-            "--name",
-            "Trình duyệt",
-        ],
-    );
+    let viewer = viewer_token(&url, "000.00.39.H57", "Trình duyệt");
     let admin = token(&url, &["--role", "admin", "--name", "Quản trị"]);
     let api = format!("http://{}/graphql", server.addr);
     let shot = dir.path().join("graphiql.png");
@@ -148,17 +143,7 @@ fn the_generated_typescript_client_runs_against_the_demo() {
 
     let dir = tempfile::tempdir().unwrap();
     let (url, server) = demo_server(dir.path(), &[]);
-    let viewer = token(
-        &url,
-        &[
-            "--role",
-            "viewer",
-            "--org",
-            "000.04.39.H57",
-            "--name",
-            "Cổng thông tin",
-        ],
-    );
+    let viewer = viewer_token(&url, "000.04.39.H57", "Cổng thông tin");
     let bundle = example.join("dist/client.js");
     let stdout = node(
         "client.mjs",
