@@ -365,3 +365,42 @@ async fn every_kind_of_refusal_is_written_in_vietnamese() {
     .await;
     assert_eq!(message(&en), "unknown token");
 }
+
+/// Every value of every enum of the schema (but the technical ones) has Vietnamese and English
+/// labels, and no label names an enum or a value the schema lacks.
+#[test]
+fn the_vocabulary_covers_the_schemas_enums_exactly() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    use sharegraph::domain::vocabulary;
+    let doc = async_graphql::parser::parse_schema(sharegraph::graphql::sdl()).unwrap();
+    let mut schema: Vec<(String, Vec<String>)> = doc
+        .definitions
+        .into_iter()
+        .filter_map(|d| match d {
+            TypeSystemDefinition::Type(t) => match t.node.kind {
+                TypeKind::Enum(e) if !vocabulary::is_technical(&t.node.name.node) => {
+                    let mut values: Vec<String> = e
+                        .values
+                        .iter()
+                        .map(|v| v.node.value.node.to_string())
+                        .collect();
+                    values.sort();
+                    Some((t.node.name.node.to_string(), values))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let mut table: Vec<(String, Vec<String>)> = vocabulary::enums()
+        .into_iter()
+        .map(|(kind, values)| {
+            let mut values: Vec<String> = values.iter().map(|(v, _, _)| v.to_string()).collect();
+            values.sort();
+            (kind.to_owned(), values)
+        })
+        .collect();
+    schema.sort();
+    table.sort();
+    assert_eq!(schema, table);
+}
