@@ -36,6 +36,8 @@ struct Args {
     seconds: u64,
     /// Measure PostGraphile beside sharegraph.
     peer: bool,
+    /// Only the queries whose name starts with this (`--only Q2`), e.g. to profile one.
+    only: Option<String>,
 }
 
 fn args() -> Args {
@@ -49,6 +51,7 @@ fn args() -> Args {
             Some("postgraphile") => true,
             Some(other) => panic!("--peer {other}: the one peer is postgraphile"),
         },
+        only: arg("--only"),
     }
 }
 
@@ -382,7 +385,12 @@ async fn main() {
             name, f.rate, f.p50, f.p99, f.unloaded, f.cpu_ms
         );
     };
-    for case in &cases {
+    let chosen = cases.iter().filter(|c| {
+        a.only
+            .as_ref()
+            .is_none_or(|o| c.name.starts_with(o.as_str()))
+    });
+    for case in chosen {
         let body = json!({ "query": case.query }).to_string();
         let ours = answer_values(&http, port, Some(&token), &body, case.name).await;
         let figures = measure(&http, port, pid, Some(token.clone()), body, &a).await;

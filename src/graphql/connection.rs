@@ -1,8 +1,10 @@
 //! Glue between the paging mechanism ([`crate::store::page`]) and Relay connections:
 //! the `orderBy` input, `totalCount`, and [`list`], which every list field calls.
 
+use std::any::{Any, TypeId};
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::parser::types::Field;
@@ -173,6 +175,78 @@ where
     F: OrderField<E> + InputType,
     N: From<E::Model> + OutputType,
 {
+    let key = (std::ptr::from_ref(ctx.item) as usize, TypeId::of::<E>());
+    let cache = ctx.list_queries();
+    let prepared = match cache.and_then(|c| c.get::<Prepared<E>>(key)) {
+        Some(prepared) => prepared,
+        None => {
+            let prepared = Arc::new(prepare(ctx, args, default_order)?);
+            if let Some(cache) = cache {
+                cache.put(key, prepared.clone());
+            }
+            prepared
+        }
+    };
+    let loaders = ctx.loaders();
+    // A client asking only for `totalCount` gets no page read for it. (A resolver that
+    // returns one of the rows, as `quality` does, has a selection without `totalCount`, and
+    // so gets its page.)
+    let selection = ctx.look_ahead();
+    let count_only = selection.field("totalCount").exists()
+        && !["nodes", "edges", "pageInfo"]
+            .iter()
+            .any(|f| selection.field(f).exists());
+    let page = if count_only {
+        Default::default()
+    } else {
+        loaders
+            .load_one(PageKey {
+                scope: scope.clone(),
+                query: prepared.query.clone(),
+            })
+            .await?
+            // The rows are copied only if the loader still holds the page (or another field
+            // asked for the same one).
+            .map(Arc::unwrap_or_clone)
+            .unwrap_or_default()
+    };
+    let count = CountKey {
+        scope,
+        condition: prepared.condition.clone(),
+        filter_key: prepared.filter_key.clone(),
+    };
+    let mut conn = Connection::with_additional_fields(
+        page.has_previous_page,
+        page.has_next_page,
+        TotalCount(Arc::new(count)),
+    );
+    conn.edges.extend(
+        page.rows
+            .into_iter()
+            .map(|(cursor, model)| Edge::new(cursor, N::from(model))),
+    );
+    Ok(Described(conn))
+}
+
+/// A list field's query as its arguments make it, before any parent is known.
+struct Prepared<E: crate::store::page::Listable> {
+    query: Arc<ListQuery<E>>,
+    /// The filter alone, for `totalCount`.
+    condition: Arc<sea_orm::Condition>,
+    /// Identifies `condition`.
+    filter_key: Arc<str>,
+}
+
+fn prepare<E, W, F>(
+    ctx: &Context<'_>,
+    args: ListArgs<W, F>,
+    default_order: F,
+) -> Result<Prepared<E>>
+where
+    E: Visible,
+    W: WhereInput,
+    F: OrderField<E> + InputType,
+{
     let limits = ctx.limits();
     let condition = match &args.filter {
         Some(w) => w.condition(ctx.caller())?,
@@ -197,46 +271,31 @@ where
         .page
         .window(limits.default_page_size, limits.max_page_size)?;
     let query = ListQuery::<E>::new(condition.clone(), filter_key.to_string(), order, window)?;
-
-    let loaders = ctx.loaders();
-    // A client asking only for `totalCount` gets no page read for it. (A resolver that
-    // returns one of the rows, as `quality` does, has a selection without `totalCount`, and
-    // so gets its page.)
-    let selection = ctx.look_ahead();
-    let count_only = selection.field("totalCount").exists()
-        && !["nodes", "edges", "pageInfo"]
-            .iter()
-            .any(|f| selection.field(f).exists());
-    let page = if count_only {
-        Default::default()
-    } else {
-        loaders
-            .load_one(PageKey {
-                scope: scope.clone(),
-                query: Arc::new(query),
-            })
-            .await?
-            // The rows are copied only if the loader still holds the page (or another field
-            // asked for the same one).
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default()
-    };
-    let count = CountKey {
-        scope,
+    Ok(Prepared {
+        query: Arc::new(query),
         condition: Arc::new(condition),
         filter_key,
-    };
-    let mut conn = Connection::with_additional_fields(
-        page.has_previous_page,
-        page.has_next_page,
-        TotalCount(Arc::new(count)),
-    );
-    conn.edges.extend(
-        page.rows
-            .into_iter()
-            .map(|(cursor, model)| Edge::new(cursor, N::from(model))),
-    );
-    Ok(Described(conn))
+    })
+}
+
+/// The list queries of one request, by the field that asks for them (its place in the parsed
+/// query) and the entity listed. Every parent of a level resolves the same field with the same
+/// arguments, so a nested page of 8,000 items' policies builds its query once, not 8,000 times;
+/// the parent only chooses the scope. A field's arguments are fixed for the operation (its
+/// variables included), and the cache lives no longer than the request.
+#[derive(Default)]
+pub struct ListQueries(Mutex<HashMap<(usize, TypeId), Arc<dyn Any + Send + Sync>>>);
+
+impl ListQueries {
+    fn get<T: Any + Send + Sync>(&self, key: (usize, TypeId)) -> Option<Arc<T>> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&key).cloned().and_then(|v| v.downcast::<T>().ok())
+    }
+
+    fn put<T: Any + Send + Sync>(&self, key: (usize, TypeId), value: Arc<T>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(key, value);
+    }
 }
 
 fn direction(d: SortDirection) -> Direction {

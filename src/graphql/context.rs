@@ -8,6 +8,7 @@ use std::sync::Arc;
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
+use super::connection::ListQueries;
 use super::loader::RequestLoader;
 use crate::access::Caller;
 use crate::access::rate_limit::RateLimits;
@@ -22,6 +23,8 @@ pub trait ContextData {
     fn limits(&self) -> &Limits;
     /// This request's batching loaders.
     fn loaders(&self) -> &RequestLoader;
+    /// This operation's list queries, built once per field (none for a subscription).
+    fn list_queries(&self) -> Option<&ListQueries>;
     fn rate_limits(&self) -> &RateLimits;
     fn metrics(&self) -> &Metrics;
     fn feed(&self) -> &Arc<Feed>;
@@ -45,6 +48,10 @@ impl ContextData for Context<'_> {
 
     fn loaders(&self) -> &RequestLoader {
         self.data_unchecked::<RequestLoader>()
+    }
+
+    fn list_queries(&self) -> Option<&ListQueries> {
+        self.data_opt::<ListQueries>()
     }
 
     fn rate_limits(&self) -> &RateLimits {

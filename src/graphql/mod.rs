@@ -173,6 +173,10 @@ pub fn prepare(
 ) -> async_graphql::Request {
     request.data = request_data(db, caller, client);
     request.data.insert(walks.clone());
+    // One operation's list queries. Not in `request_data`: a WebSocket connection runs many
+    // operations over the same data, and a field of a finished one may share an address with
+    // a field of the next.
+    request.data.insert(connection::ListQueries::default());
     request
 }
 

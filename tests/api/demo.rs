@@ -162,3 +162,35 @@ async fn demo_catalogue_is_realistic_and_loads_once() {
     );
     assert_eq!(data["feedback"]["totalCount"], 1);
 }
+
+/// A list field builds its query once per operation and reuses it for every parent; lists
+/// with other arguments (aliases of the same field, other variables) get their own.
+#[tokio::test]
+async fn every_parent_of_a_nested_list_gets_the_page_its_arguments_ask_for() {
+    let app = TestApp::spawn().await;
+    assert!(sharegraph::seed::demo::load(&app.db).await.unwrap());
+    let query = r#"query($n: Int!) {
+        databases(first: 20) { nodes {
+            one: items(first: 1) { nodes { code } totalCount }
+            n: items(first: $n) { nodes { code } }
+            named: items(where: { name: { contains: "a" } }) { totalCount }
+            all: items(first: 100) { nodes { code } }
+        } }
+    }"#;
+    for n in [2, 3] {
+        let data = app.ok(query, json!({ "n": n })).await;
+        let databases = data["databases"]["nodes"].as_array().unwrap();
+        assert!(databases.len() >= 12, "{data}");
+        for db in databases {
+            let all: Vec<&serde_json::Value> =
+                db["all"]["nodes"].as_array().unwrap().iter().collect();
+            let codes = |k: &str| -> Vec<&serde_json::Value> {
+                db[k]["nodes"].as_array().unwrap().iter().collect()
+            };
+            assert_eq!(codes("one"), all[..all.len().min(1)].to_vec(), "{db}");
+            assert_eq!(codes("n"), all[..all.len().min(n)].to_vec(), "{db}");
+            assert_eq!(db["one"]["totalCount"], all.len(), "{db}");
+            assert!(db["named"]["totalCount"].as_u64().unwrap() <= all.len() as u64);
+        }
+    }
+}
