@@ -232,7 +232,7 @@ impl<E: Listable> PartialEq for PageKey<E> {
     fn eq(&self, o: &Self) -> bool {
         self.scope.relation() == o.scope.relation()
             && self.scope.parent == o.scope.parent
-            && self.query.fingerprint == o.query.fingerprint
+            && (Arc::ptr_eq(&self.query, &o.query) || self.query.fingerprint == o.query.fingerprint)
     }
 }
 impl<E: Listable> Eq for PageKey<E> {}
@@ -240,7 +240,7 @@ impl<E: Listable> Hash for PageKey<E> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.scope.relation().hash(state);
         self.scope.parent.hash(state);
-        self.query.fingerprint.hash(state);
+        self.query.fingerprint_hash.hash(state);
     }
 }
 
@@ -255,7 +255,7 @@ impl<E: Visible> Loader<PageKey<E>> for Loaders {
         keys: &[PageKey<E>],
     ) -> Result<HashMap<PageKey<E>, Arc<Page<E::Model>>>, LoadError> {
         let mut out = HashMap::with_capacity(keys.len());
-        for group in group_by(keys, |k| (k.scope.relation(), k.query.fingerprint.clone())) {
+        for group in group_by(keys, |k| (k.scope.relation(), k.query.fingerprint.as_str())) {
             let first = &group[0];
             let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
             let query = first.query.and(E::visible_to(&self.caller));
@@ -341,7 +341,7 @@ impl<E: Visible> Loader<CountKey<E>> for Loaders {
 }
 
 /// Splits keys into groups that one statement can answer.
-fn group_by<K: Clone, G: Hash + Eq>(keys: &[K], group: impl Fn(&K) -> G) -> Vec<Vec<K>> {
+fn group_by<'a, K: Clone, G: Hash + Eq>(keys: &'a [K], group: impl Fn(&'a K) -> G) -> Vec<Vec<K>> {
     let mut index: HashMap<G, usize> = HashMap::new();
     let mut groups: Vec<Vec<K>> = Vec::new();
     for key in keys {

@@ -114,6 +114,9 @@ pub struct ListQuery<E: Listable> {
     /// Identifies filter + order + window: equal fingerprints mean equal queries, so loader
     /// keys can be hashed without hashing sea-query conditions.
     pub fingerprint: String,
+    /// A hash of `fingerprint`, computed once: loader keys are hashed several times each, and
+    /// a nested page has thousands of them sharing one query.
+    pub fingerprint_hash: u64,
 }
 
 impl<E: Listable> std::fmt::Debug for ListQuery<E> {
@@ -183,6 +186,10 @@ impl<E: Listable> ListQuery<E> {
         let after = decode("after", &window.after)?;
         let before = decode("before", &window.before)?;
         let fingerprint = format!("{filter_key}|{order_key}|{window:?}");
+        let fingerprint_hash = {
+            use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+            BuildHasherDefault::<DefaultHasher>::default().hash_one(&fingerprint)
+        };
         Ok(Self {
             condition,
             order,
@@ -191,6 +198,7 @@ impl<E: Listable> ListQuery<E> {
             after,
             before,
             fingerprint,
+            fingerprint_hash,
         })
     }
 
@@ -204,6 +212,7 @@ impl<E: Listable> ListQuery<E> {
             after: self.after.clone(),
             before: self.before.clone(),
             fingerprint: self.fingerprint.clone(),
+            fingerprint_hash: self.fingerprint_hash,
         }
     }
 
