@@ -25,7 +25,6 @@ use sharegraph::access::Role;
 use sharegraph::config::Config;
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const P99_TARGET_MS: f64 = 250.0;
 const RSS_TARGET_MIB: u64 = 300;
@@ -443,13 +442,7 @@ async fn main() {
 
 /// One anonymous socket that asks for `count` subscriptions; notes how the server answered.
 async fn subscription_flood(port: u16, count: usize, o: Outcomes, stop: Arc<AtomicBool>) {
-    let mut request = format!("ws://127.0.0.1:{port}/graphql/ws")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
+    let request = common::process::ws::handshake(([127, 0, 0, 1], port).into());
     let mut socket = match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => socket,
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {

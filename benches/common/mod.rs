@@ -144,22 +144,10 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
 /// `BENCH_PG_URL`, default the local server), or `target/bench/<name>.db`; any earlier one is
 /// removed first. Returns its URL.
 pub async fn fresh_database(name: &str, postgres: bool) -> String {
-    use sea_orm::ConnectionTrait;
     if postgres {
         let base = std::env::var("BENCH_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-        let admin = sea_orm::Database::connect(format!("{base}/postgres"))
-            .await
-            .expect("connect to PostgreSQL");
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS sg_bench_{name}"))
-            .await
-            .unwrap();
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE sg_bench_{name}"))
-            .await
-            .unwrap();
-        format!("{base}/sg_bench_{name}")
+        process::fresh_pg_database(&format!("{base}/postgres"), &format!("sg_bench_{name}")).await
     } else {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench");
         std::fs::create_dir_all(dir).unwrap();

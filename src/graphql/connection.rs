@@ -176,30 +176,14 @@ where
     N: From<E::Model> + OutputType,
 {
     let key = (std::ptr::from_ref(ctx.item) as usize, TypeId::of::<E>());
-    let cache = ctx.list_queries();
-    let prepared = match cache.and_then(|c| c.get::<Prepared<E>>(key)) {
-        Some(prepared) => prepared,
-        None => {
-            let prepared = Arc::new(prepare(ctx, args, default_order)?);
-            if let Some(cache) = cache {
-                cache.put(key, prepared.clone());
-            }
-            prepared
-        }
+    let prepared = match ctx.list_queries() {
+        Some(cache) => cache.get_or_try_insert(key, || prepare(ctx, args, default_order))?,
+        None => Arc::new(prepare(ctx, args, default_order)?),
     };
-    let loaders = ctx.loaders();
-    // A client asking only for `totalCount` gets no page read for it. (A resolver that
-    // returns one of the rows, as `quality` does, has a selection without `totalCount`, and
-    // so gets its page.)
-    let selection = ctx.look_ahead();
-    let count_only = selection.field("totalCount").exists()
-        && !["nodes", "edges", "pageInfo"]
-            .iter()
-            .any(|f| selection.field(f).exists());
-    let page = if count_only {
+    let page = if prepared.count_only {
         Default::default()
     } else {
-        loaders
+        ctx.loaders()
             .load_one(PageKey {
                 scope: scope.clone(),
                 query: prepared.query.clone(),
@@ -235,6 +219,10 @@ struct Prepared<E: crate::store::page::Listable> {
     condition: Arc<sea_orm::Condition>,
     /// Identifies `condition`.
     filter_key: Arc<str>,
+    /// The client asks only for `totalCount`, so no page is read. (A resolver that returns one
+    /// of the rows, as `quality` does, has a selection without `totalCount`, and so gets its
+    /// page.)
+    count_only: bool,
 }
 
 fn prepare<E, W, F>(
@@ -271,10 +259,16 @@ where
         .page
         .window(limits.default_page_size, limits.max_page_size)?;
     let query = ListQuery::<E>::new(condition.clone(), filter_key.to_string(), order, window)?;
+    let selection = ctx.look_ahead();
+    let count_only = selection.field("totalCount").exists()
+        && !["nodes", "edges", "pageInfo"]
+            .iter()
+            .any(|f| selection.field(f).exists());
     Ok(Prepared {
         query: Arc::new(query),
         condition: Arc::new(condition),
         filter_key,
+        count_only,
     })
 }
 
@@ -287,14 +281,24 @@ where
 pub struct ListQueries(Mutex<HashMap<(usize, TypeId), Arc<dyn Any + Send + Sync>>>);
 
 impl ListQueries {
-    fn get<T: Any + Send + Sync>(&self, key: (usize, TypeId)) -> Option<Arc<T>> {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&key).cloned().and_then(|v| v.downcast::<T>().ok())
-    }
-
-    fn put<T: Any + Send + Sync>(&self, key: (usize, TypeId), value: Arc<T>) {
+    /// The value stored under `key`, or the one `make` builds (stored unless it fails).
+    fn get_or_try_insert<T: Any + Send + Sync>(
+        &self,
+        key: (usize, TypeId),
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let found = {
+            let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            map.get(&key).cloned()
+        };
+        if let Some(value) = found.and_then(|v| v.downcast::<T>().ok()) {
+            return Ok(value);
+        }
+        // Built outside the lock: two parents may both build it; the two are equal.
+        let value = Arc::new(make()?);
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert(key, value);
+        map.insert(key, value.clone());
+        Ok(value)
     }
 }
 

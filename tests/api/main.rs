@@ -2,7 +2,7 @@
 //! low. They run on SQLite by default and on PostgreSQL when `DATABASE_URL` points at one;
 //! every test gets its own database (SQLite file) or schema (PostgreSQL).
 
-#[path = "../shared/docs.rs"]
+#[path = "../common/docs.rs"]
 mod docs;
 mod support;
 

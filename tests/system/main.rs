@@ -7,7 +7,7 @@
 //! `cargo test --test system` runs them; the browser tests are ignored unless asked for
 //! (`cargo test --test system browser -- --ignored`, which `.ci/run` does).
 
-#[path = "../shared/docs.rs"]
+#[path = "../common/docs.rs"]
 mod docs;
 mod process;
 

@@ -13,8 +13,8 @@ use super::http;
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// Opens a `graphql-transport-ws` connection, initialised with `payload`.
-pub async fn connect(addr: SocketAddr, payload: Value) -> Socket {
+/// The upgrade request of a `graphql-transport-ws` connection to the server at `addr`.
+pub fn handshake(addr: SocketAddr) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     let mut request = format!("ws://{addr}/graphql/ws")
         .into_client_request()
         .unwrap();
@@ -22,7 +22,14 @@ pub async fn connect(addr: SocketAddr, payload: Value) -> Socket {
         "Sec-WebSocket-Protocol",
         "graphql-transport-ws".parse().unwrap(),
     );
-    let (mut socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    request
+}
+
+/// Opens a `graphql-transport-ws` connection, initialised with `payload`.
+pub async fn connect(addr: SocketAddr, payload: Value) -> Socket {
+    let (mut socket, response) = tokio_tungstenite::connect_async(handshake(addr))
+        .await
+        .unwrap();
     assert_eq!(
         response.headers()["sec-websocket-protocol"],
         "graphql-transport-ws"
