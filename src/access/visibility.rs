@@ -82,6 +82,12 @@ pub fn names_visible<E: Visible>(caller: &Caller, column: impl ColumnTrait) -> O
     (!caller.is_admin()).then(|| visible_row::<E>(caller, Expr::col(column.as_column_ref())))
 }
 
+/// The row of `E` whose id is `id` (an expression naming it under any alias) is visible to
+/// `caller`; `None` for admins, who see every row.
+pub fn id_visible<E: Visible>(caller: &Caller, id: Expr) -> Option<Condition> {
+    (!caller.is_admin()).then(|| visible_row::<E>(caller, id))
+}
+
 /// `SELECT * FROM <E> WHERE <visible to caller>`, with its values written in: the rows of `E`
 /// the caller may read, as a subquery for hand-written SQL that reads `E` itself. The database
 /// folds it into the outer query, so each row is tested on its own columns instead of probed

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::parser::types::Field;
 use async_graphql::registry::{MetaType, Registry};
+use sea_orm::IdenStatic;
+
 use async_graphql::{
     Context, ContextSelectionSet, InputType, Object, ObjectType, OutputType, Positioned,
     ServerResult, Value,
@@ -16,7 +18,7 @@ use async_graphql::{
 
 use super::context::ContextData;
 use super::filter::{OrderField, SortDirection, WhereInput};
-use super::loader::{CountKey, PageKey, RequestLoader, Scope};
+use super::loader::{CountKey, Follows, PageKey, RequestLoader, Scope};
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
 use crate::i18n::Text;
@@ -170,7 +172,7 @@ pub async fn list<E, W, F, N>(
     default_order: F,
 ) -> Result<Conn<N>>
 where
-    E: Visible,
+    E: Follows,
     W: WhereInput,
     F: OrderField<E> + InputType,
     N: From<E::Model> + OutputType,
@@ -231,7 +233,7 @@ fn prepare<E, W, F>(
     default_order: F,
 ) -> Result<Prepared<E>>
 where
-    E: Visible,
+    E: Follows,
     W: WhereInput,
     F: OrderField<E> + InputType,
 {
@@ -258,8 +260,22 @@ where
     let window = args
         .page
         .window(limits.default_page_size, limits.max_page_size)?;
-    let query = ListQuery::<E>::new(condition.clone(), filter_key.to_string(), order, window)?;
     let selection = ctx.look_ahead();
+    let nodes = [selection.field("nodes"), selection.field("edges").field("node")];
+    let mut joins = Vec::new();
+    for rel in E::TO_ONE {
+        if nodes.iter().any(|n| n.field(rel.field).exists()) {
+            let alias = format!("sg_j{}", joins.len());
+            joins.push((rel.join)(ctx.caller(), rel.fk.as_str(), alias));
+        }
+    }
+    let query = ListQuery::<E>::new(
+        condition.clone(),
+        filter_key.to_string(),
+        order,
+        window,
+        joins,
+    )?;
     let count_only = selection.field("totalCount").exists()
         && !["nodes", "edges", "pageInfo"]
             .iter()
@@ -311,8 +327,7 @@ fn direction(d: SortDirection) -> Direction {
 
 /// Loads one row by id through the request's loader.
 pub async fn by_id<E: Visible>(ctx: &Context<'_>, id: i64) -> Result<Option<E::Model>> {
-    let loaders = ctx.loaders();
-    Ok(loaders.load_one(super::loader::ById::<E>::new(id)).await?)
+    Ok(ctx.loaders().by_id::<E>(id).await?)
 }
 
 /// Loads a row a foreign key points at; the key is enforced by the database, so a miss means

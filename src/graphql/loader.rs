@@ -8,25 +8,31 @@
 //! - [`CountKey`]: `totalCount` of the same lists, one grouped statement per batch, and only
 //!   when a client asks for it.
 //!
+//! A page whose selection follows a to-one relation of its rows ([`Follows`]) reads the rows
+//! it points at in the same statement; they are kept for the request ([`Primed`]) and
+//! [`RequestLoader::by_id`] answers from them without a statement.
+//!
 //! A `Loaders` value is created per request and holds the request's [`Caller`]: every
 //! statement it runs adds the caller's visibility condition ([`Visible`]), so no resolver can
 //! read a row its caller may not see, and no cached row outlives its request.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::sea_query::{Alias, Expr};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
-use sea_orm::{IdenStatic, ModelTrait, Value};
+use sea_orm::{FromQueryResult, IdenStatic, Iterable, ModelTrait, QueryResult, Value};
 
 use super::idle::Idle;
 use crate::access::Caller;
-use crate::access::visibility::Visible;
-use crate::store::page::{self, Link, ListQuery, Listable, Page};
+use crate::access::visibility::{self, Visible};
+use crate::store::page::{self, Join, JoinedRow, Link, ListQuery, Listable, Page};
 
 pub type LoadError = Arc<DbErr>;
 
@@ -51,6 +57,7 @@ const MAX_BATCH: usize = 50_000;
 pub struct RequestLoader {
     loader: DataLoader<Loaders>,
     activity: Arc<AtomicU64>,
+    primed: Arc<Primed>,
 }
 
 impl RequestLoader {
@@ -64,7 +71,13 @@ impl RequestLoader {
     pub fn tracking(db: DatabaseConnection, caller: Caller, idle: Arc<Idle>) -> Self {
         let activity = Arc::new(AtomicU64::new(0));
         let watched = activity.clone();
-        let loader = DataLoader::new(Loaders { db, caller }, move |batch| {
+        let primed = Arc::new(Primed::default());
+        let loaders = Loaders {
+            db,
+            caller,
+            primed: primed.clone(),
+        };
+        let loader = DataLoader::new(loaders, move |batch| {
             let (watched, idle) = (watched.clone(), idle.clone());
             tokio::spawn(async move {
                 if idle.is_tracked() {
@@ -83,7 +96,20 @@ impl RequestLoader {
         })
         .delay(Duration::ZERO)
         .max_batch_size(MAX_BATCH);
-        Self { loader, activity }
+        Self {
+            loader,
+            activity,
+            primed,
+        }
+    }
+
+    /// The row of `E` with this id, if the caller may see it: from the rows a page already
+    /// read with it ([`Follows`]), else through the [`ById`] loader.
+    pub async fn by_id<E: Visible>(&self, id: i64) -> Result<Option<E::Model>, LoadError> {
+        if let Some(model) = self.primed.get::<E>(id) {
+            return Ok(Some(model));
+        }
+        self.load_one(ById::<E>::new(id)).await
     }
 
     pub async fn load_one<K>(
@@ -103,6 +129,64 @@ impl RequestLoader {
 pub struct Loaders {
     db: DatabaseConnection,
     caller: Caller,
+    primed: Arc<Primed>,
+}
+
+/// Rows read by joins with the request's pages, by entity and id, visible to its caller.
+#[derive(Default)]
+pub struct Primed(Mutex<HashMap<(TypeId, i64), Arc<dyn Any + Send + Sync>>>);
+
+impl Primed {
+    fn get<E: EntityTrait>(&self, id: i64) -> Option<E::Model> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&(TypeId::of::<E>(), id))
+            .and_then(|m| m.downcast_ref::<E::Model>())
+            .cloned()
+    }
+
+    fn put(&self, rows: Vec<JoinedRow>) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.extend(rows.into_iter().map(|(t, id, m)| ((t, id), m)));
+    }
+}
+
+/// A to-one relation of the listed entity `E` that its GraphQL type follows by `field`:
+/// `fk` names a row of the entity `join` reads.
+pub struct ToOne<E: EntityTrait> {
+    pub field: &'static str,
+    pub fk: E::Column,
+    pub join: fn(&Caller, &'static str, String) -> Join,
+}
+
+/// The to-one relations a listed entity's GraphQL type follows (none unless declared).
+pub trait Follows: Visible {
+    const TO_ONE: &'static [ToOne<Self>] = &[];
+}
+
+/// Joins the rows of `T` that the column `fk` names, as `alias`, those the caller may see.
+pub fn join<T: Visible>(caller: &Caller, fk: &'static str, alias: String) -> Join {
+    fn read<T: Visible>(
+        row: &QueryResult,
+        prefix: &str,
+    ) -> Result<Arc<dyn Any + Send + Sync>, DbErr> {
+        Ok(Arc::new(T::Model::from_query_result(row, prefix)?))
+    }
+    let id = T::id_column().as_str();
+    let on = visibility::id_visible::<T>(caller, Expr::col((Alias::new(alias.clone()), Alias::new(id))))
+        .unwrap_or_else(Condition::all);
+    Join {
+        fk,
+        table: T::default().table_name(),
+        id,
+        columns: T::Column::iter().map(|c| c.as_str()).collect(),
+        alias,
+        on,
+        target: TypeId::of::<T>(),
+        read: read::<T>,
+    }
 }
 
 /// A row by primary key.
@@ -259,14 +343,25 @@ impl<E: Visible> Loader<PageKey<E>> for Loaders {
             let first = &group[0];
             let parents: Vec<i64> = group.iter().map(|k| k.scope.parent).collect();
             let query = first.query.and(E::visible_to(&self.caller));
+            let mut joined = Vec::new();
             let mut pages = match &first.scope.by {
                 By::Table => {
-                    let page = query.fetch_all(&self.db).await?;
+                    let page = query.fetch_all(&self.db, &mut joined).await?;
                     HashMap::from([(first.scope.parent, page)])
                 }
-                By::Fk(fk) => query.fetch_children(&self.db, *fk, &parents).await?,
-                By::Link(link) => query.fetch_linked(&self.db, link, &parents).await?,
+                By::Fk(fk) => {
+                    query
+                        .fetch_children(&self.db, *fk, &parents, &mut joined)
+                        .await?
+                }
+                By::Link(link) => {
+                    query
+                        .fetch_linked(&self.db, link, &parents, &mut joined)
+                        .await?
+                }
             };
+            // Before the pages go out: their resolvers look here first.
+            self.primed.put(joined);
             for key in group {
                 let page = pages.remove(&key.scope.parent).unwrap_or_default();
                 out.insert(key.clone(), Arc::new(page));

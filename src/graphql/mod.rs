@@ -16,6 +16,7 @@ pub mod errors;
 pub mod feedback;
 pub mod filter;
 pub mod focal_point;
+mod follows;
 pub mod idle;
 pub mod ids;
 pub mod information_system;

@@ -17,7 +17,7 @@ use super::feedback::Feedback;
 use super::focal_point::FocalPoint;
 use super::ids::{self, Kind};
 use super::information_system::InformationSystem;
-use super::loader::{ById, RequestLoader};
+use super::loader::RequestLoader;
 use super::open_data::OpenDataset;
 use super::organization::Organization;
 use super::quality::QualityAssessment;
@@ -69,7 +69,7 @@ pub async fn load_node_with(loader: &RequestLoader, kind: Kind, n: i64) -> Resul
         loader: &RequestLoader,
         n: i64,
     ) -> Result<Option<E::Model>> {
-        Ok(loader.load_one(ById::<E>::new(n)).await?)
+        Ok(loader.by_id::<E>(n).await?)
     }
     Ok(match kind {
         Kind::Organization => by_id::<organization::Entity>(loader, n)

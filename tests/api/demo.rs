@@ -194,3 +194,70 @@ async fn every_parent_of_a_nested_list_gets_the_page_its_arguments_ask_for() {
         }
     }
 }
+
+/// The rows a list's nodes point at (`dataItem`, `provider`, ...) are read with the page, in
+/// its statement; each must be the row the same field reads on its own (through `node(id:)`,
+/// where nothing is joined), for every kind of caller. (`hardening.rs`
+/// `a_share_does_not_outlive_the_policy_it_rests_on` reads a joined item its reader may no
+/// longer see: `null`, as alone.)
+#[tokio::test]
+async fn a_relation_read_with_its_page_is_the_row_read_alone() {
+    use sharegraph::access::Role;
+    let app = TestApp::spawn().await;
+    assert!(sharegraph::seed::demo::load(&app.db).await.unwrap());
+    let data = app
+        .ok("{ organizations(first: 1) { nodes { code } } }", json!({}))
+        .await;
+    let org = data["organizations"]["nodes"][0]["code"].as_str().unwrap();
+    let viewer = app.token(Role::Viewer, Some(org)).await;
+    let admin = app.token(Role::Admin, None).await;
+    // (the lists down to the nodes, the node type, the fields that follow relations)
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["dataItems"], "DataItem", "database { code name }"),
+        (&["databases"], "Database", "organization { code }"),
+        (
+            &["shares"],
+            "Share",
+            "dataItem { code } provider { code } consumer { code } service { code }",
+        ),
+        (&["derivations"], "Derivation", "source { code } derived { code }"),
+        (&["dataServices"], "DataService", "provider { code } contact { fullName }"),
+        // Children of many parents (a foreign key; a link table).
+        (&["databases", "items"], "DataItem", "database { code }"),
+        (&["dataServices", "items"], "DataItem", "database { code }"),
+        (&["dataItems", "policies"], "SharingPolicy", "dataItem { code }"),
+    ];
+    for token in [None, Some(viewer.as_str()), Some(admin.as_str())] {
+        for (path, ty, fields) in cases {
+            let mut query = format!("id {fields}");
+            for list in path.iter().rev() {
+                query = format!("{list}(first: 100) {{ nodes {{ {query} }} }}");
+            }
+            let data = app.ok_as(token, &format!("{{ {query} }}"), json!({})).await;
+            let mut nodes = vec![data];
+            for list in path.iter() {
+                nodes = nodes
+                    .iter()
+                    .flat_map(|n| n[list]["nodes"].as_array().unwrap().clone())
+                    .collect();
+            }
+            assert!(!nodes.is_empty(), "{path:?} as {token:?}");
+            // An operation may select at most 32 root fields.
+            for chunk in nodes.chunks(30) {
+                let one_by_one: String = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        format!("n{i}: node(id: {}) {{ ... on {ty} {{ id {fields} }} }} ", n["id"])
+                    })
+                    .collect();
+                let alone = app
+                    .ok_as(token, &format!("{{ {one_by_one} }}"), json!({}))
+                    .await;
+                for (i, node) in chunk.iter().enumerate() {
+                    assert_eq!(&alone[format!("n{i}")], node, "{path:?} as {token:?}");
+                }
+            }
+        }
+    }
+}
