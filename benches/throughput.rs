@@ -5,7 +5,7 @@
 //! p50/p99 under load, the unloaded p50, the server's CPU milliseconds per request, and its
 //! peak and idle RSS.
 //!
-//! cargo bench --bench throughput [-- --db postgres|sqlite --items N --clients C --seconds S]
+//! cargo bench --bench throughput [-- --db postgres|sqlite --items N --clients C --seconds S --pg-tls]
 //!
 //! With `--peer postgraphile` (what `benches/peers/postgraphile.sh` runs, after installing it),
 //! PostGraphile v5 serves the same pages of the same PostgreSQL catalogue, driven by the same
@@ -36,6 +36,8 @@ struct Args {
     seconds: u64,
     /// Measure PostGraphile beside sharegraph.
     peer: bool,
+    /// PostgreSQL connections over TLS (`--pg-tls`), for all three; plain by default.
+    pg_tls: bool,
     /// Only the queries whose name starts with this (`--only Q2`), e.g. to profile one.
     only: Option<String>,
 }
@@ -52,6 +54,7 @@ fn args() -> Args {
             Some(other) => panic!("--peer {other}: the one peer is postgraphile"),
         },
         only: arg("--only"),
+        pg_tls: std::env::args().any(|a| a == "--pg-tls"),
     }
 }
 
@@ -322,6 +325,17 @@ async fn main() {
         "PostGraphile serves PostgreSQL only: add --db postgres"
     );
     let url = common::kept_catalogue(a.items, 1, a.postgres).await;
+    // One transport for all three: the server's driver (sqlx) encrypts a PostgreSQL connection
+    // whenever the server offers TLS (`sslmode=prefer`), PostGraphile's (node-postgres) only
+    // when asked to, so by default the two would not do the same work. `--pg-tls` measures
+    // all three encrypted instead.
+    let url = if !a.postgres {
+        url
+    } else if a.pg_tls {
+        format!("{url}?sslmode=require")
+    } else {
+        format!("{url}?sslmode=disable")
+    };
     let db = sea_orm::Database::connect(&url).await.unwrap();
     let token = common::admin_token(&db, "throughput").await;
     let database_code: String = db

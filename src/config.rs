@@ -290,6 +290,11 @@ pub struct Limits {
         default_value_t = 10
     )]
     pub header_read_timeout_secs: u64,
+    /// GraphQL operations (queries and mutations) executing at once; more wait their turn, in
+    /// order, within the request timeout. 0: four per CPU core. Each operation holds its
+    /// answer in memory until it is sent, so this bounds the server's memory under load.
+    #[arg(long, env = "SHAREGRAPH_MAX_CONCURRENT_OPERATIONS", default_value_t = 0)]
+    pub max_concurrent_operations: usize,
     /// Connections open at once (WebSockets included); beyond it a connection is answered 503
     /// and closed. Keep it below the process's descriptor limit (`ulimit -n`).
     #[arg(long, env = "SHAREGRAPH_MAX_CONNECTIONS", default_value_t = 1000)]
@@ -424,6 +429,15 @@ pub struct Limits {
 impl Limits {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// How many operations may execute at once: `max_concurrent_operations`, or four per CPU
+    /// core when it is 0.
+    pub fn concurrent_operations(&self) -> usize {
+        match self.max_concurrent_operations {
+            0 => 4 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
     }
 }
 

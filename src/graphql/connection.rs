@@ -263,7 +263,10 @@ where
     let selection = ctx.look_ahead();
     let nodes = [selection.field("nodes"), selection.field("edges").field("node")];
     let mut joins = Vec::new();
-    for rel in E::TO_ONE {
+    // Joined rows are kept for the rest of the operation: only in a query, which writes nothing
+    // they could go stale by.
+    let joining = ctx.data_opt::<QueryOperation>().is_some();
+    for rel in E::TO_ONE.iter().filter(|_| joining) {
         if nodes.iter().any(|n| n.field(rel.field).exists()) {
             let alias = format!("sg_j{}", joins.len());
             joins.push((rel.join)(ctx.caller(), rel.fk.as_str(), alias));
@@ -287,6 +290,11 @@ where
         count_only,
     })
 }
+
+/// Marks an operation as a query run on its own over HTTP (not a mutation, whose later fields
+/// could change a row an earlier one read; not a subscription, whose loaders outlive one
+/// event): its pages may join the rows their nodes point at.
+pub struct QueryOperation;
 
 /// The list queries of one request, by the field that asks for them (its place in the parsed
 /// query) and the entity listed. Every parent of a level resolves the same field with the same

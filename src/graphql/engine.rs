@@ -15,7 +15,10 @@ use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
+use tokio::sync::Semaphore;
+
 use super::AppSchema;
+use super::connection::QueryOperation;
 use super::errors::{classify, refusal, with_code};
 use super::idle::{Idle, Tracked};
 use super::limits;
@@ -31,6 +34,8 @@ pub struct Engine {
     limits: Arc<Limits>,
     metrics: Arc<Metrics>,
     feed: Arc<Feed>,
+    /// Places for operations executing at once ([`Limits::concurrent_operations`]).
+    places: Arc<Semaphore>,
 }
 
 /// What is known of an operation before it runs.
@@ -48,11 +53,13 @@ impl Engine {
         metrics: Arc<Metrics>,
         feed: Arc<Feed>,
     ) -> Self {
+        let places = Arc::new(Semaphore::new(limits.concurrent_operations()));
         Self {
             schema,
             limits,
             metrics,
             feed,
+            places,
         }
     }
 
@@ -126,6 +133,14 @@ impl Executor for Engine {
         let (response, name) = match self.admit(&mut request) {
             Err(err) => (refused(err, lang), request.operation_name.clone()),
             Ok(admitted) => {
+                // Past the cap, an operation waits for a place (within the request's timeout)
+                // rather than adding its memory to a pile of half-built answers that finish no
+                // sooner for running side by side on the same cores. The semaphore is never
+                // closed, so a failed acquire cannot happen; run unguarded if it did.
+                let _place = self.places.acquire().await.ok();
+                if admitted.kind == Some(OperationType::Query) {
+                    request.data.insert(QueryOperation);
+                }
                 // The loaders send their batches when this execution parks.
                 let idle = Idle::of(&request.data);
                 let execution = self.schema.execute(request);
@@ -182,5 +197,62 @@ fn code_of(err: &ServerError) -> String {
     match err.extensions.as_ref().and_then(|x| x.get("code")) {
         Some(async_graphql::Value::String(code)) => code.clone(),
         _ => "UNKNOWN".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::access::rate_limit::RateLimits;
+
+    async fn engine(places: usize) -> Engine {
+        // `{ __typename }` reads no table.
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let limits = Limits {
+            max_concurrent_operations: places,
+            ..Limits::default()
+        };
+        let feed = Feed::start(db.clone(), Duration::from_secs(3600), 16);
+        super::super::build(
+            db,
+            Arc::new(limits),
+            Arc::new(RateLimits::new(0, 0, 0)),
+            Arc::default(),
+            feed,
+        )
+    }
+
+    #[tokio::test]
+    async fn an_operation_past_the_cap_waits_for_a_place() {
+        let engine = Arc::new(engine(1).await);
+        let held = engine.places.clone().acquire_owned().await.unwrap();
+        let waiting = tokio::spawn({
+            let engine = engine.clone();
+            async move { engine.execute(Request::new("{ __typename }")).await }
+        });
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!waiting.is_finished(), "it ran without a place");
+        // Refusing a request needs no place: a malformed one is answered at once.
+        let refused = engine.execute(Request::new("{")).await;
+        assert_eq!(code_of(&refused.errors[0]), "GRAPHQL_PARSE_FAILED");
+        drop(held);
+        let answered = waiting.await.unwrap();
+        assert!(answered.errors.is_empty(), "{:?}", answered.errors);
+        assert_eq!(engine.places.available_permits(), 1);
+    }
+
+    #[test]
+    fn the_default_cap_is_four_operations_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(Limits::default().concurrent_operations(), 4 * cores);
+        let one = Limits {
+            max_concurrent_operations: 1,
+            ..Limits::default()
+        };
+        assert_eq!(one.concurrent_operations(), 1);
     }
 }

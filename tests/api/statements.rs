@@ -282,3 +282,43 @@ async fn a_followed_relation_is_read_with_its_page() {
         assert_eq!(statements, expected, "the token, then {query}");
     }
 }
+
+/// A mutation's fields run one after another and may change a row an earlier field read, so
+/// its pages join nothing: a relation read after a write reads the row as written.
+#[tokio::test]
+async fn a_mutation_reads_relations_as_its_writes_left_them() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let data = app
+        .ok(
+            "{ dataItems(first: 1) { nodes { id database { id } } } }",
+            json!({}),
+        )
+        .await;
+    let item = &data["dataItems"]["nodes"][0];
+    let query = r#"mutation($db: ID!, $item: ID!) {
+        a: updateDatabase(input: { id: $db, name: "Cơ sở dữ liệu đất đai huyện Nam Đông" }) {
+            database { items(first: 5) { nodes { database { name } } } }
+        }
+        b: updateDatabase(input: { id: $db, name: "Cơ sở dữ liệu hộ nghèo huyện Nam Đông" }) {
+            database { name }
+        }
+        c: updateDataItem(input: { id: $item, description: "Cập nhật hằng quý" }) {
+            dataItem { database { name } }
+        }
+    }"#;
+    let data = app
+        .ok(
+            query,
+            json!({ "db": item["database"]["id"], "item": item["id"] }),
+        )
+        .await;
+    assert_eq!(
+        data["a"]["database"]["items"]["nodes"][0]["database"]["name"],
+        "Cơ sở dữ liệu đất đai huyện Nam Đông"
+    );
+    assert_eq!(
+        data["c"]["dataItem"]["database"]["name"],
+        "Cơ sở dữ liệu hộ nghèo huyện Nam Đông"
+    );
+}
