@@ -293,7 +293,11 @@ pub struct Limits {
     /// GraphQL operations (queries and mutations) executing at once; more wait their turn, in
     /// order, within the request timeout. 0: four per CPU core. Each operation holds its
     /// answer in memory until it is sent, so this bounds the server's memory under load.
-    #[arg(long, env = "SHAREGRAPH_MAX_CONCURRENT_OPERATIONS", default_value_t = 0)]
+    #[arg(
+        long,
+        env = "SHAREGRAPH_MAX_CONCURRENT_OPERATIONS",
+        default_value_t = 0
+    )]
     pub max_concurrent_operations: usize,
     /// Connections open at once (WebSockets included); beyond it a connection is answered 503
     /// and closed. Keep it below the process's descriptor limit (`ulimit -n`).

@@ -261,7 +261,10 @@ where
         .page
         .window(limits.default_page_size, limits.max_page_size)?;
     let selection = ctx.look_ahead();
-    let nodes = [selection.field("nodes"), selection.field("edges").field("node")];
+    let nodes = [
+        selection.field("nodes"),
+        selection.field("edges").field("node"),
+    ];
     let mut joins = Vec::new();
     // Joined rows are kept for the rest of the operation: only in a query, which writes nothing
     // they could go stale by.

@@ -65,14 +65,26 @@ impl Follows for data_service::Entity {
             data_service::Column::ProviderId,
             organization::Entity
         ),
-        to_one!("contact", data_service::Column::ContactId, focal_point::Entity),
+        to_one!(
+            "contact",
+            data_service::Column::ContactId,
+            focal_point::Entity
+        ),
     ];
 }
 
 impl Follows for derivation::Entity {
     const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!("source", derivation::Column::SourceItemId, data_item::Entity),
-        to_one!("derived", derivation::Column::DerivedItemId, data_item::Entity),
+        to_one!(
+            "source",
+            derivation::Column::SourceItemId,
+            data_item::Entity
+        ),
+        to_one!(
+            "derived",
+            derivation::Column::DerivedItemId,
+            data_item::Entity
+        ),
     ];
 }
 
@@ -186,7 +198,11 @@ impl Follows for sharing_request::Entity {
 impl Follows for access_event::Entity {
     const TO_ONE: &'static [ToOne<Self>] = &[
         to_one!("share", access_event::Column::ShareId, share::Entity),
-        to_one!("service", access_event::Column::ServiceId, data_service::Entity),
+        to_one!(
+            "service",
+            access_event::Column::ServiceId,
+            data_service::Entity
+        ),
         to_one!(
             "provider",
             access_event::Column::ProviderId,

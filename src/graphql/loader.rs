@@ -16,7 +16,7 @@
 //! statement it runs adds the caller's visibility condition ([`Visible`]), so no resolver can
 //! read a row its caller may not see, and no cached row outlives its request.
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
@@ -32,7 +32,7 @@ use sea_orm::{FromQueryResult, IdenStatic, Iterable, ModelTrait, QueryResult, Va
 use super::idle::Idle;
 use crate::access::Caller;
 use crate::access::visibility::{self, Visible};
-use crate::store::page::{self, Join, JoinedRow, Link, ListQuery, Listable, Page};
+use crate::store::page::{self, AnyModel, Join, JoinedRow, Link, ListQuery, Listable, Page};
 
 pub type LoadError = Arc<DbErr>;
 
@@ -134,7 +134,7 @@ pub struct Loaders {
 
 /// Rows read by joins with the request's pages, by entity and id, visible to its caller.
 #[derive(Default)]
-pub struct Primed(Mutex<HashMap<(TypeId, i64), Arc<dyn Any + Send + Sync>>>);
+pub struct Primed(Mutex<HashMap<(TypeId, i64), AnyModel>>);
 
 impl Primed {
     fn get<E: EntityTrait>(&self, id: i64) -> Option<E::Model> {
@@ -168,15 +168,15 @@ pub trait Follows: Visible {
 
 /// Joins the rows of `T` that the column `fk` names, as `alias`, those the caller may see.
 pub fn join<T: Visible>(caller: &Caller, fk: &'static str, alias: String) -> Join {
-    fn read<T: Visible>(
-        row: &QueryResult,
-        prefix: &str,
-    ) -> Result<Arc<dyn Any + Send + Sync>, DbErr> {
+    fn read<T: Visible>(row: &QueryResult, prefix: &str) -> Result<AnyModel, DbErr> {
         Ok(Arc::new(T::Model::from_query_result(row, prefix)?))
     }
     let id = T::id_column().as_str();
-    let on = visibility::id_visible::<T>(caller, Expr::col((Alias::new(alias.clone()), Alias::new(id))))
-        .unwrap_or_else(Condition::all);
+    let on = visibility::id_visible::<T>(
+        caller,
+        Expr::col((Alias::new(alias.clone()), Alias::new(id))),
+    )
+    .unwrap_or_else(Condition::all);
     Join {
         fk,
         table: T::default().table_name(),

@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, JoinType, Order, Query,
-    SelectStatement, UnionType, WindowStatement,
+    Alias, Asterisk, Expr, ExprTrait, Func, IntoCondition, JoinType, Order, Query, SelectStatement,
+    UnionType, WindowStatement,
 };
 use sea_orm::{
     ColumnTrait, ColumnType, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
@@ -141,11 +141,14 @@ pub struct Join {
     pub on: Condition,
     /// The joined entity, and how its model is read from a row under a column prefix.
     pub target: TypeId,
-    pub read: fn(&QueryResult, &str) -> Result<Arc<dyn Any + Send + Sync>, DbErr>,
+    pub read: fn(&QueryResult, &str) -> Result<AnyModel, DbErr>,
 }
 
+/// A model of any entity.
+pub type AnyModel = Arc<dyn Any + Send + Sync>;
+
 /// A joined row, read with a page: (the joined entity, its id, its model).
-pub type JoinedRow = (TypeId, i64, Arc<dyn Any + Send + Sync>);
+pub type JoinedRow = (TypeId, i64, AnyModel);
 
 impl<E: Listable> std::fmt::Debug for ListQuery<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -255,7 +258,12 @@ impl<E: Listable> ListQuery<E> {
     /// `rows` (a statement of the listed entity's rows, named `alias` in the result) with the
     /// joined tables' rows beside them, in `order` (columns of `rows`); `rows` as it is when
     /// nothing is joined.
-    fn joined(&self, rows: SelectStatement, alias: &str, order: &[(&str, Order)]) -> SelectStatement {
+    fn joined(
+        &self,
+        rows: SelectStatement,
+        alias: &str,
+        order: &[(&str, Order)],
+    ) -> SelectStatement {
         if self.joins.is_empty() {
             return rows;
         }
@@ -266,7 +274,10 @@ impl<E: Listable> ListQuery<E> {
         for j in &self.joins {
             let t = Alias::new(&j.alias);
             let on = Condition::all()
-                .add(Expr::col((t.clone(), Alias::new(j.id))).equals((page.clone(), Alias::new(j.fk))))
+                .add(
+                    Expr::col((t.clone(), Alias::new(j.id)))
+                        .equals((page.clone(), Alias::new(j.fk))),
+                )
                 .add(j.on.clone());
             q.join_as(JoinType::LeftJoin, Alias::new(j.table), t.clone(), on);
             for c in &j.columns {

@@ -220,12 +220,24 @@ async fn a_relation_read_with_its_page_is_the_row_read_alone() {
             "Share",
             "dataItem { code } provider { code } consumer { code } service { code }",
         ),
-        (&["derivations"], "Derivation", "source { code } derived { code }"),
-        (&["dataServices"], "DataService", "provider { code } contact { fullName }"),
+        (
+            &["derivations"],
+            "Derivation",
+            "source { code } derived { code }",
+        ),
+        (
+            &["dataServices"],
+            "DataService",
+            "provider { code } contact { fullName }",
+        ),
         // Children of many parents (a foreign key; a link table).
         (&["databases", "items"], "DataItem", "database { code }"),
         (&["dataServices", "items"], "DataItem", "database { code }"),
-        (&["dataItems", "policies"], "SharingPolicy", "dataItem { code }"),
+        (
+            &["dataItems", "policies"],
+            "SharingPolicy",
+            "dataItem { code }",
+        ),
     ];
     for token in [None, Some(viewer.as_str()), Some(admin.as_str())] {
         for (path, ty, fields) in cases {
@@ -248,7 +260,10 @@ async fn a_relation_read_with_its_page_is_the_row_read_alone() {
                     .iter()
                     .enumerate()
                     .map(|(i, n)| {
-                        format!("n{i}: node(id: {}) {{ ... on {ty} {{ id {fields} }} }} ", n["id"])
+                        format!(
+                            "n{i}: node(id: {}) {{ ... on {ty} {{ id {fields} }} }} ",
+                            n["id"]
+                        )
                     })
                     .collect();
                 let alone = app
