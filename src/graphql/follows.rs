@@ -14,207 +14,103 @@ use entity::{
 
 use super::loader::{Follows, ToOne, join};
 
-/// `field` follows `fk` to a row of `target`.
-macro_rules! to_one {
-    ($field:literal, $fk:expr, $target:ty) => {
-        ToOne {
-            field: $field,
-            fk: $fk,
-            join: join::<$target>,
+/// `follows!(entity: "field" by Fk => target, ...)`: the listed `entity`'s GraphQL field
+/// `field` follows its column `Fk` to a row of `target`.
+macro_rules! follows {
+    ($entity:ident $(: $($field:literal by $fk:ident => $target:ident),+)?) => {
+        impl Follows for $entity::Entity {
+            const TO_ONE: &'static [ToOne<Self>] = &[$($(ToOne {
+                field: $field,
+                fk: $entity::Column::$fk,
+                join: join::<$target::Entity>,
+            }),+)?];
         }
     };
 }
 
-impl Follows for data_item::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[to_one!(
-        "database",
-        data_item::Column::DatabaseId,
-        database::Entity
-    )];
-}
+follows!(data_item: "database" by DatabaseId => database);
+follows!(database: "organization" by OwnerId => organization);
+follows!(sharing_policy: "dataItem" by DataItemId => data_item);
+follows!(share:
+    "dataItem" by DataItemId => data_item,
+    "provider" by ProviderId => organization,
+    "consumer" by ConsumerId => organization,
+    "service" by ServiceId => data_service);
+follows!(data_service:
+    "provider" by ProviderId => organization,
+    "contact" by ContactId => focal_point);
+follows!(derivation:
+    "source" by SourceItemId => data_item,
+    "derived" by DerivedItemId => data_item);
+follows!(information_system: "organization" by OwnerId => organization);
+follows!(focal_point: "organization" by OrganizationId => organization);
+follows!(open_dataset:
+    "organization" by OrganizationId => organization,
+    "dataService" by DataServiceId => data_service);
+follows!(feedback:
+    "organization" by OrganizationId => organization,
+    "openDataset" by OpenDatasetId => open_dataset);
+follows!(catalogue_release: "organization" by OrganizationId => organization);
+follows!(catalogue_review: "organization" by OrganizationId => organization);
+follows!(quality_assessment:
+    "dataItem" by DataItemId => data_item,
+    "database" by DatabaseId => database);
+follows!(sharing_agreement:
+    "provider" by ProviderId => organization,
+    "consumer" by ConsumerId => organization);
+follows!(sharing_request:
+    "consumer" by ConsumerId => organization,
+    "provider" by ProviderId => organization);
+follows!(access_event:
+    "share" by ShareId => share,
+    "service" by ServiceId => data_service,
+    "provider" by ProviderId => organization,
+    "consumer" by ConsumerId => organization);
+follows!(organization);
+follows!(audit_entry);
 
-impl Follows for database::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[to_one!(
-        "organization",
-        database::Column::OwnerId,
-        organization::Entity
-    )];
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Follows for sharing_policy::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[to_one!(
-        "dataItem",
-        sharing_policy::Column::DataItemId,
-        data_item::Entity
-    )];
-}
+    fn fields<E: Follows>() -> Vec<&'static str> {
+        E::TO_ONE.iter().map(|r| r.field).collect()
+    }
 
-impl Follows for share::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!("dataItem", share::Column::DataItemId, data_item::Entity),
-        to_one!("provider", share::Column::ProviderId, organization::Entity),
-        to_one!("consumer", share::Column::ConsumerId, organization::Entity),
-        to_one!("service", share::Column::ServiceId, data_service::Entity),
-    ];
+    /// A misspelt field would never be followed: its pages would quietly stop joining.
+    #[test]
+    fn every_relation_is_a_field_of_its_type() {
+        let sdl = crate::graphql::sdl();
+        let types = [
+            ("DataItem", fields::<data_item::Entity>()),
+            ("Database", fields::<database::Entity>()),
+            ("SharingPolicy", fields::<sharing_policy::Entity>()),
+            ("Share", fields::<share::Entity>()),
+            ("DataService", fields::<data_service::Entity>()),
+            ("Derivation", fields::<derivation::Entity>()),
+            ("InformationSystem", fields::<information_system::Entity>()),
+            ("FocalPoint", fields::<focal_point::Entity>()),
+            ("OpenDataset", fields::<open_dataset::Entity>()),
+            ("Feedback", fields::<feedback::Entity>()),
+            ("CatalogueRelease", fields::<catalogue_release::Entity>()),
+            ("CatalogueReview", fields::<catalogue_review::Entity>()),
+            ("QualityAssessment", fields::<quality_assessment::Entity>()),
+            ("SharingAgreement", fields::<sharing_agreement::Entity>()),
+            ("SharingRequest", fields::<sharing_request::Entity>()),
+            ("AccessEvent", fields::<access_event::Entity>()),
+        ];
+        for (ty, fields) in types {
+            let start = sdl
+                .find(&format!("\ntype {ty} "))
+                .unwrap_or_else(|| panic!("no type {ty}"));
+            let block = &sdl[start..start + sdl[start..].find("\n}").unwrap()];
+            for field in fields {
+                assert!(
+                    block.contains(&format!("\n\t{field}: "))
+                        || block.contains(&format!("\n\t{field}(")),
+                    "{ty} has no field {field}"
+                );
+            }
+        }
+    }
 }
-
-impl Follows for data_service::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!(
-            "provider",
-            data_service::Column::ProviderId,
-            organization::Entity
-        ),
-        to_one!(
-            "contact",
-            data_service::Column::ContactId,
-            focal_point::Entity
-        ),
-    ];
-}
-
-impl Follows for derivation::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!(
-            "source",
-            derivation::Column::SourceItemId,
-            data_item::Entity
-        ),
-        to_one!(
-            "derived",
-            derivation::Column::DerivedItemId,
-            data_item::Entity
-        ),
-    ];
-}
-
-impl Follows for information_system::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[to_one!(
-        "organization",
-        information_system::Column::OwnerId,
-        organization::Entity
-    )];
-}
-
-impl Follows for focal_point::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[to_one!(
-        "organization",
-        focal_point::Column::OrganizationId,
-        organization::Entity
-    )];
-}
-
-impl Follows for open_dataset::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!(
-            "organization",
-            open_dataset::Column::OrganizationId,
-            organization::Entity
-        ),
-        to_one!(
-            "dataService",
-            open_dataset::Column::DataServiceId,
-            data_service::Entity
-        ),
-    ];
-}
-
-impl Follows for feedback::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!(
-            "organization",
-            feedback::Column::OrganizationId,
-            organization::Entity
-        ),
-        to_one!(
-            "openDataset",
-            feedback::Column::OpenDatasetId,
-            open_dataset::Entity
-        ),
-    ];
-}
-
-impl Follows for catalogue_release::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[to_one!(
-        "organization",
-        catalogue_release::Column::OrganizationId,
-        organization::Entity
-    )];
-}
-
-impl Follows for catalogue_review::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[to_one!(
-        "organization",
-        catalogue_review::Column::OrganizationId,
-        organization::Entity
-    )];
-}
-
-impl Follows for quality_assessment::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!(
-            "dataItem",
-            quality_assessment::Column::DataItemId,
-            data_item::Entity
-        ),
-        to_one!(
-            "database",
-            quality_assessment::Column::DatabaseId,
-            database::Entity
-        ),
-    ];
-}
-
-impl Follows for sharing_agreement::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!(
-            "provider",
-            sharing_agreement::Column::ProviderId,
-            organization::Entity
-        ),
-        to_one!(
-            "consumer",
-            sharing_agreement::Column::ConsumerId,
-            organization::Entity
-        ),
-    ];
-}
-
-impl Follows for sharing_request::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!(
-            "consumer",
-            sharing_request::Column::ConsumerId,
-            organization::Entity
-        ),
-        to_one!(
-            "provider",
-            sharing_request::Column::ProviderId,
-            organization::Entity
-        ),
-    ];
-}
-
-impl Follows for access_event::Entity {
-    const TO_ONE: &'static [ToOne<Self>] = &[
-        to_one!("share", access_event::Column::ShareId, share::Entity),
-        to_one!(
-            "service",
-            access_event::Column::ServiceId,
-            data_service::Entity
-        ),
-        to_one!(
-            "provider",
-            access_event::Column::ProviderId,
-            organization::Entity
-        ),
-        to_one!(
-            "consumer",
-            access_event::Column::ConsumerId,
-            organization::Entity
-        ),
-    ];
-}
-
-impl Follows for organization::Entity {}
-impl Follows for audit_entry::Entity {}
