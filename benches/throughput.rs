@@ -329,12 +329,18 @@ async fn main() {
     // whenever the server offers TLS (`sslmode=prefer`), PostGraphile's (node-postgres) only
     // when asked to, so by default the two would not do the same work. `--pg-tls` measures
     // all three encrypted instead.
-    let url = if !a.postgres {
-        url
+    let (url, peer_url) = if !a.postgres {
+        (url.clone(), url)
     } else if a.pg_tls {
-        format!("{url}?sslmode=require")
+        // node-postgres takes `require` to mean `verify-full` unless told to read it as libpq
+        // does; the local server's certificate is self-signed.
+        (
+            format!("{url}?sslmode=require"),
+            format!("{url}?uselibpqcompat=true&sslmode=require"),
+        )
     } else {
-        format!("{url}?sslmode=disable")
+        let plain = format!("{url}?sslmode=disable");
+        (plain.clone(), plain)
     };
     let db = sea_orm::Database::connect(&url).await.unwrap();
     let token = common::admin_token(&db, "throughput").await;
@@ -366,7 +372,7 @@ async fn main() {
     let http = client();
     wait_ready(&http, port).await;
     let peer = if a.peer {
-        let (child, port) = start_postgraphile(&url);
+        let (child, port) = start_postgraphile(&peer_url);
         let pid = child.id();
         wait_answering(&http, port).await;
         Some((common::peer(child, port), port, pid))
