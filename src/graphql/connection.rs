@@ -265,16 +265,18 @@ where
         selection.field("nodes"),
         selection.field("edges").field("node"),
     ];
-    let mut joins = Vec::new();
     // Joined rows are kept for the rest of the operation: only in a query, which writes nothing
     // they could go stale by.
-    let joining = ctx.data_opt::<QueryOperation>().is_some();
-    for rel in E::TO_ONE.iter().filter(|_| joining) {
-        if nodes.iter().any(|n| n.field(rel.field).exists()) {
-            let alias = format!("sg_j{}", joins.len());
-            joins.push((rel.join)(ctx.caller(), rel.fk.as_str(), alias));
-        }
-    }
+    let followed = E::TO_ONE
+        .iter()
+        .filter(|rel| nodes.iter().any(|n| n.field(rel.field).exists()));
+    let joins = match ctx.data_opt::<QueryOperation>() {
+        Some(_) => followed
+            .enumerate()
+            .map(|(i, rel)| (rel.join)(ctx.caller(), rel.fk.as_str(), format!("sg_j{i}_")))
+            .collect(),
+        None => Vec::new(),
+    };
     let query = ListQuery::<E>::new(
         condition.clone(),
         filter_key.to_string(),

@@ -166,7 +166,8 @@ pub trait Follows: Visible {
     const TO_ONE: &'static [ToOne<Self>] = &[];
 }
 
-/// Joins the rows of `T` that the column `fk` names, as `alias`, those the caller may see.
+/// Joins the rows of `T` that the column `fk` names, as `alias` (ending in `_`), those the
+/// caller may see.
 pub fn join<T: Visible>(caller: &Caller, fk: &'static str, alias: String) -> Join {
     fn read<T: Visible>(row: &QueryResult, prefix: &str) -> Result<AnyModel, DbErr> {
         Ok(Arc::new(T::Model::from_query_result(row, prefix)?))

@@ -133,8 +133,8 @@ pub struct Join {
     /// The joined table's id column.
     pub id: &'static str,
     pub columns: Vec<&'static str>,
-    /// The name the joined table goes by in the statement; its columns come out prefixed
-    /// `<alias>_`.
+    /// The name the joined table goes by in the statement, which also prefixes its columns
+    /// there (`<alias><column>`), so it ends in `_`.
     pub alias: String,
     /// Which rows of the table may be joined (the reader's visibility), written against
     /// `alias`.
@@ -255,19 +255,13 @@ impl<E: Listable> ListQuery<E> {
         }
     }
 
-    /// `rows` (a statement of the listed entity's rows, named `alias` in the result) with the
-    /// joined tables' rows beside them, in `order` (columns of `rows`); `rows` as it is when
-    /// nothing is joined.
-    fn joined(
-        &self,
-        rows: SelectStatement,
-        alias: &str,
-        order: &[(&str, Order)],
-    ) -> SelectStatement {
+    /// `rows` (a statement of the listed entity's rows) with the joined tables' rows beside
+    /// them, in `order` (columns of `rows`); `rows` as it is when nothing is joined.
+    fn joined(&self, rows: SelectStatement, order: &[(&str, Order)]) -> SelectStatement {
         if self.joins.is_empty() {
             return rows;
         }
-        let page = Alias::new(alias);
+        let page = Alias::new("sg_joined");
         let mut q = Query::select();
         q.column((page.clone(), Asterisk))
             .from_subquery(rows, page.clone());
@@ -283,7 +277,7 @@ impl<E: Listable> ListQuery<E> {
             for c in &j.columns {
                 q.expr_as(
                     Expr::col((t.clone(), Alias::new(*c))),
-                    Alias::new(format!("{}_{c}", j.alias)),
+                    Alias::new(format!("{}{c}", j.alias)),
                 );
             }
         }
@@ -293,23 +287,23 @@ impl<E: Listable> ListQuery<E> {
         q
     }
 
-    /// Reads the joined rows of `row` into `out`, each row once (`seen`).
-    fn read_joins(
+    /// Reads one listed row, and into `out` the rows joined to it, each joined row once
+    /// (`seen`).
+    fn read_row(
         &self,
         row: &QueryResult,
         seen: &mut HashSet<(usize, i64)>,
         out: &mut Vec<JoinedRow>,
-    ) -> Result<(), DbErr> {
+    ) -> Result<E::Model, DbErr> {
         for (i, j) in self.joins.iter().enumerate() {
-            let prefix = format!("{}_", j.alias);
-            let id: Option<i64> = row.try_get(&prefix, j.id)?;
+            let id: Option<i64> = row.try_get(&j.alias, j.id)?;
             if let Some(id) = id
                 && seen.insert((i, id))
             {
-                out.push((j.target, id, (j.read)(row, &prefix)?));
+                out.push((j.target, id, (j.read)(row, &j.alias)?));
             }
         }
-        Ok(())
+        E::Model::from_query_result(row, "")
     }
 
     /// All sort keys including the id tie-breaker, in reading order.
@@ -382,28 +376,26 @@ impl<E: Listable> ListQuery<E> {
         db: &C,
         joined: &mut Vec<JoinedRow>,
     ) -> Result<Page<E::Model>, DbErr> {
+        let order = self.sql_order();
         let mut select = E::find()
             .filter(self.condition.clone())
             .filter(self.range_condition());
-        for (col, order) in self.sql_order() {
-            select = select.order_by(col, order);
+        for (col, o) in &order {
+            select = select.order_by(*col, o.clone());
         }
         let select = select.limit(self.limit + 1);
         if self.joins.is_empty() {
             return Ok(self.finish(select.all(db).await?));
         }
-        let order: Vec<(&str, Order)> = self
-            .sql_order()
-            .into_iter()
-            .map(|(c, o)| (c.as_str(), o))
-            .collect();
-        let stmt = self.joined(select.into_query(), "sg_page", &order);
+        let order: Vec<(&str, Order)> = order.into_iter().map(|(c, o)| (c.as_str(), o)).collect();
+        let stmt = self.joined(select.into_query(), &order);
         let mut seen = HashSet::new();
-        let mut rows = Vec::new();
-        for row in db.query_all(&stmt).await? {
-            self.read_joins(&row, &mut seen, joined)?;
-            rows.push(E::Model::from_query_result(&row, "")?);
-        }
+        let rows = db
+            .query_all(&stmt)
+            .await?
+            .iter()
+            .map(|row| self.read_row(row, &mut seen, joined))
+            .collect::<Result<_, _>>()?;
         Ok(self.finish(rows))
     }
 
@@ -432,9 +424,8 @@ impl<E: Listable> ListQuery<E> {
         let mut seen = HashSet::new();
         let mut collect = |rows: Vec<sea_orm::QueryResult>| -> Result<(), DbErr> {
             for row in rows {
-                self.read_joins(&row, &mut seen, joined)?;
+                let model = self.read_row(&row, &mut seen, joined)?;
                 let rn: i64 = row.try_get("", "sg_rn")?;
-                let model = E::Model::from_query_result(&row, "")?;
                 if let Some(parent) = as_i64(&model.get(fk)) {
                     grouped.entry(parent).or_default().push((rn, model));
                 }
@@ -446,7 +437,7 @@ impl<E: Listable> ListQuery<E> {
             if !parents.is_empty() {
                 let parent = Expr::cust("CAST(sg_parent.v AS BIGINT)");
                 let page = self.numbered_page(fk.into_expr().eq(parent), "sg_page");
-                let page = self.joined(page, "sg_joined", &[]);
+                let page = self.joined(page, &[]);
                 let built = backend.build(&page);
                 let mut values = built.values.map(|v| v.0).unwrap_or_default();
                 let sql = format!(
@@ -477,7 +468,7 @@ impl<E: Listable> ListQuery<E> {
                 .from_subquery(inner, Alias::new("sg_page"))
                 .and_where(Expr::col("sg_rn").lte((self.limit + 1) as i64))
                 .to_owned();
-            collect(db.query_all(&self.joined(outer, "sg_joined", &[])).await?)?;
+            collect(db.query_all(&self.joined(outer, &[])).await?)?;
         } else {
             let mut union: Option<SelectStatement> = None;
             for (i, parent) in parents.iter().enumerate() {
@@ -491,7 +482,7 @@ impl<E: Listable> ListQuery<E> {
                 });
             }
             if let Some(union) = union {
-                collect(db.query_all(&self.joined(union, "sg_joined", &[])).await?)?;
+                collect(db.query_all(&self.joined(union, &[])).await?)?;
             }
         }
         Ok(parents
@@ -578,17 +569,14 @@ impl<E: Listable> ListQuery<E> {
             .order_by("sg_rn", Order::Asc)
             .to_owned();
         let rows = db
-            .query_all(&self.joined(outer, "sg_joined", &[("sg_rn", Order::Asc)]))
+            .query_all(&self.joined(outer, &[("sg_rn", Order::Asc)]))
             .await?;
         let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
         let mut seen = HashSet::new();
         for row in rows {
-            self.read_joins(&row, &mut seen, joined)?;
+            let model = self.read_row(&row, &mut seen, joined)?;
             let parent: i64 = row.try_get("", "sg_parent")?;
-            grouped
-                .entry(parent)
-                .or_default()
-                .push(E::Model::from_query_result(&row, "")?);
+            grouped.entry(parent).or_default().push(model);
         }
         Ok(parents
             .iter()
