@@ -299,6 +299,16 @@ pub struct Limits {
         default_value_t = 0
     )]
     pub max_concurrent_operations: usize,
+    /// Answer a top-level list whose selection is plain fields, nested lists and to-one
+    /// relations of the catalogue's core types in one statement that builds the JSON answer
+    /// (docs/performance.md). `false` resolves every field by the batching loaders.
+    #[arg(
+        long,
+        env = "SHAREGRAPH_COMPILED_READS",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub compiled_reads: bool,
     /// Connections open at once (WebSockets included); beyond it a connection is answered 503
     /// and closed. Keep it below the process's descriptor limit (`ulimit -n`).
     #[arg(long, env = "SHAREGRAPH_MAX_CONNECTIONS", default_value_t = 1000)]

@@ -16,9 +16,10 @@ use async_graphql::{
     ServerResult, Value,
 };
 
+use super::compiled;
 use super::context::ContextData;
 use super::filter::{OrderField, SortDirection, WhereInput};
-use super::loader::{CountKey, Follows, PageKey, RequestLoader, Scope};
+use super::loader::{By, CountKey, Follows, PageKey, RequestLoader, Scope};
 use crate::access::visibility::Visible;
 use crate::error::{Error, Result};
 use crate::i18n::Text;
@@ -62,7 +63,43 @@ macro_rules! order_input {
 pub(crate) use order_input;
 
 /// A list's connection type: edges, nodes, pageInfo and `totalCount`.
-pub type Conn<N> = Described<Connection<Cursor, N, TotalCount, EmptyFields>>;
+pub type Conn<N> = Described<Listed<Built<N>>>;
+
+/// A list's connection as the loaders read it.
+pub type Built<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
+
+/// A list's answer: a connection its fields resolve from, or the whole answer already read
+/// by a compiled statement ([`super::compiled`]). Either way the schema sees the connection.
+pub enum Listed<C> {
+    Built(C),
+    /// Taken by the one resolution of the field.
+    Read(Mutex<Option<Value>>),
+}
+
+impl<C: OutputType> OutputType for Listed<C> {
+    fn type_name() -> Cow<'static, str> {
+        C::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        C::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        match self {
+            Self::Built(c) => c.resolve(ctx, field).await,
+            Self::Read(value) => Ok(value
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default()),
+        }
+    }
+}
 
 /// A connection type that describes itself in the schema: async-graphql registers its
 /// `XConnection` types without a description, which leaves a hole in every docs explorer.
@@ -182,6 +219,66 @@ where
         Some(cache) => cache.get_or_try_insert(key, || prepare(ctx, args, default_order))?,
         None => Arc::new(prepare(ctx, args, default_order)?),
     };
+    if let Some(value) = compiled_read::<E, N>(ctx, &scope, &prepared).await? {
+        return Ok(Described(Listed::Read(Mutex::new(Some(value)))));
+    }
+    Ok(Described(Listed::Built(
+        built(ctx, scope, &prepared).await?,
+    )))
+}
+
+/// The whole answer of a top-level list of a query, read by one compiled statement, where its
+/// selection allows.
+async fn compiled_read<E, N>(
+    ctx: &Context<'_>,
+    scope: &Scope<E>,
+    prepared: &Prepared<E>,
+) -> Result<Option<Value>>
+where
+    E: Follows,
+    N: OutputType,
+{
+    let top = ctx.path_node.is_some_and(|p| p.parent.is_none());
+    if !top
+        || !matches!(scope.by, By::Table)
+        || !ctx.limits().compiled_reads
+        || ctx.data_opt::<QueryOperation>().is_none()
+    {
+        return Ok(None);
+    }
+    let Some(shape) = compiled::shape(&N::type_name()) else {
+        return Ok(None);
+    };
+    let visible = E::visible_to(ctx.caller());
+    let Some((rows, order)) = prepared.query.and(visible.clone()).statement() else {
+        return Ok(None);
+    };
+    let count = (*prepared.condition).clone().add(visible);
+    compiled::read(ctx, shape, compiled::Top { rows, order, count }).await
+}
+
+/// A list field's connection, read through the batching loaders.
+pub async fn list_built<E, W, F, N>(
+    ctx: &Context<'_>,
+    scope: Scope<E>,
+    args: ListArgs<W, F>,
+    default_order: F,
+) -> Result<Built<N>>
+where
+    E: Follows,
+    W: WhereInput,
+    F: OrderField<E> + InputType,
+    N: From<E::Model> + OutputType,
+{
+    let prepared = prepare(ctx, args, default_order)?;
+    built(ctx, scope, &prepared).await
+}
+
+async fn built<E, N>(ctx: &Context<'_>, scope: Scope<E>, prepared: &Prepared<E>) -> Result<Built<N>>
+where
+    E: Follows,
+    N: From<E::Model> + OutputType,
+{
     let page = if prepared.count_only {
         Default::default()
     } else {
@@ -211,7 +308,7 @@ where
             .into_iter()
             .map(|(cursor, model)| Edge::new(cursor, N::from(model))),
     );
-    Ok(Described(conn))
+    Ok(conn)
 }
 
 /// A list field's query as its arguments make it, before any parent is known.

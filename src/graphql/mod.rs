@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalogue_event;
 pub mod catalogue_release;
+pub mod compiled;
 pub mod compliance;
 pub mod connection;
 pub mod context;

@@ -8,7 +8,9 @@ use entity::data_item as item_entity;
 use entity::database as db_entity;
 use entity::quality_assessment::{Column, Entity, Model};
 
-use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost};
+use super::connection::{
+    Built, Conn, ListArgs, OrderBy, by_id, list, list_built, order_input, page_cost,
+};
 use super::context::ContextData;
 use super::data_item::DataItem;
 use super::database::Database;
@@ -212,7 +214,7 @@ pub async fn latest(
     }];
     let args =
         ListArgs::<QualityAssessmentWhere, _>::new(None, Some(order), Some(1), None, None, None);
-    let conn: Conn<QualityAssessment> = list(
+    let conn: Built<QualityAssessment> = list_built(
         ctx,
         Scope::children(fk, parent),
         args,
@@ -220,7 +222,6 @@ pub async fn latest(
     )
     .await?;
     Ok(conn
-        .into_inner()
         .edges
         .into_iter()
         .next()

@@ -3,3 +3,4 @@ pub mod backup;
 pub mod connect;
 pub mod hierarchy;
 pub mod page;
+pub mod tree;

@@ -370,6 +370,24 @@ impl<E: Listable> ListQuery<E> {
         }
     }
 
+    /// The page over the whole table as one statement, and its order as column names, for a
+    /// statement that reads it nested ([`crate::store::tree`]). It reads no row past the page,
+    /// so it cannot tell `hasNextPage`. `None` for a backward page, which is read in reverse.
+    pub fn statement(&self) -> Option<(SelectStatement, Vec<(&'static str, Order)>)> {
+        if self.backward {
+            return None;
+        }
+        let order = self.sql_order();
+        let mut select = E::find()
+            .filter(self.condition.clone())
+            .filter(self.range_condition());
+        for (col, o) in &order {
+            select = select.order_by(*col, o.clone());
+        }
+        let order = order.into_iter().map(|(c, o)| (c.as_str(), o)).collect();
+        Some((select.limit(self.limit).into_query(), order))
+    }
+
     /// One page over the whole table; the rows its joins read go to `joined`.
     pub async fn fetch_all<C: ConnectionTrait>(
         &self,

@@ -9,6 +9,7 @@ mod support;
 mod access;
 mod audit;
 mod catalogue;
+mod compiled;
 mod dcat;
 mod demo;
 mod events;

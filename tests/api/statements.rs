@@ -157,9 +157,11 @@ async fn seed(app: &TestApp) {
 
 #[tokio::test]
 async fn nested_listing_costs_one_statement_per_level() {
-    let app = TestApp::spawn().await;
-    seed(&app).await;
-    let query = r#"{
+    let compiled = TestApp::spawn().await;
+    seed(&compiled).await;
+    // The loaders' path, which every selection a compiled read does not cover takes.
+    let app = compiled.beside(|limits| limits.compiled_reads = false);
+    let nested = r#"{
         organizations(first: 100) {
             edges { node { code
                 databases(first: 10) { nodes { code
@@ -171,7 +173,7 @@ async fn nested_listing_costs_one_statement_per_level() {
         }
     }"#;
     app.take_statement_count();
-    let data = app.ok(query, json!({})).await;
+    let data = app.ok(nested, json!({})).await;
     let statements = app.take_statement_count();
 
     let orgs = data["organizations"]["edges"].as_array().unwrap();
@@ -196,14 +198,14 @@ async fn nested_listing_costs_one_statement_per_level() {
     );
 
     // totalCount and a back-reference add one batched statement each, not one per row.
-    let query = r#"{
+    let back_references = r#"{
         organizations(first: 100) {
             totalCount
             nodes { databases(first: 10) { totalCount nodes { organization { code } items(first: 10) { totalCount nodes { database { code } } } } } }
         }
     }"#;
     app.take_statement_count();
-    app.ok(query, json!({})).await;
+    app.ok(back_references, json!({})).await;
     let statements = app.take_statement_count();
     // The token, organizations (page + count), databases (page with their organizations
     // joined, + count), items (page with their databases joined, + count): the
@@ -225,6 +227,14 @@ async fn nested_listing_costs_one_statement_per_level() {
     assert_eq!(counts.len(), ORGS);
     assert_eq!(counts.iter().sum::<i64>(), 110);
     assert_eq!(statements, 1 + 2, "{statements} statements");
+
+    // Compiled, each of these is the token and one statement, with the same answer.
+    for query in [nested, back_references, query] {
+        let by_loaders = app.ok(query, json!({})).await;
+        compiled.take_statement_count();
+        assert_eq!(compiled.ok(query, json!({})).await, by_loaders, "{query}");
+        assert_eq!(compiled.take_statement_count(), 1 + 1, "{query}");
+    }
 }
 
 #[tokio::test]
@@ -261,8 +271,9 @@ async fn sharing_graph_listing_costs_one_statement_per_level() {
 
 #[tokio::test]
 async fn a_followed_relation_is_read_with_its_page() {
-    let app = TestApp::spawn().await;
-    seed(&app).await;
+    let compiled = TestApp::spawn().await;
+    seed(&compiled).await;
+    let app = compiled.beside(|limits| limits.compiled_reads = false);
     for query in [
         "{ dataItems(first: 100) { nodes { code database { code organization { code } } } } }",
         "{ dataItems(first: 100) { edges { node { code database { code } } } } }",

@@ -181,6 +181,23 @@ impl TestApp {
         }
     }
 
+    /// A second app on this app's database (its requests are counted with this one's), whose
+    /// limits `configure` adjusts: to answer the same query two ways over the same rows.
+    pub fn beside(&self, configure: impl FnOnce(&mut sharegraph::config::Limits)) -> Self {
+        let mut limits = sharegraph::config::Limits::default();
+        no_rate_limits(&mut limits);
+        configure(&mut limits);
+        let built = sharegraph::app::build(self.db.clone(), limits);
+        Self {
+            router: built.router,
+            engine: built.engine,
+            db: self.db.clone(),
+            admin: self.admin.clone(),
+            statements: self.statements.clone(),
+            _dir: None,
+        }
+    }
+
     /// SQL statements run since the last call.
     pub fn take_statement_count(&self) -> usize {
         self.statements.swap(0, Ordering::SeqCst)

@@ -1,0 +1,517 @@
+//! Compiled reads: a top-level list whose whole selection is columns, nested lists, counts and
+//! to-one relations of the types declared here is answered by one statement
+//! ([`crate::store::tree`]) that returns the answer as JSON, instead of by a statement per level
+//! and a resolver per field.
+//!
+//! The declarations say, per GraphQL type, which fields are plain columns and which follow a
+//! foreign key; a selection that asks for anything else (an argument other than `first` below
+//! the top, `pageInfo`, cursors, fragments, directives, a field not declared) is resolved field
+//! by field as before. Each level applies the reader's visibility, the list's default order and
+//! the page size exactly as the list resolvers do; the test
+//! `compiled::a_compiled_read_answers_as_the_resolvers_do` holds every declared field to what its
+//! resolver answers.
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::parser::types::{Field as Ast, Selection};
+use async_graphql::{Context, Name, Value};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use entity::{data_item, database, organization, sharing_policy};
+use sea_orm::sea_query::{Alias, Asterisk, Order, Query, SelectStatement};
+use sea_orm::{Condition, IdenStatic};
+use serde_json::Value as Json;
+
+use super::context::ContextData;
+use super::data_item::DataItemOrderField;
+use super::database::DatabaseOrderField;
+use super::filter::OrderField;
+use super::ids::{self, Kind};
+use super::sharing_policy::SharingPolicyOrderField;
+use crate::access::Caller;
+use crate::access::visibility::Visible;
+use crate::error::Result;
+use crate::store::page::PageArgs;
+use crate::store::tree::{self, Count, Field, Level, One};
+
+/// How a column's stored value becomes the field's value.
+#[derive(Clone, Copy)]
+pub enum Leaf {
+    /// Text, a number, or null, as stored.
+    Plain,
+    /// An enum, stored as its GraphQL name.
+    Enum,
+    /// A boolean (SQLite stores 0 or 1).
+    Bool,
+    /// A timestamp, answered in RFC 3339 as the `DateTime` scalar does.
+    Time,
+    /// The row's id, answered as its global id.
+    Id,
+}
+
+/// A GraphQL object type that compiled reads can answer.
+pub struct Shape {
+    pub type_name: &'static str,
+    pub table: &'static str,
+    pub kind: Kind,
+    pub visible: fn(&Caller) -> Condition,
+    /// (field, column, encoding)
+    pub leaves: &'static [(&'static str, &'static str, Leaf)],
+    /// Lists of this row's children.
+    pub lists: &'static [List],
+    /// To-one relations whose target every reader sees, so a resolver never errs on them.
+    pub ones: &'static [Follow],
+}
+
+/// A list field: the rows of `shape` whose `fk` names this row, in `order` (the column of the
+/// resolver's default order field), then by id.
+pub struct List {
+    pub field: &'static str,
+    pub shape: &'static Shape,
+    pub fk: &'static str,
+    pub order: fn() -> &'static str,
+}
+
+/// A to-one field: the row of `shape` this row's `fk` names.
+pub struct Follow {
+    pub field: &'static str,
+    pub shape: &'static Shape,
+    pub fk: &'static str,
+}
+
+const STAMPS: [(&str, &str, Leaf); 3] = [
+    ("version", "version", Leaf::Plain),
+    ("createdAt", "created_at", Leaf::Time),
+    ("updatedAt", "updated_at", Leaf::Time),
+];
+
+pub static ORGANIZATION: Shape = Shape {
+    type_name: "Organization",
+    table: "organizations",
+    kind: Kind::Organization,
+    visible: <organization::Entity as Visible>::visible_to,
+    leaves: &[
+        ("id", "id", Leaf::Id),
+        ("code", "code", Leaf::Plain),
+        ("name", "name", Leaf::Plain),
+        ("shortName", "short_name", Leaf::Plain),
+        ("level", "level", Leaf::Enum),
+        ("consumerType", "consumer_type", Leaf::Enum),
+        ("address", "address", Leaf::Plain),
+        ("email", "email", Leaf::Plain),
+        ("phone", "phone", Leaf::Plain),
+        ("website", "website", Leaf::Plain),
+        ("description", "description", Leaf::Plain),
+        STAMPS[0],
+        STAMPS[1],
+        STAMPS[2],
+    ],
+    lists: &[List {
+        field: "databases",
+        shape: &DATABASE,
+        fk: "owner_id",
+        order: || DatabaseOrderField::Name.column().as_str(),
+    }],
+    ones: &[],
+};
+
+pub static DATABASE: Shape = Shape {
+    type_name: "Database",
+    table: "databases",
+    kind: Kind::Database,
+    visible: <database::Entity as Visible>::visible_to,
+    leaves: &[
+        ("id", "id", Leaf::Id),
+        ("code", "code", Leaf::Plain),
+        ("name", "name", Leaf::Plain),
+        ("kind", "kind", Leaf::Enum),
+        ("purpose", "purpose", Leaf::Plain),
+        ("scope", "scope", Leaf::Plain),
+        ("content", "content", Leaf::Plain),
+        ("collectionMethod", "collection_method", Leaf::Plain),
+        ("updateFrequency", "update_frequency", Leaf::Enum),
+        ("dataSources", "data_sources", Leaf::Plain),
+        ("legalBasis", "legal_basis", Leaf::Plain),
+        ("usageRules", "usage_rules", Leaf::Plain),
+        ("status", "status", Leaf::Enum),
+        STAMPS[0],
+        STAMPS[1],
+        STAMPS[2],
+    ],
+    lists: &[List {
+        field: "items",
+        shape: &DATA_ITEM,
+        fk: "database_id",
+        order: || DataItemOrderField::Name.column().as_str(),
+    }],
+    ones: &[Follow {
+        field: "organization",
+        shape: &ORGANIZATION,
+        fk: "owner_id",
+    }],
+};
+
+pub static DATA_ITEM: Shape = Shape {
+    type_name: "DataItem",
+    table: "data_items",
+    kind: Kind::DataItem,
+    visible: <data_item::Entity as Visible>::visible_to,
+    leaves: &[
+        ("id", "id", Leaf::Id),
+        ("code", "code", Leaf::Plain),
+        ("name", "name", Leaf::Plain),
+        ("description", "description", Leaf::Plain),
+        ("isMasterData", "is_master_data", Leaf::Bool),
+        ("isSharedCodeList", "is_shared_code_list", Leaf::Bool),
+        ("isPersonalData", "is_personal_data", Leaf::Bool),
+        ("isPublished", "published", Leaf::Bool),
+        STAMPS[0],
+        STAMPS[1],
+        STAMPS[2],
+    ],
+    lists: &[List {
+        field: "policies",
+        shape: &SHARING_POLICY,
+        fk: "data_item_id",
+        order: || SharingPolicyOrderField::ConsumerType.column().as_str(),
+    }],
+    ones: &[Follow {
+        field: "database",
+        shape: &DATABASE,
+        fk: "database_id",
+    }],
+};
+
+pub static SHARING_POLICY: Shape = Shape {
+    type_name: "SharingPolicy",
+    table: "sharing_policies",
+    kind: Kind::SharingPolicy,
+    visible: <sharing_policy::Entity as Visible>::visible_to,
+    leaves: &[
+        ("id", "id", Leaf::Id),
+        ("consumerType", "consumer_type", Leaf::Enum),
+        ("mode", "mode", Leaf::Enum),
+        ("conditions", "conditions", Leaf::Plain),
+        ("legalBasis", "legal_basis", Leaf::Plain),
+        STAMPS[0],
+        STAMPS[1],
+        STAMPS[2],
+    ],
+    lists: &[],
+    ones: &[],
+};
+
+/// The types a top-level list may be compiled for.
+pub static SHAPES: [&Shape; 4] = [&ORGANIZATION, &DATABASE, &DATA_ITEM, &SHARING_POLICY];
+
+/// The declared shape of the GraphQL type `name`.
+pub fn shape(name: &str) -> Option<&'static Shape> {
+    SHAPES.iter().copied().find(|s| s.type_name == name)
+}
+
+/// The top-level list being resolved, as its resolver prepared it.
+pub struct Top {
+    /// Its page: filter, visibility, cursors, order and limit applied.
+    pub rows: SelectStatement,
+    pub order: Vec<(&'static str, Order)>,
+    /// Its filter and visibility, for `totalCount`.
+    pub count: Condition,
+}
+
+/// Answers the list field `ctx` resolves in one statement, if its selection can be compiled;
+/// `None` leaves it to the resolvers.
+pub async fn read(ctx: &Context<'_>, shape: &'static Shape, top: Top) -> Result<Option<Value>> {
+    let planner = Planner { ctx };
+    let page = Page {
+        rows: top.rows,
+        order: top.order,
+        count: top.count,
+        fk: None,
+    };
+    let Some((fields, outs)) = planner.connection(&ctx.item.node, shape, page) else {
+        return Ok(None);
+    };
+    let document = tree::read(ctx.db(), &fields).await?;
+    match document {
+        Json::Object(mut object) => Ok(decode(&outs, &mut object)),
+        _ => Ok(None),
+    }
+}
+
+/// One field of the answer, and where its value is in the document.
+enum Out {
+    Typename(Name, String),
+    /// (response key, position in the document's object, ...)
+    Leaf(Name, usize, Leaf, Kind),
+    Count(Name, usize),
+    /// An array of objects.
+    Rows(Name, usize, Vec<Out>),
+    /// An object, or null.
+    Object(Name, usize, Vec<Out>),
+}
+
+struct Planner<'a> {
+    ctx: &'a Context<'a>,
+}
+
+/// The fields of one selection set, if each is a plain field without directives.
+fn plain(field: &Ast) -> Option<Vec<&Ast>> {
+    let mut out = Vec::with_capacity(field.selection_set.node.items.len());
+    let mut keys = std::collections::HashSet::new();
+    for item in &field.selection_set.node.items {
+        match &item.node {
+            Selection::Field(f) if f.node.directives.is_empty() => {
+                // A key asked twice is merged by the executor; leave that to it.
+                if !keys.insert(f.node.response_key().node.as_str()) {
+                    return None;
+                }
+                out.push(&f.node);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// One page of a list as the statement reads it.
+struct Page {
+    /// The rows: filter, visibility, cursors, order and limit applied.
+    rows: SelectStatement,
+    order: Vec<(&'static str, Order)>,
+    /// The filter and visibility alone, for `totalCount`.
+    count: Condition,
+    /// The column naming the row above; `None` at the top.
+    fk: Option<&'static str>,
+}
+
+impl Planner<'_> {
+    /// A connection's fields (`nodes`, `edges { node }`, `totalCount`, `__typename`) over
+    /// `page`.
+    fn connection(
+        &self,
+        field: &Ast,
+        shape: &'static Shape,
+        page: Page,
+    ) -> Option<(Vec<Field>, Vec<Out>)> {
+        let level = |fields: Vec<Field>| Level {
+            rows: page.rows.clone(),
+            table: shape.table,
+            fk: page.fk,
+            order: page.order.clone(),
+            fields,
+        };
+        let mut fields = Vec::new();
+        let mut outs = Vec::new();
+        for f in plain(field)? {
+            let key = f.response_key().node.clone();
+            match f.name.node.as_str() {
+                "__typename" => {
+                    outs.push(Out::Typename(key, format!("{}Connection", shape.type_name)));
+                }
+                "totalCount" => {
+                    fields.push(Field::Count(Count {
+                        table: shape.table,
+                        fk: page.fk,
+                        condition: page.count.clone(),
+                    }));
+                    outs.push(Out::Count(key, fields.len() - 1));
+                }
+                "nodes" => {
+                    let (node, node_outs) = self.object(f, shape)?;
+                    fields.push(Field::Rows(Box::new(level(node))));
+                    outs.push(Out::Rows(key, fields.len() - 1, node_outs));
+                }
+                "edges" => {
+                    let mut edge = Vec::new();
+                    let mut edge_outs = Vec::new();
+                    for e in plain(f)? {
+                        let key = e.response_key().node.clone();
+                        match e.name.node.as_str() {
+                            "__typename" => {
+                                edge_outs
+                                    .push(Out::Typename(key, format!("{}Edge", shape.type_name)));
+                            }
+                            "node" => {
+                                let (node, node_outs) = self.object(e, shape)?;
+                                edge.push(Field::Object(node));
+                                edge_outs.push(Out::Object(key, edge.len() - 1, node_outs));
+                            }
+                            _ => return None,
+                        }
+                    }
+                    fields.push(Field::Rows(Box::new(level(edge))));
+                    outs.push(Out::Rows(key, fields.len() - 1, edge_outs));
+                }
+                _ => return None,
+            }
+        }
+        Some((fields, outs))
+    }
+
+    /// The fields of one row of `shape`.
+    fn object(&self, field: &Ast, shape: &'static Shape) -> Option<(Vec<Field>, Vec<Out>)> {
+        let mut fields = Vec::new();
+        let mut outs = Vec::new();
+        for f in plain(field)? {
+            let key = f.response_key().node.clone();
+            let name = f.name.node.as_str();
+            if name == "__typename" {
+                outs.push(Out::Typename(key, shape.type_name.to_owned()));
+                continue;
+            }
+            if let Some((_, column, leaf)) = shape.leaves.iter().find(|l| l.0 == name) {
+                if !f.arguments.is_empty() {
+                    return None;
+                }
+                fields.push(Field::Column(column));
+                outs.push(Out::Leaf(key, fields.len() - 1, *leaf, shape.kind));
+            } else if let Some(list) = shape.lists.iter().find(|l| l.field == name) {
+                let (conn, conn_outs) = self.connection(f, list.shape, self.page(f, list)?)?;
+                fields.push(Field::Object(conn));
+                outs.push(Out::Object(key, fields.len() - 1, conn_outs));
+            } else if let Some(one) = shape.ones.iter().find(|o| o.field == name) {
+                if !f.arguments.is_empty() {
+                    return None;
+                }
+                let (target, target_outs) = self.object(f, one.shape)?;
+                fields.push(Field::One(Box::new(One {
+                    table: one.shape.table,
+                    id: "id",
+                    fk: one.fk,
+                    visible: (one.shape.visible)(self.ctx.caller()),
+                    fields: target,
+                })));
+                outs.push(Out::Object(key, fields.len() - 1, target_outs));
+            } else {
+                return None;
+            }
+        }
+        Some((fields, outs))
+    }
+
+    /// A variable's value as the executor reads it: sent, or its default, or null.
+    fn variable(&self, name: &Name) -> Value {
+        let env = &self.ctx.query_env;
+        if let Some(value) = env.variables.get(name) {
+            return value.clone();
+        }
+        env.operation
+            .node
+            .variable_definitions
+            .iter()
+            .find(|d| d.node.name.node == *name)
+            .and_then(|d| d.node.default_value.as_ref())
+            .map(|d| d.node.clone())
+            .unwrap_or(Value::Null)
+    }
+
+    /// The page a nested list field reads for each row: its children by the list's default
+    /// order, as many as `first` asks (or the default page size). Any other argument is the
+    /// resolver's.
+    fn page(&self, field: &Ast, list: &List) -> Option<Page> {
+        let mut first = None;
+        for (name, value) in &field.arguments {
+            if name.node.as_str() != "first" {
+                return None;
+            }
+            let value = value
+                .node
+                .clone()
+                .into_const_with(|v| Ok::<_, ()>(self.variable(&v)))
+                .ok()?;
+            first = match value {
+                Value::Null => None,
+                Value::Number(n) => Some(i32::try_from(n.as_i64()?).ok()?),
+                _ => return None,
+            };
+        }
+        let limits = self.ctx.limits();
+        // An invalid size is the resolver's to refuse, with its error.
+        let window = PageArgs {
+            first,
+            ..Default::default()
+        }
+        .window(limits.default_page_size, limits.max_page_size)
+        .ok()?;
+        let shape = list.shape;
+        let visible = (shape.visible)(self.ctx.caller());
+        let order = vec![((list.order)(), Order::Asc), ("id", Order::Asc)];
+        let mut rows = Query::select();
+        rows.column(Asterisk)
+            .from(Alias::new(shape.table))
+            .cond_where(visible.clone())
+            .limit(window.limit);
+        for (c, o) in &order {
+            rows.order_by((Alias::new(shape.table), Alias::new(*c)), o.clone());
+        }
+        Some(Page {
+            rows,
+            order,
+            count: visible,
+            fk: Some(list.fk),
+        })
+    }
+}
+
+/// The answer from the document, in the order the client asked for its fields; `None` if a
+/// value is not what its field answers (the resolvers then answer instead).
+fn decode(outs: &[Out], object: &mut serde_json::Map<String, Json>) -> Option<Value> {
+    let mut answer = IndexMap::with_capacity(outs.len());
+    for out in outs {
+        let (key, value) = match out {
+            Out::Typename(key, name) => (key, Value::String(name.clone())),
+            Out::Leaf(key, at, leaf, kind) => (key, leaf_value(take(object, *at), *leaf, *kind)?),
+            Out::Count(key, at) => (key, Value::Number(take(object, *at).as_i64()?.into())),
+            Out::Rows(key, at, fields) => {
+                let Json::Array(rows) = take(object, *at) else {
+                    return None;
+                };
+                let rows = rows
+                    .into_iter()
+                    .map(|row| match row {
+                        Json::Object(mut row) => decode(fields, &mut row),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                (key, Value::List(rows))
+            }
+            Out::Object(key, at, fields) => match take(object, *at) {
+                Json::Object(mut inner) => (key, decode(fields, &mut inner)?),
+                // A followed row the reader may not see: its resolver errs, so let it.
+                _ => return None,
+            },
+        };
+        answer.insert(key.clone(), value);
+    }
+    Some(Value::Object(answer))
+}
+
+fn take(object: &mut serde_json::Map<String, Json>, at: usize) -> Json {
+    object.remove(&tree::key(at)).unwrap_or(Json::Null)
+}
+
+fn leaf_value(value: Json, leaf: Leaf, kind: Kind) -> Option<Value> {
+    Some(match (leaf, value) {
+        (_, Json::Null) => Value::Null,
+        (Leaf::Id, Json::Number(n)) => Value::String(ids::encode(kind, n.as_i64()?).0),
+        (Leaf::Enum, Json::String(s)) => Value::Enum(Name::new(s)),
+        (Leaf::Bool, Json::Bool(b)) => Value::Boolean(b),
+        (Leaf::Bool, Json::Number(n)) => Value::Boolean(n.as_i64()? != 0),
+        (Leaf::Time, Json::String(s)) => Value::String(timestamp(&s)?.to_rfc3339()),
+        (Leaf::Plain, Json::String(s)) => Value::String(s),
+        (Leaf::Plain, Json::Number(n)) => Value::Number(n.as_i64()?.into()),
+        _ => return None,
+    })
+}
+
+/// A timestamp as PostgreSQL (RFC 3339) or SQLite (`YYYY-MM-DD HH:MM:SS[.f][+HH:MM]`) writes
+/// it.
+fn timestamp(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%:z") {
+        return Some(t.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+        .ok()
+        .map(|t| t.and_utc())
+}

@@ -1,0 +1,181 @@
+//! Compiled reads answer exactly what the resolvers answer: the same query, over the same rows,
+//! to an app that compiles it and to one that resolves it field by field.
+
+use serde_json::{Value, json};
+use sharegraph::access::Role;
+use sharegraph::graphql::compiled::{SHAPES, Shape};
+
+use crate::support::TestApp;
+
+/// The top-level list of each declared type.
+fn root_field(shape: &Shape) -> &'static str {
+    match shape.type_name {
+        "Organization" => "organizations",
+        "Database" => "databases",
+        "DataItem" => "dataItems",
+        "SharingPolicy" => "sharingPolicies",
+        other => panic!("no top-level list is known for {other}"),
+    }
+}
+
+/// Every declared field of `shape`, with its lists and relations `depth` levels down.
+fn selection(shape: &Shape, depth: usize) -> String {
+    let mut out: Vec<String> = vec!["__typename".into()];
+    out.extend(shape.leaves.iter().map(|(field, _, _)| (*field).to_owned()));
+    if depth > 0 {
+        for list in shape.lists {
+            out.push(format!(
+                "{}(first: 3) {{ totalCount nodes {{ {} }} }}",
+                list.field,
+                selection(list.shape, depth - 1)
+            ));
+        }
+        for one in shape.ones {
+            out.push(format!(
+                "{} {{ {} }}",
+                one.field,
+                selection(one.shape, depth - 1)
+            ));
+        }
+    }
+    out.join(" ")
+}
+
+struct Pair {
+    compiled: TestApp,
+    resolved: TestApp,
+    tokens: Vec<Option<String>>,
+}
+
+async fn pair() -> Pair {
+    let compiled = TestApp::spawn().await;
+    compiled.load_demo().await;
+    let resolved = compiled.beside(|limits| limits.compiled_reads = false);
+    let data = compiled
+        .ok(
+            "{ organizations(first: 100) { nodes { code databases(first: 1) { totalCount } } } }",
+            json!({}),
+        )
+        .await;
+    // An organization that holds databases, so that its token sees unpublished items.
+    let org = data["organizations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["databases"]["totalCount"].as_i64() > Some(0))
+        .map(|o| o["code"].as_str().unwrap().to_owned())
+        .unwrap();
+    let viewer = compiled.token(Role::Viewer, Some(&org)).await;
+    let admin = compiled.admin.clone();
+    Pair {
+        compiled,
+        resolved,
+        tokens: vec![None, Some(viewer), Some(admin)],
+    }
+}
+
+impl Pair {
+    /// Asks both apps; the answers must be equal, and the compiled one must have taken
+    /// `statements` statements (the token's check included) when given.
+    async fn same(&self, query: &str, variables: Value, statements: Option<usize>) {
+        for token in &self.tokens {
+            let token = token.as_deref();
+            self.compiled.take_statement_count();
+            let compiled = self.compiled.post_as(token, query, variables.clone()).await;
+            let taken = self.compiled.take_statement_count();
+            let resolved = self.resolved.post_as(token, query, variables.clone()).await;
+            assert_eq!(compiled, resolved, "{query} as {token:?}");
+            assert!(
+                compiled.get("errors").is_none(),
+                "{query} as {token:?}: {compiled:#}"
+            );
+            if let Some(n) = statements {
+                let n = n + usize::from(token.is_some());
+                assert_eq!(taken, n, "{query} as {token:?}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_compiled_read_answers_as_the_resolvers_do() {
+    let pair = pair().await;
+    for shape in SHAPES {
+        let root = root_field(shape);
+        let query = format!(
+            "{{ {root}(first: 50) {{ __typename totalCount nodes {{ {} }} }} }}",
+            selection(shape, 3)
+        );
+        pair.same(&query, json!({}), Some(1)).await;
+        // The edges form, and aliases.
+        let query = format!(
+            "{{ list: {root}(first: 5) {{ edges {{ __typename node {{ key: id {} }} }} }} }}",
+            selection(shape, 1)
+        );
+        pair.same(&query, json!({}), Some(1)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_compiled_read_keeps_the_top_lists_arguments() {
+    let pair = pair().await;
+    let nested = "databases(first: $n) { nodes { name items { totalCount nodes { name policies(first: 2) { nodes { mode } } } } } }";
+    let cursor = pair
+        .resolved
+        .ok(
+            "{ organizations(first: 2) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await["organizations"]["pageInfo"]["endCursor"]
+        .clone();
+    let cases = [
+        // A filter, an order, a cursor, an empty page, a variable page size.
+        format!(
+            "query($n: Int) {{ organizations(where: {{ name: {{ contains: \"Sở\" }} }}, first: 10) {{ nodes {{ name {nested} }} }} }}"
+        ),
+        format!(
+            "query($n: Int) {{ organizations(orderBy: [{{ field: NAME, direction: DESC }}]) {{ totalCount nodes {{ code {nested} }} }} }}"
+        ),
+        format!(
+            "query($n: Int) {{ organizations(after: {cursor}, first: 3) {{ nodes {{ code {nested} }} }} }}"
+        ),
+        format!("query($n: Int) {{ organizations(first: 0) {{ totalCount nodes {{ {nested} }} }} }}"),
+        "{ dataItems(where: { isPersonalData: { eq: true } }, first: 100) { totalCount nodes { code isPersonalData database { code } } } }".to_owned(),
+    ];
+    for query in &cases {
+        pair.same(query, json!({ "n": 2 }), Some(1)).await;
+    }
+    // A variable not sent: its default, or null (the default page size).
+    pair.same(&cases[0], json!({}), Some(1)).await;
+    let defaulted = cases[1].replace("query($n: Int)", "query($n: Int = 1)");
+    pair.same(&defaulted, json!({}), Some(1)).await;
+}
+
+#[tokio::test]
+async fn what_a_compiled_read_does_not_cover_is_resolved_as_before() {
+    let pair = pair().await;
+    let cases = [
+        // pageInfo and cursors, a backward page, a nested argument other than `first`, a
+        // fragment, a directive, a field not declared.
+        "{ organizations(first: 2) { pageInfo { hasNextPage } nodes { code } } }",
+        "{ organizations(first: 2) { edges { cursor node { code } } } }",
+        "{ organizations(last: 2) { nodes { code } } }",
+        "{ organizations(first: 5) { nodes { databases(orderBy: [{ field: NAME, direction: DESC }]) { nodes { code } } } } }",
+        "{ organizations(first: 5) { nodes { ... on Organization { code } } } }",
+        "{ organizations(first: 5) { nodes { code @include(if: true) } } }",
+        "{ organizations(first: 5) { nodes { code parent { code } } } }",
+    ];
+    for query in cases {
+        pair.same(query, json!({}), None).await;
+    }
+    // A page too large is refused as the resolvers refuse it.
+    let too_large =
+        "{ organizations(first: 2) { nodes { databases(first: 1000) { nodes { code } } } } }";
+    let compiled = pair.compiled.post_as(None, too_large, json!({})).await;
+    let resolved = pair.resolved.post_as(None, too_large, json!({})).await;
+    assert_eq!(compiled, resolved);
+    assert_eq!(
+        compiled["errors"][0]["extensions"]["code"],
+        "LIMIT_EXCEEDED"
+    );
+}
