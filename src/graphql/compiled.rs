@@ -13,13 +13,20 @@
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field as Ast, Selection};
-use async_graphql::{Context, Name, Value};
+use std::borrow::Cow;
+use std::sync::Mutex;
+
+use async_graphql::registry::Registry;
+use async_graphql::{
+    Context, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value,
+};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use entity::{data_item, database, organization, sharing_policy};
 use sea_orm::sea_query::{Alias, Asterisk, Order, Query, SelectStatement};
-use sea_orm::{Condition, IdenStatic};
+use sea_orm::{Condition, IdenStatic, QueryFilter, QueryTrait};
 use serde_json::Value as Json;
 
+use super::connection::QueryOperation;
 use super::context::ContextData;
 use super::data_item::DataItemOrderField;
 use super::database::DatabaseOrderField;
@@ -202,9 +209,74 @@ pub static SHARING_POLICY: Shape = Shape {
 /// The types a top-level list may be compiled for.
 pub static SHAPES: [&Shape; 4] = [&ORGANIZATION, &DATABASE, &DATA_ITEM, &SHARING_POLICY];
 
-/// The declared shape of the GraphQL type `name`.
-pub fn shape(name: &str) -> Option<&'static Shape> {
+/// The declared shape of the GraphQL type `name` when a compiled read may answer the field
+/// `ctx` resolves: a top-level field of a query operation over HTTP (a mutation's later field
+/// may change what an earlier one read; a subscription answers events), compiled reads on.
+pub fn applies(ctx: &Context<'_>, name: &str) -> Option<&'static Shape> {
+    let top = ctx.path_node.is_some_and(|p| p.parent.is_none());
+    if !top || !ctx.limits().compiled_reads || ctx.data_opt::<QueryOperation>().is_none() {
+        return None;
+    }
     SHAPES.iter().copied().find(|s| s.type_name == name)
+}
+
+/// A field's answer: what its resolvers build from, or the value a compiled read already
+/// holds. Either way the schema sees `T`.
+pub enum Answer<T> {
+    Built(T),
+    /// Taken by the one resolution of the field.
+    Read(Mutex<Option<Value>>),
+}
+
+impl<T> Answer<T> {
+    pub fn read(value: Value) -> Self {
+        Self::Read(Mutex::new(Some(value)))
+    }
+}
+
+impl<T: OutputType> OutputType for Answer<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        T::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<async_graphql::parser::types::Field>,
+    ) -> ServerResult<Value> {
+        match self {
+            Self::Built(built) => built.resolve(ctx, field).await,
+            Self::Read(value) => Ok(value
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default()),
+        }
+    }
+}
+
+/// Answers a single-object lookup of `E` (by id, or by exact code) in one statement where a
+/// compiled read applies and finds the row; else `None`.
+pub async fn lookup<E: Visible, T: OutputType>(
+    ctx: &Context<'_>,
+    by: sea_orm::Condition,
+) -> Result<Option<Value>> {
+    let Some(shape) = applies(ctx, &T::type_name()) else {
+        return Ok(None);
+    };
+    let rows = E::find()
+        .filter(by)
+        .filter(E::visible_to(ctx.caller()))
+        .into_query();
+    read_one(ctx, shape, rows).await
 }
 
 /// The top-level list being resolved, as its resolver prepared it.
@@ -232,6 +304,35 @@ pub async fn read(ctx: &Context<'_>, shape: &'static Shape, top: Top) -> Result<
     let document = tree::read(ctx.db(), &fields).await?;
     match document {
         Json::Object(mut object) => Ok(decode(&outs, &mut object)),
+        _ => Ok(None),
+    }
+}
+
+/// Answers the single-object lookup `ctx` resolves (`rows` finds its row, the reader's
+/// visibility applied) in one statement, if its selection can be compiled and the row is
+/// there; `None` leaves it to the resolver (which also tries what a miss should try next).
+pub async fn read_one(
+    ctx: &Context<'_>,
+    shape: &'static Shape,
+    rows: SelectStatement,
+) -> Result<Option<Value>> {
+    let planner = Planner { ctx };
+    let Some((fields, outs)) = planner.object(&ctx.item.node, shape) else {
+        return Ok(None);
+    };
+    let top = [Field::First(Box::new(Level {
+        rows,
+        table: shape.table,
+        fk: None,
+        order: Vec::new(),
+        fields,
+    }))];
+    let document = tree::read(ctx.db(), &top).await?;
+    match document {
+        Json::Object(mut object) => match take(&mut object, 0) {
+            Json::Object(mut row) => Ok(decode(&outs, &mut row)),
+            _ => Ok(None),
+        },
         _ => Ok(None),
     }
 }

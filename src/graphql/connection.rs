@@ -16,7 +16,7 @@ use async_graphql::{
     ServerResult, Value,
 };
 
-use super::compiled;
+use super::compiled::{self, Answer};
 use super::context::ContextData;
 use super::filter::{OrderField, SortDirection, WhereInput};
 use super::loader::{By, CountKey, Follows, PageKey, RequestLoader, Scope};
@@ -63,43 +63,10 @@ macro_rules! order_input {
 pub(crate) use order_input;
 
 /// A list's connection type: edges, nodes, pageInfo and `totalCount`.
-pub type Conn<N> = Described<Listed<Built<N>>>;
+pub type Conn<N> = Described<Answer<Built<N>>>;
 
 /// A list's connection as the loaders read it.
 pub type Built<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
-
-/// A list's answer: a connection its fields resolve from, or the whole answer already read
-/// by a compiled statement ([`super::compiled`]). Either way the schema sees the connection.
-pub enum Listed<C> {
-    Built(C),
-    /// Taken by the one resolution of the field.
-    Read(Mutex<Option<Value>>),
-}
-
-impl<C: OutputType> OutputType for Listed<C> {
-    fn type_name() -> Cow<'static, str> {
-        C::type_name()
-    }
-
-    fn create_type_info(registry: &mut Registry) -> String {
-        C::create_type_info(registry)
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        field: &Positioned<Field>,
-    ) -> ServerResult<Value> {
-        match self {
-            Self::Built(c) => c.resolve(ctx, field).await,
-            Self::Read(value) => Ok(value
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-                .unwrap_or_default()),
-        }
-    }
-}
 
 /// A connection type that describes itself in the schema: async-graphql registers its
 /// `XConnection` types without a description, which leaves a hole in every docs explorer.
@@ -220,9 +187,9 @@ where
         None => Arc::new(prepare(ctx, args, default_order)?),
     };
     if let Some(value) = compiled_read::<E, N>(ctx, &scope, &prepared).await? {
-        return Ok(Described(Listed::Read(Mutex::new(Some(value)))));
+        return Ok(Described(Answer::read(value)));
     }
-    Ok(Described(Listed::Built(
+    Ok(Described(Answer::Built(
         built(ctx, scope, &prepared).await?,
     )))
 }
@@ -238,15 +205,10 @@ where
     E: Follows,
     N: OutputType,
 {
-    let top = ctx.path_node.is_some_and(|p| p.parent.is_none());
-    if !top
-        || !matches!(scope.by, By::Table)
-        || !ctx.limits().compiled_reads
-        || ctx.data_opt::<QueryOperation>().is_none()
-    {
+    if !matches!(scope.by, By::Table) {
         return Ok(None);
     }
-    let Some(shape) = compiled::shape(&N::type_name()) else {
+    let Some(shape) = compiled::applies(ctx, &N::type_name()) else {
         return Ok(None);
     };
     let visible = E::visible_to(ctx.caller());

@@ -8,6 +8,7 @@ use entity::{
     share as share_entity, sharing_policy as policy_entity,
 };
 
+use super::compiled::Answer;
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
 use super::context::ContextData;
 use super::data_service::{
@@ -22,7 +23,7 @@ use super::filter::{
 use super::ids::{self, Kind};
 use super::lineage::{self, HopConnection, ImpactConnection, WALK_MAX_NODES, walk_cost};
 use super::loader::Scope;
-use super::mutation::{decode_opt, delete_mutation, find_by_id, patch, patch_opt};
+use super::mutation::{Lookup, decode_opt, delete_mutation, patch, patch_opt};
 use super::open_data::{
     ITEM_DATASETS, OpenDataset, OpenDatasetOrder, OpenDatasetOrderField, OpenDatasetWhere,
 };
@@ -573,10 +574,10 @@ impl DataItemQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The item's global id.")] id: ID,
-    ) -> Result<Option<DataItem>> {
-        Ok(find_by_id::<Entity>(ctx, &id, Kind::DataItem)
-            .await?
-            .map(DataItem))
+    ) -> Result<Answer<Option<DataItem>>> {
+        Lookup::new(Some(id), None, Kind::DataItem)?
+            .answer::<Entity, _>(ctx, Column::Code)
+            .await
     }
 }
 

@@ -8,6 +8,7 @@ use entity::{
     data_item as item_entity, information_system as is_entity, organization as org_entity,
 };
 
+use super::compiled::Answer;
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
 use super::context::ContextData;
 use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
@@ -298,11 +299,10 @@ impl DatabaseQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The database's global id (give `id` or `code`).")] id: Option<ID>,
         #[graphql(desc = "The database's code (give `id` or `code`).")] code: Option<String>,
-    ) -> Result<Option<Database>> {
-        let found = Lookup::new(id, code, Kind::Database)?
-            .find::<Entity>(ctx, Column::Code)
-            .await?;
-        Ok(found.map(Database))
+    ) -> Result<Answer<Option<Database>>> {
+        Lookup::new(id, code, Kind::Database)?
+            .answer::<Entity, _>(ctx, Column::Code)
+            .await
     }
 }
 

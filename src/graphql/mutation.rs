@@ -1,9 +1,10 @@
 //! Pieces every type's mutations and lookups share.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, OutputType, SimpleObject};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, IntoActiveModel, QueryFilter, QuerySelect};
 
+use super::compiled::{self, Answer};
 use super::connection::by_id;
 use super::context::ContextData;
 use super::ids::{self, Kind};
@@ -125,6 +126,25 @@ impl Lookup {
             }
             _ => Err(Error::bad_input("id", Text::key("id-or-code"))),
         }
+    }
+
+    /// The lookup's answer as `T`: read by a compiled statement where one applies and finds
+    /// the row ([`compiled`]), else by [`Self::find`].
+    pub async fn answer<E: Visible, T: From<E::Model> + OutputType>(
+        self,
+        ctx: &Context<'_>,
+        code_column: E::Column,
+    ) -> Result<Answer<Option<T>>> {
+        let exact = match &self {
+            Self::Id(id) => E::id_column().eq(*id),
+            Self::Code(code) => code_column.eq(code.as_str()),
+        };
+        if let Some(value) = compiled::lookup::<E, T>(ctx, exact.into()).await? {
+            return Ok(Answer::read(value));
+        }
+        Ok(Answer::Built(
+            self.find::<E>(ctx, code_column).await?.map(T::from),
+        ))
     }
 
     /// The row, or `None` when nothing has this id or code.

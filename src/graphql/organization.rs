@@ -12,6 +12,7 @@ use entity::{
 use super::catalogue_release::{
     CatalogueRelease, CatalogueReleaseOrderField, CatalogueReleaseWhere,
 };
+use super::compiled::Answer;
 use super::connection::{Conn, ListArgs, OrderBy, by_id, list, order_input, page_cost};
 use super::context::ContextData;
 use super::data_service::{DataService, DataServiceOrder, DataServiceOrderField, DataServiceWhere};
@@ -602,11 +603,10 @@ impl OrganizationQuery {
             desc = "The agency code (mã định danh), e.g. `000.04.39.H57` (give `id` or `code`)."
         )]
         code: Option<String>,
-    ) -> Result<Option<Organization>> {
-        let found = Lookup::new(id, code, Kind::Organization)?
-            .find::<Entity>(ctx, Column::Code)
-            .await?;
-        Ok(found.map(Organization))
+    ) -> Result<Answer<Option<Organization>>> {
+        Lookup::new(id, code, Kind::Organization)?
+            .answer::<Entity, _>(ctx, Column::Code)
+            .await
     }
 }
 

@@ -6,6 +6,7 @@ use entity::data_item as item_entity;
 use entity::enums::{ConsumerType, SharingMode};
 use entity::sharing_policy::{Column, Entity, Model};
 
+use super::compiled::Answer;
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
 use super::context::ContextData;
 use super::data_item::DataItem;
@@ -14,7 +15,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{delete_mutation, find_by_id, patch, patch_opt};
+use super::mutation::{Lookup, delete_mutation, patch, patch_opt};
 use crate::domain::{self, sharing_policy as rules};
 use crate::error::Result;
 
@@ -209,10 +210,11 @@ impl SharingPolicyQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The policy's global id.")] id: ID,
-    ) -> Result<Option<SharingPolicy>> {
-        Ok(find_by_id::<Entity>(ctx, &id, Kind::SharingPolicy)
-            .await?
-            .map(SharingPolicy))
+    ) -> Result<Answer<Option<SharingPolicy>>> {
+        // Policies have no code: the id is the one key.
+        Lookup::new(Some(id), None, Kind::SharingPolicy)?
+            .answer::<Entity, _>(ctx, Column::Id)
+            .await
     }
 }
 

@@ -28,6 +28,8 @@ pub enum Field {
     One(Box<One>),
     /// An object of fields about the same row (a connection's fields, an edge).
     Object(Vec<Field>),
+    /// The first row of a level, as an object (`null` if it has none): a lookup.
+    First(Box<Level>),
 }
 
 /// A page of rows and, for each, an object of its fields.
@@ -146,6 +148,15 @@ impl Sql {
             )),
             Field::Object(fields) => self.object(fields, row, depth),
             Field::Rows(level) => self.nested(self.rows(level, row, depth + 1)),
+            Field::First(level) => {
+                let here = alias(depth + 1);
+                let mut rows = level.rows.clone();
+                rows.limit(1);
+                let mut q = Query::select();
+                q.expr(self.object(&level.fields, Some(&here), depth + 1))
+                    .from_subquery(rows, here);
+                self.nested(Expr::SubQuery(None, Box::new(q.into_sub_query_statement())))
+            }
             Field::Count(count) => {
                 let mut q = Query::select();
                 q.expr(Expr::cust("COUNT(*)"))
