@@ -21,7 +21,7 @@ use async_graphql::{
     Context, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
-use entity::{data_item, database, organization, sharing_policy};
+use entity::{data_item, data_service, database, focal_point, organization, sharing_policy};
 use sea_orm::sea_query::{Alias, Asterisk, Order, Query, SelectStatement};
 use sea_orm::{Condition, IdenStatic, QueryFilter, QueryTrait};
 use serde_json::Value as Json;
@@ -29,8 +29,10 @@ use serde_json::Value as Json;
 use super::connection::QueryOperation;
 use super::context::ContextData;
 use super::data_item::DataItemOrderField;
+use super::data_service::DataServiceOrderField;
 use super::database::DatabaseOrderField;
 use super::filter::OrderField;
+use super::focal_point::FocalPointOrderField;
 use super::ids::{self, Kind};
 use super::sharing_policy::SharingPolicyOrderField;
 use crate::access::Caller;
@@ -50,6 +52,8 @@ pub enum Leaf {
     Bool,
     /// A timestamp, answered in RFC 3339 as the `DateTime` scalar does.
     Time,
+    /// A calendar date, answered as `YYYY-MM-DD` as the `NaiveDate` scalar does.
+    Date,
     /// The row's id, answered as its global id.
     Id,
 }
@@ -82,6 +86,10 @@ pub struct Follow {
     pub field: &'static str,
     pub shape: &'static Shape,
     pub fk: &'static str,
+    /// The field is nullable, and null when the key is null or names a row the reader may
+    /// not see (its resolver reads it by id). A required relation whose row is not there is an
+    /// error its resolver reports, so the compiled read leaves it to the resolver.
+    pub nullable: bool,
 }
 
 const STAMPS: [(&str, &str, Leaf); 3] = [
@@ -111,12 +119,26 @@ pub static ORGANIZATION: Shape = Shape {
         STAMPS[1],
         STAMPS[2],
     ],
-    lists: &[List {
-        field: "databases",
-        shape: &DATABASE,
-        fk: "owner_id",
-        order: || DatabaseOrderField::Name.column().as_str(),
-    }],
+    lists: &[
+        List {
+            field: "databases",
+            shape: &DATABASE,
+            fk: "owner_id",
+            order: || DatabaseOrderField::Name.column().as_str(),
+        },
+        List {
+            field: "dataServices",
+            shape: &DATA_SERVICE,
+            fk: "provider_id",
+            order: || DataServiceOrderField::Name.column().as_str(),
+        },
+        List {
+            field: "focalPoints",
+            shape: &FOCAL_POINT,
+            fk: "organization_id",
+            order: || FocalPointOrderField::FullName.column().as_str(),
+        },
+    ],
     ones: &[],
 };
 
@@ -153,6 +175,7 @@ pub static DATABASE: Shape = Shape {
         field: "organization",
         shape: &ORGANIZATION,
         fk: "owner_id",
+        nullable: false,
     }],
 };
 
@@ -184,6 +207,7 @@ pub static DATA_ITEM: Shape = Shape {
         field: "database",
         shape: &DATABASE,
         fk: "database_id",
+        nullable: false,
     }],
 };
 
@@ -206,8 +230,86 @@ pub static SHARING_POLICY: Shape = Shape {
     ones: &[],
 };
 
-/// The types a top-level list may be compiled for.
-pub static SHAPES: [&Shape; 4] = [&ORGANIZATION, &DATABASE, &DATA_ITEM, &SHARING_POLICY];
+pub static DATA_SERVICE: Shape = Shape {
+    type_name: "DataService",
+    table: "data_services",
+    kind: Kind::DataService,
+    visible: <data_service::Entity as Visible>::visible_to,
+    leaves: &[
+        ("id", "id", Leaf::Id),
+        ("code", "code", Leaf::Plain),
+        ("name", "name", Leaf::Plain),
+        ("method", "method", Leaf::Enum),
+        ("protocol", "protocol", Leaf::Plain),
+        ("endpoint", "endpoint", Leaf::Plain),
+        ("platform", "platform", Leaf::Enum),
+        ("serviceVersion", "service_version", Leaf::Plain),
+        ("status", "status", Leaf::Enum),
+        ("publishedOn", "published_on", Leaf::Date),
+        ("description", "description", Leaf::Plain),
+        ("inputDescription", "input_description", Leaf::Plain),
+        ("outputDescription", "output_description", Leaf::Plain),
+        ("standard", "standard", Leaf::Plain),
+        ("conditionsOfUse", "conditions_of_use", Leaf::Plain),
+        ("availability", "availability", Leaf::Plain),
+        STAMPS[0],
+        STAMPS[1],
+        STAMPS[2],
+    ],
+    lists: &[],
+    ones: &[
+        Follow {
+            field: "provider",
+            shape: &ORGANIZATION,
+            fk: "provider_id",
+            nullable: false,
+        },
+        Follow {
+            field: "contact",
+            shape: &FOCAL_POINT,
+            fk: "contact_id",
+            nullable: true,
+        },
+    ],
+};
+
+pub static FOCAL_POINT: Shape = Shape {
+    type_name: "FocalPoint",
+    table: "focal_points",
+    kind: Kind::FocalPoint,
+    visible: <focal_point::Entity as Visible>::visible_to,
+    leaves: &[
+        ("id", "id", Leaf::Id),
+        ("scope", "scope", Leaf::Enum),
+        ("fullName", "full_name", Leaf::Plain),
+        ("position", "position", Leaf::Plain),
+        ("duties", "duties", Leaf::Plain),
+        ("phone", "phone", Leaf::Plain),
+        ("email", "email", Leaf::Plain),
+        ("termStart", "term_start", Leaf::Date),
+        ("termEnd", "term_end", Leaf::Date),
+        STAMPS[0],
+        STAMPS[1],
+        STAMPS[2],
+    ],
+    lists: &[],
+    ones: &[Follow {
+        field: "organization",
+        shape: &ORGANIZATION,
+        fk: "organization_id",
+        nullable: false,
+    }],
+};
+
+/// The types a top-level list or lookup may be compiled for.
+pub static SHAPES: [&Shape; 6] = [
+    &ORGANIZATION,
+    &DATABASE,
+    &DATA_ITEM,
+    &SHARING_POLICY,
+    &DATA_SERVICE,
+    &FOCAL_POINT,
+];
 
 /// The declared shape of the GraphQL type `name` when a compiled read may answer the field
 /// `ctx` resolves: a top-level field of a query operation over HTTP (a mutation's later field
@@ -345,8 +447,8 @@ enum Out {
     Count(Name, usize),
     /// An array of objects.
     Rows(Name, usize, Vec<Out>),
-    /// An object, or null.
-    Object(Name, usize, Vec<Out>),
+    /// An object; `true` if null is an answer (else the resolvers answer instead).
+    Object(Name, usize, Vec<Out>, bool),
 }
 
 struct Planner<'a> {
@@ -433,7 +535,7 @@ impl Planner<'_> {
                             "node" => {
                                 let (node, node_outs) = self.object(e, shape)?;
                                 edge.push(Field::Object(node));
-                                edge_outs.push(Out::Object(key, edge.len() - 1, node_outs));
+                                edge_outs.push(Out::Object(key, edge.len() - 1, node_outs, false));
                             }
                             _ => return None,
                         }
@@ -467,7 +569,7 @@ impl Planner<'_> {
             } else if let Some(list) = shape.lists.iter().find(|l| l.field == name) {
                 let (conn, conn_outs) = self.connection(f, list.shape, self.page(f, list)?)?;
                 fields.push(Field::Object(conn));
-                outs.push(Out::Object(key, fields.len() - 1, conn_outs));
+                outs.push(Out::Object(key, fields.len() - 1, conn_outs, false));
             } else if let Some(one) = shape.ones.iter().find(|o| o.field == name) {
                 if !f.arguments.is_empty() {
                     return None;
@@ -480,7 +582,12 @@ impl Planner<'_> {
                     visible: (one.shape.visible)(self.ctx.caller()),
                     fields: target,
                 })));
-                outs.push(Out::Object(key, fields.len() - 1, target_outs));
+                outs.push(Out::Object(
+                    key,
+                    fields.len() - 1,
+                    target_outs,
+                    one.nullable,
+                ));
             } else {
                 return None;
             }
@@ -574,9 +681,9 @@ fn decode(outs: &[Out], object: &mut serde_json::Map<String, Json>) -> Option<Va
                     .collect::<Option<Vec<_>>>()?;
                 (key, Value::List(rows))
             }
-            Out::Object(key, at, fields) => match take(object, *at) {
+            Out::Object(key, at, fields, nullable) => match take(object, *at) {
                 Json::Object(mut inner) => (key, decode(fields, &mut inner)?),
-                // A followed row the reader may not see: its resolver errs, so let it.
+                Json::Null if *nullable => (key, Value::Null),
                 _ => return None,
             },
         };
@@ -597,6 +704,12 @@ fn leaf_value(value: Json, leaf: Leaf, kind: Kind) -> Option<Value> {
         (Leaf::Bool, Json::Bool(b)) => Value::Boolean(b),
         (Leaf::Bool, Json::Number(n)) => Value::Boolean(n.as_i64()? != 0),
         (Leaf::Time, Json::String(s)) => Value::String(timestamp(&s)?.to_rfc3339()),
+        (Leaf::Date, Json::String(s)) => Value::String(
+            chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d")
+                .ok()?
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
         (Leaf::Plain, Json::String(s)) => Value::String(s),
         (Leaf::Plain, Json::Number(n)) => Value::Number(n.as_i64()?.into()),
         _ => return None,

@@ -9,6 +9,7 @@ use entity::{
     share as share_entity,
 };
 
+use super::compiled::Answer;
 use super::connection::{Conn, ListArgs, by_id, list, order_input, page_cost, related};
 use super::context::ContextData;
 use super::data_item::{DataItem, DataItemOrder, DataItemOrderField, DataItemWhere};
@@ -339,11 +340,10 @@ impl DataServiceQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The service's global id (give `id` or `code`).")] id: Option<ID>,
         #[graphql(desc = "The service's code (give `id` or `code`).")] code: Option<String>,
-    ) -> Result<Option<DataService>> {
-        let found = Lookup::new(id, code, Kind::DataService)?
-            .find::<Entity>(ctx, Column::Code)
-            .await?;
-        Ok(found.map(DataService))
+    ) -> Result<Answer<Option<DataService>>> {
+        Lookup::new(id, code, Kind::DataService)?
+            .answer::<Entity, _>(ctx, Column::Code)
+            .await
     }
 }
 

@@ -6,6 +6,7 @@ use entity::enums::FocalPointScope;
 use entity::focal_point::{Column, Entity, Model};
 use entity::organization as org_entity;
 
+use super::compiled::Answer;
 use super::connection::{Conn, ListArgs, list, order_input, page_cost, related};
 use super::context::ContextData;
 use super::filter::{
@@ -13,7 +14,7 @@ use super::filter::{
 };
 use super::ids::{self, Kind};
 use super::loader::Scope;
-use super::mutation::{decode_opt, delete_mutation, find_by_id, patch, patch_opt};
+use super::mutation::{Lookup, decode_opt, delete_mutation, patch, patch_opt};
 use super::organization::Organization;
 use crate::domain::{self, focal_point as rules};
 use crate::error::Result;
@@ -197,10 +198,11 @@ impl FocalPointQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The focal point's global id.")] id: ID,
-    ) -> Result<Option<FocalPoint>> {
-        Ok(find_by_id::<Entity>(ctx, &id, Kind::FocalPoint)
-            .await?
-            .map(FocalPoint))
+    ) -> Result<Answer<Option<FocalPoint>>> {
+        // Focal points have no code: the id is the one key.
+        Lookup::new(Some(id), None, Kind::FocalPoint)?
+            .answer::<Entity, _>(ctx, Column::Id)
+            .await
     }
 }
 
