@@ -377,6 +377,13 @@ impl<E: Listable> ListQuery<E> {
         if self.backward {
             return None;
         }
+        let (select, order) = self.table_page(self.limit);
+        let order = order.into_iter().map(|(c, o)| (c.as_str(), o)).collect();
+        Some((select.into_query(), order))
+    }
+
+    /// The table's rows in range, in reading order, at most `limit`; and that order.
+    fn table_page(&self, limit: u64) -> (sea_orm::Select<E>, Vec<(E::Column, Order)>) {
         let order = self.sql_order();
         let mut select = E::find()
             .filter(self.condition.clone())
@@ -384,8 +391,7 @@ impl<E: Listable> ListQuery<E> {
         for (col, o) in &order {
             select = select.order_by(*col, o.clone());
         }
-        let order = order.into_iter().map(|(c, o)| (c.as_str(), o)).collect();
-        Some((select.limit(self.limit).into_query(), order))
+        (select.limit(limit), order)
     }
 
     /// One page over the whole table; the rows its joins read go to `joined`.
@@ -394,14 +400,8 @@ impl<E: Listable> ListQuery<E> {
         db: &C,
         joined: &mut Vec<JoinedRow>,
     ) -> Result<Page<E::Model>, DbErr> {
-        let order = self.sql_order();
-        let mut select = E::find()
-            .filter(self.condition.clone())
-            .filter(self.range_condition());
-        for (col, o) in &order {
-            select = select.order_by(*col, o.clone());
-        }
-        let select = select.limit(self.limit + 1);
+        // One row past the page tells whether another follows.
+        let (select, order) = self.table_page(self.limit + 1);
         if self.joins.is_empty() {
             return Ok(self.finish(select.all(db).await?));
         }
