@@ -1,5 +1,5 @@
-//! Compiled reads: a top-level list whose whole selection is columns, nested lists, counts and
-//! to-one relations of the types declared here is answered by one statement
+//! Compiled reads: a top-level list or lookup whose whole selection is columns, nested lists,
+//! counts and to-one relations of the types declared here is answered by one statement
 //! ([`crate::store::tree`]) that returns the answer as JSON, instead of by a statement per level
 //! and a resolver per field.
 //!
@@ -7,15 +7,14 @@
 //! foreign key; a selection that asks for anything else (an argument other than `first` below
 //! the top, `pageInfo`, cursors, fragments, directives, a field not declared) is resolved field
 //! by field as before. Each level applies the reader's visibility, the list's default order and
-//! the page size exactly as the list resolvers do; the test
-//! `compiled::a_compiled_read_answers_as_the_resolvers_do` holds every declared field to what its
-//! resolver answers.
+//! the page size exactly as the list resolvers do; the tests in `tests/api/compiled.rs` hold
+//! every declared field to what its resolver answers.
 
-use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::types::{Field as Ast, Selection};
 use std::borrow::Cow;
 use std::sync::Mutex;
 
+use async_graphql::indexmap::IndexMap;
+use async_graphql::parser::types::{Field as Ast, Selection};
 use async_graphql::registry::Registry;
 use async_graphql::{
     Context, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value,
