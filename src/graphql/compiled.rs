@@ -38,7 +38,7 @@ use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::Result;
 use crate::store::page::PageArgs;
-use crate::store::tree::{self, Count, Field, Level, One};
+use crate::store::tree::{self, Count, Field, Level, Link};
 
 /// How a column's stored value becomes the field's value.
 #[derive(Clone, Copy)]
@@ -364,78 +364,71 @@ impl<T: OutputType> OutputType for Answer<T> {
     }
 }
 
-/// Answers a single-object lookup of `E` (by id, or by exact code) in one statement where a
-/// compiled read applies and finds the row; else `None`.
+/// What a compiled lookup found.
+pub enum Lookup {
+    /// The row, answered.
+    Answered(Value),
+    /// No row the reader may see has the key.
+    NoRow,
+    /// The selection is not compiled (or a value is not what its field answers): the
+    /// resolver answers.
+    Resolve,
+}
+
+/// Answers a single-object lookup of `E` by `key` (its id, or its exact code) in one statement,
+/// where a compiled read applies.
 pub async fn lookup<E: Visible, T: OutputType>(
     ctx: &Context<'_>,
-    by: sea_orm::Condition,
-) -> Result<Option<Value>> {
+    key: sea_orm::Condition,
+) -> Result<Lookup> {
     let Some(shape) = applies(ctx, &T::type_name()) else {
-        return Ok(None);
+        return Ok(Lookup::Resolve);
+    };
+    let Some((fields, outs)) = (Planner { ctx }).object(&ctx.item.node, shape) else {
+        return Ok(Lookup::Resolve);
     };
     let rows = E::find()
-        .filter(by)
+        .filter(key)
         .filter(E::visible_to(ctx.caller()))
         .into_query();
-    read_one(ctx, shape, rows).await
-}
-
-/// The top-level list being resolved, as its resolver prepared it.
-pub struct Top {
-    /// Its page: filter, visibility, cursors, order and limit applied.
-    pub rows: SelectStatement,
-    pub order: Vec<(&'static str, Order)>,
-    /// Its filter and visibility, for `totalCount`.
-    pub count: Condition,
-}
-
-/// Answers the list field `ctx` resolves in one statement, if its selection can be compiled;
-/// `None` leaves it to the resolvers.
-pub async fn read(ctx: &Context<'_>, shape: &'static Shape, top: Top) -> Result<Option<Value>> {
-    let planner = Planner { ctx };
-    let page = Page {
-        rows: top.rows,
-        order: top.order,
-        count: top.count,
-        fk: None,
-    };
-    let Some((fields, outs)) = planner.connection(&ctx.item.node, shape, page) else {
-        return Ok(None);
-    };
-    let document = tree::read(ctx.db(), &fields).await?;
-    match document {
-        Json::Object(mut object) => Ok(decode(&outs, &mut object)),
-        _ => Ok(None),
-    }
-}
-
-/// Answers the single-object lookup `ctx` resolves (`rows` finds its row, the reader's
-/// visibility applied) in one statement, if its selection can be compiled and the row is
-/// there; `None` leaves it to the resolver (which also tries what a miss should try next).
-pub async fn read_one(
-    ctx: &Context<'_>,
-    shape: &'static Shape,
-    rows: SelectStatement,
-) -> Result<Option<Value>> {
-    let planner = Planner { ctx };
-    let Some((fields, outs)) = planner.object(&ctx.item.node, shape) else {
-        return Ok(None);
-    };
     let top = [Field::First(Box::new(Level {
         rows,
         table: shape.table,
-        fk: None,
+        link: Link::None,
         order: Vec::new(),
         fields,
     }))];
-    let document = tree::read(ctx.db(), &top).await?;
-    match document {
-        Json::Object(mut object) => match take(&mut object, 0) {
-            Json::Object(mut row) => Ok(decode(&outs, &mut row)),
-            _ => Ok(None),
+    Ok(
+        match document(ctx, &top).await?.map(|mut d| take(&mut d, 0)) {
+            Some(Json::Object(mut row)) => {
+                decode(&outs, &mut row).map_or(Lookup::Resolve, Lookup::Answered)
+            }
+            Some(Json::Null) => Lookup::NoRow,
+            _ => Lookup::Resolve,
         },
-        _ => Ok(None),
-    }
+    )
+}
+
+/// Answers the list field `ctx` resolves in one statement, if its selection can be compiled;
+/// `None` leaves it to the resolvers. `top` is the list's page as its resolver prepared it.
+pub async fn read(ctx: &Context<'_>, shape: &'static Shape, top: Page) -> Result<Option<Value>> {
+    let Some((fields, outs)) = (Planner { ctx }).connection(&ctx.item.node, shape, top) else {
+        return Ok(None);
+    };
+    Ok(document(ctx, &fields)
+        .await?
+        .and_then(|mut d| decode(&outs, &mut d)))
+}
+
+/// The document of `top`, an object.
+async fn document(
+    ctx: &Context<'_>,
+    top: &[Field],
+) -> Result<Option<serde_json::Map<String, Json>>> {
+    Ok(match tree::read(ctx.db(), top).await? {
+        Json::Object(object) => Some(object),
+        _ => None,
+    })
 }
 
 /// One field of the answer, and where its value is in the document.
@@ -474,14 +467,26 @@ fn plain(field: &Ast) -> Option<Vec<&Ast>> {
 }
 
 /// One page of a list as the statement reads it.
-struct Page {
+pub struct Page {
     /// The rows: filter, visibility, cursors, order and limit applied.
     rows: SelectStatement,
     order: Vec<(&'static str, Order)>,
     /// The filter and visibility alone, for `totalCount`.
     count: Condition,
-    /// The column naming the row above; `None` at the top.
-    fk: Option<&'static str>,
+    link: Link,
+}
+
+impl Page {
+    /// A top-level list's page: its `rows` in `order` (columns), and the `count` condition
+    /// of its `totalCount`.
+    pub fn top(rows: SelectStatement, order: Vec<(&'static str, Order)>, count: Condition) -> Self {
+        Self {
+            rows,
+            order,
+            count,
+            link: Link::None,
+        }
+    }
 }
 
 impl Planner<'_> {
@@ -496,7 +501,7 @@ impl Planner<'_> {
         let level = |fields: Vec<Field>| Level {
             rows: page.rows.clone(),
             table: shape.table,
-            fk: page.fk,
+            link: page.link,
             order: page.order.clone(),
             fields,
         };
@@ -511,7 +516,7 @@ impl Planner<'_> {
                 "totalCount" => {
                     fields.push(Field::Count(Count {
                         table: shape.table,
-                        fk: page.fk,
+                        link: page.link,
                         condition: page.count.clone(),
                     }));
                     outs.push(Out::Count(key, fields.len() - 1));
@@ -574,11 +579,15 @@ impl Planner<'_> {
                     return None;
                 }
                 let (target, target_outs) = self.object(f, one.shape)?;
-                fields.push(Field::One(Box::new(One {
+                let mut rows = Query::select();
+                rows.column(Asterisk)
+                    .from(Alias::new(one.shape.table))
+                    .cond_where((one.shape.visible)(self.ctx.caller()));
+                fields.push(Field::First(Box::new(Level {
+                    rows,
                     table: one.shape.table,
-                    id: "id",
-                    fk: one.fk,
-                    visible: (one.shape.visible)(self.ctx.caller()),
+                    link: Link::Parent(one.fk),
+                    order: Vec::new(),
                     fields: target,
                 })));
                 outs.push(Out::Object(
@@ -653,7 +662,7 @@ impl Planner<'_> {
             rows,
             order,
             count: visible,
-            fk: Some(list.fk),
+            link: Link::Child(list.fk),
         })
     }
 }

@@ -216,7 +216,7 @@ where
         return Ok(None);
     };
     let count = (*prepared.condition).clone().add(visible);
-    compiled::read(ctx, shape, compiled::Top { rows, order, count }).await
+    compiled::read(ctx, shape, compiled::Page::top(rows, order, count)).await
 }
 
 /// A list field's connection, read through the batching loaders.

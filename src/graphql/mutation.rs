@@ -128,8 +128,8 @@ impl Lookup {
         }
     }
 
-    /// The lookup's answer as `T`: read by a compiled statement where one applies and finds
-    /// the row ([`compiled`]), else by [`Self::find`].
+    /// The lookup's answer as `T`: read by a compiled statement where one applies
+    /// ([`compiled`]), else by [`Self::find`].
     pub async fn answer<E: Visible, T: From<E::Model> + OutputType>(
         self,
         ctx: &Context<'_>,
@@ -139,12 +139,12 @@ impl Lookup {
             Self::Id(id) => E::id_column().eq(*id),
             Self::Code(code) => code_column.eq(code.as_str()),
         };
-        if let Some(value) = compiled::lookup::<E, T>(ctx, exact.into()).await? {
-            return Ok(Answer::read(value));
-        }
-        Ok(Answer::Built(
-            self.find::<E>(ctx, code_column).await?.map(T::from),
-        ))
+        let found = match compiled::lookup::<E, T>(ctx, exact.into()).await? {
+            compiled::Lookup::Answered(value) => return Ok(Answer::read(value)),
+            compiled::Lookup::NoRow => self.after_exact_miss::<E>(ctx, code_column).await?,
+            compiled::Lookup::Resolve => self.find::<E>(ctx, code_column).await?,
+        };
+        Ok(Answer::Built(found.map(T::from)))
     }
 
     /// The row, or `None` when nothing has this id or code.
@@ -153,39 +153,46 @@ impl Lookup {
         ctx: &Context<'_>,
         code_column: E::Column,
     ) -> Result<Option<E::Model>> {
+        if let Self::Code(code) = &self
+            // The exact code first (by its index), then ignoring case.
+            && let Some(found) = E::find()
+                .filter(code_column.eq(code))
+                .filter(E::visible_to(ctx.caller()))
+                .one(ctx.db())
+                .await?
+        {
+            return Ok(Some(found));
+        }
         match self {
             Self::Id(id) => by_id::<E>(ctx, id).await,
-            Self::Code(code) => {
-                let db = ctx.db();
-                let visible = E::visible_to(ctx.caller());
-                // The exact code first (by its index), then ignoring case: codes are typed by
-                // people, and `000.04.39.h57` means `000.04.39.H57`.
-                if let Some(found) = E::find()
-                    .filter(code_column.eq(&code))
-                    .filter(visible.clone())
-                    .one(db)
-                    .await?
-                {
-                    return Ok(Some(found));
-                }
-                let mut found = E::find()
-                    .filter(
-                        Expr::expr(Func::upper(Expr::col(code_column)))
-                            .eq(code.to_ascii_uppercase()),
-                    )
-                    .filter(visible)
-                    .limit(2)
-                    .all(db)
-                    .await?;
-                if found.len() > 1 {
-                    return Err(Error::bad_input(
-                        "code",
-                        Text::key("code-ambiguous").arg("code", &code),
-                    ));
-                }
-                Ok(found.pop())
-            }
+            Self::Code(_) => self.after_exact_miss::<E>(ctx, code_column).await,
         }
+    }
+
+    /// The row when its exact id or code found none: none for an id; for a code, the one
+    /// whose code matches ignoring case (codes are typed by people, and `000.04.39.h57` means
+    /// `000.04.39.H57`), refused when several do.
+    async fn after_exact_miss<E: Visible>(
+        self,
+        ctx: &Context<'_>,
+        code_column: E::Column,
+    ) -> Result<Option<E::Model>> {
+        let Self::Code(code) = self else {
+            return Ok(None);
+        };
+        let mut found = E::find()
+            .filter(Expr::expr(Func::upper(Expr::col(code_column))).eq(code.to_ascii_uppercase()))
+            .filter(E::visible_to(ctx.caller()))
+            .limit(2)
+            .all(ctx.db())
+            .await?;
+        if found.len() > 1 {
+            return Err(Error::bad_input(
+                "code",
+                Text::key("code-ambiguous").arg("code", &code),
+            ));
+        }
+        Ok(found.pop())
     }
 }
 

@@ -23,13 +23,36 @@ pub enum Field {
     Rows(Box<Level>),
     /// How many rows a page's list holds in all.
     Count(Count),
-    /// The row a column of this row points at, as an object (`null` if the reader may not
-    /// see it).
-    One(Box<One>),
     /// An object of fields about the same row (a connection's fields, an edge).
     Object(Vec<Field>),
-    /// The first row of a level, as an object (`null` if it has none): a lookup.
+    /// The first row of a level, as an object (`null` if it has none): a lookup, or the row a
+    /// column of this row points at ([`Link::Parent`]).
     First(Box<Level>),
+}
+
+/// How a level's rows belong to the row above.
+#[derive(Clone, Copy)]
+pub enum Link {
+    /// They do not: the top.
+    None,
+    /// The level's column names the row above (`table.fk = above.id`): its children.
+    Child(&'static str),
+    /// The row above's column names the level's row (`table.id = above.fk`): a to-one
+    /// relation.
+    Parent(&'static str),
+}
+
+impl Link {
+    /// The condition correlating `table`'s rows with the row called `above`.
+    fn on(self, table: &'static str, above: Option<&Alias>) -> Option<Expr> {
+        let above = above?.clone();
+        let (here, there) = match self {
+            Link::None => return None,
+            Link::Child(fk) => (fk, "id"),
+            Link::Parent(fk) => ("id", fk),
+        };
+        Some(Expr::col((Alias::new(table), Alias::new(here))).equals((above, Alias::new(there))))
+    }
 }
 
 /// A page of rows and, for each, an object of its fields.
@@ -37,30 +60,29 @@ pub struct Level {
     /// The rows (filter, visibility, order and limit applied), as a statement over `table`.
     pub rows: SelectStatement,
     pub table: &'static str,
-    /// The column of `table` that names the row above; `None` at the top.
-    pub fk: Option<&'static str>,
+    pub link: Link,
     /// The page's order, as columns of `table`: the array keeps it.
     pub order: Vec<(&'static str, Order)>,
     pub fields: Vec<Field>,
 }
 
-/// The size of a list: the rows of `table` that match `condition` (and belong to the row
-/// above by `fk`).
-pub struct Count {
-    pub table: &'static str,
-    pub fk: Option<&'static str>,
-    pub condition: Condition,
+impl Level {
+    /// The level's rows, correlated with the row called `above`.
+    fn rows_below(&self, above: Option<&Alias>) -> SelectStatement {
+        let mut rows = self.rows.clone();
+        if let Some(on) = self.link.on(self.table, above) {
+            rows.and_where(on);
+        }
+        rows
+    }
 }
 
-/// A to-one relation: the row of `table` whose `id` the row above holds in `fk`.
-pub struct One {
+/// The size of a list: the rows of `table` that match `condition` (and belong to the row
+/// above by `link`).
+pub struct Count {
     pub table: &'static str,
-    pub id: &'static str,
-    /// The column of the row above.
-    pub fk: &'static str,
-    /// Which rows of `table` the reader may see.
-    pub visible: Condition,
-    pub fields: Vec<Field>,
+    pub link: Link,
+    pub condition: Condition,
 }
 
 /// The key of the `i`th field of an object.
@@ -96,17 +118,22 @@ fn alias(depth: usize) -> Alias {
     Alias::new(format!("sg_p{depth}"))
 }
 
+fn subquery(q: SelectStatement) -> Expr {
+    Expr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+}
+
 impl Sql {
     fn postgres(&self) -> bool {
         self.backend == DatabaseBackend::Postgres
     }
 
-    /// A template's placeholders: numbered on PostgreSQL, `?` in order on SQLite.
-    fn template(&self, text: &str, n: usize) -> String {
+    /// The `i`th placeholder of a custom expression: numbered on PostgreSQL, `?` on SQLite.
+    fn placeholder(&self, i: usize) -> String {
         if self.postgres() {
-            return text.to_owned();
+            format!("${i}")
+        } else {
+            "?".to_owned()
         }
-        (1..=n).fold(text.to_owned(), |t, i| t.replacen(&format!("${i}"), "?", 1))
     }
 
     /// The object of `fields` about the row called `row` (at `depth` levels down).
@@ -122,12 +149,8 @@ impl Sql {
         } else {
             "json_object"
         };
-        let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
-        let n = args.len();
-        Expr::cust_with_exprs(
-            self.template(&format!("{name}({})", placeholders.join(", ")), n),
-            args,
-        )
+        let placeholders: Vec<String> = (1..=args.len()).map(|i| self.placeholder(i)).collect();
+        Expr::cust_with_exprs(format!("{name}({})", placeholders.join(", ")), args)
     }
 
     /// A JSON value that the database built as text on SQLite (from a subquery) is JSON
@@ -150,56 +173,28 @@ impl Sql {
             Field::Rows(level) => self.nested(self.rows(level, row, depth + 1)),
             Field::First(level) => {
                 let here = alias(depth + 1);
-                let mut rows = level.rows.clone();
+                let mut rows = level.rows_below(row);
                 rows.limit(1);
                 let mut q = Query::select();
                 q.expr(self.object(&level.fields, Some(&here), depth + 1))
                     .from_subquery(rows, here);
-                self.nested(Expr::SubQuery(None, Box::new(q.into_sub_query_statement())))
+                self.nested(subquery(q))
             }
             Field::Count(count) => {
                 let mut q = Query::select();
                 q.expr(Expr::cust("COUNT(*)"))
                     .from(Alias::new(count.table))
                     .cond_where(count.condition.clone());
-                if let (Some(fk), Some(row)) = (count.fk, row) {
-                    q.and_where(
-                        Expr::col((Alias::new(count.table), Alias::new(fk)))
-                            .equals((row.clone(), Alias::new("id"))),
-                    );
+                if let Some(on) = count.link.on(count.table, row) {
+                    q.and_where(on);
                 }
-                Expr::SubQuery(None, Box::new(q.into_sub_query_statement()))
-            }
-            Field::One(one) => {
-                let here = alias(depth + 1);
-                let row = row.expect("a relation is followed from a row");
-                let mut target = Query::select();
-                target
-                    .column(sea_orm::sea_query::Asterisk)
-                    .from(Alias::new(one.table))
-                    .cond_where(one.visible.clone())
-                    .and_where(
-                        Expr::col((Alias::new(one.table), Alias::new(one.id)))
-                            .equals((row.clone(), Alias::new(one.fk))),
-                    );
-                let mut q = Query::select();
-                q.expr(self.object(&one.fields, Some(&here), depth + 1))
-                    .from_subquery(target, here);
-                self.nested(Expr::SubQuery(None, Box::new(q.into_sub_query_statement())))
+                subquery(q)
             }
         }
     }
 
     /// The array of one page's objects, in the page's order.
     fn rows(&self, level: &Level, above: Option<&Alias>, depth: usize) -> Expr {
-        let here = alias(depth);
-        let mut rows = level.rows.clone();
-        if let (Some(fk), Some(above)) = (level.fk, above) {
-            rows.and_where(
-                Expr::col((Alias::new(level.table), Alias::new(fk)))
-                    .equals((above.clone(), Alias::new("id"))),
-            );
-        }
         let order: Vec<String> = level
             .order
             .iter()
@@ -211,19 +206,20 @@ impl Sql {
                 format!("sg_p{depth}.\"{c}\" {dir}")
             })
             .collect();
-        let object = self.object(&level.fields, Some(&here), depth);
-        let from = Expr::SubQuery(None, Box::new(rows.into_sub_query_statement()));
+        let object = self.object(&level.fields, Some(&alias(depth)), depth);
+        let from = subquery(level.rows_below(above));
+        let (one, two) = (self.placeholder(1), self.placeholder(2));
         let text = if self.postgres() {
             format!(
-                "(SELECT COALESCE(json_agg($1 ORDER BY {}), '[]'::json) FROM $2 AS sg_p{depth})",
+                "(SELECT COALESCE(json_agg({one} ORDER BY {}), '[]'::json) FROM {two} AS sg_p{depth})",
                 order.join(", ")
             )
         } else {
             format!(
-                "(SELECT json_group_array($1 ORDER BY {}) FROM $2 AS sg_p{depth})",
+                "(SELECT json_group_array({one} ORDER BY {}) FROM {two} AS sg_p{depth})",
                 order.join(", ")
             )
         };
-        Expr::cust_with_exprs(self.template(&text, 2), [object, from])
+        Expr::cust_with_exprs(text, [object, from])
     }
 }
