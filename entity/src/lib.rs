@@ -23,6 +23,7 @@ pub mod open_dataset_item;
 pub mod organization;
 pub mod quality_assessment;
 pub mod share;
+pub mod share_edge;
 pub mod sharing_agreement;
 pub mod sharing_policy;
 pub mod sharing_request;

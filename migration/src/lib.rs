@@ -15,6 +15,7 @@ mod m20261127_000009_search_order;
 mod m20261127_000010_search_words;
 mod m20261206_000011_token_scope;
 mod m20261206_000012_share_sort_names;
+mod m20261207_000013_share_edges;
 mod util;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_search_words::Migration),
             Box::new(m20261206_000011_token_scope::Migration),
             Box::new(m20261206_000012_share_sort_names::Migration),
+            Box::new(m20261207_000013_share_edges::Migration),
         ]
     }
 }

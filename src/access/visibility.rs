@@ -10,7 +10,7 @@ use entity::enums::ServiceStatus;
 use entity::{
     access_event, audit_entry, catalogue_release, catalogue_review, data_item, data_service,
     database, derivation, feedback, focal_point, information_system, open_dataset, organization,
-    quality_assessment, share, sharing_agreement, sharing_policy, sharing_request,
+    quality_assessment, share, share_edge, sharing_agreement, sharing_policy, sharing_request,
 };
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DatabaseBackend};
@@ -198,6 +198,22 @@ impl Visible for share::Entity {
             Condition::any()
                 .add(among(share::Column::ProviderId, scope))
                 .add(among(share::Column::ConsumerId, scope))
+        })
+    }
+}
+
+impl Visible for share_edge::Entity {
+    /// The rule of `share::Entity` on the shares an edge row counts: the row holds their
+    /// item's `published` flag and their two organizations.
+    fn visible_to(caller: &Caller) -> Condition {
+        let public = match caller.public_shares {
+            PublicShares::Shares => Condition::all().add(share_edge::Column::Published.eq(true)),
+            PublicShares::Organizations | PublicShares::None => nothing(),
+        };
+        rule(caller, public, |scope| {
+            Condition::any()
+                .add(among(share_edge::Column::ProviderId, scope))
+                .add(among(share_edge::Column::ConsumerId, scope))
         })
     }
 }

@@ -15,12 +15,12 @@ use chrono::NaiveDate;
 use entity::enums::{EdgeKind, SharingMode};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
 
-use entity::{data_item, data_service, share};
+use entity::{data_item, data_service, share, share_edge};
 
 use super::sql::{id_list, ids_value, statement};
 use super::today;
 use crate::access::Caller;
-use crate::access::visibility::{Visible, counting_shares, visible_sql};
+use crate::access::visibility::{Visible, counting_shares, visible_rows_sql, visible_sql};
 use crate::error::Result;
 
 /// ` AND <the row of E that column names is visible>`, or nothing when the caller sees every
@@ -462,12 +462,9 @@ pub async fn sharing_graph(
 ) -> Result<OrgGraph> {
     let day = today();
     let backend = db.get_database_backend();
-    let counting = counting_shares(caller);
-    let active = format!(
-        "{}{}",
-        active_share_sql(),
-        only::<share::Entity>(&counting, backend, "s.id")
-    );
+    // The pairs' counts (migration 13), as the caller may count the shares behind them; an
+    // edge row is active when its shares' last valid day has not passed.
+    let edges = visible_rows_sql::<share_edge::Entity>(&counting_shares(caller), backend);
     let seeds = format!(
         "SELECT o.id, CAST(0 AS BIGINT) FROM organizations o WHERE o.id IN ({})",
         id_list(backend)
@@ -478,9 +475,9 @@ pub async fn sharing_graph(
                 "WITH RECURSIVE g(id, depth) AS (
                     {seeds}
                     UNION
-                    SELECT s.consumer_id, g.depth + 1 FROM g JOIN shares s ON s.provider_id = g.id WHERE g.depth < ? AND {active}
+                    SELECT e.consumer_id, g.depth + 1 FROM g JOIN ({edges}) e ON e.provider_id = g.id WHERE g.depth < ? AND e.valid_until >= ?
                     UNION
-                    SELECT s.provider_id, g.depth + 1 FROM g JOIN shares s ON s.consumer_id = g.id WHERE g.depth < ? AND {active}
+                    SELECT e.provider_id, g.depth + 1 FROM g JOIN ({edges}) e ON e.consumer_id = g.id WHERE g.depth < ? AND e.valid_until >= ?
                     LIMIT ?
                 )
                 SELECT id, depth FROM g"
@@ -496,15 +493,15 @@ pub async fn sharing_graph(
         )
     } else {
         // PostgreSQL allows one reference to the CTE in its recursive term: one join takes both
-        // directions (an OR of the two covering indexes), the far end picked per row.
+        // directions (an OR of the two indexes), the far end picked per row.
         (
             format!(
                 "WITH RECURSIVE g(id, depth) AS (
                     {seeds}
                     UNION
-                    SELECT CASE WHEN s.provider_id = g.id THEN s.consumer_id ELSE s.provider_id END, g.depth + 1
-                    FROM g JOIN shares s ON (s.provider_id = g.id OR s.consumer_id = g.id)
-                    WHERE g.depth < ? AND {active}
+                    SELECT CASE WHEN e.provider_id = g.id THEN e.consumer_id ELSE e.provider_id END, g.depth + 1
+                    FROM g JOIN ({edges}) e ON (e.provider_id = g.id OR e.consumer_id = g.id)
+                    WHERE g.depth < ? AND e.valid_until >= ?
                 )
                 SELECT id, depth FROM g LIMIT ?"
             ),
@@ -547,17 +544,19 @@ pub async fn sharing_graph(
     } else {
         max_edges as i64
     };
+    let sum = |mode: &str| {
+        format!("CAST(SUM(CASE WHEN e.mode = '{mode}' THEN e.shares ELSE 0 END) AS BIGINT)")
+    };
     let sql = format!(
-        "SELECT s.provider_id, s.consumer_id,
-                SUM(CASE WHEN s.mode = 'OPEN' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN s.mode = 'DEFAULT' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN s.mode = 'ON_REQUEST' THEN 1 ELSE 0 END),
-                COUNT(*) OVER ()
-         FROM shares s
-         WHERE s.provider_id IN ({list}) AND s.consumer_id IN ({list}) AND {active}
-         GROUP BY s.provider_id, s.consumer_id
-         ORDER BY COUNT(*) DESC, s.provider_id, s.consumer_id
+        "SELECT e.provider_id, e.consumer_id, {open}, {default}, {on_request}, COUNT(*) OVER ()
+         FROM ({edges}) e
+         WHERE e.provider_id IN ({list}) AND e.consumer_id IN ({list}) AND e.valid_until >= ?
+         GROUP BY e.provider_id, e.consumer_id
+         ORDER BY SUM(e.shares) DESC, e.provider_id, e.consumer_id
          LIMIT ?",
+        open = sum("OPEN"),
+        default = sum("DEFAULT"),
+        on_request = sum("ON_REQUEST"),
         list = id_list(backend)
     );
     let mut values: Vec<Value> = vec![ids_value(&walked), ids_value(&walked)];

@@ -168,10 +168,10 @@ impl<'a, C: ConnectionTrait> Inserter<'a, C> {
     }
 }
 
-/// Writes a synthetic catalogue of about `items` data items into an empty database.
 /// Writes a synthetic catalogue of about `items` data items into an empty database, step by
-/// step: organizations, databases with their services, items with their policies, shares,
-/// derivations; then what the write path would keep in step, and the planner's statistics.
+/// step: organizations, databases with their services, items with their policies and the
+/// published flag the write path keeps in step, shares, derivations; then the planner's
+/// statistics.
 pub async fn generate(db: &DatabaseConnection, items: usize, seed: u64) -> Result<Counts, DbErr> {
     if entity::organization::Entity::find().count(db).await? > 0 {
         return Err(DbErr::Custom(
@@ -192,6 +192,7 @@ pub async fn generate(db: &DatabaseConnection, items: usize, seed: u64) -> Resul
     let db_owner = run.databases(&orgs).await?;
     let hot = (items / 1000).max(3);
     let state_mode = run.items(&db_owner, hot).await?;
+    run.publish().await?;
     run.shares(&orgs, &db_owner, &state_mode, hot).await?;
     run.derivations(hot).await?;
     run.finish().await?;
@@ -709,15 +710,20 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// What the write path keeps in step (an item is published when shared with someone), the
-    /// sequences past the ids written (PostgreSQL), and statistics for the planner.
+    /// What the write path keeps in step: an item is published when shared with someone. Done
+    /// before the shares are written, so that the triggers that count shares per organization
+    /// pair (migration 13) count them under the final flag and move none afterwards.
+    async fn publish(&mut self) -> Result<(), DbErr> {
+        self.db.execute_unprepared(
+            "UPDATE data_items SET published = EXISTS (SELECT 1 FROM sharing_policies p WHERE p.data_item_id = data_items.id AND p.mode <> 'NOT_SHARED')",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The sequences past the ids written (PostgreSQL), and statistics for the planner.
     async fn finish(&mut self) -> Result<(), DbErr> {
         let db = self.db;
-        db.execute_unprepared(
-        "UPDATE data_items SET published = EXISTS (SELECT 1 FROM sharing_policies p WHERE p.data_item_id = data_items.id AND p.mode <> 'NOT_SHARED')",
-    )
-    .await?;
-
         if db.get_database_backend() == DatabaseBackend::Postgres {
             for table in [
                 "organizations",

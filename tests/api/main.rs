@@ -28,6 +28,7 @@ mod publication;
 mod reach;
 mod search;
 mod sharing;
+mod sharing_graph;
 mod statements;
 mod upgrade;
 mod validation;
