@@ -271,6 +271,9 @@ impl MigrationTrait for Migration {
         for s in statements {
             db.execute_unprepared(&s).await?;
         }
+        // Statistics now: without them the planners guess the new table's size, and the
+        // sharing graph's statements were planned as scans of all of it.
+        db.execute_unprepared("ANALYZE share_edges").await?;
         Ok(())
     }
 

@@ -36,12 +36,16 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
     if let Some(schema) = &settings.schema {
         opts.set_schema_search_path(schema.clone());
     }
+    // PostgreSQL compiles a statement whose estimated cost passes `jit_above_cost`. The
+    // recursive walks are estimated at hundreds of thousands of rows while they read a few
+    // thousand, and compiling took 100–250 ms of a 4 ms walk at 1M items (docs/performance.md);
+    // none of the server's statements runs long enough to repay it.
+    let mut pg_options = vec![("jit", "off".to_owned())];
     if let Some(timeout) = settings.statement_timeout {
         // A request that runs out of time is answered and its future dropped, but the database
         // would go on running its statement: it is stopped at the same bound. PostgreSQL has
         // a setting for it; SQLite a progress handler, called while a statement runs.
-        let ms = timeout.as_millis().to_string();
-        opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", ms.as_str())]));
+        pg_options.push(("statement_timeout", timeout.as_millis().to_string()));
         opts.map_sqlx_sqlite_pool_opts(move |pool| {
             // Each use of a connection gets the whole bound: the handler, with its clock, is
             // set again whenever the pool hands the connection out.
@@ -51,6 +55,9 @@ pub async fn connect(settings: &DbSettings) -> Result<DatabaseConnection, DbErr>
                 })
         });
     }
+    opts.map_sqlx_postgres_opts(move |o| {
+        o.options(pg_options.iter().map(|(k, v)| (*k, v.as_str())))
+    });
     Database::connect(opts).await
 }
 

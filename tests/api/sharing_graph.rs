@@ -295,7 +295,10 @@ async fn each_caller_counts_the_shares_it_may_count() {
             .filter(|s| (published_count && published(s)) || party(s))
             .copied()
             .collect();
-        assert!(active.iter().any(|s| !published(&s)), "some shares' items are unpublished");
+        assert!(
+            active.iter().any(|s| !published(&s)),
+            "some shares' items are unpublished"
+        );
         let mut seen = BTreeSet::new();
         for depth in [1, 2, 3] {
             for (token, counts) in [

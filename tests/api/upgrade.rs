@@ -68,6 +68,17 @@ async fn a_database_of_the_previous_release_upgrades_in_place() {
         public["dataItems"]["totalCount"], 1,
         "the published flag carried over"
     );
+    // Migration 13 counted the old share into the sharing graph's organization pairs.
+    let graph = app
+        .ok(
+            "{ organization(code: \"000.03.39.H57\") { sharingGraph(depth: 1) { edges { consumer { code } default total } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        graph["organization"]["sharingGraph"]["edges"],
+        json!([{ "consumer": { "code": "000.07.39.H57" }, "default": 1, "total": 1 }])
+    );
 
     // What the new release adds works on the old rows.
     let org_id = app
