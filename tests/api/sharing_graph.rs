@@ -316,6 +316,17 @@ async fn each_caller_counts_the_shares_it_may_count() {
             }
         }
         assert!(seen.iter().any(|n| *n > 1), "only trivial graphs: {seen:?}");
+        // A walk that outgrows its budget stops there and says so (SQLite's walk caps each
+        // step at twice the budget; the cut must still read as truncated).
+        let small = app
+            .ok(
+                "query($o: ID!) { organization(id: $o) { sharingGraph(depth: 3, maxNodes: 2) { truncated nodes { degree } } } }",
+                json!({ "o": root }),
+            )
+            .await;
+        let graph = &small["organization"]["sharingGraph"];
+        assert_eq!(graph["truncated"], json!(true), "{small}");
+        assert_eq!(graph["nodes"].as_array().unwrap().len(), 3, "{small}");
     }
 }
 
