@@ -21,6 +21,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
+use crate::util::execute_for_backend;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -263,29 +265,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let statements = match manager.get_database_backend() {
-            DatabaseBackend::Postgres => postgres_up(),
-            _ => sqlite_up(),
-        };
-        let db = manager.get_connection();
-        for s in statements {
-            db.execute_unprepared(&s).await?;
-        }
+        execute_for_backend(manager, postgres_up, sqlite_up).await?;
         // Statistics now: without them the planners guess the new table's size, and the
         // sharing graph's statements were planned as scans of all of it.
-        db.execute_unprepared("ANALYZE share_edges").await?;
+        manager
+            .get_connection()
+            .execute_unprepared("ANALYZE share_edges")
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let statements = match manager.get_database_backend() {
-            DatabaseBackend::Postgres => postgres_down(),
-            _ => sqlite_down(),
-        };
-        let db = manager.get_connection();
-        for s in statements {
-            db.execute_unprepared(&s).await?;
-        }
-        Ok(())
+        execute_for_backend(manager, postgres_down, sqlite_down).await
     }
 }

@@ -59,3 +59,21 @@ pub async fn for_each_searched(
     }
     Ok(())
 }
+
+/// Runs `statements` in order, the ones for the database's backend: `postgres` on PostgreSQL,
+/// `sqlite` on SQLite.
+pub async fn execute_for_backend(
+    manager: &SchemaManager<'_>,
+    postgres: impl FnOnce() -> Vec<String>,
+    sqlite: impl FnOnce() -> Vec<String>,
+) -> Result<(), DbErr> {
+    let statements = match manager.get_database_backend() {
+        sea_orm_migration::sea_orm::DatabaseBackend::Postgres => postgres(),
+        _ => sqlite(),
+    };
+    let db = manager.get_connection();
+    for s in statements {
+        db.execute_unprepared(&s).await?;
+    }
+    Ok(())
+}

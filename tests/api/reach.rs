@@ -30,7 +30,8 @@ const DASHBOARD: &str = r#"{
   }
 }"#;
 
-async fn demo_with(public_shares: PublicShares) -> TestApp {
+/// The demo catalogue on a server whose public reads shares as `public_shares` says.
+pub(crate) async fn demo_with(public_shares: PublicShares) -> TestApp {
     let app = TestApp::spawn_with(|l| {
         l.rate_limit_per_minute = 0;
         l.anonymous_rate_limit_per_minute = 0;

@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use sharegraph::access::{PublicShares, Role};
 
+use crate::reach::demo_with;
 use crate::support::{TestApp, create_item, shared_item};
 
 /// `share_edges` as text rows, and the same counted afresh from `shares`.
@@ -225,13 +226,7 @@ async fn each_caller_counts_the_shares_it_may_count() {
         PublicShares::Organizations,
         PublicShares::None,
     ] {
-        let app = TestApp::spawn_with(|l| {
-            l.rate_limit_per_minute = 0;
-            l.anonymous_rate_limit_per_minute = 0;
-            l.public_shares = public_shares;
-        })
-        .await;
-        app.load_demo().await;
+        let app = demo_with(public_shares).await;
         // Through the API an active share's item is always published (its policy shares it);
         // a direct write can clear the flag, and then only the parties count those shares.
         app.db
