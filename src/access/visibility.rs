@@ -181,40 +181,56 @@ impl Visible for data_service::Entity {
     }
 }
 
+/// The share rule over a table that names a share's two parties: seen by the parties and
+/// admins, and by everyone when its item is published (`published`) unless the server keeps
+/// shares with their parties (`SHAREGRAPH_PUBLIC_SHARES`).
+fn share_rule(
+    caller: &Caller,
+    published: impl FnOnce() -> Condition,
+    provider: impl ColumnTrait,
+    consumer: impl ColumnTrait,
+) -> Condition {
+    let public = match caller.public_shares {
+        PublicShares::Shares => published(),
+        PublicShares::Organizations | PublicShares::None => nothing(),
+    };
+    rule(caller, public, |scope| {
+        Condition::any()
+            .add(among(provider, scope))
+            .add(among(consumer, scope))
+    })
+}
+
 impl Visible for share::Entity {
     /// The sharing graph of the published catalogue is public: a share of a published item is
     /// seen by everyone unless the server keeps shares with their parties
     /// (`SHAREGRAPH_PUBLIC_SHARES`). What stays with the parties even then (purpose, legal
     /// basis, status reason, agreement, request, usage) is withheld field by field.
     fn visible_to(caller: &Caller) -> Condition {
-        let public = match caller.public_shares {
-            PublicShares::Shares => visible_row::<data_item::Entity>(
-                &Caller::anonymous(),
-                Expr::col((share::Entity, share::Column::DataItemId)),
-            ),
-            PublicShares::Organizations | PublicShares::None => nothing(),
-        };
-        rule(caller, public, |scope| {
-            Condition::any()
-                .add(among(share::Column::ProviderId, scope))
-                .add(among(share::Column::ConsumerId, scope))
-        })
+        share_rule(
+            caller,
+            || {
+                visible_row::<data_item::Entity>(
+                    &Caller::anonymous(),
+                    Expr::col((share::Entity, share::Column::DataItemId)),
+                )
+            },
+            share::Column::ProviderId,
+            share::Column::ConsumerId,
+        )
     }
 }
 
 impl Visible for share_edge::Entity {
-    /// The rule of `share::Entity` on the shares an edge row counts: the row holds their
-    /// item's `published` flag and their two organizations.
+    /// The share rule on the shares an edge row counts: the row holds their item's
+    /// `published` flag and their two organizations.
     fn visible_to(caller: &Caller) -> Condition {
-        let public = match caller.public_shares {
-            PublicShares::Shares => Condition::all().add(share_edge::Column::Published.eq(true)),
-            PublicShares::Organizations | PublicShares::None => nothing(),
-        };
-        rule(caller, public, |scope| {
-            Condition::any()
-                .add(among(share_edge::Column::ProviderId, scope))
-                .add(among(share_edge::Column::ConsumerId, scope))
-        })
+        share_rule(
+            caller,
+            || Condition::all().add(share_edge::Column::Published.eq(true)),
+            share_edge::Column::ProviderId,
+            share_edge::Column::ConsumerId,
+        )
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::enums::{EdgeKind, SharingMode};
-use sea_orm::{ConnectionTrait, DatabaseBackend, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Value};
 
 use entity::{data_item, data_service, share, share_edge};
 
@@ -111,21 +111,33 @@ fn day_value(day: NaiveDate) -> Value {
     Value::from(day)
 }
 
+/// The rows of `sql`, each decoded by `decode`.
+async fn rows_of<T>(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+    decode: impl Fn(&QueryResult) -> Result<T>,
+) -> Result<Vec<T>> {
+    let stmt = statement(db.get_database_backend(), sql, values);
+    db.query_all_raw(stmt).await?.iter().map(decode).collect()
+}
+
+/// A row as its first `cols` columns, all integers.
+fn ints(cols: usize) -> impl Fn(&QueryResult) -> Result<Vec<i64>> {
+    move |r| {
+        (0..cols)
+            .map(|i| r.try_get_by_index::<i64>(i).map_err(Into::into))
+            .collect()
+    }
+}
+
 async fn rows_i64(
     db: &impl ConnectionTrait,
     sql: &str,
     values: Vec<Value>,
     cols: usize,
 ) -> Result<Vec<Vec<i64>>> {
-    let stmt = statement(db.get_database_backend(), sql, values);
-    let rows = db.query_all_raw(stmt).await?;
-    rows.iter()
-        .map(|r| {
-            (0..cols)
-                .map(|i| r.try_get_by_index::<i64>(i).map_err(Into::into))
-                .collect()
-        })
-        .collect()
+    rows_of(db, sql, values, ints(cols)).await
 }
 
 /// Walks derivations from `roots` in one direction.
@@ -212,13 +224,23 @@ async fn for_ids(
     cols: usize,
     sql_for: impl Fn(&str) -> (String, Vec<Value>),
 ) -> Result<Vec<Vec<i64>>> {
+    for_ids_decoded(db, ids, sql_for, ints(cols)).await
+}
+
+/// [`for_ids`], each row decoded by `decode`.
+async fn for_ids_decoded<T>(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    sql_for: impl Fn(&str) -> (String, Vec<Value>),
+    decode: impl Fn(&QueryResult) -> Result<T>,
+) -> Result<Vec<T>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let (sql, mut values) = sql_for(id_list(db.get_database_backend()));
     let mut all = vec![ids_value(ids)];
     all.append(&mut values);
-    rows_i64(db, &sql, all, cols).await
+    rows_of(db, &sql, all, decode).await
 }
 
 /// Owners of items, by item id.
@@ -251,26 +273,21 @@ pub async fn active_shares_of(
     items: &[i64],
     modes: bool,
 ) -> Result<Vec<ActiveShare>> {
-    if items.is_empty() {
-        return Ok(Vec::new());
-    }
-    let backend = db.get_database_backend();
-    let sql = format!(
-        "SELECT s.id, s.data_item_id, s.consumer_id{} FROM shares s WHERE s.data_item_id IN ({}) AND {}{} ORDER BY s.id",
-        if modes { ", s.mode" } else { "" },
-        id_list(backend),
-        active_share_sql(),
-        only::<share::Entity>(caller, backend, "s.id")
-    );
-    let rows = db
-        .query_all_raw(statement(
-            backend,
-            &sql,
-            vec![ids_value(items), day_value(today())],
-        ))
-        .await?;
-    rows.iter()
-        .map(|r| {
+    let visible = only::<share::Entity>(caller, db.get_database_backend(), "s.id");
+    let mode = if modes { ", s.mode" } else { "" };
+    for_ids_decoded(
+        db,
+        items,
+        |ph| {
+            (
+                format!(
+                    "SELECT s.id, s.data_item_id, s.consumer_id{mode} FROM shares s WHERE s.data_item_id IN ({ph}) AND {}{visible} ORDER BY s.id",
+                    active_share_sql()
+                ),
+                vec![day_value(today())],
+            )
+        },
+        |r| {
             Ok(ActiveShare {
                 id: r.try_get_by_index(0)?,
                 item: r.try_get_by_index(1)?,
@@ -281,8 +298,9 @@ pub async fn active_shares_of(
                     None
                 },
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// The edge kinds along each path: a hop into another organization is `SHARED_WITH` then

@@ -78,7 +78,7 @@ async fn subtree_codes(app: &TestApp, root: &str) -> BTreeSet<String> {
 }
 
 /// Every share as the caller reads it, by paging.
-async fn all_shares(app: &TestApp, token: Option<&str>, fields: &str) -> Vec<Value> {
+pub(crate) async fn all_shares(app: &TestApp, token: Option<&str>, fields: &str) -> Vec<Value> {
     let mut out = Vec::new();
     let mut after: Option<String> = None;
     loop {

@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use sharegraph::access::{PublicShares, Role};
 
-use crate::reach::demo_with;
+use crate::reach::{all_shares, demo_with};
 use crate::support::{TestApp, create_item, shared_item};
 
 /// `share_edges` as text rows, and the same counted afresh from `shares`.
@@ -236,24 +236,12 @@ async fn each_caller_counts_the_shares_it_may_count() {
             )
             .await
             .unwrap();
-        // Every share, as the admin lists it.
-        let mut all = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let data = app
-                .ok(
-                    "query($after: String) { shares(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { status mode provider { id } consumer { id } dataItem { isPublished } } } }",
-                    json!({ "after": after }),
-                )
-                .await;
-            all.extend(data["shares"]["nodes"].as_array().unwrap().iter().cloned());
-            if data["shares"]["pageInfo"]["hasNextPage"] != json!(true) {
-                break;
-            }
-            after = data["shares"]["pageInfo"]["endCursor"]
-                .as_str()
-                .map(str::to_owned);
-        }
+        let all = all_shares(
+            &app,
+            Some(&app.admin),
+            "status mode provider { id } consumer { id } dataItem { isPublished }",
+        )
+        .await;
         let active: Vec<&Value> = all.iter().filter(|s| s["status"] == "ACTIVE").collect();
         assert!(active.len() > 10);
         // The organization with the most active shares, and a viewer of it.
