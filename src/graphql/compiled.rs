@@ -13,7 +13,6 @@
 use std::borrow::Cow;
 use std::sync::Mutex;
 
-use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field as Ast, Selection};
 use async_graphql::registry::Registry;
 use async_graphql::{
@@ -23,7 +22,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use entity::{data_item, data_service, database, focal_point, organization, sharing_policy};
 use sea_orm::sea_query::{Alias, Asterisk, Order, Query, SelectStatement};
 use sea_orm::{Condition, IdenStatic, QueryFilter, QueryTrait};
-use serde_json::Value as Json;
 
 use super::connection::QueryOperation;
 use super::context::ContextData;
@@ -32,13 +30,15 @@ use super::data_service::DataServiceOrderField;
 use super::database::DatabaseOrderField;
 use super::filter::OrderField;
 use super::focal_point::FocalPointOrderField;
-use super::ids::{self, Kind};
+use super::ids::Kind;
 use super::sharing_policy::SharingPolicyOrderField;
 use crate::access::Caller;
 use crate::access::visibility::Visible;
 use crate::error::Result;
 use crate::store::page::PageArgs;
 use crate::store::tree::{self, Count, Field, Level, Link};
+
+mod decode;
 
 /// How a column's stored value becomes the field's value.
 #[derive(Clone, Copy)]
@@ -398,15 +398,17 @@ pub async fn lookup<E: Visible, T: OutputType>(
         order: Vec::new(),
         fields,
     }))];
-    Ok(
-        match document(ctx, &top).await?.map(|mut d| take(&mut d, 0)) {
-            Some(Json::Object(mut row)) => {
-                decode(&outs, &mut row).map_or(Lookup::Resolve, Lookup::Answered)
-            }
-            Some(Json::Null) => Lookup::NoRow,
-            _ => Lookup::Resolve,
+    // The document is `{"f0": row or null}`.
+    let row = Name::new("row");
+    let outs = [Out::Object(row.clone(), 0, outs, true)];
+    Ok(match answer(ctx, &top, &outs).await? {
+        Some(Value::Object(mut found)) => match found.swap_remove(&row) {
+            Some(Value::Null) => Lookup::NoRow,
+            Some(value) => Lookup::Answered(value),
+            None => Lookup::Resolve,
         },
-    )
+        _ => Lookup::Resolve,
+    })
 }
 
 /// Answers the list field `ctx` resolves in one statement, if its selection can be compiled;
@@ -415,20 +417,14 @@ pub async fn read(ctx: &Context<'_>, shape: &'static Shape, top: Page) -> Result
     let Some((fields, outs)) = (Planner { ctx }).connection(&ctx.item.node, shape, top) else {
         return Ok(None);
     };
-    Ok(document(ctx, &fields)
-        .await?
-        .and_then(|mut d| decode(&outs, &mut d)))
+    answer(ctx, &fields, &outs).await
 }
 
-/// The document of `top`, an object.
-async fn document(
-    ctx: &Context<'_>,
-    top: &[Field],
-) -> Result<Option<serde_json::Map<String, Json>>> {
-    Ok(match tree::read(ctx.db(), top).await? {
-        Json::Object(object) => Some(object),
-        _ => None,
-    })
+/// The answer `outs` describe, from the document of `top` (an object); `None` if a value is
+/// not what its field answers.
+async fn answer(ctx: &Context<'_>, top: &[Field], outs: &[Out]) -> Result<Option<Value>> {
+    let text = tree::read(ctx.db(), top).await?;
+    Ok(decode::answer(&text, outs).map_err(|e| sea_orm::DbErr::Json(e.to_string()))?)
 }
 
 /// One field of the answer, and where its value is in the document.
@@ -667,61 +663,35 @@ impl Planner<'_> {
     }
 }
 
-/// The answer from the document, in the order the client asked for its fields; `None` if a
-/// value is not what its field answers (the resolvers then answer instead).
-fn decode(outs: &[Out], object: &mut serde_json::Map<String, Json>) -> Option<Value> {
-    let mut answer = IndexMap::with_capacity(outs.len());
-    for out in outs {
-        let (key, value) = match out {
-            Out::Typename(key, name) => (key, Value::String(name.clone())),
-            Out::Leaf(key, at, leaf, kind) => (key, leaf_value(take(object, *at), *leaf, *kind)?),
-            Out::Count(key, at) => (key, Value::Number(take(object, *at).as_i64()?.into())),
-            Out::Rows(key, at, fields) => {
-                let Json::Array(rows) = take(object, *at) else {
-                    return None;
-                };
-                let rows = rows
-                    .into_iter()
-                    .map(|row| match row {
-                        Json::Object(mut row) => decode(fields, &mut row),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()?;
-                (key, Value::List(rows))
-            }
-            Out::Object(key, at, fields, nullable) => match take(object, *at) {
-                Json::Object(mut inner) => (key, decode(fields, &mut inner)?),
-                Json::Null if *nullable => (key, Value::Null),
-                _ => return None,
-            },
-        };
-        answer.insert(key.clone(), value);
+impl Out {
+    fn key(&self) -> &Name {
+        match self {
+            Out::Typename(key, _)
+            | Out::Leaf(key, ..)
+            | Out::Count(key, _)
+            | Out::Rows(key, ..)
+            | Out::Object(key, ..) => key,
+        }
     }
-    Some(Value::Object(answer))
+
+    /// Where the value is in the document's object, and what it is there (`__typename` is
+    /// not there).
+    fn place(&self) -> Option<(usize, decode::Expect<'_>)> {
+        use decode::Expect;
+        Some(match self {
+            Out::Typename(..) => return None,
+            Out::Leaf(_, at, leaf, kind) => (*at, Expect::Leaf(*leaf, *kind)),
+            Out::Count(_, at) => (*at, Expect::Count),
+            Out::Rows(_, at, fields) => (*at, Expect::Rows(fields)),
+            Out::Object(_, at, fields, nullable) => (*at, Expect::Object(fields, *nullable)),
+        })
+    }
 }
 
-fn take(object: &mut serde_json::Map<String, Json>, at: usize) -> Json {
-    object.remove(&tree::key(at)).unwrap_or(Json::Null)
-}
-
-fn leaf_value(value: Json, leaf: Leaf, kind: Kind) -> Option<Value> {
-    Some(match (leaf, value) {
-        (_, Json::Null) => Value::Null,
-        (Leaf::Id, Json::Number(n)) => Value::String(ids::encode(kind, n.as_i64()?).0),
-        (Leaf::Enum, Json::String(s)) => Value::Enum(Name::new(s)),
-        (Leaf::Bool, Json::Bool(b)) => Value::Boolean(b),
-        (Leaf::Bool, Json::Number(n)) => Value::Boolean(n.as_i64()? != 0),
-        (Leaf::Time, Json::String(s)) => Value::String(timestamp(&s)?.to_rfc3339()),
-        (Leaf::Date, Json::String(s)) => Value::String(
-            chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d")
-                .ok()?
-                .format("%Y-%m-%d")
-                .to_string(),
-        ),
-        (Leaf::Plain, Json::String(s)) => Value::String(s),
-        (Leaf::Plain, Json::Number(n)) => Value::Number(n.as_i64()?.into()),
-        _ => return None,
-    })
+/// A calendar date as the `NaiveDate` scalar writes it, from a date or a timestamp's text.
+fn date(text: &str) -> Option<String> {
+    let day = chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+    Some(day.format("%Y-%m-%d").to_string())
 }
 
 /// A timestamp as PostgreSQL (RFC 3339) or SQLite (`YYYY-MM-DD HH:MM:SS[.f][+HH:MM]`) writes

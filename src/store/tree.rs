@@ -12,7 +12,6 @@ use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Order, Query, QueryStatementBuilder, SelectStatement,
 };
 use sea_orm::{Condition, ConnectionTrait, DatabaseBackend, DbErr};
-use serde_json::Value as Json;
 
 /// What one key of a JSON object holds. The keys are positional (`f0`, `f1`, ...): whoever
 /// built the tree knows which field each one answers.
@@ -90,8 +89,8 @@ pub fn key(i: usize) -> String {
     format!("f{i}")
 }
 
-/// Reads `top` (an object of fields about no row: a connection) in one statement.
-pub async fn read<C: ConnectionTrait>(db: &C, top: &[Field]) -> Result<Json, DbErr> {
+/// Reads `top` (an object of fields about no row: a connection) in one statement, as JSON text.
+pub async fn read<C: ConnectionTrait>(db: &C, top: &[Field]) -> Result<String, DbErr> {
     let backend = db.get_database_backend();
     let sql = Sql { backend };
     let document = sql.object(top, None, 0);
@@ -106,8 +105,7 @@ pub async fn read<C: ConnectionTrait>(db: &C, top: &[Field]) -> Result<Json, DbE
         .query_one(&stmt)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the document of a nested read".into()))?;
-    let text: String = row.try_get("", "sg_json")?;
-    serde_json::from_str(&text).map_err(|e| DbErr::Json(e.to_string()))
+    row.try_get("", "sg_json")
 }
 
 struct Sql {
