@@ -22,8 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{
-    HttpClient, arg, client, global_id, num_arg, percentile, rss_kib, send, start_server,
-    wait_ready,
+    HttpClient, arg, client, num_arg, pages, percentile, rss_kib, send, start_server, wait_ready,
 };
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
@@ -116,46 +115,6 @@ where
         seconds: elapsed,
         sorted,
     }
-}
-
-/// A query the clients send, and PostGraphile's text of the same page (same rows, same order).
-struct Case {
-    name: &'static str,
-    query: String,
-    peer: Option<String>,
-}
-
-fn cases(database_code: &str, item: &str) -> Vec<Case> {
-    vec![
-        Case {
-            name: "Q1 nested",
-            query: "{ organizations(first: 20) { nodes { name databases(first: 20) { nodes { name items(first: 20) { nodes { name policies(first: 5) { nodes { consumerType mode } } } } } } } } }".into(),
-            peer: Some("{ allOrganizations(first: 20, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name databasesByOwnerId(first: 20, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name dataItemsByDatabaseId(first: 20, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name sharingPoliciesByDataItemId(first: 5, orderBy: [CONSUMER_TYPE_ASC, PRIMARY_KEY_ASC]) { nodes { consumerType mode } } } } } } } } }".into()),
-        },
-        Case {
-            name: "Q2 flat page",
-            query: "{ dataItems(first: 100) { nodes { name database { name } } } }".into(),
-            peer: Some("{ allDataItems(first: 100, orderBy: [NAME_FOLDED_ASC, PRIMARY_KEY_ASC]) { nodes { name databasisByDatabaseId { name } } } }".into()),
-        },
-        Case {
-            name: "Q3 one database",
-            query: format!(
-                "{{ database(code: \"{database_code}\") {{ name items {{ totalCount }} }} }}"
-            ),
-            // PostGraphile names no field by a unique index (only by constraints).
-            peer: Some(format!(
-                "{{ allDatabases(condition: {{ code: \"{database_code}\" }}) {{ nodes {{ name dataItemsByDatabaseId {{ totalCount }} }} }} }}"
-            )),
-        },
-        Case {
-            name: "downstream",
-            query: format!(
-                "{{ dataItem(id: \"{item}\") {{ downstream(depth: 3) {{ totalCount nodes {{ degree item {{ name }} }} }} }} }}"
-            ),
-            // A recursive walk has no generated counterpart.
-            peer: None,
-        },
-    ]
 }
 
 /// What one server did with one query.
@@ -344,28 +303,7 @@ async fn main() {
     };
     let db = sea_orm::Database::connect(&url).await.unwrap();
     let token = common::admin_token(&db, "throughput").await;
-    let database_code: String = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT d.code FROM databases d JOIN data_items i ON i.database_id = d.id \
-             GROUP BY d.code ORDER BY COUNT(*) DESC, d.code LIMIT 1",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap();
-    // The item with the most derived from it, for the walk.
-    let source: i64 = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT source_item_id FROM derivations GROUP BY source_item_id \
-             ORDER BY COUNT(*) DESC, source_item_id LIMIT 1",
-        ))
-        .await
-        .unwrap()
-        .map_or(1, |r| r.try_get_by_index(0).unwrap());
-    let cases = cases(&database_code, &global_id("DataItem", source));
+    let cases = pages::cases(&db).await;
 
     let server = start_server(&url);
     let (pid, port) = (server.child.id(), server.addr.port());

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod pages;
+
 use std::process::Child;
 use std::time::{Duration, Instant};
 

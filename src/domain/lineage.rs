@@ -140,6 +140,40 @@ async fn rows_i64(
     rows_of(db, sql, values, ints(cols)).await
 }
 
+/// The final select of a walk: the columns `cols` (integers) of the walk's table `walk`, in
+/// the order the walk produced them. On SQLite, one row holding them as a JSON array: sqlx
+/// hands each SQLite row from the connection's thread to the request's task through a
+/// channel, and for a walk's thousands of rows those hand-offs cost more than the walk.
+fn walk_select(backend: DatabaseBackend, cols: &str, walk: &str) -> String {
+    if backend == DatabaseBackend::Sqlite {
+        format!("SELECT json_group_array(json_array({cols})) FROM {walk}")
+    } else {
+        format!("SELECT {cols} FROM {walk}")
+    }
+}
+
+/// The rows of a statement ending in [`walk_select`], each `cols` integers.
+async fn walk_rows(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+    cols: usize,
+) -> Result<Vec<Vec<i64>>> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return rows_i64(db, sql, values, cols).await;
+    }
+    let text = rows_of(db, sql, values, |r| Ok(r.try_get_by_index::<String>(0)?)).await?;
+    let rows: Vec<Vec<i64>> = match text.first() {
+        Some(text) => serde_json::from_str(text)
+            .map_err(|e| sea_orm::DbErr::Json(format!("a walk's rows: {e}")))?,
+        None => Vec::new(),
+    };
+    if rows.iter().any(|r| r.len() != cols) {
+        return Err(sea_orm::DbErr::Json("a walk's row of the wrong width".into()).into());
+    }
+    Ok(rows)
+}
+
 /// Walks derivations from `roots` in one direction.
 pub async fn walk_items(
     db: &impl ConnectionTrait,
@@ -179,14 +213,15 @@ pub async fn walk_items(
             WHERE w.depth < ?{visible}
             {inner_limit}
         )
-        SELECT id, depth, parent FROM walk {outer_limit}",
+        {select} {outer_limit}",
+        select = walk_select(db.get_database_backend(), "id, depth, parent", "walk"),
         roots = id_list(db.get_database_backend()),
         visible = only::<data_item::Entity>(caller, db.get_database_backend(), &format!("d.{to}")),
     );
     let mut values: Vec<Value> = vec![ids_value(roots)];
     values.push(Value::from(i64::from(bounds.depth)));
     values.push(Value::from(i64::from(bounds.max_nodes)));
-    let rows = rows_i64(db, &sql, values, 3).await?;
+    let rows = walk_rows(db, &sql, values, 3).await?;
     walk.truncated = rows.len() as u64 >= u64::from(bounds.max_nodes);
 
     let root_set: HashSet<i64> = roots.iter().copied().collect();
@@ -529,9 +564,10 @@ pub async fn sharing_graph(
                     {}
                     LIMIT ?
                 )
-                SELECT id, depth FROM g",
+                {}",
                 step("provider_id", "consumer_id"),
                 step("consumer_id", "provider_id"),
+                walk_select(backend, "id, depth", "g"),
             ),
             [
                 vec![ids_value(&from.members)],
@@ -563,7 +599,7 @@ pub async fn sharing_graph(
             ],
         )
     };
-    let rows = rows_i64(db, &sql, values, 2).await?;
+    let rows = walk_rows(db, &sql, values, 2).await?;
     let truncated = rows.len() as i64 >= budget;
     // The node a walked organization is drawn as.
     let drawn = |id: i64| {

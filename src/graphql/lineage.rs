@@ -2,6 +2,7 @@
 //! `Organization.sharingGraph`, `Query.lineage`. The walks themselves are in
 //! [`crate::domain::lineage`]; this file bounds them by the configured limits and pages them.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge};
@@ -190,7 +191,19 @@ pub async fn hops(
     let total = ordered.len() as i64;
     let page = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
     let ids: Vec<i64> = page.rows.iter().map(|(_, (id, _))| *id).collect();
-    let mut kinds = walks::path_kinds(db, ctx.caller(), &walk, &ids).await?;
+    // Two statements (owners, active shares along the paths) answer only `edgeKinds`.
+    let look = ctx.look_ahead();
+    let kinds_asked = look.field("nodes").field("edgeKinds").exists()
+        || look
+            .field("edges")
+            .field("node")
+            .field("edgeKinds")
+            .exists();
+    let mut kinds = if kinds_asked {
+        walks::path_kinds(db, ctx.caller(), &walk, &ids).await?
+    } else {
+        HashMap::new()
+    };
     let mut conn = Connection::with_additional_fields(
         page.has_previous_page,
         page.has_next_page,

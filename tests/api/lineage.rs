@@ -191,6 +191,48 @@ async fn downstream_and_upstream_walks_are_bounded_and_cycle_safe() {
 }
 
 #[tokio::test]
+async fn edge_kinds_are_read_only_when_asked_for() {
+    let app = TestApp::spawn().await;
+    let g = graph(&app).await;
+    let with_kinds = r#"query($id: ID!) { dataItem(id: $id) { downstream(depth: 10) {
+        nodes { ...hop } } } }
+        fragment hop on LineageHop { item { code } edgeKinds }"#;
+    let without = r#"query($id: ID!) { dataItem(id: $id) { downstream(depth: 10) {
+        nodes { item { code } } } } }"#;
+
+    app.take_statement_count();
+    let data = app.ok(with_kinds, json!({ "id": g.a })).await;
+    let asked = app.take_statement_count();
+    // Asked through a fragment, the kinds are there: B→C crosses into org2 by a share.
+    let d = data["dataItem"]["downstream"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["item"]["code"] == "D")
+        .unwrap();
+    assert_eq!(
+        d["edgeKinds"],
+        json!([
+            "DERIVED_FROM",
+            "SHARED_WITH",
+            "DERIVED_FROM",
+            "DERIVED_FROM"
+        ])
+    );
+
+    let data = app.ok(without, json!({ "id": g.a })).await;
+    assert_eq!(
+        data["dataItem"]["downstream"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    // Not asked for: no owners and no shares along the paths are read.
+    assert_eq!(app.take_statement_count(), asked - 2);
+}
+
+#[tokio::test]
 async fn walk_results_page_by_cursor() {
     let app = TestApp::spawn().await;
     let g = graph(&app).await;
