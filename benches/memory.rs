@@ -17,8 +17,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{arg, num_arg, pages};
-use serde_json::json;
-use sharegraph::config::Config;
 use tower::ServiceExt;
 
 /// The system allocator, counting the bytes live and the most live since the last reset.
@@ -71,13 +69,7 @@ fn reset() -> usize {
 }
 
 async fn answer(router: &axum::Router, token: &str, query: &str) -> bytes::Bytes {
-    let request = axum::http::Request::post("/graphql")
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {token}"))
-        .body(axum::body::Body::from(
-            json!({ "query": query }).to_string(),
-        ))
-        .unwrap();
+    let request = common::graphql_request(token, query);
     let response = router.clone().oneshot(request).await.unwrap();
     assert!(response.status().is_success());
     let body = axum::body::to_bytes(response.into_body(), usize::MAX)
@@ -108,10 +100,7 @@ async fn main() {
     let db = sea_orm::Database::connect(&url).await.unwrap();
     let token = common::admin_token(&db, "memory").await;
     let cases = pages::cases(&db).await;
-    let mut limits = Config::with_database(url.clone()).limits;
-    limits.rate_limit_per_minute = 0;
-    let app = sharegraph::app::build(db, limits);
-    let router = app.router;
+    let router = common::in_process(db, &url);
 
     let backend = if postgres { "PostgreSQL" } else { "SQLite" };
     println!(

@@ -26,7 +26,6 @@ use common::{
 };
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
-use sharegraph::config::Config;
 
 struct Args {
     postgres: bool,
@@ -259,18 +258,10 @@ async fn statements(url: &str, token: &str, query: &str) -> Vec<Statement> {
             }
         });
     }
-    let mut limits = Config::with_database(url.to_owned()).limits;
-    limits.rate_limit_per_minute = 0;
-    let app = sharegraph::app::build(db, limits);
-    let request = axum::http::Request::post("/graphql")
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {token}"))
-        .body(axum::body::Body::from(
-            json!({ "query": query }).to_string(),
-        ))
-        .unwrap();
+    let router = common::in_process(db, url);
+    let request = common::graphql_request(token, query);
     recording.store(true, Ordering::SeqCst);
-    let answer = app.router.oneshot(request).await.unwrap();
+    let answer = router.oneshot(request).await.unwrap();
     recording.store(false, Ordering::SeqCst);
     assert!(answer.status().is_success());
     std::mem::take(&mut *seen.lock().unwrap())

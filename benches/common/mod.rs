@@ -246,3 +246,22 @@ pub async fn admin_token(db: &sea_orm::DatabaseConnection, name: &str) -> String
         .unwrap()
         .token
 }
+
+/// The application on `db` in this process, without rate limits (a bench asks as fast as it
+/// can).
+pub fn in_process(db: sea_orm::DatabaseConnection, url: &str) -> axum::Router {
+    let mut limits = sharegraph::config::Config::with_database(url.to_owned()).limits;
+    limits.rate_limit_per_minute = 0;
+    sharegraph::app::build(db, limits).router
+}
+
+/// A GraphQL POST of `query` as the holder of `token`, for [`in_process`]'s router.
+pub fn graphql_request(token: &str, query: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::from(
+            serde_json::json!({ "query": query }).to_string(),
+        ))
+        .unwrap()
+}
