@@ -320,10 +320,7 @@ where
         .page
         .window(limits.default_page_size, limits.max_page_size)?;
     let selection = ctx.look_ahead();
-    let nodes = [
-        selection.field("nodes"),
-        selection.field("edges").field("node"),
-    ];
+    let nodes = node_selections(ctx);
     // Joined rows are kept for the rest of the operation: only in a query, which writes nothing
     // they could go stale by.
     let followed = E::TO_ONE
@@ -585,4 +582,14 @@ fn offset_edges<N: OutputType>(
     rows.into_iter()
         .enumerate()
         .map(move |(i, row)| Edge::new(opaque_cursor(&format!("o:{}", offset + i as u64 + 1)), row))
+}
+
+/// What a connection field's client selects of its nodes: under `nodes` and under
+/// `edges { node }`.
+pub fn node_selections<'a>(ctx: &'a Context<'_>) -> [async_graphql::Lookahead<'a>; 2] {
+    let selection = ctx.look_ahead();
+    [
+        selection.field("nodes"),
+        selection.field("edges").field("node"),
+    ]
 }

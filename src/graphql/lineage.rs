@@ -10,7 +10,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use entity::enums::{EdgeKind, ShareStatus, SharingMode};
 use entity::{data_item as item_entity, organization as org_entity, share as share_entity};
 
-use super::connection::{Described, by_id, page_sorted, related};
+use super::connection::{Described, by_id, node_selections, page_sorted, related};
 use super::context::ContextData;
 use super::data_item::DataItem;
 use super::ids::{self, Kind};
@@ -192,13 +192,9 @@ pub async fn hops(
     let page = page_sorted(ctx, ordered, |(id, d)| (*d, *id), page)?;
     let ids: Vec<i64> = page.rows.iter().map(|(_, (id, _))| *id).collect();
     // Two statements (owners, active shares along the paths) answer only `edgeKinds`.
-    let look = ctx.look_ahead();
-    let kinds_asked = look.field("nodes").field("edgeKinds").exists()
-        || look
-            .field("edges")
-            .field("node")
-            .field("edgeKinds")
-            .exists();
+    let kinds_asked = node_selections(ctx)
+        .iter()
+        .any(|n| n.field("edgeKinds").exists());
     let mut kinds = if kinds_asked {
         walks::path_kinds(db, ctx.caller(), &walk, &ids).await?
     } else {
