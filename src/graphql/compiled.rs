@@ -11,7 +11,7 @@
 //! every declared field to what its resolver answers.
 
 use std::borrow::Cow;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::{Field as Ast, Selection};
 use async_graphql::registry::Registry;
@@ -39,6 +39,9 @@ use crate::store::page::PageArgs;
 use crate::store::tree::{self, Count, Field, Level, Link};
 
 mod decode;
+mod splice;
+
+pub use splice::{Spliced, Splices};
 
 /// How a column's stored value becomes the field's value.
 #[derive(Clone, Copy)]
@@ -400,15 +403,29 @@ pub async fn lookup<E: Visible, T: OutputType>(
     }))];
     // The document is `{"f0": row or null}`.
     let row = Name::new("row");
-    let outs = [Out::Object(row.clone(), 0, outs, true)];
-    Ok(match answer(ctx, &top, &outs).await? {
-        Some(Value::Object(mut found)) => match found.swap_remove(&row) {
-            Some(Value::Null) => Lookup::NoRow,
-            Some(value) => Lookup::Answered(value),
-            None => Lookup::Resolve,
+    let wrapped = Out::Object(row.clone(), 0, outs, true);
+    let text = tree::read(ctx.db(), &top).await?;
+    if let Some(splices) = ctx.data_opt::<Arc<Splices>>()
+        && let Some(found) = splice::row(&text, &wrapped).map_err(json_error)?
+    {
+        return Ok(match found {
+            Some(json) => {
+                keep(ctx, splices, json)?;
+                Lookup::Answered(Value::Null)
+            }
+            None => Lookup::NoRow,
+        });
+    }
+    Ok(
+        match decode::answer(&text, std::slice::from_ref(&wrapped)).map_err(json_error)? {
+            Some(Value::Object(mut found)) => match found.swap_remove(&row) {
+                Some(Value::Null) => Lookup::NoRow,
+                Some(value) => Lookup::Answered(value),
+                None => Lookup::Resolve,
+            },
+            _ => Lookup::Resolve,
         },
-        _ => Lookup::Resolve,
-    })
+    )
 }
 
 /// Answers the list field `ctx` resolves in one statement, if its selection can be compiled;
@@ -421,10 +438,27 @@ pub async fn read(ctx: &Context<'_>, shape: &'static Shape, top: Page) -> Result
 }
 
 /// The answer `outs` describe, from the document of `top` (an object); `None` if a value is
-/// not what its field answers.
+/// not what its field answers. Where the request keeps answers as text ([`Splices`]), the
+/// value is a stand-in (null) for the text the response writes in its place.
 async fn answer(ctx: &Context<'_>, top: &[Field], outs: &[Out]) -> Result<Option<Value>> {
     let text = tree::read(ctx.db(), top).await?;
-    Ok(decode::answer(&text, outs).map_err(|e| sea_orm::DbErr::Json(e.to_string()))?)
+    if let Some(splices) = ctx.data_opt::<Arc<Splices>>()
+        && let Some(json) = splice::answer(&text, outs).map_err(json_error)?
+    {
+        keep(ctx, splices, json)?;
+        return Ok(Some(Value::Null));
+    }
+    Ok(decode::answer(&text, outs).map_err(json_error)?)
+}
+
+/// Keeps `json` as the answer of the top-level field `ctx` resolves.
+fn keep(ctx: &Context<'_>, splices: &Splices, json: String) -> Result<()> {
+    let key = ctx.item.node.response_key().node.clone();
+    Ok(splices.keep(key, json).map_err(json_error)?)
+}
+
+fn json_error(e: serde_json::Error) -> sea_orm::DbErr {
+    sea_orm::DbErr::Json(e.to_string())
 }
 
 /// One field of the answer, and where its value is in the document.

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -21,7 +21,7 @@ use super::AppSchema;
 use super::connection::QueryOperation;
 use super::errors::{classify, refusal, with_code};
 use super::idle::{Idle, Tracked};
-use super::limits;
+use super::{limits, order};
 use crate::config::Limits;
 use crate::domain::events::Feed;
 use crate::i18n::{Lang, Text};
@@ -44,6 +44,8 @@ struct Admitted {
     name: Option<String>,
     /// The kind of the operation that will run (none when the document does not say which).
     kind: Option<OperationType>,
+    /// The document, kept to put the answer's fields in its order ([`order`]).
+    doc: Arc<ExecutableDocument>,
 }
 
 impl Engine {
@@ -93,6 +95,7 @@ impl Engine {
             };
             with_code(err, code)
         })?;
+        let kept = Arc::new(doc.clone());
         limits::check(doc, &self.limits)?;
         let mut operations = doc.operations.iter();
         let admitted = match given {
@@ -101,15 +104,18 @@ impl Engine {
                     .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
                     .map(|(_, op)| op.node.ty),
                 name: Some(name),
+                doc: kept,
             },
             None => match (operations.next(), operations.next()) {
                 (Some((name, op)), None) => Admitted {
                     name: name.map(|n| n.to_string()),
                     kind: Some(op.node.ty),
+                    doc: kept,
                 },
                 _ => Admitted {
                     name: None,
                     kind: None,
+                    doc: kept,
                 },
             },
         };
@@ -144,13 +150,12 @@ impl Executor for Engine {
                 // The loaders send their batches when this execution parks.
                 let idle = Idle::of(&request.data);
                 let execution = self.schema.execute(request);
-                let response = classified(
-                    match idle {
-                        Some(idle) => Tracked::new(execution, idle).await,
-                        None => execution.await,
-                    },
-                    lang,
-                );
+                let mut response = match idle {
+                    Some(idle) => Tracked::new(execution, idle).await,
+                    None => execution.await,
+                };
+                order::by_selection(&mut response.data, &admitted.doc, admitted.name.as_deref());
+                let response = classified(response, lang);
                 if admitted.kind == Some(OperationType::Mutation) {
                     // Subscribers on this replica hear of the write now, not at the next poll.
                     self.feed.wake();
@@ -174,20 +179,23 @@ impl Executor for Engine {
         let lang = session_data
             .as_deref()
             .map_or(self.limits.lang, |data| self.lang_of(data));
-        let refusal = match self.admit(&mut request) {
-            Err(err) => Some(err),
+        let admitted = match self.admit(&mut request) {
+            Err(err) => Err(err),
             Ok(Admitted {
                 kind: Some(OperationType::Query | OperationType::Mutation),
                 ..
-            }) => Some(refusal(Text::key("ws-subscriptions-only"), "BAD_REQUEST")),
-            Ok(_) => None,
+            }) => Err(refusal(Text::key("ws-subscriptions-only"), "BAD_REQUEST")),
+            Ok(admitted) => Ok(admitted),
         };
-        match refusal {
-            Some(err) => futures_util::stream::once(std::future::ready(refused(err, lang))).boxed(),
-            None => self
+        match admitted {
+            Err(err) => futures_util::stream::once(std::future::ready(refused(err, lang))).boxed(),
+            Ok(admitted) => self
                 .schema
                 .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-                .map(move |r| classified(r, lang))
+                .map(move |mut r| {
+                    order::by_selection(&mut r.data, &admitted.doc, admitted.name.as_deref());
+                    classified(r, lang)
+                })
                 .boxed(),
         }
     }

@@ -28,6 +28,7 @@ pub mod loader;
 pub mod mutation;
 pub mod node;
 pub mod open_data;
+mod order;
 pub mod organization;
 pub mod quality;
 pub mod report;

@@ -4,14 +4,18 @@
 //! mutations over GET and 415 for bodies that are not JSON.
 
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse, Executor, Request, Response, ServerError};
+use std::sync::Arc;
+
+use async_graphql::{BatchRequest, BatchResponse, Executor, Name, Request, Response, ServerError};
 use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use serde_json::json;
+use serde_json::value::RawValue;
 
 use crate::access::Caller;
 use crate::access::rate_limit::Key;
+use crate::graphql::compiled::{Spliced, Splices};
 use crate::graphql::{self, errors::is_request_error};
 use crate::i18n::Text;
 
@@ -278,8 +282,15 @@ pub(super) async fn execute(
         r.data.insert(lang);
         r
     };
+    // A single request's compiled answers are kept as text and written into the response as
+    // they are (a batch's are built as values).
+    let splices = Arc::new(Splices::default());
     let batch = match batch {
-        BatchRequest::Single(r) => BatchRequest::Single(prepare(r)),
+        BatchRequest::Single(r) => {
+            let mut r = prepare(r);
+            r.data.insert(splices.clone());
+            BatchRequest::Single(r)
+        }
         BatchRequest::Batch(rs) => BatchRequest::Batch(rs.into_iter().map(prepare).collect()),
     };
     let timeout = state.limits.request_timeout();
@@ -310,11 +321,12 @@ pub(super) async fn execute(
         BatchResponse::Single(r) => r.errors.is_empty(),
         BatchResponse::Batch(rs) => rs.iter().all(|r| r.errors.is_empty()),
     };
+    let kept = splices.take();
     let (status, text) = match &response {
-        BatchResponse::Single(r) => (status_of(media, r), serde_json::to_string(&body(r))),
+        BatchResponse::Single(r) => (status_of(media, r), serde_json::to_string(&body(r, &kept))),
         BatchResponse::Batch(rs) => (
             StatusCode::OK,
-            serde_json::to_string(&rs.iter().map(body).collect::<Vec<_>>()),
+            serde_json::to_string(&rs.iter().map(|r| body(r, &[])).collect::<Vec<_>>()),
         ),
     };
     let (body, clean) = match text {
@@ -353,20 +365,24 @@ pub(super) fn status_of(media: MediaType, r: &Response) -> StatusCode {
 
 /// The response body. A request that failed before execution has no `data` entry at all
 /// (the spec's distinction between "not executed" and "executed to null"). Serialized
-/// straight from async-graphql's values so that field order is kept.
+/// straight from async-graphql's values so that field order is kept, with the answers `kept`
+/// as text in their fields' places.
 #[derive(serde::Serialize)]
 pub(super) struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a async_graphql::Value>,
+    data: Option<Spliced<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [ServerError],
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
-pub(super) fn body(r: &Response) -> Body<'_> {
+pub(super) fn body<'a>(r: &'a Response, kept: &'a [(Name, Box<RawValue>)]) -> Body<'a> {
     Body {
-        data: (!request_failed(r)).then_some(&r.data),
+        data: (!request_failed(r)).then_some(Spliced {
+            data: &r.data,
+            kept,
+        }),
         errors: &r.errors,
         extensions: &r.extensions,
     }

@@ -90,16 +90,24 @@ async fn pair() -> Pair {
 }
 
 impl Pair {
-    /// Asks both apps; the answers must be equal, and the compiled one must have taken
+    /// Asks both apps; the answers must be the same text (the compiled one is written from
+    /// the database's document, not from values), and the compiled one must have taken
     /// `statements` statements (the token's check included) when given.
     async fn same(&self, query: &str, variables: Value, statements: Option<usize>) {
         for token in &self.tokens {
             let token = token.as_deref();
             self.compiled.take_statement_count();
-            let compiled = self.compiled.post_as(token, query, variables.clone()).await;
+            let compiled = self
+                .compiled
+                .post_answer_as(token, query, variables.clone())
+                .await;
             let taken = self.compiled.take_statement_count();
-            let resolved = self.resolved.post_as(token, query, variables.clone()).await;
-            assert_eq!(compiled, resolved, "{query} as {token:?}");
+            let resolved = self
+                .resolved
+                .post_answer_as(token, query, variables.clone())
+                .await;
+            assert_eq!(compiled.text, resolved.text, "{query} as {token:?}");
+            let compiled = compiled.body;
             assert!(
                 compiled.get("errors").is_none(),
                 "{query} as {token:?}: {compiled:#}"
@@ -242,4 +250,32 @@ async fn a_compiled_lookup_answers_as_the_resolvers_do() {
 fn global_id(shape: &Shape, id: i64) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}:{id}", shape.type_name))
+}
+
+/// Compiled answers are written into the response in their fields' places, beside fields
+/// answered as values, and a batch (answered as values) says the same.
+#[tokio::test]
+async fn compiled_answers_keep_their_place_among_other_fields() {
+    let pair = pair().await;
+    let code = pair
+        .compiled
+        .ok("{ databases(first: 1) { nodes { code } } }", json!({}))
+        .await["databases"]["nodes"][0]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let query = format!(
+        "{{ __typename first: organizations(first: 2) {{ nodes {{ code name }} }} one: database(code: {code:?}) {{ name items(first: 2) {{ nodes {{ name }} }} }} none: database(code: \"KHÔNG-CÓ\") {{ name }} count: dataItems {{ totalCount }} }}"
+    );
+    pair.same(&query, json!({}), None).await;
+    let single = pair.compiled.post_as(None, &query, json!({})).await;
+    let batch = json!([{ "query": query }, { "query": query }]).to_string();
+    let request = axum::http::Request::post("/graphql")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(batch))
+        .unwrap();
+    let answered = pair.compiled.http(request).await.body;
+    assert_eq!(answered, json!([single, single]));
+    assert!(single["data"]["one"]["name"].is_string(), "{single:#}");
+    assert!(single["data"]["none"].is_null(), "{single:#}");
 }

@@ -30,6 +30,8 @@ pub struct HttpAnswer {
     pub content_type: String,
     pub headers: axum::http::HeaderMap,
     pub body: Value,
+    /// The body as sent.
+    pub text: String,
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -224,13 +226,14 @@ impl TestApp {
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()));
         HttpAnswer {
             status,
             content_type,
             headers,
             body,
+            text,
         }
     }
 
@@ -252,6 +255,16 @@ impl TestApp {
 
     /// POSTs a GraphQL request with `token` (`None`: anonymously).
     pub async fn post_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.post_answer_as(token, query, variables).await.body
+    }
+
+    /// [`Self::post_as`], answered with the whole HTTP answer.
+    pub async fn post_answer_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> HttpAnswer {
         let body = json!({ "query": query, "variables": variables });
         let mut req = Request::post("/graphql")
             .header("content-type", "application/json")
@@ -261,7 +274,6 @@ impl TestApp {
         }
         self.http(req.body(Body::from(body.to_string())).unwrap())
             .await
-            .body
     }
 
     /// Runs a query as the admin that must succeed and returns its `data`.

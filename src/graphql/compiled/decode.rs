@@ -36,14 +36,14 @@ pub(super) enum Expect<'a> {
 
 impl Expect<'_> {
     /// The answer when the document holds null (or nothing) here.
-    fn null(self) -> Option<Value> {
+    pub(super) fn null(self) -> Option<Value> {
         match self {
             Expect::Leaf(..) | Expect::Object(_, true) => Some(Value::Null),
             Expect::Count | Expect::Rows(_) | Expect::Object(_, false) => None,
         }
     }
 
-    fn int(self, n: i64) -> Option<Value> {
+    pub(super) fn int(self, n: i64) -> Option<Value> {
         match self {
             Expect::Count | Expect::Leaf(Leaf::Plain, _) => Some(Value::Number(n.into())),
             Expect::Leaf(Leaf::Id, kind) => Some(Value::String(ids::encode(kind, n).0)),
@@ -53,7 +53,7 @@ impl Expect<'_> {
         }
     }
 
-    fn text(self, s: &str) -> Option<Value> {
+    pub(super) fn text(self, s: &str) -> Option<Value> {
         let Expect::Leaf(leaf, _) = self else {
             return None;
         };
@@ -188,7 +188,7 @@ impl<'de> DeserializeSeed<'de> for Row<'_> {
 }
 
 /// A key of the document's objects: `f` and the field's position.
-struct Position;
+pub(super) struct Position;
 
 impl<'de> DeserializeSeed<'de> for Position {
     type Value = Option<usize>;
@@ -211,15 +211,16 @@ impl<'de> Visitor<'de> for Position {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn key(name: &str) -> Name {
         Name::new(name)
     }
 
-    /// `{ id name published items { totalCount nodes { name } } }` of a database.
-    fn plan() -> Vec<Out> {
+    /// `{ __typename id name open items { totalCount nodes { label mode } } since updatedAt }`
+    /// of a database.
+    pub(in crate::graphql::compiled) fn plan() -> Vec<Out> {
         vec![
             Out::Typename(key("__typename"), "Database".into()),
             Out::Leaf(key("id"), 0, Leaf::Id, Kind::Database),
@@ -233,11 +234,16 @@ mod tests {
                     Out::Rows(
                         key("nodes"),
                         1,
-                        vec![Out::Leaf(key("name"), 0, Leaf::Plain, Kind::DataItem)],
+                        vec![
+                            Out::Leaf(key("label"), 0, Leaf::Plain, Kind::DataItem),
+                            Out::Leaf(key("mode"), 1, Leaf::Enum, Kind::DataItem),
+                        ],
                     ),
                 ],
                 false,
             ),
+            Out::Leaf(key("since"), 4, Leaf::Date, Kind::Database),
+            Out::Leaf(key("updatedAt"), 5, Leaf::Time, Kind::Database),
         ]
     }
 
@@ -252,7 +258,7 @@ mod tests {
         assert_eq!(
             json(&answer),
             format!(
-                r#"{{"__typename":"Database","id":"{}","name":"Cơ sở dữ liệu hộ tịch","open":true,"items":{{"totalCount":2,"nodes":[{{"name":"Hộ tịch"}},{{"name":"Đất đai"}}]}}}}"#,
+                r#"{{"__typename":"Database","id":"{}","name":"Cơ sở dữ liệu hộ tịch","open":true,"items":{{"totalCount":2,"nodes":[{{"label":"Hộ tịch","mode":null}},{{"label":"Đất đai","mode":null}}]}},"since":null,"updatedAt":null}}"#,
                 ids::encode(Kind::Database, 7).0
             )
         );
@@ -265,20 +271,24 @@ mod tests {
         assert!(json(&answer).contains(r#""name":null,"open":false"#));
     }
 
+    /// Documents with a value its field does not answer, for [`plan`].
+    pub(in crate::graphql::compiled) const UNFIT: [&str; 7] = [
+        // a count that is not a number
+        r#"{"f0":7,"f1":"x","f2":0,"f3":{"f0":null,"f1":[]}}"#,
+        // a row that is not an object, before and after good ones
+        r#"{"f0":7,"f1":"x","f2":0,"f3":{"f0":2,"f1":[{"f0":"a"},null,{"f0":"b"}]}}"#,
+        // a required object that is null
+        r#"{"f0":7,"f1":"x","f2":0,"f3":null}"#,
+        // a fraction, an id as text, a list where a leaf belongs, a time that is not one
+        r#"{"f0":7.5,"f1":"x","f2":0,"f3":{"f0":0,"f1":[]}}"#,
+        r#"{"f0":"7","f1":"x","f2":0,"f3":{"f0":0,"f1":[]}}"#,
+        r#"{"f0":7,"f1":["x"],"f2":0,"f3":{"f0":0,"f1":[]}}"#,
+        r#"{"f0":7,"f1":"x","f2":0,"f3":{"f0":0,"f1":[]},"f5":"not a time"}"#,
+    ];
+
     #[test]
     fn a_value_its_field_does_not_answer_leaves_the_field_to_the_resolvers() {
-        for text in [
-            // a count that is not a number
-            r#"{"f0":7,"f1":"x","f2":0,"f3":{"f0":null,"f1":[]}}"#,
-            // a row that is not an object, before and after good ones
-            r#"{"f0":7,"f1":"x","f2":0,"f3":{"f0":2,"f1":[{"f0":"a"},null,{"f0":"b"}]}}"#,
-            // a required object that is null
-            r#"{"f0":7,"f1":"x","f2":0,"f3":null}"#,
-            // a fraction, an id as text, a list where a leaf belongs
-            r#"{"f0":7.5,"f1":"x","f2":0,"f3":{"f0":0,"f1":[]}}"#,
-            r#"{"f0":"7","f1":"x","f2":0,"f3":{"f0":0,"f1":[]}}"#,
-            r#"{"f0":7,"f1":["x"],"f2":0,"f3":{"f0":0,"f1":[]}}"#,
-        ] {
+        for text in UNFIT {
             assert_eq!(answer(text, &plan()).unwrap(), None, "{text}");
         }
     }
