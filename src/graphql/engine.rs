@@ -19,6 +19,7 @@ use tokio::sync::Semaphore;
 
 use super::AppSchema;
 use super::connection::QueryOperation;
+use super::documents::Documents;
 use super::errors::{classify, refusal, with_code};
 use super::idle::{Idle, Tracked};
 use super::{limits, order};
@@ -36,6 +37,8 @@ pub struct Engine {
     feed: Arc<Feed>,
     /// Places for operations executing at once ([`Limits::concurrent_operations`]).
     places: Arc<Semaphore>,
+    /// Documents parsed before, by their text.
+    documents: Arc<Documents>,
 }
 
 /// What is known of an operation before it runs.
@@ -62,6 +65,7 @@ impl Engine {
             metrics,
             feed,
             places,
+            documents: Arc::default(),
         }
     }
 
@@ -86,16 +90,28 @@ impl Engine {
             ));
         }
         let given = request.operation_name.clone();
-        let doc = request.parsed_query().map_err(|err| {
-            // The parser's nesting guard is a limit; everything else it refuses is syntax.
-            let code = if limits::is_library_limit(&err.message) {
-                "LIMIT_EXCEEDED"
-            } else {
-                "GRAPHQL_PARSE_FAILED"
-            };
-            with_code(err, code)
-        })?;
-        let kept = Arc::new(doc.clone());
+        let kept = match self.documents.get(&request.query) {
+            Some(doc) => {
+                request.set_parsed_query((*doc).clone());
+                doc
+            }
+            None => {
+                let doc = request.parsed_query().map_err(|err| {
+                    // The parser's nesting guard is a limit; everything else it refuses is
+                    // syntax.
+                    let code = if limits::is_library_limit(&err.message) {
+                        "LIMIT_EXCEEDED"
+                    } else {
+                        "GRAPHQL_PARSE_FAILED"
+                    };
+                    with_code(err, code)
+                })?;
+                let doc = Arc::new(doc.clone());
+                self.documents.keep(&request.query, doc.clone());
+                doc
+            }
+        };
+        let doc = &*kept;
         limits::check(doc, &self.limits)?;
         let mut operations = doc.operations.iter();
         let admitted = match given {

@@ -12,6 +12,7 @@ pub mod data_item;
 pub mod data_service;
 pub mod database;
 pub mod derivation;
+mod documents;
 pub mod engine;
 pub mod errors;
 pub mod feedback;
