@@ -78,8 +78,31 @@ impl Engine {
             .unwrap_or(self.limits.lang)
     }
 
-    /// Checks the text's length, parses it (once: the schema runs the parsed document) and
-    /// checks its shape. Parse errors and breached limits carry their code already.
+    /// The document `query` parses to, within the limits on its shape: kept from an earlier
+    /// request that sent the same text, or parsed (and kept) now. Parse errors and breached
+    /// limits carry their code.
+    pub fn document(&self, query: &str) -> Result<Arc<ExecutableDocument>, ServerError> {
+        if let Some(doc) = self.documents.get(query) {
+            return Ok(doc);
+        }
+        let doc = async_graphql::parser::parse_query(query).map_err(|err| {
+            let err = ServerError::from(err);
+            // The parser's nesting guard is a limit; everything else it refuses is syntax.
+            let code = if limits::is_library_limit(&err.message) {
+                "LIMIT_EXCEEDED"
+            } else {
+                "GRAPHQL_PARSE_FAILED"
+            };
+            with_code(err, code)
+        })?;
+        limits::check(&doc, &self.limits)?;
+        let doc = Arc::new(doc);
+        self.documents.keep(query, doc.clone());
+        Ok(doc)
+    }
+
+    /// Checks the text's length and gives the request its document (parsed once: the schema
+    /// runs it, not another parse).
     fn admit(&self, request: &mut Request) -> Result<Admitted, ServerError> {
         let len = request.query.len();
         if len > self.limits.max_query_bytes {
@@ -90,29 +113,9 @@ impl Engine {
             ));
         }
         let given = request.operation_name.clone();
-        let kept = match self.documents.get(&request.query) {
-            Some(doc) => {
-                request.set_parsed_query((*doc).clone());
-                doc
-            }
-            None => {
-                let doc = request.parsed_query().map_err(|err| {
-                    // The parser's nesting guard is a limit; everything else it refuses is
-                    // syntax.
-                    let code = if limits::is_library_limit(&err.message) {
-                        "LIMIT_EXCEEDED"
-                    } else {
-                        "GRAPHQL_PARSE_FAILED"
-                    };
-                    with_code(err, code)
-                })?;
-                let doc = Arc::new(doc.clone());
-                self.documents.keep(&request.query, doc.clone());
-                doc
-            }
-        };
+        let kept = self.document(&request.query)?;
+        request.set_parsed_query((*kept).clone());
         let doc = &*kept;
-        limits::check(doc, &self.limits)?;
         let mut operations = doc.operations.iter();
         let admitted = match given {
             Some(name) => Admitted {

@@ -6,6 +6,8 @@
 //! request to the next (and a cached answer's `ETag` with it). This puts each object's keys
 //! back in the selection's order after execution.
 
+use std::cell::OnceCell;
+
 use async_graphql::Value;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
@@ -19,30 +21,42 @@ pub fn by_selection(data: &mut Value, doc: &ExecutableDocument, operation: Optio
         .iter()
         .find(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation);
     if let Some((_, op)) = op {
-        order(data, &[&op.node.selection_set.node], doc);
+        order(data, &Plan::of(&[&op.node.selection_set.node], doc), doc);
     }
 }
 
-/// Orders `value` as the merged selection sets `sets` ask.
-fn order(value: &mut Value, sets: &[&SelectionSet], doc: &ExecutableDocument) {
+/// The response keys one place of the answer has, in order, each with the selection sets asked
+/// under it and their plan, made once for all the objects at that place (a list's elements).
+struct Plan<'a> {
+    keys: Vec<(&'a Name, Vec<&'a SelectionSet>, OnceCell<Plan<'a>>)>,
+}
+
+impl<'a> Plan<'a> {
+    fn of(sets: &[&'a SelectionSet], doc: &'a ExecutableDocument) -> Self {
+        let mut keys = Vec::new();
+        for set in sets {
+            collect(set, doc, &mut keys, 0);
+        }
+        Self { keys }
+    }
+}
+
+/// Orders `value` by `plan`.
+fn order<'a>(value: &mut Value, plan: &Plan<'a>, doc: &'a ExecutableDocument) {
     match value {
         Value::List(items) => {
             for item in items {
-                order(item, sets, doc);
+                order(item, plan, doc);
             }
         }
         Value::Object(map) => {
-            let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::with_capacity(map.len());
-            for set in sets {
-                collect(set, doc, &mut keys, 0);
-            }
             let in_order = map
                 .keys()
-                .zip(keys.iter().filter(|(key, _)| map.contains_key(*key)))
-                .all(|(have, (want, _))| have == *want);
+                .zip(plan.keys.iter().filter(|(key, ..)| map.contains_key(*key)))
+                .all(|(have, (want, ..))| have == *want);
             if !in_order {
                 let mut ordered = IndexMap::with_capacity(map.len());
-                for (key, _) in &keys {
+                for (key, ..) in &plan.keys {
                     if let Some(v) = map.swap_remove(*key) {
                         ordered.insert((*key).clone(), v);
                     }
@@ -51,11 +65,11 @@ fn order(value: &mut Value, sets: &[&SelectionSet], doc: &ExecutableDocument) {
                 ordered.extend(map.drain(..));
                 *map = ordered;
             }
-            for (key, subsets) in &keys {
-                if let Some(child) = map.get_mut(*key)
-                    && !subsets.is_empty()
+            for (key, subsets, child) in &plan.keys {
+                if let Some(value) = map.get_mut(*key)
+                    && subsets.iter().any(|set| !set.items.is_empty())
                 {
-                    order(child, subsets, doc);
+                    order(value, child.get_or_init(|| Plan::of(subsets, doc)), doc);
                 }
             }
         }
@@ -71,7 +85,7 @@ const MAX_SPREAD_DEPTH: usize = 64;
 fn collect<'a>(
     set: &'a SelectionSet,
     doc: &'a ExecutableDocument,
-    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
+    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>, OnceCell<Plan<'a>>)>,
     depth: usize,
 ) {
     for item in &set.items {
@@ -79,9 +93,9 @@ fn collect<'a>(
             Selection::Field(Positioned { node: field, .. }) => {
                 let key = &field.response_key().node;
                 let sub = &field.selection_set.node;
-                match keys.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, subsets)) => subsets.push(sub),
-                    None => keys.push((key, vec![sub])),
+                match keys.iter_mut().find(|(k, ..)| *k == key) {
+                    Some((_, subsets, _)) => subsets.push(sub),
+                    None => keys.push((key, vec![sub], OnceCell::new())),
                 }
             }
             Selection::InlineFragment(fragment) if depth < MAX_SPREAD_DEPTH => {

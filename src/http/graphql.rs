@@ -16,6 +16,7 @@ use serde_json::value::RawValue;
 use crate::access::Caller;
 use crate::access::rate_limit::Key;
 use crate::graphql::compiled::{Spliced, Splices};
+use crate::graphql::engine::Engine;
 use crate::graphql::{self, errors::is_request_error};
 use crate::i18n::Text;
 
@@ -59,7 +60,7 @@ pub(super) async fn graphql_get(
         return persisted_failure(reply, &refused);
     }
     // Mutations change state and must not ride on a method that caches and prefetches.
-    if is_mutation(&mut request, state.limits.max_query_bytes) {
+    if is_mutation(&state.engine, &request, state.limits.max_query_bytes) {
         let mut resp = request_failure(
             StatusCode::METHOD_NOT_ALLOWED,
             reply,
@@ -220,15 +221,14 @@ pub(super) async fn graphql_post(
         .into_response()
 }
 
-/// Parses the query into the request (the engine runs that parse, not another); text over
+/// Reads the query's document where the engine keeps it, for the engine to run; text over
 /// the length limit is left for the engine to refuse unparsed.
-pub(super) fn is_mutation(request: &mut Request, max_bytes: usize) -> bool {
+pub(super) fn is_mutation(engine: &Engine, request: &Request, max_bytes: usize) -> bool {
     if request.query.len() > max_bytes {
         return false;
     }
-    let name = request.operation_name.clone();
-    let name = name.as_deref();
-    let Ok(doc) = request.parsed_query() else {
+    let name = request.operation_name.as_deref();
+    let Ok(doc) = engine.document(&request.query) else {
         return false;
     };
     doc.operations.iter().any(|(op_name, op)| {
